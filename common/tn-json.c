@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "tn-error.h"
+#include "tn-json.h"
+
+/**
+ * tn_json_parse_object:
+ * @data: (array length=length): the bytes of a JSON document
+ * @length: the length of @data
+ * @error: return location for a %TN_ERROR_BAD_REQUEST error
+ *
+ * Parses a JSON document whose root must be an object. The document must
+ * be valid UTF-8 without NUL bytes: json-glib would otherwise cut strings
+ * short or replace bytes, and we never store what we were not sent.
+ *
+ * Returns: (transfer full) (nullable): the root object
+ */
+JsonObject *
+tn_json_parse_object (const char  *data,
+                      gsize        length,
+                      GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL || length == 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The request body is empty; a JSON object was expected"));
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, length, NULL) || memchr (data, '\0', length) != NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The request body is not valid UTF-8"));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("Malformed JSON: %s"), local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The request body must be a JSON object"));
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/**
+ * tn_json_to_string:
+ * @node: a JSON node
+ *
+ * Returns: (transfer full): @node as compact JSON text
+ */
+char *
+tn_json_to_string (JsonNode *node)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  return json_to_string (node, FALSE);
+}
+
+gboolean
+tn_json_node_is_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+gboolean
+tn_json_node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+gboolean
+tn_json_node_is_integer (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+/**
+ * tn_json_object_get_string:
+ * @object: a JSON object
+ * @name: a member name
+ *
+ * Returns: (nullable): the member's string, or %NULL if it is missing or
+ *   not a string
+ */
+const char *
+tn_json_object_get_string (JsonObject *object,
+                           const char *name)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  node = json_object_get_member (object, name);
+  return tn_json_node_is_string (node) ? json_node_get_string (node) : NULL;
+}
+
+gint64
+tn_json_object_get_int (JsonObject *object,
+                        const char *name,
+                        gint64      fallback)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, fallback);
+
+  node = json_object_get_member (object, name);
+  return tn_json_node_is_integer (node) ? json_node_get_int (node) : fallback;
+}

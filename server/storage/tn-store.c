@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tn-error.h"
+#include "tn-store.h"
+#include "sqlite/tn-sqlite-store.h"
+
+G_DEFINE_INTERFACE (TnStore, tn_store, G_TYPE_OBJECT)
+
+static void
+tn_store_default_init (TnStoreInterface *iface)
+{
+}
+
+/**
+ * tn_store_open:
+ * @uri: `sqlite:PATH`, a plain path (SQLite), or a `postgresql://` URI
+ * @error: return location for an error
+ *
+ * Opens the store a database URI names. The store is not migrated: call
+ * tn_store_migrate().
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+TnStore *
+tn_store_open (const char  *uri,
+               GError     **error)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if (g_str_has_prefix (uri, "postgresql://") || g_str_has_prefix (uri, "postgres://"))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
+                   "This build of turnout-server has no PostgreSQL backend yet; use sqlite:PATH");
+      return NULL;
+    }
+  if (g_str_has_prefix (uri, "sqlite:"))
+    uri += strlen ("sqlite:");
+  if (uri[0] == '\0')
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, "The database path is empty");
+      return NULL;
+    }
+  return TN_STORE (tn_sqlite_store_new (uri, error));
+}
+
+#define IFACE(self) TN_STORE_GET_IFACE (self)
+
+gboolean
+tn_store_migrate (TnStore  *self,
+                  GError  **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  return IFACE (self)->migrate (self, error);
+}
+
+gboolean
+tn_store_ping (TnStore  *self,
+               GError  **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  return IFACE (self)->ping (self, error);
+}
+
+gboolean
+tn_store_backup (TnStore     *self,
+                 const char  *path,
+                 GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  return IFACE (self)->backup (self, path, error);
+}
+
+gint64
+tn_store_count_users (TnStore  *self,
+                      GError  **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), -1);
+  return IFACE (self)->count_users (self, error);
+}
+
+TnUser *
+tn_store_create_user (TnStore     *self,
+                      const char  *id,
+                      const char  *email,
+                      const char  *name,
+                      const char  *password_hash,
+                      TnRole       role,
+                      GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL && email != NULL && name != NULL && password_hash != NULL, NULL);
+  return IFACE (self)->create_user (self, id, email, name, password_hash, role, error);
+}
+
+TnUser *
+tn_store_get_user (TnStore     *self,
+                   const char  *id,
+                   GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  return IFACE (self)->get_user (self, id, error);
+}
+
+/**
+ * tn_store_find_user_by_email:
+ * @out_password_hash: (out) (optional): the stored password hash
+ *
+ * Returns: (transfer full) (nullable): the user; %NULL with
+ *   %TN_ERROR_NOT_FOUND when there is none
+ */
+TnUser *
+tn_store_find_user_by_email (TnStore     *self,
+                             const char  *email,
+                             char       **out_password_hash,
+                             GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (email != NULL, NULL);
+  return IFACE (self)->find_user_by_email (self, email, out_password_hash, error);
+}
+
+GPtrArray *
+tn_store_list_users (TnStore     *self,
+                     guint        limit,
+                     const char  *after_email,
+                     GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  return IFACE (self)->list_users (self, limit, after_email, error);
+}
+
+gboolean
+tn_store_add_token (TnStore     *self,
+                    const char  *token_hash,
+                    const char  *user_id,
+                    gint64       expires_at,
+                    GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL && user_id != NULL, FALSE);
+  return IFACE (self)->add_token (self, token_hash, user_id, expires_at, error);
+}
+
+/**
+ * tn_store_lookup_token:
+ *
+ * Returns: (transfer full) (nullable): the user of a token that exists,
+ *   is not revoked and has not expired at @now; else %NULL with
+ *   %TN_ERROR_UNAUTHORIZED
+ */
+TnUser *
+tn_store_lookup_token (TnStore     *self,
+                       const char  *token_hash,
+                       gint64       now,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (token_hash != NULL, NULL);
+  return IFACE (self)->lookup_token (self, token_hash, now, error);
+}
+
+gboolean
+tn_store_revoke_token (TnStore     *self,
+                       const char  *token_hash,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+  return IFACE (self)->revoke_token (self, token_hash, error);
+}
+
+/**
+ * tn_store_create_event:
+ * @event: a valid event with id and organizer set
+ *
+ * Stores @event with version 1 and the current time as created_at and
+ * updated_at. An event with the same id that exists already is
+ * %TN_ERROR_CONFLICT.
+ *
+ * Returns: (transfer full) (nullable): the event as stored
+ */
+TnEvent *
+tn_store_create_event (TnStore     *self,
+                       TnEvent     *event,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (TN_IS_EVENT (event), NULL);
+  g_return_val_if_fail (tn_event_get_id (event) != NULL, NULL);
+  return IFACE (self)->create_event (self, event, error);
+}
+
+TnEvent *
+tn_store_get_event (TnStore     *self,
+                    const char  *id,
+                    GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  return IFACE (self)->get_event (self, id, error);
+}
+
+/**
+ * tn_store_list_events:
+ * @out_more: (out): set when more events follow the last one returned
+ *
+ * Returns: (transfer container) (element-type TnEvent) (nullable): the
+ *   events matching @query, by starts_at then id
+ */
+GPtrArray *
+tn_store_list_events (TnStore             *self,
+                      const TnEventQuery  *query,
+                      gboolean            *out_more,
+                      GError             **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL && out_more != NULL, NULL);
+  return IFACE (self)->list_events (self, query, out_more, error);
+}
+
+/**
+ * tn_store_update_event:
+ * @event: the event with its new fields
+ * @expected_version: the version the change was made to
+ *
+ * Replaces the stored event if its version is still @expected_version,
+ * and increments the version. A stale version is %TN_ERROR_CONFLICT.
+ *
+ * Returns: (transfer full) (nullable): the event as stored now
+ */
+TnEvent *
+tn_store_update_event (TnStore     *self,
+                       TnEvent     *event,
+                       gint64       expected_version,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (TN_IS_EVENT (event), NULL);
+  return IFACE (self)->update_event (self, event, expected_version, error);
+}
+
+/**
+ * tn_store_delete_event:
+ * @expected_version: the version the caller saw, or -1 for any
+ */
+gboolean
+tn_store_delete_event (TnStore     *self,
+                       const char  *id,
+                       gint64       expected_version,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  return IFACE (self)->delete_event (self, id, expected_version, error);
+}
+
+/**
+ * tn_store_fts_query:
+ * @text: what a user typed into a search field
+ *
+ * Turns free text into a full-text query that matches events containing
+ * every word, each as a prefix. Quoting every word keeps the user's text
+ * out of the query syntax: `"` and operators are only ever data.
+ *
+ * Returns: (transfer full) (nullable): the query, or %NULL if @text has no words
+ */
+char *
+tn_store_fts_query (const char *text)
+{
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  words = g_strsplit_set (text, " \t\r\n", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      if (query->len > 0)
+        g_string_append_c (query, ' ');
+      g_string_append_c (query, '"');
+      for (const char *p = words[i]; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (query, '"');
+          g_string_append_c (query, *p);
+        }
+      g_string_append (query, "\"*");
+    }
+  if (query->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&query), FALSE);
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "tn-auth.h"
+#include "tn-demo.h"
+#include "tn-error.h"
+#include "tn-json.h"
+
+/* Finds the id of a demo user by e-mail among those just created. */
+static const char *
+organizer_id (GHashTable *ids,
+              JsonObject *event)
+{
+  const char *email = tn_json_object_get_string (event, "organizer");
+
+  return email != NULL ? g_hash_table_lookup (ids, email) : NULL;
+}
+
+static gboolean
+seed_event (TnStore     *store,
+            JsonObject  *spec,
+            GHashTable  *ids,
+            gint64       today,
+            GError     **error)
+{
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnEvent) stored = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  const char *start_time = tn_json_object_get_string (spec, "start_time");
+  guint hour = 18, minute = 0;
+  gint64 starts_at;
+  const char *names[] = { "title", "description", "location", "lat", "lon", "capacity",
+                          "category", "tags", "waitlist", "price", "currency" };
+
+  if (start_time != NULL && sscanf (start_time, "%u:%u", &hour, &minute) != 2)
+    hour = 18, minute = 0;
+  starts_at = today + json_object_get_int_member_with_default (spec, "starts_in_days", 1) * 86400 +
+              hour * 3600 + minute * 60;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (json_object_has_member (spec, names[i]))
+      json_object_set_member (fields, names[i], json_node_copy (json_object_get_member (spec, names[i])));
+
+  event = tn_event_new_from_json (fields, TN_EVENT_JSON_PATCH, NULL, error);
+  if (event == NULL)
+    return FALSE;
+  tn_event_set_id (event, id);
+  tn_event_set_starts_at (event, starts_at);
+  tn_event_set_ends_at (event, starts_at + json_object_get_int_member_with_default (spec, "duration_minutes", 120) * 60);
+  tn_event_set_organizer (event, organizer_id (ids, spec));
+  if (!tn_event_validate (event, NULL, error))
+    return FALSE;
+
+  stored = tn_store_create_event (store, event, error);
+  return stored != NULL;
+}
+
+/**
+ * tn_demo_seed:
+ * @store: a migrated store without users
+ * @now: the current time; events are placed over the following weeks
+ * @error: return location for an error
+ *
+ * Seeds the demo community from the server's resources: about ten people
+ * (password `turnout-demo`) and thirty events in several categories.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tn_demo_seed (TnStore  *store,
+              gint64    now,
+              GError  **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *hash = NULL;
+  JsonArray *users, *events;
+  gsize len;
+  const char *data;
+  gint64 count;
+
+  count = tn_store_count_users (store, error);
+  if (count < 0)
+    return FALSE;
+  if (count > 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT,
+                   "The database has users already; the demo community is only seeded into an empty one");
+      return FALSE;
+    }
+
+  bytes = g_resources_lookup_data ("/org/turnout/server/demo.json", G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  root = tn_json_parse_object (data, len, error);
+  if (root == NULL)
+    return FALSE;
+  users = json_object_get_array_member (root, "users");
+  events = json_object_get_array_member (root, "events");
+
+  /* One hash for every demo account: Argon2id is slow on purpose. */
+  hash = tn_auth_hash_password (TN_DEMO_PASSWORD, error);
+  if (hash == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *spec = json_array_get_object_element (users, i);
+      g_autofree char *id = g_uuid_string_random ();
+      g_autoptr(TnUser) user = NULL;
+      TnRole role = TN_ROLE_MEMBER;
+
+      tn_role_from_string (tn_json_object_get_string (spec, "role"), &role);
+      user = tn_store_create_user (store, id,
+                                   tn_json_object_get_string (spec, "email"),
+                                   tn_json_object_get_string (spec, "name"),
+                                   hash, role, error);
+      if (user == NULL)
+        return FALSE;
+      g_hash_table_insert (ids, g_strdup (tn_user_get_email (user)), g_strdup (tn_user_get_id (user)));
+    }
+
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    if (!seed_event (store, json_array_get_object_element (events, i), ids,
+                     now - now % 86400, error))
+      return FALSE;
+
+  g_info ("Seeded the demo community: %u people, %u events",
+          json_array_get_length (users), json_array_get_length (events));
+  return TRUE;
+}

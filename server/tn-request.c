@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tn-error.h"
+#include "tn-json.h"
+#include "tn-request.h"
+
+TnRequest *
+tn_request_new (TnServer          *server,
+                SoupServerMessage *msg,
+                GHashTable        *query)
+{
+  TnRequest *req = g_rc_box_new0 (TnRequest);
+
+  req->server = g_object_ref (server);
+  req->msg = g_object_ref (msg);
+  req->query = query != NULL ? g_hash_table_ref (query) : NULL;
+  return req;
+}
+
+TnRequest *
+tn_request_ref (TnRequest *req)
+{
+  return g_rc_box_acquire (req);
+}
+
+static void
+tn_request_clear (gpointer data)
+{
+  TnRequest *req = data;
+
+  g_clear_object (&req->server);
+  g_clear_object (&req->msg);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  for (guint i = 0; i < TN_ROUTE_MAX_PARAMS; i++)
+    g_clear_pointer (&req->params[i], g_free);
+  g_clear_object (&req->user);
+  g_clear_pointer (&req->token_hash, g_free);
+}
+
+void
+tn_request_unref (TnRequest *req)
+{
+  g_rc_box_release_full (req, tn_request_clear);
+}
+
+/* Marks the request as answered later; the reply functions unpause it. */
+void
+tn_request_pause (TnRequest *req)
+{
+  if (!req->paused)
+    {
+      soup_server_message_pause (req->msg);
+      req->paused = TRUE;
+    }
+}
+
+static void
+finish_reply (TnRequest *req)
+{
+  if (req->paused)
+    {
+      req->paused = FALSE;
+      soup_server_message_unpause (req->msg);
+    }
+}
+
+void
+tn_request_reply_text (TnRequest  *req,
+                       guint       status,
+                       const char *content_type,
+                       const char *text)
+{
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_COPY, text, strlen (text));
+  finish_reply (req);
+}
+
+void
+tn_request_reply_json (TnRequest *req,
+                       guint      status,
+                       JsonNode  *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize length;
+  char *text;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &length);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE, text, length);
+  finish_reply (req);
+}
+
+void
+tn_request_reply_empty (TnRequest *req,
+                        guint      status)
+{
+  soup_server_message_set_status (req->msg, status, NULL);
+  finish_reply (req);
+}
+
+/**
+ * tn_request_reply_error:
+ * @req: the request
+ * @error: what went wrong
+ * @details: (nullable): per-field messages
+ *
+ * The one place where errors become HTTP answers: the status and the
+ * stable code come from the #TnError, the body is always
+ * `{"error": {"code", "message", "details"}}`. Errors of other domains are
+ * faults of ours: logged, and answered as `internal` without their text.
+ */
+void
+tn_request_reply_error (TnRequest    *req,
+                        const GError *error,
+                        JsonObject   *details)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) inner = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  TnError code = TN_ERROR_INTERNAL;
+  const char *message = "Internal error";
+
+  if (error != NULL && error->domain == TN_ERROR)
+    {
+      code = (TnError) error->code;
+      message = error->message;
+    }
+  else
+    g_warning ("Internal error on %s %s: %s",
+               soup_server_message_get_method (req->msg),
+               g_uri_get_path (soup_server_message_get_uri (req->msg)),
+               error != NULL ? error->message : "(no error)");
+
+  if (code == TN_ERROR_INTERNAL)
+    message = "Internal error";
+
+  json_object_set_string_member (inner, "code", tn_error_to_code (code));
+  json_object_set_string_member (inner, "message", message);
+  if (details != NULL && json_object_get_size (details) > 0)
+    json_object_set_object_member (inner, "details", json_object_ref (details));
+  json_object_set_object_member (body, "error", g_steal_pointer (&inner));
+  json_node_set_object (node, body);
+
+  if (code == TN_ERROR_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                  "WWW-Authenticate", "Bearer realm=\"turnout\"");
+
+  tn_request_reply_json (req, tn_error_to_http_status (code), node);
+}
+
+void
+tn_request_reply_error_literal (TnRequest  *req,
+                                TnError     code,
+                                const char *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (TN_ERROR, code, message);
+
+  tn_request_reply_error (req, error, NULL);
+}
+
+static gboolean
+check_content_type (TnRequest  *req,
+                    GError    **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+
+  if (type != NULL && g_ascii_strcasecmp (type, "application/json") != 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
+                   "The request body must be application/json, not %s", type);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_size (TnRequest  *req,
+            gsize       length,
+            GError    **error)
+{
+  if (length > tn_server_get_max_body_size (req->server))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_PAYLOAD_TOO_LARGE,
+                   "The request body is larger than %" G_GSIZE_FORMAT " bytes",
+                   tn_server_get_max_body_size (req->server));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * tn_request_read_object:
+ *
+ * Returns: (transfer full) (nullable): the body, which must be a JSON
+ *   object in UTF-8 and within the size limit
+ */
+JsonObject *
+tn_request_read_object (TnRequest  *req,
+                        GError    **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+
+  if (!check_content_type (req, error) || !check_size (req, (gsize) body->length, error))
+    return NULL;
+  return tn_json_parse_object (body->data, (gsize) body->length, error);
+}
+
+/**
+ * tn_request_read_empty:
+ *
+ * For actions that take no input: accepts no body or `{}`.
+ */
+gboolean
+tn_request_read_empty (TnRequest  *req,
+                       GError    **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(JsonObject) object = NULL;
+
+  if (body->length == 0)
+    return TRUE;
+  object = tn_request_read_object (req, error);
+  if (object == NULL)
+    return FALSE;
+  if (json_object_get_size (object) != 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED, "This action takes no fields");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+tn_request_get_query (TnRequest  *req,
+                      const char *name)
+{
+  return req->query != NULL ? g_hash_table_lookup (req->query, name) : NULL;
+}
+
+const char *
+tn_request_get_header (TnRequest  *req,
+                       const char *name)
+{
+  return soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), name);
+}

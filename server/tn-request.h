@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "tn-server.h"
+#include "tn-user.h"
+
+G_BEGIN_DECLS
+
+#define TN_ROUTE_MAX_PARAMS 2
+
+/* One request, from the route's point of view. Reference-counted, so a
+ * handler that answers later (after work in a thread) keeps it alive. */
+typedef struct
+{
+  TnServer          *server;
+  SoupServerMessage *msg;
+  GHashTable        *query;        /* may be NULL */
+  char              *params[TN_ROUTE_MAX_PARAMS];
+  TnUser            *user;         /* NULL: anonymous */
+  char              *token_hash;   /* of the token in use, if any */
+  gboolean           paused;
+} TnRequest;
+
+TnRequest  *tn_request_new          (TnServer          *server,
+                                     SoupServerMessage *msg,
+                                     GHashTable        *query);
+TnRequest  *tn_request_ref          (TnRequest         *req);
+void        tn_request_unref        (TnRequest         *req);
+void        tn_request_pause        (TnRequest         *req);
+
+void        tn_request_reply_json   (TnRequest         *req,
+                                     guint              status,
+                                     JsonNode          *node);
+void        tn_request_reply_text   (TnRequest         *req,
+                                     guint              status,
+                                     const char        *content_type,
+                                     const char        *text);
+void        tn_request_reply_empty  (TnRequest         *req,
+                                     guint              status);
+void        tn_request_reply_error  (TnRequest         *req,
+                                     const GError      *error,
+                                     JsonObject        *details);
+void        tn_request_reply_error_literal (TnRequest  *req,
+                                     TnError            code,
+                                     const char        *message);
+JsonObject *tn_request_read_object  (TnRequest         *req,
+                                     GError           **error);
+gboolean    tn_request_read_empty   (TnRequest         *req,
+                                     GError           **error);
+const char *tn_request_get_query    (TnRequest         *req,
+                                     const char        *name);
+const char *tn_request_get_header   (TnRequest         *req,
+                                     const char        *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnRequest, tn_request_unref)
+
+G_END_DECLS

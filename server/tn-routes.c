@@ -1,0 +1,1040 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every route of the HTTP API, in one table, and their handlers. */
+#include "config.h"
+
+#include <string.h>
+
+#include "tn-auth.h"
+#include "tn-error.h"
+#include "tn-json.h"
+#include "tn-request.h"
+#include "tn-routes.h"
+#include "tn-time.h"
+
+typedef enum
+{
+  AUTH_NONE,       /* no token is looked at (health, metrics) */
+  AUTH_OPTIONAL,   /* anonymous callers allowed; a token given must be valid */
+  AUTH_REQUIRED,
+} RouteAuth;
+
+typedef void (*RouteHandler) (TnRequest *req);
+
+typedef struct
+{
+  const char   *method;
+  const char   *pattern;   /* `{…}` segments are parameters */
+  RouteAuth     auth;
+  RouteHandler  handler;
+} Route;
+
+static void handle_health       (TnRequest *req);
+static void handle_ready        (TnRequest *req);
+static void handle_metrics      (TnRequest *req);
+static void handle_openapi      (TnRequest *req);
+static void handle_login        (TnRequest *req);
+static void handle_logout       (TnRequest *req);
+static void handle_me           (TnRequest *req);
+static void handle_users_list   (TnRequest *req);
+static void handle_users_create (TnRequest *req);
+static void handle_events_list  (TnRequest *req);
+static void handle_event_create (TnRequest *req);
+static void handle_event_get    (TnRequest *req);
+static void handle_event_patch  (TnRequest *req);
+static void handle_event_delete (TnRequest *req);
+static void handle_event_cancel (TnRequest *req);
+
+static const Route routes[] = {
+  { "GET",    "/health",                        AUTH_NONE,     handle_health },
+  { "GET",    "/health/ready",                  AUTH_NONE,     handle_ready },
+  { "GET",    "/metrics",                       AUTH_NONE,     handle_metrics },
+  { "GET",    "/api/v1/openapi.json",           AUTH_NONE,     handle_openapi },
+  { "POST",   "/api/v1/auth/login",             AUTH_NONE,     handle_login },
+  { "POST",   "/api/v1/auth/logout",            AUTH_REQUIRED, handle_logout },
+  { "GET",    "/api/v1/me",                     AUTH_REQUIRED, handle_me },
+  { "GET",    "/api/v1/users",                  AUTH_REQUIRED, handle_users_list },
+  { "POST",   "/api/v1/users",                  AUTH_REQUIRED, handle_users_create },
+  { "GET",    "/api/v1/events",                 AUTH_OPTIONAL, handle_events_list },
+  { "POST",   "/api/v1/events",                 AUTH_REQUIRED, handle_event_create },
+  { "GET",    "/api/v1/events/{id}",            AUTH_OPTIONAL, handle_event_get },
+  { "PATCH",  "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_patch },
+  { "DELETE", "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_delete },
+  { "POST",   "/api/v1/events/{id}/cancel",     AUTH_REQUIRED, handle_event_cancel },
+};
+
+/* --- matching ------------------------------------------------------------ */
+
+static gboolean
+match_pattern (const char  *pattern,
+               const char  *path,
+               char       **params)
+{
+  const char *p = pattern;
+  const char *s = path;
+  guint n = 0;
+
+  while (*p != '\0' && *s != '\0')
+    {
+      if (*p == '{')
+        {
+          const char *end = strchr (s, '/');
+          gsize len = end != NULL ? (gsize) (end - s) : strlen (s);
+
+          if (len == 0 || n >= TN_ROUTE_MAX_PARAMS)
+            return FALSE;
+          if (params != NULL)
+            params[n] = g_strndup (s, len);
+          n++;
+          s += len;
+          p = strchr (p, '}') + 1;
+        }
+      else if (*p++ != *s++)
+        return FALSE;
+    }
+  return *p == '\0' && *s == '\0';
+}
+
+static gboolean
+authenticate (TnRequest  *req,
+              RouteAuth   auth,
+              GError    **error)
+{
+  const char *header;
+  g_autofree char *hash = NULL;
+
+  if (auth == AUTH_NONE)
+    return TRUE;
+
+  header = tn_request_get_header (req, "Authorization");
+  if (header == NULL)
+    {
+      if (auth == AUTH_OPTIONAL)
+        return TRUE;
+      g_set_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED, "Sign in first: send Authorization: Bearer <token>");
+      return FALSE;
+    }
+  if (g_ascii_strncasecmp (header, "Bearer ", 7) != 0 || header[7] == '\0')
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED, "The Authorization header must be Bearer <token>");
+      return FALSE;
+    }
+
+  hash = tn_auth_hash_token (header + 7);
+  req->user = tn_store_lookup_token (tn_server_get_store (req->server), hash, tn_time_now (), error);
+  if (req->user == NULL)
+    return FALSE;
+  req->token_hash = g_steal_pointer (&hash);
+  return TRUE;
+}
+
+void
+tn_routes_dispatch (TnServer          *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query)
+{
+  g_autoptr(TnRequest) req = tn_request_new (server, msg, query);
+  g_autoptr(GError) error = NULL;
+  const char *method = soup_server_message_get_method (msg);
+  const Route *path_match = NULL;
+  GString *allowed = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!match_pattern (routes[i].pattern, path, NULL))
+        continue;
+      path_match = &routes[i];
+      if (!g_str_equal (routes[i].method, method))
+        continue;
+
+      match_pattern (routes[i].pattern, path, req->params);
+      g_object_set_data (G_OBJECT (msg), "tn-route", (gpointer) routes[i].pattern);
+      if (!authenticate (req, routes[i].auth, &error))
+        {
+          tn_request_reply_error (req, error, NULL);
+          return;
+        }
+      routes[i].handler (req);
+      return;
+    }
+
+  if (path_match == NULL)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_NOT_FOUND, "No such API path");
+      return;
+    }
+
+  allowed = g_string_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    if (g_str_equal (routes[i].pattern, path_match->pattern))
+      g_string_append_printf (allowed, "%s%s", allowed->len > 0 ? ", " : "", routes[i].method);
+  g_object_set_data (G_OBJECT (msg), "tn-route", (gpointer) path_match->pattern);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed->str);
+  g_string_free (allowed, TRUE);
+  tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "This method is not allowed on this path");
+  soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+}
+
+/* --- helpers ------------------------------------------------------------- */
+
+static JsonNode *
+node_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+static gboolean
+require_role (TnRequest  *req,
+              TnRole      role,
+              GError    **error)
+{
+  if (req->user == NULL || tn_user_get_role (req->user) < role)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_FORBIDDEN, "This needs the %s role", tn_role_to_string (role));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_admin (TnRequest *req)
+{
+  return req->user != NULL && tn_user_get_role (req->user) == TN_ROLE_ADMIN;
+}
+
+static gboolean
+owns_event (TnRequest *req,
+            TnEvent   *event)
+{
+  return is_admin (req) ||
+         (req->user != NULL && g_strcmp0 (tn_event_get_organizer (event), tn_user_get_id (req->user)) == 0);
+}
+
+/* Fetches the event of the {id} parameter, as the caller may see it:
+ * a private event is "not found" to those who may not see it, so its
+ * existence does not leak. */
+static TnEvent *
+load_event (TnRequest  *req,
+            GError    **error)
+{
+  g_autoptr(TnEvent) event = NULL;
+  g_autofree char *id = NULL;
+
+  if (!g_uuid_string_is_valid (req->params[0]))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return NULL;
+    }
+  id = g_ascii_strdown (req->params[0], -1);
+  event = tn_store_get_event (tn_server_get_store (req->server), id, error);
+  if (event == NULL)
+    return NULL;
+  if (tn_event_get_visibility (event) == TN_VISIBILITY_PRIVATE && !owns_event (req, event))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return NULL;
+    }
+  return g_steal_pointer (&event);
+}
+
+/* For changes: visible events that the caller does not own are forbidden. */
+static TnEvent *
+load_own_event (TnRequest  *req,
+                GError    **error)
+{
+  g_autoptr(TnEvent) event = load_event (req, error);
+
+  if (event == NULL)
+    return NULL;
+  if (!owns_event (req, event))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_FORBIDDEN,
+                   "Only the organizer of this event or an admin can change it");
+      return NULL;
+    }
+  return g_steal_pointer (&event);
+}
+
+static void
+set_etag (TnRequest *req,
+          TnEvent   *event)
+{
+  g_autofree char *etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", tn_event_get_version (event));
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "ETag", etag);
+}
+
+static void
+reply_event (TnRequest *req,
+             guint      status,
+             TnEvent   *event)
+{
+  g_autoptr(JsonNode) node = tn_event_to_json (event, TN_EVENT_JSON_STORED);
+
+  set_etag (req, event);
+  tn_request_reply_json (req, status, node);
+}
+
+/* Reads If-Match as a version: `"3"`, `W/"3"` or `3`. Returns -1 when the
+ * header is absent, -2 when it is not a version. */
+static gint64
+if_match_version (TnRequest *req)
+{
+  const char *header = tn_request_get_header (req, "If-Match");
+  g_autofree char *text = NULL;
+  gsize len;
+  guint64 version;
+  char *end = NULL;
+
+  if (header == NULL)
+    return -1;
+  text = g_strstrip (g_strdup (header));
+  if (g_str_has_prefix (text, "W/"))
+    memmove (text, text + 2, strlen (text + 2) + 1);
+  len = strlen (text);
+  if (len >= 2 && text[0] == '"' && text[len - 1] == '"')
+    {
+      text[len - 1] = '\0';
+      memmove (text, text + 1, len - 1);
+    }
+  if (text[0] == '\0' || !g_ascii_isdigit (text[0]))
+    return -2;
+  version = g_ascii_strtoull (text, &end, 10);
+  if (*end != '\0' || version > G_MAXINT64)
+    return -2;
+  return (gint64) version;
+}
+
+/* Query values arrive percent-decoded, as bytes: they may not be UTF-8. */
+static const char *
+query_text (TnRequest  *req,
+            const char *name,
+            gsize       max_chars,
+            JsonObject *details)
+{
+  const char *value = tn_request_get_query (req, name);
+
+  if (value == NULL || value[0] == '\0')
+    return NULL;
+  if (!g_utf8_validate (value, -1, NULL))
+    json_object_set_string_member (details, name, "must be valid UTF-8");
+  else if (g_utf8_strlen (value, -1) > (glong) max_chars)
+    json_object_set_string_member (details, name, "is too long");
+  else
+    return value;
+  return NULL;
+}
+
+static gint64
+query_time (TnRequest  *req,
+            const char *name,
+            JsonObject *details)
+{
+  const char *value = tn_request_get_query (req, name);
+  gint64 time = 0;
+
+  if (value == NULL || value[0] == '\0')
+    return 0;
+  if (!tn_time_parse (value, &time, NULL))
+    {
+      json_object_set_string_member (details, name,
+                                     "must be an RFC 3339 date and time with a time zone, such as 2026-11-22T18:00:00Z");
+      return 0;
+    }
+  return time == 0 ? 1 : time;   /* 0 means "unset" in TnEventQuery */
+}
+
+static guint
+query_limit (TnRequest  *req,
+             JsonObject *details)
+{
+  const char *value = tn_request_get_query (req, "limit");
+  guint64 limit;
+
+  if (value == NULL || value[0] == '\0')
+    return TN_LIST_LIMIT_DEFAULT;
+  if (!g_ascii_string_to_unsigned (value, 10, 1, TN_LIST_LIMIT_MAX, &limit, NULL))
+    {
+      json_object_set_string_member (details, "limit", "must be a whole number from 1 to 500");
+      return TN_LIST_LIMIT_DEFAULT;
+    }
+  return (guint) limit;
+}
+
+/* Cursors are opaque to clients: base64url of "STARTS_AT:ID" of the last
+ * item of the previous page. */
+static char *
+encode_cursor (TnEvent *last)
+{
+  g_autofree char *raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%s",
+                                          tn_event_get_starts_at (last), tn_event_get_id (last));
+  char *encoded = g_base64_encode ((const guchar *) raw, strlen (raw));
+
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  return encoded;
+}
+
+static gboolean
+decode_cursor (const char  *cursor,
+               gint64      *out_starts_at,
+               char       **out_id)
+{
+  g_autofree char *copy = NULL;
+  g_autofree guchar *raw = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  const char *colon;
+  char *end = NULL;
+  gint64 starts_at;
+
+  if (strlen (cursor) > 200)
+    return FALSE;
+  for (const char *p = cursor; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '=')
+      return FALSE;
+  copy = g_strdup (cursor);
+  g_strdelimit (copy, "-", '+');
+  g_strdelimit (copy, "_", '/');
+  raw = g_base64_decode (copy, &len);
+  text = g_strndup ((const char *) raw, len);
+  colon = strchr (text, ':');
+  if (colon == NULL)
+    return FALSE;
+  starts_at = g_ascii_strtoll (text, &end, 10);
+  if (end != colon || !g_uuid_string_is_valid (colon + 1))
+    return FALSE;
+  *out_starts_at = starts_at;
+  *out_id = g_strdup (colon + 1);
+  return TRUE;
+}
+
+/* --- health, metrics ----------------------------------------------------- */
+
+static void
+handle_health (TnRequest *req)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_object_set_string_member (object, "status", "ok");
+  json_object_set_string_member (object, "version", PACKAGE_VERSION);
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_ready (TnRequest *req)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ready = tn_store_ping (tn_server_get_store (req->server), &error);
+
+  json_object_set_string_member (object, "status", ready ? "ready" : "unavailable");
+  json_object_set_string_member (object, "database", ready ? "ok" : "failed");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, ready ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, node);
+}
+
+static void
+handle_metrics (TnRequest *req)
+{
+  g_autofree char *text = tn_metrics_render (tn_server_get_metrics (req->server));
+
+  tn_request_reply_text (req, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text);
+}
+
+static void
+handle_openapi (TnRequest *req)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data ("/org/turnout/server/openapi.json",
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  gsize len;
+  const char *data;
+
+  if (bytes == NULL)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_NOT_FOUND, "No OpenAPI document in this build");
+      return;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_COPY, data, len);
+}
+
+/* --- auth and users ------------------------------------------------------ */
+
+/* Checks that @object has exactly the string members @names (all required)
+ * and no others; fills @details. */
+static gboolean
+read_string_fields (JsonObject          *object,
+                    const char * const  *names,
+                    JsonObject          *details)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (names, l->data))
+      json_object_set_string_member (details, l->data, "is not a field of this request");
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      JsonNode *node = json_object_get_member (object, names[i]);
+
+      if (node == NULL)
+        json_object_set_string_member (details, names[i], "is required");
+      else if (!tn_json_node_is_string (node))
+        json_object_set_string_member (details, names[i], "must be a string");
+    }
+  return json_object_get_size (details) == 0;
+}
+
+static void
+reply_validation (TnRequest  *req,
+                  JsonObject *details)
+{
+  g_autoptr(GError) error = g_error_new_literal (TN_ERROR, TN_ERROR_VALIDATION_FAILED,
+                                                 "Some fields are not valid; see details");
+
+  tn_request_reply_error (req, error, details);
+}
+
+typedef struct
+{
+  TnRequest *req;
+  TnUser    *user;   /* NULL: no such account */
+} LoginData;
+
+static void
+login_verified_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LoginData *data = user_data;
+  g_autoptr(TnRequest) req = data->req;
+  g_autoptr(TnUser) user = data->user;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *expires = NULL;
+  gint64 expires_at;
+
+  g_free (data);
+
+  if (!tn_auth_verify_password_finish (result) || user == NULL)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_UNAUTHORIZED, "The e-mail address or the password is wrong");
+      return;
+    }
+
+  token = tn_server_issue_token (req->server, tn_user_get_id (user), &expires_at, &error);
+  if (token == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  expires = tn_time_format (expires_at);
+  object = json_object_new ();
+  json_object_set_string_member (object, "token", token);
+  json_object_set_string_member (object, "token_type", "Bearer");
+  json_object_set_string_member (object, "expires_at", expires);
+  json_object_set_member (object, "user", tn_user_to_json (user));
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_login (TnRequest *req)
+{
+  static const char * const fields[] = { "email", "password", NULL };
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  const char *email, *password;
+  LoginData *data;
+
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_string_fields (body, fields, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+  email = tn_json_object_get_string (body, "email");
+  password = tn_json_object_get_string (body, "password");
+  if (strlen (password) > TN_USER_PASSWORD_MAX * 4 || strlen (email) > TN_USER_EMAIL_MAX)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_UNAUTHORIZED, "The e-mail address or the password is wrong");
+      return;
+    }
+
+  data = g_new0 (LoginData, 1);
+  data->req = tn_request_ref (req);
+  data->user = tn_store_find_user_by_email (tn_server_get_store (req->server), email, &hash, &error);
+  if (data->user == NULL && !g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))
+    {
+      tn_request_reply_error (req, error, NULL);
+      tn_request_unref (data->req);
+      g_free (data);
+      return;
+    }
+
+  /* Argon2id takes tens of milliseconds: off the main loop. */
+  tn_request_pause (req);
+  tn_auth_verify_password_async (hash, password, NULL, login_verified_cb, data);
+}
+
+static void
+handle_logout (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tn_request_read_empty (req, &error) ||
+      !tn_store_revoke_token (tn_server_get_store (req->server), req->token_hash, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+}
+
+static void
+handle_me (TnRequest *req)
+{
+  g_autoptr(JsonNode) node = tn_user_to_json (req->user);
+
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_users_list (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  const char *after;
+  guint limit;
+
+  if (!require_role (req, TN_ROLE_ADMIN, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  limit = query_limit (req, details);
+  after = query_text (req, "cursor", TN_USER_EMAIL_MAX, details);
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  users = tn_store_list_users (tn_server_get_store (req->server), limit + 1, after, &error);
+  if (users == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < users->len && i < limit; i++)
+    json_array_add_element (items, tn_user_to_json (users->pdata[i]));
+  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+  if (users->len > limit)
+    json_object_set_string_member (object, "next_cursor", tn_user_get_email (users->pdata[limit - 1]));
+  else
+    json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+typedef struct
+{
+  TnRequest *req;
+  char      *email;
+  char      *name;
+  char      *password;
+  TnRole     role;
+} CreateUserData;
+
+static void
+create_user_data_free (gpointer p)
+{
+  CreateUserData *data = p;
+
+  tn_request_unref (data->req);
+  g_free (data->email);
+  g_free (data->name);
+  g_free (data->password);
+  g_free (data);
+}
+
+static void
+hash_password_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  CreateUserData *data = task_data;
+  GError *error = NULL;
+  char *hash = tn_auth_hash_password (data->password, &error);
+
+  if (hash == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, hash, g_free);
+}
+
+static void
+user_hashed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CreateUserData *data = g_task_get_task_data (G_TASK (result));
+  TnRequest *req = data->req;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *id = NULL;
+  g_autoptr(TnUser) user = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (hash == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  id = g_uuid_string_random ();
+  user = tn_store_create_user (tn_server_get_store (req->server), id, data->email, data->name, hash,
+                               data->role, &error);
+  if (user == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  node = tn_user_to_json (user);
+  tn_request_reply_json (req, SOUP_STATUS_CREATED, node);
+}
+
+static void
+handle_users_create (TnRequest *req)
+{
+  static const char * const fields[] = { "email", "name", "password", "role", NULL };
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = NULL;
+  CreateUserData *data;
+  const char *email, *password;
+  TnRole role = TN_ROLE_MEMBER;
+  glong len;
+
+  if (!require_role (req, TN_ROLE_ADMIN, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_string_fields (body, fields, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  email = tn_json_object_get_string (body, "email");
+  password = tn_json_object_get_string (body, "password");
+  name = g_strstrip (g_strdup (tn_json_object_get_string (body, "name")));
+  if (!tn_email_is_valid (email))
+    json_object_set_string_member (details, "email", "must be an e-mail address");
+  len = g_utf8_validate (name, -1, NULL) ? g_utf8_strlen (name, -1) : -1;
+  if (len < 1 || len > TN_USER_NAME_MAX)
+    json_object_set_string_member (details, "name", "must be 1 to 100 characters long");
+  else
+    for (const char *p = name; *p; p = g_utf8_next_char (p))
+      if (g_unichar_iscntrl (g_utf8_get_char (p)))
+        {
+          json_object_set_string_member (details, "name", "must not contain control characters");
+          break;
+        }
+  len = g_utf8_validate (password, -1, NULL) ? g_utf8_strlen (password, -1) : -1;
+  if (len < TN_USER_PASSWORD_MIN || len > TN_USER_PASSWORD_MAX)
+    json_object_set_string_member (details, "password", "must be 8 to 1024 characters long");
+  if (!tn_role_from_string (tn_json_object_get_string (body, "role"), &role))
+    json_object_set_string_member (details, "role", "must be admin, organizer, staff or member");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  data = g_new0 (CreateUserData, 1);
+  data->req = tn_request_ref (req);
+  data->email = g_strdup (email);
+  data->name = g_steal_pointer (&name);
+  data->password = g_strdup (password);
+  data->role = role;
+
+  tn_request_pause (req);
+  task = g_task_new (NULL, NULL, user_hashed_cb, NULL);
+  g_task_set_task_data (task, data, create_user_data_free);
+  g_task_set_source_tag (task, handle_users_create);
+  /* Argon2id takes tens of milliseconds: off the main loop. */
+  g_task_run_in_thread (task, hash_password_thread);
+}
+
+/* --- events -------------------------------------------------------------- */
+
+static void
+handle_events_list (TnRequest *req)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *fts = NULL;
+  g_autofree char *after_id = NULL;
+  TnEventQuery query = { 0 };
+  const char *q, *cursor;
+  gboolean more = FALSE;
+
+  query.from = query_time (req, "from", details);
+  query.to = query_time (req, "to", details);
+  query.limit = query_limit (req, details);
+  q = query_text (req, "q", 200, details);
+  query.category = query_text (req, "category", TN_EVENT_CATEGORY_MAX, details);
+  query.tag = query_text (req, "tag", TN_EVENT_TAG_MAX, details);
+  query.status = query_text (req, "status", 20, details);
+  if (query.status != NULL && !g_str_equal (query.status, "scheduled") && !g_str_equal (query.status, "cancelled"))
+    json_object_set_string_member (details, "status", "must be scheduled or cancelled");
+  cursor = tn_request_get_query (req, "cursor");
+  if (cursor != NULL && cursor[0] != '\0' && !decode_cursor (cursor, &query.after_starts_at, &after_id))
+    json_object_set_string_member (details, "cursor", "is not a cursor this server gave out");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  if (q != NULL)
+    query.fts_query = fts = tn_store_fts_query (q);
+  query.after_id = after_id;
+  query.viewer_id = req->user != NULL ? tn_user_get_id (req->user) : NULL;
+  query.viewer_sees_all = is_admin (req);
+
+  events = tn_store_list_events (tn_server_get_store (req->server), &query, &more, &error);
+  if (events == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < events->len; i++)
+    json_array_add_element (items, tn_event_to_json (events->pdata[i], TN_EVENT_JSON_STORED));
+  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+  if (more && events->len > 0)
+    {
+      g_autofree char *next = encode_cursor (events->pdata[events->len - 1]);
+
+      json_object_set_string_member (object, "next_cursor", next);
+    }
+  else
+    json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_event_create (TnRequest *req)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnEvent) stored = NULL;
+  g_autofree char *location = NULL;
+
+  if (!require_role (req, TN_ROLE_ORGANIZER, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  event = tn_event_new_from_json (body, TN_EVENT_JSON_CREATE, details, &error);
+  if (event == NULL || !tn_event_validate (event, details, &error))
+    {
+      reply_validation (req, details);
+      return;
+    }
+  if (tn_event_get_id (event) == NULL)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+
+      tn_event_set_id (event, id);
+    }
+  tn_event_set_organizer (event, tn_user_get_id (req->user));
+
+  stored = tn_store_create_event (tn_server_get_store (req->server), event, &error);
+  if (stored == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  location = g_strconcat ("/api/v1/events/", tn_event_get_id (stored), NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Location", location);
+  reply_event (req, SOUP_STATUS_CREATED, stored);
+}
+
+static void
+handle_event_get (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_event (req, &error);
+
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  reply_event (req, SOUP_STATUS_OK, event);
+}
+
+static void
+handle_event_patch (TnRequest *req)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnEvent) changed = NULL;
+  g_autoptr(TnEvent) stored = NULL;
+  gint64 version;
+
+  event = load_own_event (req, &error);
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  version = if_match_version (req);
+  if (version == -1)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_PRECONDITION_REQUIRED,
+                                      "Send If-Match with the version you edited, such as If-Match: \"3\"");
+      return;
+    }
+  if (version == -2)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "If-Match must be an event version, such as \"3\"");
+      return;
+    }
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+
+  changed = tn_event_copy (event);
+  if (!tn_event_apply_json (changed, body, TN_EVENT_JSON_PATCH, details, &error) ||
+      !tn_event_validate (changed, details, &error))
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  stored = tn_store_update_event (tn_server_get_store (req->server), changed, version, &error);
+  if (stored == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  reply_event (req, SOUP_STATUS_OK, stored);
+}
+
+static void
+handle_event_delete (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  gint64 version;
+
+  event = load_own_event (req, &error);
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  version = if_match_version (req);
+  if (version == -2)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "If-Match must be an event version, such as \"3\"");
+      return;
+    }
+  if (!tn_store_delete_event (tn_server_get_store (req->server), tn_event_get_id (event), version, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+}
+
+static void
+handle_event_cancel (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnEvent) stored = NULL;
+  gint64 version;
+
+  event = load_own_event (req, &error);
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  version = if_match_version (req);
+  if (version == -2)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "If-Match must be an event version, such as \"3\"");
+      return;
+    }
+  if (!tn_request_read_empty (req, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (tn_event_get_status (event) == TN_EVENT_STATUS_CANCELLED && version < 0)
+    {
+      reply_event (req, SOUP_STATUS_OK, event);
+      return;
+    }
+
+  tn_event_set_status (event, TN_EVENT_STATUS_CANCELLED);
+  stored = tn_store_update_event (tn_server_get_store (req->server), event,
+                                  version >= 0 ? version : tn_event_get_version (event), &error);
+  if (stored == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  reply_event (req, SOUP_STATUS_OK, stored);
+}

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "tn-auth.h"
+#include "tn-error.h"
+#include "tn-request.h"
+#include "tn-routes.h"
+#include "tn-server.h"
+#include "tn-time.h"
+
+struct _TnServer
+{
+  GObject parent_instance;
+
+  SoupServer *soup;
+  TnStore    *store;
+  TnMetrics  *metrics;
+  gsize       max_body_size;
+  gint64      token_ttl;
+};
+
+G_DEFINE_FINAL_TYPE (TnServer, tn_server, G_TYPE_OBJECT)
+
+#define START_KEY "tn-start-time"
+#define ROUTE_KEY "tn-route"
+
+static void
+tn_server_dispose (GObject *object)
+{
+  TnServer *self = (TnServer *) object;
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->store);
+  g_clear_object (&self->metrics);
+
+  G_OBJECT_CLASS (tn_server_parent_class)->dispose (object);
+}
+
+static void
+tn_server_class_init (TnServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tn_server_dispose;
+}
+
+static void
+tn_server_soup_request_started_cb (SoupServer        *soup,
+                                   SoupServerMessage *msg,
+                                   TnServer          *self)
+{
+  gint64 *start = g_new (gint64, 1);
+
+  *start = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), START_KEY, start, g_free);
+}
+
+static void
+tn_server_soup_request_finished_cb (SoupServer        *soup,
+                                    SoupServerMessage *msg,
+                                    TnServer          *self)
+{
+  gint64 *start = g_object_get_data (G_OBJECT (msg), START_KEY);
+  const char *route = g_object_get_data (G_OBJECT (msg), ROUTE_KEY);
+  double seconds = 0.0;
+
+  if (start != NULL)
+    seconds = (double) (g_get_monotonic_time () - *start) / G_USEC_PER_SEC;
+  tn_metrics_observe_request (self->metrics,
+                              route != NULL ? route : "unmatched",
+                              soup_server_message_get_method (msg),
+                              soup_server_message_get_status (msg),
+                              seconds);
+}
+
+static void
+reply_early_error (TnServer          *self,
+                   SoupServerMessage *msg,
+                   TnError            code,
+                   const char        *message)
+{
+  g_autoptr(TnRequest) req = tn_request_new (self, msg, NULL);
+
+  /* The body is not read: the connection cannot be reused. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  tn_request_reply_error_literal (req, code, message);
+}
+
+/* Runs once the headers are in, before the body is read: refuses bodies
+ * over the limit without reading them into memory. */
+static void
+tn_server_early_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  TnServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+      (gsize) soup_message_headers_get_content_length (headers) > self->max_body_size)
+    {
+      g_autofree char *message = g_strdup_printf ("The request body is larger than %" G_GSIZE_FORMAT " bytes",
+                                                  self->max_body_size);
+
+      reply_early_error (self, msg, TN_ERROR_PAYLOAD_TOO_LARGE, message);
+    }
+  else if (encoding == SOUP_ENCODING_CHUNKED)
+    {
+      /* A chunked body has no length to check before reading it all. */
+      reply_early_error (self, msg, TN_ERROR_BAD_REQUEST,
+                         "Chunked request bodies are not accepted; send a Content-Length");
+    }
+}
+
+static void
+tn_server_handler_cb (SoupServer        *soup,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query,
+                      gpointer           user_data)
+{
+  tn_routes_dispatch (user_data, msg, path, query);
+}
+
+static void
+tn_server_init (TnServer *self)
+{
+  g_autofree char *header = g_strdup_printf ("turnout-server/%s", PACKAGE_VERSION);
+
+  self->metrics = tn_metrics_new ();
+  self->max_body_size = TN_MAX_BODY_SIZE_DEFAULT;
+  self->token_ttl = TN_TOKEN_TTL_DEFAULT;
+  self->soup = soup_server_new ("server-header", header, NULL);
+
+  g_signal_connect_object (self->soup, "request-started",
+                           G_CALLBACK (tn_server_soup_request_started_cb), self, 0);
+  g_signal_connect_object (self->soup, "request-finished",
+                           G_CALLBACK (tn_server_soup_request_finished_cb), self, 0);
+  soup_server_add_early_handler (self->soup, NULL, tn_server_early_cb, self, NULL);
+  soup_server_add_handler (self->soup, NULL, tn_server_handler_cb, self, NULL);
+}
+
+/**
+ * tn_server_new:
+ * @store: a migrated store
+ *
+ * Returns: (transfer full): a server over @store; it listens after
+ *   tn_server_listen(), on the thread-default main context of the caller
+ */
+TnServer *
+tn_server_new (TnStore *store)
+{
+  TnServer *self;
+
+  g_return_val_if_fail (TN_IS_STORE (store), NULL);
+
+  self = g_object_new (TN_TYPE_SERVER, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+TnStore *
+tn_server_get_store (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), NULL);
+  return self->store;
+}
+
+TnMetrics *
+tn_server_get_metrics (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), NULL);
+  return self->metrics;
+}
+
+void
+tn_server_set_max_body_size (TnServer *self,
+                             gsize     max_body_size)
+{
+  g_return_if_fail (TN_IS_SERVER (self));
+  self->max_body_size = max_body_size;
+}
+
+gsize
+tn_server_get_max_body_size (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), 0);
+  return self->max_body_size;
+}
+
+void
+tn_server_set_token_ttl (TnServer *self,
+                         gint64    seconds)
+{
+  g_return_if_fail (TN_IS_SERVER (self));
+  g_return_if_fail (seconds > 0);
+  self->token_ttl = seconds;
+}
+
+gint64
+tn_server_get_token_ttl (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), 0);
+  return self->token_ttl;
+}
+
+/**
+ * tn_server_listen:
+ * @address: `HOST:PORT`, with an IP address or `localhost` as host
+ *   (`[::1]:8080` for IPv6); port 0 picks a free port
+ *
+ * Returns: %TRUE once the server listens
+ */
+gboolean
+tn_server_listen (TnServer    *self,
+                  const char  *address,
+                  GError     **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autofree char *host = NULL;
+  const char *colon;
+  guint64 port;
+  char *end = NULL;
+
+  g_return_val_if_fail (TN_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  colon = strrchr (address, ':');
+  if (colon == NULL || colon == address)
+    goto invalid;
+  port = g_ascii_strtoull (colon + 1, &end, 10);
+  if (end == colon + 1 || *end != '\0' || port > 65535)
+    goto invalid;
+  if (address[0] == '[' && colon[-1] == ']')
+    host = g_strndup (address + 1, (gsize) (colon - address - 2));
+  else
+    host = g_strndup (address, (gsize) (colon - address));
+  if (g_str_equal (host, "localhost"))
+    {
+      g_free (host);
+      host = g_strdup ("127.0.0.1");
+    }
+  inet = g_inet_address_new_from_string (host);
+  if (inet == NULL)
+    goto invalid;
+
+  socket_address = g_inet_socket_address_new (inet, (guint16) port);
+  return soup_server_listen (self->soup, socket_address, 0, error);
+
+invalid:
+  g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
+               "“%s” is not an address to listen on; use HOST:PORT, such as 127.0.0.1:8080", address);
+  return FALSE;
+}
+
+/**
+ * tn_server_get_port:
+ *
+ * Returns: the port of the first listening socket, or 0
+ */
+guint
+tn_server_get_port (TnServer *self)
+{
+  GSList *listeners;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  g_return_val_if_fail (TN_IS_SERVER (self), 0);
+
+  listeners = soup_server_get_listeners (self->soup);
+  if (listeners == NULL)
+    return 0;
+  address = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return 0;
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+}
+
+/**
+ * tn_server_get_url:
+ *
+ * Returns: (transfer full) (nullable): `http://HOST:PORT` of the first
+ *   listening socket
+ */
+char *
+tn_server_get_url (TnServer *self)
+{
+  GSList *listeners;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *host = NULL;
+  GInetAddress *inet;
+
+  g_return_val_if_fail (TN_IS_SERVER (self), NULL);
+
+  listeners = soup_server_get_listeners (self->soup);
+  if (listeners == NULL)
+    return NULL;
+  address = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  host = g_inet_address_to_string (inet);
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("http://[%s]:%u", host,
+                            g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup_printf ("http://%s:%u", host,
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
+/**
+ * tn_server_issue_token:
+ * @user_id: the user to sign in
+ * @out_expires_at: (out) (optional): when the token expires
+ *
+ * Returns: (transfer full) (nullable): a new bearer token for @user_id; only
+ *   its hash is stored
+ */
+char *
+tn_server_issue_token (TnServer    *self,
+                       const char  *user_id,
+                       gint64      *out_expires_at,
+                       GError     **error)
+{
+  g_autofree char *token = tn_auth_new_token ();
+  g_autofree char *hash = tn_auth_hash_token (token);
+  gint64 expires_at = tn_time_now () + self->token_ttl;
+
+  if (!tn_store_add_token (self->store, hash, user_id, expires_at, error))
+    return NULL;
+  if (out_expires_at != NULL)
+    *out_expires_at = expires_at;
+  return g_steal_pointer (&token);
+}

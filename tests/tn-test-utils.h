@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "tn-user.h"
+
+G_BEGIN_DECLS
+
+/* Demo community (data/demo.json): every demo account has this password. */
+#define TN_DEMO_PASSWORD        "turnout-demo"
+#define TN_DEMO_ADMIN_EMAIL     "admin@example.org"
+#define TN_DEMO_ORGANIZER_EMAIL "olivia@example.org"
+#define TN_DEMO_STAFF_EMAIL     "sam@example.org"
+#define TN_DEMO_MEMBER_EMAIL    "maria@example.org"
+
+typedef struct _TnTestServer TnTestServer;
+
+/* A real turnout-server in its own thread, with its own GMainContext,
+ * listening on 127.0.0.1 port 0 over a fresh SQLite file in a temporary
+ * directory. With @demo, the demo community is seeded (events relative to
+ * now). */
+TnTestServer *tn_test_server_new          (gboolean      demo);
+void          tn_test_server_free         (TnTestServer *server);
+const char   *tn_test_server_get_url      (TnTestServer *server);
+guint         tn_test_server_get_port     (TnTestServer *server);
+const char   *tn_test_server_get_db_path  (TnTestServer *server);
+/* Creates a user directly in the store and returns a fresh bearer token. */
+char         *tn_test_server_add_user     (TnTestServer *server,
+                                           const char   *email,
+                                           const char   *password,
+                                           TnRole        role);
+/* Returns a token for an existing user (by e-mail), without a password. */
+char         *tn_test_server_token_for    (TnTestServer *server,
+                                           const char   *email);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnTestServer, tn_test_server_free)
+
+/* Iterates the thread-default main context until @condition returns TRUE
+ * or @timeout_ms passes; returns the last value of @condition. */
+gboolean tn_test_wait_until (gboolean (*condition) (gpointer user_data),
+                             gpointer   user_data,
+                             guint      timeout_ms);
+
+/* Runs the thread-default main context until *@flag becomes non-zero. */
+void     tn_test_wait_flag  (volatile gint *flag,
+                             guint          timeout_ms);
+
+/* A synchronous HTTP request for black-box tests; returns the status and
+ * fills @out_body (nullable) with the body. @token and @body may be NULL.
+ * @extra_headers is a NULL-terminated list of "Name", "value" pairs. */
+guint    tn_test_http        (const char  *url,
+                              const char  *method,
+                              const char  *path,
+                              const char  *token,
+                              const char  *body,
+                              gssize       body_len,
+                              const char * const *extra_headers,
+                              char       **out_body);
+
+/* Asserts @json parses and equals @expected_json (member order ignored). */
+#define tn_assert_json_equal(json, expected_json) \
+  tn_test_assert_json_equal (__FILE__, __LINE__, json, expected_json)
+void     tn_test_assert_json_equal (const char *file,
+                                    int         line,
+                                    const char *json,
+                                    const char *expected_json);
+/* Parses @json (which must be an object) or fails the test. */
+JsonObject *tn_test_parse_object   (const char *json);
+/* Asserts a JSON error body with @code. */
+void     tn_test_assert_error_body (const char *json,
+                                    const char *code);
+
+/* Call in main() after g_test_init(): makes unexpected warnings fatal. */
+void     tn_test_init (int    *argc,
+                       char ***argv);
+
+G_END_DECLS
