@@ -479,10 +479,18 @@ tn_event_apply_json (TnEvent          *self,
 
   if (HAS ("capacity"))
     {
+      gint64 capacity;
+
+      /* Internally -1 means "no limit"; in JSON that is null, never -1. */
       if (IS_NULL ("capacity"))
         self->capacity = -1;
-      else
-        read_integer (object, "capacity", &self->capacity, details, &first);
+      else if (read_integer (object, "capacity", &capacity, details, &first))
+        {
+          if (capacity < 0)
+            add_detail (details, &first, "capacity", _("must not be negative"));
+          else
+            self->capacity = capacity;
+        }
     }
 
   if (HAS ("tags"))

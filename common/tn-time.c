@@ -28,6 +28,7 @@ tn_time_parse (const char  *text,
                GError     **error)
 {
   g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *upper = NULL;
   gsize len;
 
   g_return_val_if_fail (out_unix != NULL, FALSE);
@@ -42,7 +43,9 @@ tn_time_parse (const char  *text,
       !((text[len - 6] == '+' || text[len - 6] == '-') && text[len - 3] == ':'))
     goto invalid;
 
-  dt = g_date_time_new_from_iso8601 (text, NULL);
+  /* RFC 3339 allows a lower-case t and z; GDateTime does not. */
+  upper = g_ascii_strup (text, -1);
+  dt = g_date_time_new_from_iso8601 (upper, NULL);
   if (dt == NULL)
     goto invalid;
 

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The storage interface, on the SQLite backend, through TnStore only. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "tn-error.h"
+#include "tn-store.h"
+#include "tn-test-utils.h"
+#include "tn-time.h"
+
+typedef struct
+{
+  char    *dir;
+  char    *uri;
+  TnStore *store;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("turnout-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->uri = g_strdup_printf ("sqlite:%s/db/turnout.db", f->dir);
+  f->store = tn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (tn_store_migrate (f->store, &error));
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->store);
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->uri);
+}
+
+static TnUser *
+add_user (Fixture    *f,
+          const char *email,
+          TnRole      role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  TnUser *user = tn_store_create_user (f->store, id, email, "Some One", "$argon2id$placeholder-hash", role, &error);
+
+  g_assert_no_error (error);
+  return user;
+}
+
+static TnEvent *
+add_event (Fixture    *f,
+           TnUser     *organizer,
+           const char *title,
+           gint64      starts_at)
+{
+  g_autoptr(TnEvent) event = tn_event_new ();
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  const char *tags[] = { "alpha", "beta", NULL };
+  TnEvent *stored;
+
+  tn_event_set_id (event, id);
+  tn_event_set_title (event, title);
+  tn_event_set_description (event, "A description with the word pumpernickel");
+  tn_event_set_starts_at (event, starts_at);
+  tn_event_set_ends_at (event, starts_at + 3600);
+  tn_event_set_category (event, "Tech");
+  tn_event_set_tags (event, tags);
+  tn_event_set_organizer (event, tn_user_get_id (organizer));
+  stored = tn_store_create_event (f->store, event, &error);
+  g_assert_no_error (error);
+  return stored;
+}
+
+static guint
+count_events (Fixture            *f,
+              const TnEventQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean more;
+  g_autoptr(GPtrArray) events = tn_store_list_events (f->store, query, &more, &error);
+
+  g_assert_no_error (error);
+  return events->len;
+}
+
+static void
+test_migrate_idempotent (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnStore) again = NULL;
+  g_autoptr(TnUser) user = add_user (f, "a@example.org", TN_ROLE_ADMIN);
+
+  /* Reopening and migrating an up-to-date database changes nothing. */
+  again = tn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (tn_store_migrate (again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_store_count_users (again, &error), ==, 1);
+  g_assert_true (tn_store_ping (again, &error));
+}
+
+static void
+test_users (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnUser) user = add_user (f, "Mixed.Case@example.org", TN_ROLE_ORGANIZER);
+  g_autoptr(TnUser) found = NULL;
+  g_autoptr(TnUser) duplicate = NULL;
+  g_autoptr(TnUser) by_id = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+
+  /* E-mail addresses match without regard to case. */
+  found = tn_store_find_user_by_email (f->store, "mixed.case@EXAMPLE.org", &hash, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tn_user_get_id (found), ==, tn_user_get_id (user));
+  g_assert_cmpstr (hash, ==, "$argon2id$placeholder-hash");
+
+  duplicate = tn_store_create_user (f->store, id, "MIXED.case@example.org", "Twin", "x", TN_ROLE_MEMBER, &error);
+  g_assert_null (duplicate);
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  by_id = tn_store_get_user (f->store, tn_user_get_id (user), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_user_get_role (by_id), ==, TN_ROLE_ORGANIZER);
+
+  g_assert_null (tn_store_find_user_by_email (f->store, "nobody@example.org", NULL, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+}
+
+static void
+test_tokens (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnUser) user = add_user (f, "t@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnUser) found = NULL;
+  gint64 now = tn_time_now ();
+
+  g_assert_true (tn_store_add_token (f->store, "hash-1", tn_user_get_id (user), now + 100, &error));
+  g_assert_no_error (error);
+
+  found = tn_store_lookup_token (f->store, "hash-1", now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tn_user_get_id (found), ==, tn_user_get_id (user));
+
+  /* Expired */
+  g_assert_null (tn_store_lookup_token (f->store, "hash-1", now + 100, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+
+  /* Revoked */
+  g_assert_true (tn_store_revoke_token (f->store, "hash-1", &error));
+  g_assert_null (tn_store_lookup_token (f->store, "hash-1", now, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+
+  /* Unknown */
+  g_assert_null (tn_store_lookup_token (f->store, "hash-2", now, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED);
+}
+
+static void
+test_event_versions (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnUser) user = add_user (f, "o@example.org", TN_ROLE_ORGANIZER);
+  g_autoptr(TnEvent) event = add_event (f, user, "Original", 1800000000);
+  g_autoptr(TnEvent) changed = tn_event_copy (event);
+  g_autoptr(TnEvent) stored = NULL;
+  g_autoptr(TnEvent) refused = NULL;
+  g_autoptr(TnEvent) current = NULL;
+  g_autoptr(TnEvent) twin = NULL;
+  const char *tags[] = { "gamma", NULL };
+
+  g_assert_cmpint (tn_event_get_version (event), ==, 1);
+
+  tn_event_set_title (changed, "Changed");
+  tn_event_set_tags (changed, tags);
+  stored = tn_store_update_event (f->store, changed, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_event_get_version (stored), ==, 2);
+
+  /* The same change again, made to version 1, is a conflict. */
+  tn_event_set_title (changed, "Lost update");
+  refused = tn_store_update_event (f->store, changed, 1, &error);
+  g_assert_null (refused);
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  current = tn_store_get_event (f->store, tn_event_get_id (event), &error);
+  g_assert_cmpstr (tn_event_get_title (current), ==, "Changed");
+  g_assert_cmpstr (tn_event_get_tags (current)[0], ==, "gamma");
+  g_assert_null (tn_event_get_tags (current)[1]);
+
+  /* The tag index follows the update. */
+  {
+    TnEventQuery query = { .tag = "alpha" };
+    TnEventQuery gamma = { .tag = "gamma" };
+
+    g_assert_cmpuint (count_events (f, &query), ==, 0);
+    g_assert_cmpuint (count_events (f, &gamma), ==, 1);
+  }
+
+  /* Same id twice */
+  twin = tn_store_create_event (f->store, event, &error);
+  g_assert_null (twin);
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* Delete with a stale version, then with the right one */
+  g_assert_false (tn_store_delete_event (f->store, tn_event_get_id (event), 1, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_true (tn_store_delete_event (f->store, tn_event_get_id (event), 2, &error));
+  g_assert_no_error (error);
+  g_assert_false (tn_store_delete_event (f->store, tn_event_get_id (event), -1, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+}
+
+static void
+test_list_and_search (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TnUser) owner = add_user (f, "o@example.org", TN_ROLE_ORGANIZER);
+  g_autoptr(TnUser) other = add_user (f, "p@example.org", TN_ROLE_ORGANIZER);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fts = tn_store_fts_query ("café \"pumper");
+  g_autofree char *fts_none = tn_store_fts_query ("zzzz");
+  TnEventQuery all = { .viewer_sees_all = TRUE };
+  TnEventQuery page = { .viewer_sees_all = TRUE, .limit = 3 };
+  TnEventQuery search = { .viewer_sees_all = TRUE, .fts_query = fts };
+  TnEventQuery nothing = { .viewer_sees_all = TRUE, .fts_query = fts_none };
+  TnEventQuery range = { .viewer_sees_all = TRUE, .from = 1800000000 + 5 * 86400, .to = 1800000000 + 8 * 86400 };
+  TnEventQuery anonymous = { 0 };
+  TnEventQuery as_owner = { .viewer_id = tn_user_get_id (owner) };
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(TnEvent) hidden = NULL;
+  g_autoptr(TnEvent) hidden_changed = NULL;
+  g_autoptr(TnEvent) stored = NULL;
+  gboolean more = FALSE;
+
+  for (int i = 9; i >= 0; i--)
+    {
+      g_autofree char *title = g_strdup_printf ("Event %d%s", i, i == 4 ? " at the Café" : "");
+      g_autoptr(TnEvent) event = add_event (f, i % 2 ? owner : other, title, 1800000000 + i * 86400);
+    }
+  hidden = add_event (f, owner, "Private party", 1800000000);
+  hidden_changed = tn_event_copy (hidden);
+  tn_event_set_visibility (hidden_changed, TN_VISIBILITY_PRIVATE);
+  stored = tn_store_update_event (f->store, hidden_changed, 1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (count_events (f, &all), ==, 11);
+  g_assert_cmpuint (count_events (f, &anonymous), ==, 10);
+  g_assert_cmpuint (count_events (f, &as_owner), ==, 11);
+  /* "café" matches "Café" and the quote in the query is only data. */
+  g_assert_cmpstr (fts, ==, "\"café\"* \"\"\"pumper\"*");
+  g_assert_null (tn_store_fts_query ("   "));
+  g_assert_cmpuint (count_events (f, &nothing), ==, 0);
+  {
+    g_autofree char *cafe = tn_store_fts_query ("cafe");
+    TnEventQuery cafe_query = { .viewer_sees_all = TRUE, .fts_query = cafe };
+
+    g_assert_cmpuint (count_events (f, &cafe_query), ==, 1);
+  }
+  /* Every word must match: only event 4 has both "Café" and "pumper…" */
+  g_assert_cmpuint (count_events (f, &search), ==, 1);
+  {
+    g_autofree char *pumper = tn_store_fts_query ("pumper");
+    TnEventQuery q = { .viewer_sees_all = TRUE, .fts_query = pumper };
+
+    g_assert_cmpuint (count_events (f, &q), ==, 11);
+  }
+  /* from compares with ends_at, to with starts_at: days 5, 6, 7 (and 4, which ends on day 4 + 1 h: no) */
+  g_assert_cmpuint (count_events (f, &range), ==, 3);
+
+  first = tn_store_list_events (f->store, &page, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 3);
+  g_assert_true (more);
+  g_assert_cmpint (tn_event_get_starts_at (first->pdata[0]), <=, tn_event_get_starts_at (first->pdata[1]));
+  {
+    TnEvent *last = first->pdata[2];
+    TnEventQuery next = { .viewer_sees_all = TRUE, .limit = 100,
+                          .after_starts_at = tn_event_get_starts_at (last),
+                          .after_id = tn_event_get_id (last) };
+
+    g_assert_cmpuint (count_events (f, &next), ==, 8);
+  }
+}
+
+static void
+test_backup (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnUser) user = add_user (f, "b@example.org", TN_ROLE_ADMIN);
+  g_autoptr(TnEvent) event = add_event (f, user, "Backed up", 1800000000);
+  g_autofree char *path = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *uri = g_strconcat ("sqlite:", path, NULL);
+  g_autoptr(TnStore) copy = NULL;
+  g_autoptr(TnEvent) copied = NULL;
+
+  g_assert_true (tn_store_backup (f->store, path, &error));
+  g_assert_no_error (error);
+
+  copy = tn_store_open (uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (tn_store_migrate (copy, &error));
+  g_assert_cmpint (tn_store_count_users (copy, &error), ==, 1);
+  copied = tn_store_get_event (copy, tn_event_get_id (event), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tn_event_get_title (copied), ==, "Backed up");
+}
+
+static void
+test_open_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnStore) store = NULL;
+
+  store = tn_store_open ("sqlite:", &error);
+  g_assert_null (store);
+  g_assert_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST);
+  g_clear_error (&error);
+
+  store = tn_store_open ("postgresql://localhost/turnout", &error);
+  g_assert_null (store);
+  g_assert_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST);
+  g_clear_error (&error);
+
+  store = tn_store_open ("sqlite:/proc/no-such-dir/turnout.db", &error);
+  g_assert_null (store);
+  g_assert_error (error, TN_ERROR, TN_ERROR_INTERNAL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  tn_test_init (&argc, &argv);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/server/store/migrate-idempotent", test_migrate_idempotent);
+  ADD ("/server/store/users", test_users);
+  ADD ("/server/store/tokens", test_tokens);
+  ADD ("/server/store/event-versions", test_event_versions);
+  ADD ("/server/store/list-and-search", test_list_and_search);
+  ADD ("/server/store/backup", test_backup);
+#undef ADD
+  g_test_add_func ("/server/store/open-errors", test_open_errors);
+
+  return g_test_run ();
+}

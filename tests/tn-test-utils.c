@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "tn-auth.h"
+#include "tn-demo.h"
+#include "tn-json.h"
+#include "tn-server.h"
+#include "tn-test-utils.h"
+#include "tn-time.h"
+
+struct _TnTestServer
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GMutex        lock;
+  GCond         cond;
+  gboolean      ready;
+  gboolean      demo;
+  char         *dir;
+  char         *db_path;
+  char         *url;
+  guint         port;
+  TnStore      *store;    /* used on the server thread only */
+  TnServer     *server;
+};
+
+static gpointer
+server_thread (gpointer data)
+{
+  TnTestServer *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = g_strconcat ("sqlite:", self->db_path, NULL);
+
+  g_main_context_push_thread_default (self->context);
+
+  self->store = tn_store_open (uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (tn_store_migrate (self->store, &error));
+  g_assert_no_error (error);
+  if (self->demo)
+    {
+      g_assert_true (tn_demo_seed (self->store, tn_time_now (), &error));
+      g_assert_no_error (error);
+    }
+  self->server = tn_server_new (self->store);
+  g_assert_true (tn_server_listen (self->server, "127.0.0.1:0", &error));
+  g_assert_no_error (error);
+
+  g_mutex_lock (&self->lock);
+  self->port = tn_server_get_port (self->server);
+  self->url = tn_server_get_url (self->server);
+  self->ready = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  g_main_loop_run (self->loop);
+
+  g_clear_object (&self->server);
+  g_clear_object (&self->store);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+TnTestServer *
+tn_test_server_new (gboolean demo)
+{
+  TnTestServer *self = g_new0 (TnTestServer, 1);
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->demo = demo;
+  self->dir = g_dir_make_tmp ("turnout-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db_path = g_build_filename (self->dir, "turnout.db", NULL);
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->thread = g_thread_new ("test-server", server_thread, self);
+
+  g_mutex_lock (&self->lock);
+  while (!self->ready)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+  return self;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tn_test_server_free (TnTestServer *self)
+{
+  const char *names[] = { "turnout.db", "turnout.db-wal", "turnout.db-shm" };
+
+  if (self == NULL)
+    return;
+  g_main_context_invoke (self->context, quit_loop, self->loop);
+  g_thread_join (self->thread);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (self->dir, names[i], NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (self->dir);
+  g_free (self->dir);
+  g_free (self->db_path);
+  g_free (self->url);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}
+
+const char *
+tn_test_server_get_url (TnTestServer *self)
+{
+  return self->url;
+}
+
+guint
+tn_test_server_get_port (TnTestServer *self)
+{
+  return self->port;
+}
+
+const char *
+tn_test_server_get_db_path (TnTestServer *self)
+{
+  return self->db_path;
+}
+
+/* Runs @func on the server's thread and waits for it: the store belongs
+ * to that thread. */
+typedef struct
+{
+  TnTestServer *server;
+  GSourceFunc   func;
+  gpointer      data;
+  gboolean      done;
+} Invocation;
+
+static gboolean
+invoke_cb (gpointer data)
+{
+  Invocation *inv = data;
+
+  inv->func (inv->data);
+  g_mutex_lock (&inv->server->lock);
+  inv->done = TRUE;
+  g_cond_broadcast (&inv->server->cond);
+  g_mutex_unlock (&inv->server->lock);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_on_server (TnTestServer *self,
+               GSourceFunc   func,
+               gpointer      data)
+{
+  Invocation inv = { self, func, data, FALSE };
+
+  g_main_context_invoke (self->context, invoke_cb, &inv);
+  g_mutex_lock (&self->lock);
+  while (!inv.done)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+typedef struct
+{
+  TnTestServer *server;
+  const char   *email;
+  const char   *password;
+  TnRole        role;
+  char         *token;
+} UserRequest;
+
+static gboolean
+add_user_cb (gpointer data)
+{
+  UserRequest *request = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = tn_auth_hash_password (request->password, &error);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(TnUser) user = NULL;
+
+  g_assert_no_error (error);
+  user = tn_store_create_user (request->server->store, id, request->email, request->email, hash,
+                               request->role, &error);
+  g_assert_no_error (error);
+  request->token = tn_server_issue_token (request->server->server, id, NULL, &error);
+  g_assert_no_error (error);
+  return G_SOURCE_REMOVE;
+}
+
+char *
+tn_test_server_add_user (TnTestServer *self,
+                         const char   *email,
+                         const char   *password,
+                         TnRole        role)
+{
+  UserRequest request = { self, email, password, role, NULL };
+
+  run_on_server (self, add_user_cb, &request);
+  return request.token;
+}
+
+static gboolean
+token_for_cb (gpointer data)
+{
+  UserRequest *request = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnUser) user = tn_store_find_user_by_email (request->server->store, request->email, NULL, &error);
+
+  g_assert_no_error (error);
+  request->token = tn_server_issue_token (request->server->server, tn_user_get_id (user), NULL, &error);
+  g_assert_no_error (error);
+  return G_SOURCE_REMOVE;
+}
+
+char *
+tn_test_server_token_for (TnTestServer *self,
+                          const char   *email)
+{
+  UserRequest request = { self, email, NULL, 0, NULL };
+
+  run_on_server (self, token_for_cb, &request);
+  return request.token;
+}
+
+/* --- waiting ------------------------------------------------------------- */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+tn_test_wait_until (gboolean (*condition) (gpointer user_data),
+                    gpointer   user_data,
+                    guint      timeout_ms)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  gboolean timed_out = FALSE;
+  guint id;
+  GSource *source;
+
+  if (context == NULL)
+    context = g_main_context_default ();
+  source = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (source, timeout_cb, &timed_out, NULL);
+  id = g_source_attach (source, context);
+  g_source_unref (source);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (context, TRUE);
+
+  if (!timed_out)
+    {
+      source = g_main_context_find_source_by_id (context, id);
+      if (source != NULL)
+        g_source_destroy (source);
+    }
+  return condition (user_data);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return g_atomic_int_get ((volatile gint *) data) != 0;
+}
+
+void
+tn_test_wait_flag (volatile gint *flag,
+                   guint          timeout_ms)
+{
+  if (!tn_test_wait_until (flag_set, (gpointer) flag, timeout_ms))
+    g_error ("Timed out after %u ms waiting for a result", timeout_ms);
+}
+
+/* --- HTTP ---------------------------------------------------------------- */
+
+guint
+tn_test_http (const char          *url,
+              const char          *method,
+              const char          *path,
+              const char          *token,
+              const char          *body,
+              gssize               body_len,
+              const char * const  *extra_headers,
+              char               **out_body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *full = g_strconcat (url, path, NULL);
+  SoupMessageHeaders *headers;
+
+  msg = soup_message_new (method, full);
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  for (guint i = 0; extra_headers != NULL && extra_headers[i] != NULL; i += 2)
+    soup_message_headers_replace (headers, extra_headers[i], extra_headers[i + 1]);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_len < 0 ? strlen (body) : (gsize) body_len);
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (out_body != NULL)
+    *out_body = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return soup_message_get_status (msg);
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+JsonObject *
+tn_test_parse_object (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  g_assert_nonnull (json);
+  object = tn_json_parse_object (json, strlen (json), &error);
+  if (object == NULL)
+    g_error ("Not a JSON object (%s): %s", error->message, json);
+  return object;
+}
+
+void
+tn_test_assert_json_equal (const char *file,
+                           int         line,
+                           const char *json,
+                           const char *expected_json)
+{
+  g_autoptr(JsonNode) a = json_from_string (json, NULL);
+  g_autoptr(JsonNode) b = json_from_string (expected_json, NULL);
+
+  if (a == NULL || b == NULL || !json_node_equal (a, b))
+    g_error ("%s:%d: JSON differs:\n  got:      %s\n  expected: %s", file, line, json, expected_json);
+}
+
+void
+tn_test_assert_error_body (const char *json,
+                           const char *code)
+{
+  g_autoptr(JsonObject) root = tn_test_parse_object (json);
+  JsonNode *error = json_object_get_member (root, "error");
+  JsonObject *object;
+
+  g_assert_nonnull (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (error));
+  object = json_node_get_object (error);
+  g_assert_cmpstr (tn_json_object_get_string (object, "code"), ==, code);
+  g_assert_nonnull (tn_json_object_get_string (object, "message"));
+}
+
+void
+tn_test_init (int    *argc,
+              char ***argv)
+{
+  /* Isolated dirs hide the GSettings schemas that the GNOME proxy resolver
+   * needs; tests talk to loopback only, so no proxy is the truth anyway. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_FATAL_MASK);
+}
