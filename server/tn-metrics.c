@@ -157,12 +157,13 @@ tn_metrics_render (TnMetrics *self)
         g_string_append_printf (out,
                                 "turnout_http_request_duration_seconds_bucket{route=\"%s\",le=\"%s\"} %"
                                 G_GUINT64_FORMAT "\n", route,
-                                g_ascii_dtostr (number, sizeof number, buckets[b]), histogram->counts[b]);
+                                g_ascii_formatd (number, sizeof number, "%g", buckets[b]),
+                                histogram->counts[b]);
       g_string_append_printf (out,
                               "turnout_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %"
                               G_GUINT64_FORMAT "\n", route, histogram->count);
       g_string_append_printf (out, "turnout_http_request_duration_seconds_sum{route=\"%s\"} %s\n", route,
-                              g_ascii_dtostr (number, sizeof number, histogram->sum));
+                              g_ascii_formatd (number, sizeof number, "%.9g", histogram->sum));
       g_string_append_printf (out, "turnout_http_request_duration_seconds_count{route=\"%s\"} %"
                               G_GUINT64_FORMAT "\n", route, histogram->count);
     }
