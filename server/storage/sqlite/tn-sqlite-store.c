@@ -191,34 +191,36 @@ exec (TnSqliteStore  *self,
   return TRUE;
 }
 
+/* Runs a cached statement that returns no rows. */
 static gboolean
-begin (TnSqliteStore  *self,
-       GError        **error)
+step_done (TnSqliteStore  *self,
+           const char     *sql,
+           GError        **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "BEGIN IMMEDIATE", error);
+  sqlite3_stmt *stmt = prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self, rc, error);
   return TRUE;
 }
 
 static gboolean
+begin (TnSqliteStore  *self,
+       GError        **error)
+{
+  return step_done (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
 commit (TnSqliteStore  *self,
         GError        **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "COMMIT", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
-  return TRUE;
+  return step_done (self, "COMMIT", error);
 }
 
 static void
