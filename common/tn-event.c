@@ -84,8 +84,8 @@ tn_currency_is_valid (const char *code)
   for (int i = 0; i < 3; i++)
     if (code[i] < 'A' || code[i] > 'Z')
       return FALSE;
-  for (const char *p = iso4217; *p; p += 4)
-    if (strncmp (p, code, 3) == 0)
+  for (gsize i = 0; i + 3 < sizeof iso4217; i += 4)
+    if (strncmp (iso4217 + i, code, 3) == 0)
       return TRUE;
   return FALSE;
 }

@@ -59,7 +59,10 @@ server_thread (gpointer data)
 
   g_main_loop_run (self->loop);
 
+  /* Let the closed connections finish on this context before it goes. */
   g_clear_object (&self->server);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
   g_clear_object (&self->store);
   g_main_context_pop_thread_default (self->context);
   return NULL;
