@@ -7,6 +7,78 @@
 #include "tn-error.h"
 #include "tn-json.h"
 
+/* json-glib 1.6 turns the escape \u0000 into a NUL that silently cuts the
+ * string short, wraps whole numbers outside 64 bits (so that
+ * 99999999999999999999 reads as -1), and ignores values after the first
+ * one (`{…} {}`). Each would act on something other than what was sent:
+ * find them in the text first. */
+static gboolean
+check_lossless (const char  *data,
+                gsize        length,
+                GError     **error)
+{
+  gboolean in_string = FALSE;
+  gboolean closed = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (closed && !g_ascii_isspace (data[i]))
+        {
+          g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
+                       _("The request body must hold one JSON value, with nothing after it"));
+          return FALSE;
+        }
+      if (in_string)
+        {
+          if (data[i] == '"')
+            in_string = FALSE;
+          else if (data[i] == '\\' && i + 1 < length)
+            {
+              i++;
+              if (data[i] == 'u' && i + 4 < length && strncmp (data + i + 1, "0000", 4) == 0)
+                {
+                  g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
+                               _("The request body has a \\u0000 escape; "
+                                 "text must not contain NUL characters"));
+                  return FALSE;
+                }
+            }
+        }
+      else if (data[i] == '"')
+        in_string = TRUE;
+      else if (data[i] == '{' || data[i] == '[')
+        depth++;
+      else if ((data[i] == '}' || data[i] == ']') && depth > 0)
+        closed = --depth == 0;
+      else if (data[i] == '-' || g_ascii_isdigit (data[i]))
+        {
+          gsize start = data[i] == '-' ? i + 1 : i;
+          gsize digits, end;
+
+          for (digits = start; digits < length && g_ascii_isdigit (data[digits]); digits++)
+            ;
+          for (end = digits; end < length; end++)
+            if (!g_ascii_isdigit (data[end]) && strchr ("+-.eE", data[end]) == NULL)
+              break;
+          /* Fractions and exponents make doubles, which json-glib reads right. */
+          if (digits > start && digits == end)
+            {
+              g_autofree char *number = g_strndup (data + i, end - i);
+
+              if (!g_ascii_string_to_signed (number, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+                {
+                  g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
+                               _("The request body has a whole number outside the 64-bit range"));
+                  return FALSE;
+                }
+            }
+          i = end - 1;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * tn_json_parse_object:
  * @data: (array length=length): the bytes of a JSON document
@@ -38,6 +110,8 @@ tn_json_parse_object (const char  *data,
       g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The request body is not valid UTF-8"));
       return NULL;
     }
+  if (!check_lossless (data, length, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))

@@ -159,14 +159,17 @@ run_serve (Options *options)
       return 1;
     }
 
+  /* Signals are handled before anyone is told where we listen: whoever
+   * reads that line may stop us at once. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+
   url = tn_server_get_url (server);
   g_print ("Listening on %s\n", url);
   g_print ("Database: %s\n", options->database);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
 
   g_print ("Stopped.\n");

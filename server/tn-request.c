@@ -121,6 +121,7 @@ tn_request_reply_error (TnRequest    *req,
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   TnError code = TN_ERROR_INTERNAL;
   const char *message = "Internal error";
+  g_autofree char *valid_message = NULL;
 
   if (error != NULL && error->domain == TN_ERROR)
     {
@@ -137,7 +138,10 @@ tn_request_reply_error (TnRequest    *req,
     message = "Internal error";
 
   json_object_set_string_member (inner, "code", tn_error_to_code (code));
-  json_object_set_string_member (inner, "message", message);
+  /* Messages may quote what was sent (a header, a parser's view of the
+   * body), which need not be UTF-8; the answer must be. */
+  valid_message = g_utf8_make_valid (message, -1);
+  json_object_set_string_member (inner, "message", valid_message);
   if (details != NULL && json_object_get_size (details) > 0)
     json_object_set_object_member (inner, "details", json_object_ref (details));
   json_object_set_object_member (body, "error", g_steal_pointer (&inner));

@@ -31,7 +31,6 @@ typedef struct
 static void handle_health       (TnRequest *req);
 static void handle_ready        (TnRequest *req);
 static void handle_metrics      (TnRequest *req);
-static void handle_openapi      (TnRequest *req);
 static void handle_login        (TnRequest *req);
 static void handle_logout       (TnRequest *req);
 static void handle_me           (TnRequest *req);
@@ -48,7 +47,6 @@ static const Route routes[] = {
   { "GET",    "/health",                        AUTH_NONE,     handle_health },
   { "GET",    "/health/ready",                  AUTH_NONE,     handle_ready },
   { "GET",    "/metrics",                       AUTH_NONE,     handle_metrics },
-  { "GET",    "/api/v1/openapi.json",           AUTH_NONE,     handle_openapi },
   { "POST",   "/api/v1/auth/login",             AUTH_NONE,     handle_login },
   { "POST",   "/api/v1/auth/logout",            AUTH_REQUIRED, handle_logout },
   { "GET",    "/api/v1/me",                     AUTH_REQUIRED, handle_me },
@@ -365,12 +363,10 @@ query_limit (TnRequest  *req,
 }
 
 /* Cursors are opaque to clients: base64url of "STARTS_AT:ID" of the last
- * item of the previous page. */
+ * event of the previous page, or of the e-mail address of the last user. */
 static char *
-encode_cursor (TnEvent *last)
+base64url_encode (const char *raw)
 {
-  g_autofree char *raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%s",
-                                          tn_event_get_starts_at (last), tn_event_get_id (last));
   char *encoded = g_base64_encode ((const guchar *) raw, strlen (raw));
 
   g_strdelimit (encoded, "+", '-');
@@ -378,31 +374,47 @@ encode_cursor (TnEvent *last)
   return encoded;
 }
 
+static char *
+base64url_decode (const char *cursor)
+{
+  g_autofree char *copy = NULL;
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+
+  if (strlen (cursor) > 400)
+    return NULL;
+  for (const char *p = cursor; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '=')
+      return NULL;
+  copy = g_strdup (cursor);
+  g_strdelimit (copy, "-", '+');
+  g_strdelimit (copy, "_", '/');
+  raw = g_base64_decode (copy, &len);
+  if (len == 0 || memchr (raw, '\0', len) != NULL || !g_utf8_validate_len ((const char *) raw, len, NULL))
+    return NULL;
+  return g_strndup ((const char *) raw, len);
+}
+
+static char *
+encode_cursor (TnEvent *last)
+{
+  g_autofree char *raw = g_strdup_printf ("%" G_GINT64_FORMAT ":%s",
+                                          tn_event_get_starts_at (last), tn_event_get_id (last));
+
+  return base64url_encode (raw);
+}
+
 static gboolean
 decode_cursor (const char  *cursor,
                gint64      *out_starts_at,
                char       **out_id)
 {
-  g_autofree char *copy = NULL;
-  g_autofree guchar *raw = NULL;
-  g_autofree char *text = NULL;
-  gsize len = 0;
+  g_autofree char *text = base64url_decode (cursor);
   const char *colon;
   char *end = NULL;
   gint64 starts_at;
 
-  if (strlen (cursor) > 200)
-    return FALSE;
-  for (const char *p = cursor; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '=')
-      return FALSE;
-  copy = g_strdup (cursor);
-  g_strdelimit (copy, "-", '+');
-  g_strdelimit (copy, "_", '/');
-  raw = g_base64_decode (copy, &len);
-  text = g_strndup ((const char *) raw, len);
-  colon = strchr (text, ':');
-  if (colon == NULL)
+  if (text == NULL || (colon = strchr (text, ':')) == NULL)
     return FALSE;
   starts_at = g_ascii_strtoll (text, &end, 10);
   if (end != colon || !g_uuid_string_is_valid (colon + 1))
@@ -410,6 +422,16 @@ decode_cursor (const char  *cursor,
   *out_starts_at = starts_at;
   *out_id = g_strdup (colon + 1);
   return TRUE;
+}
+
+static char *
+decode_user_cursor (const char *cursor)
+{
+  g_autofree char *email = base64url_decode (cursor);
+
+  if (email == NULL || !tn_email_is_valid (email))
+    return NULL;
+  return g_steal_pointer (&email);
 }
 
 /* --- health, metrics ----------------------------------------------------- */
@@ -446,24 +468,6 @@ handle_metrics (TnRequest *req)
   g_autofree char *text = tn_metrics_render (tn_server_get_metrics (req->server));
 
   tn_request_reply_text (req, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text);
-}
-
-static void
-handle_openapi (TnRequest *req)
-{
-  g_autoptr(GBytes) bytes = g_resources_lookup_data ("/org/turnout/server/openapi.json",
-                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  gsize len;
-  const char *data;
-
-  if (bytes == NULL)
-    {
-      tn_request_reply_error_literal (req, TN_ERROR_NOT_FOUND, "No OpenAPI document in this build");
-      return;
-    }
-  data = g_bytes_get_data (bytes, &len);
-  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_COPY, data, len);
 }
 
 /* --- auth and users ------------------------------------------------------ */
@@ -624,7 +628,8 @@ handle_users_list (TnRequest *req)
   g_autoptr(JsonObject) object = json_object_new ();
   g_autoptr(JsonArray) items = json_array_new ();
   g_autoptr(JsonNode) node = NULL;
-  const char *after;
+  g_autofree char *after = NULL;
+  const char *cursor;
   guint limit;
 
   if (!require_role (req, TN_ROLE_ADMIN, &error))
@@ -633,7 +638,9 @@ handle_users_list (TnRequest *req)
       return;
     }
   limit = query_limit (req, details);
-  after = query_text (req, "cursor", TN_USER_EMAIL_MAX, details);
+  cursor = tn_request_get_query (req, "cursor");
+  if (cursor != NULL && cursor[0] != '\0' && (after = decode_user_cursor (cursor)) == NULL)
+    json_object_set_string_member (details, "cursor", "is not a cursor this server gave out");
   if (json_object_get_size (details) > 0)
     {
       reply_validation (req, details);
@@ -649,7 +656,11 @@ handle_users_list (TnRequest *req)
     json_array_add_element (items, tn_user_to_json (users->pdata[i]));
   json_object_set_array_member (object, "items", g_steal_pointer (&items));
   if (users->len > limit)
-    json_object_set_string_member (object, "next_cursor", tn_user_get_email (users->pdata[limit - 1]));
+    {
+      g_autofree char *next = base64url_encode (tn_user_get_email (users->pdata[limit - 1]));
+
+      json_object_set_string_member (object, "next_cursor", next);
+    }
   else
     json_object_set_null_member (object, "next_cursor");
   node = node_take_object (g_steal_pointer (&object));

@@ -333,7 +333,13 @@ tn_test_http (const char          *url,
   answer = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   if (out_body != NULL)
-    *out_body = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+    {
+      gsize size = 0;
+      const char *data = g_bytes_get_data (answer, &size);
+
+      /* An empty body has no data pointer: answer "" rather than NULL. */
+      *out_body = g_strndup (data != NULL ? data : "", size);
+    }
   return soup_message_get_status (msg);
 }
 
