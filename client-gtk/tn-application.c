@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tn-application.h"
+#include "tn-window.h"
+
+struct _TnApplication
+{
+  AdwApplication  parent_instance;
+
+  TnTokenStore   *token_store;
+};
+
+G_DEFINE_FINAL_TYPE (TnApplication, tn_application, ADW_TYPE_APPLICATION)
+
+static void
+tn_application_quit_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  TnApplication *self = TN_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Closing the windows first lets each save its size. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+tn_application_about_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  TnApplication *self = TN_APPLICATION (user_data);
+  static const char *developers[] = { "The Turnout developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", _("Turnout"),
+                         "application-icon", APPLICATION_ID,
+                         /* Translators: who made the app, in the About window */
+                         "developer-name", _("The Turnout developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Organize events, follow RSVPs and check in guests."),
+                         "developers", developers,
+                         "copyright", "© 2026 The Turnout developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         /* Translators: put your names here, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", tn_application_quit_action },
+  { "about", tn_application_about_action },
+};
+
+static void
+tn_application_startup (GApplication *application)
+{
+  TnApplication *self = TN_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *refresh_accels[] = { "<Control>r", "F5", NULL };
+
+  G_APPLICATION_CLASS (tn_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh", refresh_accels);
+
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+}
+
+static void
+tn_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (tn_window_new (TN_APPLICATION (application)));
+  gtk_window_present (window);
+}
+
+static void
+tn_application_dispose (GObject *object)
+{
+  TnApplication *self = TN_APPLICATION (object);
+
+  g_clear_object (&self->token_store);
+
+  G_OBJECT_CLASS (tn_application_parent_class)->dispose (object);
+}
+
+static void
+tn_application_class_init (TnApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = tn_application_dispose;
+  application_class->startup = tn_application_startup;
+  application_class->activate = tn_application_activate;
+}
+
+static void
+tn_application_init (TnApplication *self)
+{
+  self->token_store = tn_token_store_new ();
+}
+
+/**
+ * tn_application_new:
+ *
+ * Returns: (transfer full): the desktop app
+ */
+TnApplication *
+tn_application_new (void)
+{
+  return g_object_new (TN_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/org/turnout/Turnout",
+                       NULL);
+}
+
+/**
+ * tn_application_get_token_store:
+ * @self: a #TnApplication
+ *
+ * Returns: (transfer none): where the windows keep sign-in tokens
+ */
+TnTokenStore *
+tn_application_get_token_store (TnApplication *self)
+{
+  g_return_val_if_fail (TN_IS_APPLICATION (self), NULL);
+  return self->token_store;
+}

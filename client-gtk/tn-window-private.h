@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tn-event-detail.h"
+#include "tn-sign-in-page.h"
+#include "tn-window.h"
+
+G_BEGIN_DECLS
+
+/* For tests: what the window shows, and the widgets a person uses. */
+const char    *_tn_window_get_visible_page     (TnWindow *self);
+const char    *_tn_window_get_list_page        (TnWindow *self);
+TnSignInPage  *_tn_window_get_sign_in_page     (TnWindow *self);
+GtkListBox    *_tn_window_get_event_list       (TnWindow *self);
+TnEventDetail *_tn_window_get_event_detail     (TnWindow *self);
+AdwLeaflet    *_tn_window_get_leaflet          (TnWindow *self);
+AdwStatusPage *_tn_window_get_unreachable_page (TnWindow *self);
+GtkLabel      *_tn_window_get_unreachable_detail (TnWindow *self);
+gboolean       _tn_window_get_busy             (TnWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,1014 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tn-client.h"
+#include "tn-error.h"
+#include "tn-event-detail.h"
+#include "tn-event-row.h"
+#include "tn-format.h"
+#include "tn-sign-in-page.h"
+#include "tn-time.h"
+#include "tn-token-store.h"
+#include "tn-window.h"
+#include "tn-window-private.h"
+
+/* How many events to ask for at a time; more are loaded when the list is
+ * scrolled to its end. */
+#define EVENTS_PAGE_SIZE 50
+
+struct _TnWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  GtkSpinner           *loading_spinner;
+  TnSignInPage         *sign_in_page;
+  AdwStatusPage        *unreachable_page;
+  GtkLabel             *unreachable_detail;
+  AdwLeaflet           *leaflet;
+  AdwWindowTitle       *list_title;
+  GtkStack             *list_stack;
+  GtkSpinner           *list_spinner;
+  GtkScrolledWindow    *events_scroller;
+  GtkListBox           *events_list;
+  GtkSpinner           *more_spinner;
+  TnEventDetail        *event_detail;
+
+  GSettings            *settings;
+  TnTokenStore         *token_store;
+
+  /* the session: a client with a token, and whose token it is */
+  TnClient             *client;
+  TnUser               *user;
+  char                 *email;
+  GCancellable         *session_cancellable;
+
+  /* the list of events */
+  GListStore           *events;
+  GCancellable         *list_cancellable;
+  char                 *next_cursor;
+  gint64                list_from;
+  gboolean              list_loading;
+  gboolean              focus_list;
+
+  /* requests under way, whatever their kind */
+  guint                 n_pending;
+};
+
+enum {
+  PROP_0,
+  PROP_TOKEN_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TnWindow, tn_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void tn_window_load_events (TnWindow *self,
+                                   gboolean  more);
+
+/* --- helpers ------------------------------------------------------------- */
+
+static void
+tn_window_begin_request (TnWindow *self)
+{
+  self->n_pending++;
+}
+
+static void
+tn_window_end_request (TnWindow *self)
+{
+  g_assert (self->n_pending > 0);
+  self->n_pending--;
+}
+
+static GCancellable *
+renew_cancellable (GCancellable **cancellable)
+{
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+  *cancellable = g_cancellable_new ();
+  return *cancellable;
+}
+
+static gboolean
+is_cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* Turns an error of the API client into a sentence for people. */
+static char *
+describe_error (const GError *error,
+                const char   *url)
+{
+  if (error->domain == TN_ERROR)
+    {
+      switch ((TnError) error->code)
+        {
+        case TN_ERROR_UNAUTHORIZED:
+          return g_strdup (_("The e-mail address or the password is not right."));
+        case TN_ERROR_NETWORK:
+          return g_strdup_printf (_("Could not reach the server at %s. Check the address and your network connection."),
+                                  url);
+        case TN_ERROR_RATE_LIMITED:
+          return g_strdup (_("Too many attempts. Wait a minute, then try again."));
+        case TN_ERROR_FORBIDDEN:
+          return g_strdup (_("This account is not allowed to do that."));
+        case TN_ERROR_INTERNAL:
+          return g_strdup (_("The server ran into a problem. Try again later."));
+        case TN_ERROR_BAD_REQUEST:
+        case TN_ERROR_VALIDATION_FAILED:
+        case TN_ERROR_NOT_FOUND:
+        case TN_ERROR_CONFLICT:
+        case TN_ERROR_CAPACITY_FULL:
+        case TN_ERROR_PAYLOAD_TOO_LARGE:
+        case TN_ERROR_PRECONDITION_REQUIRED:
+        default:
+          break;
+        }
+    }
+
+  /* Translators: %s is the server's own explanation, in English */
+  return g_strdup_printf (_("The server did not accept the request: %s"), error->message);
+}
+
+static void
+tn_window_toast (TnWindow   *self,
+                 const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+tn_window_set_action_enabled (TnWindow   *self,
+                              const char *name,
+                              gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+tn_window_show_page (TnWindow   *self,
+                     const char *name)
+{
+  gboolean loading = g_str_equal (name, "loading");
+  gboolean signed_in = g_str_equal (name, "events");
+
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
+  tn_window_set_action_enabled (self, "refresh", signed_in);
+  tn_window_set_action_enabled (self, "sign-out", self->client != NULL);
+  tn_window_set_action_enabled (self, "reconnect", g_str_equal (name, "unreachable"));
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+static void
+tn_window_show_sign_in (TnWindow   *self,
+                        const char *error_message)
+{
+  tn_sign_in_page_set_busy (self->sign_in_page, FALSE);
+  tn_sign_in_page_set_error (self->sign_in_page, error_message);
+  tn_window_show_page (self, "sign-in");
+  tn_sign_in_page_focus (self->sign_in_page);
+}
+
+static void
+tn_window_show_unreachable (TnWindow     *self,
+                            const GError *error)
+{
+  g_autofree char *message = describe_error (error, tn_client_get_base_url (self->client));
+
+  adw_status_page_set_title (self->unreachable_page,
+                             g_error_matches (error, TN_ERROR, TN_ERROR_NETWORK)
+                               ? _("Cannot Reach the Server")
+                               /* Translators: the heading when the server answers with an error */
+                               : _("The Server Cannot Be Used Right Now"));
+  adw_status_page_set_description (self->unreachable_page, message);
+  gtk_label_set_text (self->unreachable_detail, error->message);
+  tn_window_show_page (self, "unreachable");
+}
+
+/* Forgets the session in this window (not the saved token). */
+static void
+tn_window_drop_session (TnWindow *self)
+{
+  g_cancellable_cancel (self->session_cancellable);
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->client);
+  g_clear_object (&self->user);
+  g_clear_pointer (&self->email, g_free);
+  g_clear_pointer (&self->next_cursor, g_free);
+  self->list_loading = FALSE;
+  self->focus_list = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), FALSE);
+  gtk_spinner_set_spinning (self->more_spinner, FALSE);
+  g_list_store_remove_all (self->events);
+  tn_event_detail_set_event (self->event_detail, NULL);
+}
+
+/* Keeps the application running until a sign-out is done, even when the
+ * last window closes right after. Returns a reference, or %NULL if the
+ * window has no application. */
+static GApplication *
+tn_window_hold_application (TnWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (application == NULL)
+    return NULL;
+  g_application_hold (G_APPLICATION (application));
+  return G_APPLICATION (g_object_ref (application));
+}
+
+static void
+tn_window_token_cleared_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GApplication) application = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tn_token_store_clear_finish (TN_TOKEN_STORE (source), result, &error))
+    g_message ("Could not forget the saved sign-in: %s", error->message);
+  if (application != NULL)
+    g_application_release (application);
+}
+
+static void
+tn_window_forget_token (TnWindow *self)
+{
+  if (self->client == NULL || self->email == NULL)
+    return;
+
+  /* Quitting right after signing out must not leave the token behind. */
+  tn_token_store_clear_async (self->token_store, tn_client_get_base_url (self->client), self->email, NULL,
+                              tn_window_token_cleared_cb, tn_window_hold_application (self));
+}
+
+static void
+tn_window_session_expired (TnWindow *self)
+{
+  tn_window_forget_token (self);
+  tn_window_drop_session (self);
+  tn_window_show_sign_in (self, _("Your session has ended. Sign in again."));
+}
+
+/* --- the list of events -------------------------------------------------- */
+
+static GtkWidget *
+tn_window_create_row (gpointer item,
+                      gpointer user_data)
+{
+  return tn_event_row_new (TN_EVENT (item));
+}
+
+static gboolean
+tn_window_find_event (TnWindow   *self,
+                      const char *id,
+                      guint      *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TnEvent) event = g_list_model_get_item (G_LIST_MODEL (self->events), i);
+
+      if (g_strcmp0 (tn_event_get_id (event), id) == 0)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+tn_window_list_done (TnWindow  *self,
+                     GPtrArray *items,
+                     char      *next_cursor,
+                     gboolean   more)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+
+  if (more)
+    g_list_store_splice (self->events, n_items, 0, items->pdata, items->len);
+  else
+    {
+      TnEvent *selected = tn_event_detail_get_event (self->event_detail);
+      g_autofree char *selected_id = selected != NULL ? g_strdup (tn_event_get_id (selected)) : NULL;
+      guint position;
+
+      g_list_store_splice (self->events, 0, n_items, items->pdata, items->len);
+      if (selected_id != NULL && tn_window_find_event (self, selected_id, &position))
+        gtk_list_box_select_row (self->events_list,
+                                 gtk_list_box_get_row_at_index (self->events_list, (int) position));
+    }
+
+  g_free (self->next_cursor);
+  self->next_cursor = next_cursor;
+
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->events)) > 0 ? "list" : "empty");
+  gtk_spinner_set_spinning (self->list_spinner, FALSE);
+
+  /* Right after signing in, the keyboard starts in the list. */
+  if (self->focus_list)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (self->events_list);
+
+      if (row == NULL)
+        row = gtk_list_box_get_row_at_index (self->events_list, 0);
+      if (row != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (row));
+      self->focus_list = FALSE;
+    }
+}
+
+static void
+tn_window_list_events_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data,
+                          gboolean      more)
+{
+  g_autoptr(TnWindow) self = user_data;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  char *next_cursor = NULL;
+
+  tn_window_end_request (self);
+  items = tn_client_list_events_finish (TN_CLIENT (source), result, &next_cursor, &error);
+  if (is_cancelled (error))
+    return;
+
+  self->list_loading = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), FALSE);
+  gtk_spinner_set_spinning (self->more_spinner, FALSE);
+
+  if (items != NULL)
+    {
+      tn_window_list_done (self, items, next_cursor, more);
+      return;
+    }
+
+  if (g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED))
+    tn_window_session_expired (self);
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) == 0 && !more)
+    tn_window_show_unreachable (self, error);
+  else
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, TN_ERROR, TN_ERROR_NETWORK))
+        message = g_strdup (_("Cannot reach the server. The list may be out of date."));
+      else
+        {
+          g_autofree char *reason = describe_error (error, tn_client_get_base_url (TN_CLIENT (source)));
+
+          /* Translators: %s says why */
+          message = g_strdup_printf (_("The events could not be loaded. %s"), reason);
+        }
+      tn_window_toast (self, message);
+      gtk_stack_set_visible_child_name (self->list_stack,
+                                        g_list_model_get_n_items (G_LIST_MODEL (self->events)) > 0 ? "list" : "empty");
+      gtk_spinner_set_spinning (self->list_spinner, FALSE);
+    }
+}
+
+static void
+tn_window_list_first_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  tn_window_list_events_cb (source, result, user_data, FALSE);
+}
+
+static void
+tn_window_list_more_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  tn_window_list_events_cb (source, result, user_data, TRUE);
+}
+
+/* Loads the first page of events from now on, or with @more the next page. */
+static void
+tn_window_load_events (TnWindow *self,
+                       gboolean  more)
+{
+  TnEventFilter filter = { 0 };
+
+  if (self->client == NULL || self->user == NULL)
+    return;
+
+  if (more)
+    {
+      if (self->next_cursor == NULL || self->list_loading)
+        return;
+      filter.cursor = self->next_cursor;
+      gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), TRUE);
+      gtk_spinner_set_spinning (self->more_spinner, TRUE);
+    }
+  else
+    {
+      renew_cancellable (&self->list_cancellable);
+      g_clear_pointer (&self->next_cursor, g_free);
+      gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), FALSE);
+      self->list_from = tn_time_now ();
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) == 0)
+        {
+          gtk_stack_set_visible_child_name (self->list_stack, "loading");
+          gtk_spinner_set_spinning (self->list_spinner, TRUE);
+        }
+    }
+
+  /* Events still running count as upcoming: the server lists those that
+   * end at or after "from". */
+  filter.from = self->list_from;
+  filter.limit = EVENTS_PAGE_SIZE;
+  self->list_loading = TRUE;
+
+  tn_window_begin_request (self);
+  tn_client_list_events_async (self->client, &filter, self->list_cancellable,
+                               more ? tn_window_list_more_cb : tn_window_list_first_cb,
+                               g_object_ref (self));
+}
+
+static void
+tn_window_events_scroller_edge_reached_cb (TnWindow        *self,
+                                           GtkPositionType  position)
+{
+  if (position == GTK_POS_BOTTOM)
+    tn_window_load_events (self, TRUE);
+}
+
+/* When a page does not fill the list, no scrolling can reach its end:
+ * load the next page at once. */
+static void
+tn_window_events_adjustment_changed_cb (TnWindow      *self,
+                                        GtkAdjustment *adjustment)
+{
+  if (self->next_cursor != NULL && !self->list_loading &&
+      gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment))
+    tn_window_load_events (self, TRUE);
+}
+
+static void
+tn_window_events_list_row_selected_cb (TnWindow      *self,
+                                       GtkListBoxRow *row)
+{
+  tn_event_detail_set_event (self->event_detail,
+                             row != NULL ? tn_event_row_get_event (TN_EVENT_ROW (row)) : NULL);
+}
+
+static void
+tn_window_events_list_row_activated_cb (TnWindow      *self,
+                                        GtkListBoxRow *row)
+{
+  gtk_list_box_select_row (self->events_list, row);
+  /* Side by side, the details are already in view. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+tn_window_back_button_clicked_cb (TnWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* --- the session --------------------------------------------------------- */
+
+static void
+tn_window_start_session (TnWindow *self,
+                         TnUser   *user)
+{
+  g_autoptr(GUri) uri = g_uri_parse (tn_client_get_base_url (self->client), G_URI_FLAGS_NONE, NULL);
+  g_autofree char *subtitle = NULL;
+
+  g_set_object (&self->user, user);
+
+  /* Translators: under "Upcoming Events": the account, then the server */
+  subtitle = g_strdup_printf (_("%1$s on %2$s"), tn_user_get_name (user),
+                              uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri)
+                                                                          : tn_client_get_base_url (self->client));
+  adw_window_title_set_subtitle (self->list_title, subtitle);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+  tn_window_show_page (self, "events");
+  self->focus_list = TRUE;
+  tn_window_load_events (self, FALSE);
+}
+
+static void
+tn_window_me_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TnWindow) self = user_data;
+  g_autoptr(TnUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tn_window_end_request (self);
+  user = tn_client_me_finish (TN_CLIENT (source), result, &error);
+  if (is_cancelled (error))
+    return;
+
+  if (user != NULL)
+    tn_window_start_session (self, user);
+  else if (g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED))
+    tn_window_session_expired (self);
+  else
+    tn_window_show_unreachable (self, error);
+}
+
+static void
+tn_window_token_lookup_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(TnWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+
+  tn_window_end_request (self);
+  token = tn_token_store_lookup_finish (TN_TOKEN_STORE (source), result, &error);
+  if (is_cancelled (error))
+    return;
+
+  if (error != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("The saved sign-in could not be read: %s"), error->message);
+      tn_window_show_sign_in (self, message);
+      return;
+    }
+  if (token == NULL)
+    {
+      tn_window_show_sign_in (self, NULL);
+      return;
+    }
+
+  url = g_settings_get_string (self->settings, "server-url");
+  g_clear_object (&self->client);
+  self->client = tn_client_new (url);
+  tn_client_set_token (self->client, token);
+  g_free (self->email);
+  self->email = g_settings_get_string (self->settings, "account-email");
+
+  tn_window_begin_request (self);
+  tn_client_me_async (self->client, self->session_cancellable, tn_window_me_cb, g_object_ref (self));
+}
+
+/* Signs in with the token kept for the last account, if there is one. */
+static void
+tn_window_restore_session (TnWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+  g_autofree char *email = g_settings_get_string (self->settings, "account-email");
+
+  tn_window_drop_session (self);
+  tn_sign_in_page_set_server_url (self->sign_in_page, url);
+  tn_sign_in_page_set_email (self->sign_in_page, email);
+  tn_sign_in_page_clear_password (self->sign_in_page);
+
+  if (url[0] == '\0' || email[0] == '\0')
+    {
+      tn_window_show_sign_in (self, NULL);
+      return;
+    }
+
+  tn_window_show_page (self, "loading");
+  tn_window_begin_request (self);
+  tn_token_store_lookup_async (self->token_store, url, email,
+                               renew_cancellable (&self->session_cancellable),
+                               tn_window_token_lookup_cb, g_object_ref (self));
+}
+
+static void
+tn_window_token_saved_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(TnWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  tn_window_end_request (self);
+  if (!tn_token_store_save_finish (TN_TOKEN_STORE (source), result, &error) && !is_cancelled (error))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("The sign-in could not be saved, so you will need to sign in again next time: %s"),
+                                 error->message);
+      tn_window_toast (self, message);
+    }
+}
+
+static void
+tn_window_login_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TnWindow) self = user_data;
+  g_autoptr(TnUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  TnClient *client = TN_CLIENT (source);
+
+  tn_window_end_request (self);
+  user = tn_client_login_finish (client, result, &error);
+  if (is_cancelled (error))
+    return;
+
+  tn_sign_in_page_set_busy (self->sign_in_page, FALSE);
+
+  if (user == NULL)
+    {
+      g_autofree char *message = describe_error (error, tn_client_get_base_url (client));
+
+      g_clear_object (&self->client);
+      tn_sign_in_page_set_error (self->sign_in_page, message);
+      tn_sign_in_page_focus (self->sign_in_page);
+      return;
+    }
+
+  g_free (self->email);
+  self->email = g_strdup (tn_user_get_email (user));
+  g_settings_set_string (self->settings, "server-url", tn_client_get_base_url (client));
+  g_settings_set_string (self->settings, "account-email", self->email);
+
+  tn_window_begin_request (self);
+  tn_token_store_save_async (self->token_store, tn_client_get_base_url (client), self->email,
+                             tn_client_get_token (client), NULL,
+                             tn_window_token_saved_cb, g_object_ref (self));
+
+  tn_sign_in_page_clear_password (self->sign_in_page);
+  tn_window_start_session (self, user);
+}
+
+static void
+tn_window_sign_in_page_sign_in_cb (TnWindow     *self,
+                                   TnSignInPage *page)
+{
+  g_autofree char *url = tn_format_server_url (tn_sign_in_page_get_server_url (page));
+  g_autofree char *email = g_strstrip (g_strdup (tn_sign_in_page_get_email (page)));
+
+  if (url == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is what was typed as the server's address */
+      message = g_strdup_printf (_("“%s” is not a server address. Enter one such as https://events.example.org."),
+                                 tn_sign_in_page_get_server_url (page));
+      tn_sign_in_page_set_error (page, message);
+      return;
+    }
+
+  tn_window_drop_session (self);
+  self->client = tn_client_new (url);
+  tn_sign_in_page_set_busy (page, TRUE);
+
+  tn_window_begin_request (self);
+  tn_client_login_async (self->client, email, tn_sign_in_page_get_password (page),
+                         renew_cancellable (&self->session_cancellable),
+                         tn_window_login_cb, g_object_ref (self));
+}
+
+static void
+tn_window_logged_out_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GApplication) application = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The token is forgotten here either way; a server that cannot be
+   * reached lets it expire. */
+  if (!tn_client_logout_finish (TN_CLIENT (source), result, &error))
+    g_debug ("Signing out on the server failed: %s", error->message);
+  if (application != NULL)
+    g_application_release (application);
+}
+
+/* --- actions ------------------------------------------------------------- */
+
+static void
+tn_window_refresh_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  tn_window_load_events (TN_WINDOW (user_data), FALSE);
+}
+
+static void
+tn_window_reconnect_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  tn_window_restore_session (TN_WINDOW (user_data));
+}
+
+static void
+tn_window_sign_out_action (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  TnWindow *self = TN_WINDOW (user_data);
+
+  if (self->client == NULL)
+    return;
+
+  if (tn_client_get_token (self->client) != NULL)
+    tn_client_logout_async (self->client, NULL, tn_window_logged_out_cb, tn_window_hold_application (self));
+  tn_window_forget_token (self);
+  tn_window_drop_session (self);
+  tn_sign_in_page_clear_password (self->sign_in_page);
+  tn_window_show_sign_in (self, NULL);
+}
+
+static const GActionEntry win_entries[] = {
+  { "refresh", tn_window_refresh_action },
+  { "reconnect", tn_window_reconnect_action },
+  { "sign-out", tn_window_sign_out_action },
+};
+
+/* --- GObject ------------------------------------------------------------- */
+
+static gboolean
+tn_window_close_request (GtkWindow *window)
+{
+  TnWindow *self = TN_WINDOW (window);
+  int width = 0;
+  int height = 0;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  /* The schema's ranges match the window's smallest size. */
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", MAX (width, 360));
+      g_settings_set_int (self->settings, "window-height", MAX (height, 294));
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (tn_window_parent_class)->close_request (window);
+}
+
+static void
+tn_window_constructed (GObject *object)
+{
+  TnWindow *self = TN_WINDOW (object);
+
+  G_OBJECT_CLASS (tn_window_parent_class)->constructed (object);
+
+  g_assert (TN_IS_TOKEN_STORE (self->token_store));
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  tn_window_restore_session (self);
+}
+
+static void
+tn_window_dispose (GObject *object)
+{
+  TnWindow *self = TN_WINDOW (object);
+
+  if (self->session_cancellable != NULL)
+    g_cancellable_cancel (self->session_cancellable);
+  if (self->list_cancellable != NULL)
+    g_cancellable_cancel (self->list_cancellable);
+
+  /* Drop the rows while the detail pane their selection feeds still exists. */
+  if (self->events_list != NULL)
+    gtk_list_box_bind_model (self->events_list, NULL, NULL, NULL, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TN_TYPE_WINDOW);
+
+  g_clear_object (&self->session_cancellable);
+  g_clear_object (&self->list_cancellable);
+  g_clear_object (&self->client);
+  g_clear_object (&self->user);
+  g_clear_object (&self->events);
+  g_clear_object (&self->token_store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (tn_window_parent_class)->dispose (object);
+}
+
+static void
+tn_window_finalize (GObject *object)
+{
+  TnWindow *self = TN_WINDOW (object);
+
+  g_free (self->email);
+  g_free (self->next_cursor);
+
+  G_OBJECT_CLASS (tn_window_parent_class)->finalize (object);
+}
+
+static void
+tn_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TnWindow *self = TN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOKEN_STORE:
+      g_value_set_object (value, self->token_store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tn_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TnWindow *self = TN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOKEN_STORE:
+      self->token_store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tn_window_class_init (TnWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = tn_window_constructed;
+  object_class->dispose = tn_window_dispose;
+  object_class->finalize = tn_window_finalize;
+  object_class->get_property = tn_window_get_property;
+  object_class->set_property = tn_window_set_property;
+  window_class->close_request = tn_window_close_request;
+
+  /**
+   * TnWindow:token-store:
+   *
+   * Where the window looks up, saves and forgets sign-in tokens.
+   */
+  properties[PROP_TOKEN_STORE] =
+    g_param_spec_object ("token-store", NULL, NULL, TN_TYPE_TOKEN_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (TN_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (TN_TYPE_EVENT_DETAIL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/turnout/Turnout/tn-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, unreachable_page);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, unreachable_detail);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, list_title);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, list_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, events_scroller);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, events_list);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, more_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, event_detail);
+  gtk_widget_class_bind_template_callback (widget_class, tn_window_sign_in_page_sign_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tn_window_events_scroller_edge_reached_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tn_window_back_button_clicked_cb);
+}
+
+static void
+tn_window_init (TnWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->events = g_list_store_new (TN_TYPE_EVENT);
+  gtk_list_box_bind_model (self->events_list, G_LIST_MODEL (self->events),
+                           tn_window_create_row, NULL, NULL);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->events_scroller), "changed",
+                           G_CALLBACK (tn_window_events_adjustment_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/**
+ * tn_window_new:
+ * @application: the application
+ *
+ * Returns: (transfer full): a new main window, which signs in with the
+ *   saved token if there is one
+ */
+TnWindow *
+tn_window_new (TnApplication *application)
+{
+  g_return_val_if_fail (TN_IS_APPLICATION (application), NULL);
+
+  return g_object_new (TN_TYPE_WINDOW,
+                       "application", application,
+                       "token-store", tn_application_get_token_store (application),
+                       NULL);
+}
+
+/* --- for tests ----------------------------------------------------------- */
+
+const char *
+_tn_window_get_visible_page (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+_tn_window_get_list_page (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->list_stack);
+}
+
+TnSignInPage *
+_tn_window_get_sign_in_page (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return self->sign_in_page;
+}
+
+GtkListBox *
+_tn_window_get_event_list (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return self->events_list;
+}
+
+TnEventDetail *
+_tn_window_get_event_detail (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return self->event_detail;
+}
+
+AdwLeaflet *
+_tn_window_get_leaflet (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return self->leaflet;
+}
+
+AdwStatusPage *
+_tn_window_get_unreachable_page (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return self->unreachable_page;
+}
+
+GtkLabel *
+_tn_window_get_unreachable_detail (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return self->unreachable_detail;
+}
+
+/**
+ * _tn_window_get_busy:
+ * @self: a #TnWindow
+ *
+ * Returns: whether a request of the window is still under way
+ */
+gboolean
+_tn_window_get_busy (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), FALSE);
+  return self->n_pending > 0;
+}

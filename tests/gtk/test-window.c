@@ -1,0 +1,736 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include "tn-application.h"
+#include "tn-client.h"
+#include "tn-event-detail-private.h"
+#include "tn-event-row-private.h"
+#include "tn-sign-in-page-private.h"
+#include "tn-test-utils.h"
+#include "tn-token-store.h"
+#include "tn-window-private.h"
+
+/* The desktop app against a real turnout-server with the demo community:
+ * the test types into the sign-in form, presses the buttons and reads what
+ * the window shows. */
+
+/* Titles from data/demo.json, with characters beyond ASCII. */
+#define DEMO_TITLE      "Café Philosophique: Was ist Zeit?"
+#define DEMO_LOCATION   "Café Kaffeehaus Riquet"
+#define DEMO_TITLE_2    "Language Exchange: Deutsch ↔ English"
+
+/* Generous: the suite also runs under AddressSanitizer. */
+#define WAIT_TIMEOUT_MS 30000
+
+typedef struct
+{
+  GSubprocess  *process;
+  GInputStream *stdout_pipe;
+  char         *dir;
+  char         *url;
+  GCancellable *cancellable;
+} TestServer;
+
+static TestServer     test_server;
+static TnApplication *application;
+static char          *work_dir;
+
+/* --- waiting ------------------------------------------------------------- */
+
+static gboolean
+wake_up_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until @expr holds, failing the test after
+ * WAIT_TIMEOUT_MS. */
+#define WAIT_FOR(expr) \
+  G_STMT_START { \
+    gint64 wait_deadline_ = g_get_monotonic_time () + (gint64) WAIT_TIMEOUT_MS * 1000; \
+    guint wait_tick_ = g_timeout_add (20, wake_up_cb, NULL); \
+    while (!(expr) && g_get_monotonic_time () < wait_deadline_) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (wait_tick_); \
+    if (!(expr)) \
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, \
+                           "timed out waiting for: " #expr); \
+  } G_STMT_END
+
+/* --- the server ---------------------------------------------------------- */
+
+static void
+discard_output_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
+    g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT,
+                                     test_server.cancellable, discard_output_cb, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        remove_tree (child);
+      }
+  g_remove (path);
+}
+
+/* The server must not outlive a test that crashes or times out. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+test_server_start (void)
+{
+  const char *binary = g_getenv ("TURNOUT_SERVER");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *database = NULL;
+
+  if (binary == NULL)
+    g_error ("TURNOUT_SERVER is not set: run this test through meson");
+
+  test_server.dir = g_build_filename (work_dir, "server", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (test_server.dir, 0700), ==, 0);
+  database = g_strconcat ("sqlite:", test_server.dir, "/turnout.db", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", test_server.dir, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  test_server.process = g_subprocess_launcher_spawn (launcher, &error, binary,
+                                                     "--demo",
+                                                     "--database", database,
+                                                     "--listen", "127.0.0.1:0",
+                                                     NULL);
+  g_assert_no_error (error);
+
+  test_server.stdout_pipe = g_object_ref (g_subprocess_get_stdout_pipe (test_server.process));
+  lines = g_data_input_stream_new (test_server.stdout_pipe);
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
+  while (test_server.url == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+      const char *at;
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        g_error ("turnout-server exited before it listened");
+      at = strstr (line, "Listening on ");
+      if (at != NULL)
+        test_server.url = g_strstrip (g_strdup (at + strlen ("Listening on ")));
+    }
+  g_assert_true (g_str_has_prefix (test_server.url, "http://127.0.0.1:"));
+
+  /* Keep reading so the server never blocks on a full pipe. */
+  test_server.cancellable = g_cancellable_new ();
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (lines), 4096, G_PRIORITY_DEFAULT,
+                                   test_server.cancellable, discard_output_cb, NULL);
+}
+
+static void
+test_server_stop (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (test_server.cancellable);
+  g_subprocess_send_signal (test_server.process, SIGTERM);
+  g_subprocess_wait (test_server.process, NULL, &error);
+  g_assert_no_error (error);
+
+  remove_tree (test_server.dir);
+  g_clear_object (&test_server.cancellable);
+  g_clear_object (&test_server.stdout_pipe);
+  g_clear_object (&test_server.process);
+  g_clear_pointer (&test_server.dir, g_free);
+  g_clear_pointer (&test_server.url, g_free);
+}
+
+/* An address where nothing listens: a port the kernel just handed out and
+ * that was closed again. */
+static char *
+unused_url (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+
+  return g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+/* --- fixture ------------------------------------------------------------- */
+
+typedef struct
+{
+  TnWindow  *window;
+  GSettings *settings;
+} Fixture;
+
+static gboolean
+have_display (void)
+{
+  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
+}
+
+static TnWindow *
+open_window (int width)
+{
+  TnWindow *window = tn_window_new (application);
+
+  if (width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), width, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* Destroys @window and checks that nothing keeps it alive. */
+static void
+close_window (TnWindow **window)
+{
+  gpointer weak = *window;
+
+  g_object_add_weak_pointer (G_OBJECT (*window), &weak);
+  gtk_window_destroy (GTK_WINDOW (*window));
+  *window = NULL;
+  WAIT_FOR (weak == NULL);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = tn_token_store_get_file_path ();
+
+  if (!have_display ())
+    return;
+
+  /* The settings and the config folder serve the whole process: start
+   * each case clean. */
+  g_remove (path);
+  fixture->settings = g_settings_new (APPLICATION_ID);
+  g_settings_reset (fixture->settings, "server-url");
+  g_settings_reset (fixture->settings, "account-email");
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    {
+      WAIT_FOR (!_tn_window_get_busy (fixture->window));
+      close_window (&fixture->window);
+    }
+  g_clear_object (&fixture->settings);
+}
+
+#define SKIP_WITHOUT_DISPLAY() \
+  G_STMT_START { \
+    if (!have_display ()) \
+      { \
+        g_test_skip ("no display: run under xvfb-run"); \
+        return; \
+      } \
+  } G_STMT_END
+
+/* --- helpers ------------------------------------------------------------- */
+
+static void
+fill_sign_in_form (TnWindow   *window,
+                   const char *url,
+                   const char *email,
+                   const char *password)
+{
+  TnSignInPage *page = _tn_window_get_sign_in_page (window);
+
+  g_assert_cmpstr (_tn_window_get_visible_page (window), ==, "sign-in");
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_server_row (page)), url);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_email_row (page)), email);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_password_row (page)), password);
+}
+
+static void
+press_sign_in (TnWindow *window)
+{
+  GtkButton *button = _tn_sign_in_page_get_sign_in_button (_tn_window_get_sign_in_page (window));
+
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (button)));
+}
+
+static gboolean
+showing_events (TnWindow *window)
+{
+  return g_strcmp0 (_tn_window_get_visible_page (window), "events") == 0 &&
+         g_strcmp0 (_tn_window_get_list_page (window), "list") == 0;
+}
+
+static gboolean
+sign_in_error_shown (TnWindow *window)
+{
+  GtkLabel *label = _tn_sign_in_page_get_error_label (_tn_window_get_sign_in_page (window));
+
+  return gtk_widget_get_visible (GTK_WIDGET (label)) && gtk_label_get_text (label)[0] != '\0';
+}
+
+static GPtrArray *
+shown_titles (TnWindow *window)
+{
+  GtkListBox *list = _tn_window_get_event_list (window);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      g_assert_true (TN_IS_EVENT_ROW (row));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (row)));
+      g_ptr_array_add (titles, g_strdup (gtk_label_get_text (_tn_event_row_get_title_label (TN_EVENT_ROW (row)))));
+    }
+  return g_steal_pointer (&titles);
+}
+
+static GtkListBoxRow *
+find_row (TnWindow   *window,
+          const char *title)
+{
+  GtkListBox *list = _tn_window_get_event_list (window);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_label_get_text (_tn_event_row_get_title_label (TN_EVENT_ROW (row))), title) == 0)
+      return row;
+  return NULL;
+}
+
+static void
+list_events_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GPtrArray **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = tn_client_list_events_finish (TN_CLIENT (source), result, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  TnUser **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = tn_client_login_finish (TN_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The upcoming events as the server lists them, read without the app. */
+static GPtrArray *
+server_titles (void)
+{
+  g_autoptr(TnClient) client = tn_client_new (test_server.url);
+  g_autoptr(TnUser) user = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  TnEventFilter filter = { 0 };
+  GPtrArray *titles = g_ptr_array_new_with_free_func (g_free);
+
+  tn_client_login_async (client, TN_DEMO_ORGANIZER_EMAIL, TN_DEMO_PASSWORD, NULL, login_cb, &user);
+  WAIT_FOR (user != NULL);
+
+  filter.from = g_get_real_time () / G_USEC_PER_SEC;
+  filter.limit = 500;
+  tn_client_list_events_async (client, &filter, NULL, list_events_cb, &events);
+  WAIT_FOR (events != NULL);
+
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (titles, g_strdup (tn_event_get_title (g_ptr_array_index (events, i))));
+  return titles;
+}
+
+static void
+sign_in (TnWindow *window)
+{
+  fill_sign_in_form (window, test_server.url, TN_DEMO_ORGANIZER_EMAIL, TN_DEMO_PASSWORD);
+  press_sign_in (window);
+  WAIT_FOR (showing_events (window));
+}
+
+static gboolean
+token_file_exists (void)
+{
+  g_autofree char *path = tn_token_store_get_file_path ();
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* --- tests --------------------------------------------------------------- */
+
+static void
+test_sign_in_shows_events (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GPtrArray) titles = NULL;
+  TnEventDetail *detail;
+  GtkListBoxRow *row;
+  TnEvent *event;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (1000);
+  /* No saved account: the window asks at once. */
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "sign-in");
+
+  sign_in (fixture->window);
+  WAIT_FOR (!_tn_window_get_busy (fixture->window));
+
+  /* Every upcoming event, in the server's order, by its title. */
+  expected = server_titles ();
+  g_assert_cmpuint (expected->len, >=, 20);
+  titles = shown_titles (fixture->window);
+  g_assert_cmpuint (titles->len, ==, expected->len);
+  for (guint i = 0; i < titles->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (titles, i), ==, g_ptr_array_index (expected, i));
+  g_assert_nonnull (find_row (fixture->window, DEMO_TITLE));
+  g_assert_nonnull (find_row (fixture->window, DEMO_TITLE_2));
+
+  /* Nothing chosen yet: the detail pane says so. */
+  detail = _tn_window_get_event_detail (fixture->window);
+  g_assert_cmpstr (_tn_event_detail_get_page (detail), ==, "empty");
+
+  /* Choosing a row (Enter on it) shows its details beside the list. */
+  row = find_row (fixture->window, DEMO_TITLE);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  WAIT_FOR (g_strcmp0 (_tn_event_detail_get_page (detail), "event") == 0);
+  g_assert_cmpstr (gtk_label_get_text (_tn_event_detail_get_title_label (detail)), ==, DEMO_TITLE);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (_tn_event_detail_get_where_row (detail))),
+                   ==, DEMO_LOCATION);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (_tn_event_detail_get_when_row (detail))),
+                   !=, "");
+  event = tn_event_row_get_event (TN_EVENT_ROW (row));
+  g_assert_true (tn_event_detail_get_event (detail) == event);
+  g_assert_cmpstr (gtk_label_get_text (_tn_event_row_get_location_label (TN_EVENT_ROW (row))), ==, DEMO_LOCATION);
+  g_assert_cmpstr (gtk_label_get_text (_tn_event_row_get_category_label (TN_EVENT_ROW (row))), ==, "Community");
+  g_assert_cmpstr (gtk_label_get_text (_tn_event_row_get_when_label (TN_EVENT_ROW (row))), !=, "");
+
+  /* Wide enough for both panes. */
+  g_assert_false (adw_leaflet_get_folded (_tn_window_get_leaflet (fixture->window)));
+
+  /* Refreshing keeps the chosen event. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.refresh", NULL));
+  WAIT_FOR (!_tn_window_get_busy (fixture->window));
+  WAIT_FOR (tn_event_detail_get_event (detail) != NULL);
+  g_assert_cmpstr (tn_event_get_title (tn_event_detail_get_event (detail)), ==, DEMO_TITLE);
+  g_assert_false (tn_event_detail_get_event (detail) == event);
+}
+
+static void
+test_wrong_password (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  TnSignInPage *page;
+  GtkLabel *error_label;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (0);
+  page = _tn_window_get_sign_in_page (fixture->window);
+  error_label = _tn_sign_in_page_get_error_label (page);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+
+  fill_sign_in_form (fixture->window, test_server.url, TN_DEMO_ORGANIZER_EMAIL, "not-the-password");
+  press_sign_in (fixture->window);
+  WAIT_FOR (sign_in_error_shown (fixture->window));
+  WAIT_FOR (!_tn_window_get_busy (fixture->window));
+
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "sign-in");
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), "password"));
+  g_assert_false (tn_sign_in_page_get_busy (page));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (_tn_sign_in_page_get_password_row (page))));
+  g_assert_false (token_file_exists ());
+
+  /* Typing again hides the old error. */
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_password_row (page)), TN_DEMO_PASSWORD);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  press_sign_in (fixture->window);
+  WAIT_FOR (showing_events (fixture->window));
+}
+
+static void
+test_unreachable_server (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *url = unused_url ();
+  GtkLabel *error_label;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (0);
+  error_label = _tn_sign_in_page_get_error_label (_tn_window_get_sign_in_page (fixture->window));
+
+  fill_sign_in_form (fixture->window, url, TN_DEMO_ORGANIZER_EMAIL, TN_DEMO_PASSWORD);
+  press_sign_in (fixture->window);
+  WAIT_FOR (sign_in_error_shown (fixture->window));
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "sign-in");
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), "Could not reach the server"));
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), url));
+
+  /* Not a web address at all. */
+  fill_sign_in_form (fixture->window, "ftp://example.org", TN_DEMO_ORGANIZER_EMAIL, TN_DEMO_PASSWORD);
+  press_sign_in (fixture->window);
+  WAIT_FOR (sign_in_error_shown (fixture->window));
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), "not a server address"));
+  g_assert_false (_tn_window_get_busy (fixture->window));
+}
+
+static void
+test_saved_sign_in (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = tn_token_store_get_file_path ();
+  TnSignInPage *page;
+  TnEventDetail *detail;
+  AdwLeaflet *leaflet;
+  GtkListBoxRow *row;
+  GStatBuf st;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (0);
+  sign_in (fixture->window);
+  WAIT_FOR (!_tn_window_get_busy (fixture->window));
+
+  /* No Secret Service in this test: the token went to a private file. */
+  g_assert_true (tn_token_store_get_uses_file (tn_application_get_token_store (application)));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  close_window (&fixture->window);
+
+  /* A new window signs in with the saved token, without asking; a narrow
+   * one shows the list alone. */
+  fixture->window = open_window (360);
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "loading");
+  WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (fixture->window), "loading") != 0);
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "events");
+  WAIT_FOR (showing_events (fixture->window));
+
+  leaflet = _tn_window_get_leaflet (fixture->window);
+  WAIT_FOR (adw_leaflet_get_folded (leaflet));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
+
+  /* Choosing an event in the folded window opens its page. */
+  row = find_row (fixture->window, DEMO_TITLE_2);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  detail = _tn_window_get_event_detail (fixture->window);
+  WAIT_FOR (g_strcmp0 (adw_leaflet_get_visible_child_name (leaflet), "content") == 0);
+  g_assert_cmpstr (gtk_label_get_text (_tn_event_detail_get_title_label (detail)), ==, DEMO_TITLE_2);
+
+  /* Signing out forgets the token, here and in the file. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL));
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "sign-in");
+  g_assert_null (gtk_list_box_get_row_at_index (_tn_window_get_event_list (fixture->window), 0));
+  WAIT_FOR (!token_file_exists ());
+  page = _tn_window_get_sign_in_page (fixture->window);
+  g_assert_cmpstr (tn_sign_in_page_get_email (page), ==, TN_DEMO_ORGANIZER_EMAIL);
+  g_assert_cmpstr (tn_sign_in_page_get_password (page), ==, "");
+  close_window (&fixture->window);
+
+  /* …so the next window asks again, with the account filled in. */
+  fixture->window = open_window (0);
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "loading");
+  WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (fixture->window), "loading") != 0);
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "sign-in");
+  page = _tn_window_get_sign_in_page (fixture->window);
+  g_assert_cmpstr (tn_sign_in_page_get_server_url (page), ==, test_server.url);
+  g_assert_cmpstr (tn_sign_in_page_get_email (page), ==, TN_DEMO_ORGANIZER_EMAIL);
+  g_assert_false (sign_in_error_shown (fixture->window));
+}
+
+static void
+save_token_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tn_token_store_save_finish (TN_TOKEN_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+save_account (Fixture    *fixture,
+              const char *url,
+              const char *token)
+{
+  gboolean done = FALSE;
+
+  g_settings_set_string (fixture->settings, "server-url", url);
+  g_settings_set_string (fixture->settings, "account-email", TN_DEMO_ORGANIZER_EMAIL);
+  tn_token_store_save_async (tn_application_get_token_store (application),
+                             url, TN_DEMO_ORGANIZER_EMAIL, token, NULL, save_token_cb, &done);
+  WAIT_FOR (done);
+}
+
+static void
+test_expired_token (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+
+  save_account (fixture, test_server.url, "not-a-token-the-server-knows");
+
+  fixture->window = open_window (0);
+  WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (fixture->window), "loading") != 0);
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "sign-in");
+  g_assert_true (sign_in_error_shown (fixture->window));
+  /* The refused token is forgotten. */
+  WAIT_FOR (!token_file_exists ());
+}
+
+static void
+test_server_gone (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *url = unused_url ();
+  AdwStatusPage *status;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  save_account (fixture, url, "a-token-from-earlier");
+
+  /* The saved server does not answer: say so, and offer to try again. */
+  fixture->window = open_window (0);
+  WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (fixture->window), "unreachable") == 0);
+  status = _tn_window_get_unreachable_page (fixture->window);
+  g_assert_nonnull (strstr (adw_status_page_get_description (status), url));
+  g_assert_cmpstr (gtk_label_get_text (_tn_window_get_unreachable_detail (fixture->window)), !=, "");
+  /* The token may still be good once the server is back. */
+  g_assert_true (token_file_exists ());
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reconnect", NULL));
+  WAIT_FOR (!_tn_window_get_busy (fixture->window));
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "unreachable");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL));
+  g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "sign-in");
+  WAIT_FOR (!token_file_exists ());
+}
+
+static const struct
+{
+  const char *variable;
+  const char *name;
+} private_dirs[] = {
+  { "XDG_CONFIG_HOME", "config" },
+  { "XDG_DATA_HOME", "data" },
+  { "XDG_CACHE_HOME", "cache" },
+  { "XDG_STATE_HOME", "state" },
+};
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *no_bus = NULL;
+  int status;
+
+  work_dir = g_dir_make_tmp ("turnout-test-gtk-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* Never touch the session of the person running the tests: private
+   * config, data and cache folders; no session bus (so no keyring: tokens
+   * go to the fallback file in the private config folder); settings in
+   * memory; no accessibility bus; no proxy settings. The system data
+   * folders stay, for GTK's icons and schemas. Set before GLib reads them. */
+  for (guint i = 0; i < G_N_ELEMENTS (private_dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (work_dir, private_dirs[i].name, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (private_dirs[i].variable, dir, TRUE);
+    }
+  no_bus = g_strdup_printf ("unix:path=%s/no-such-bus", work_dir);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
+  g_setenv ("GIO_USE_VFS", "local", TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/gtk/window/sign-in-shows-events", Fixture, NULL,
+              fixture_set_up, test_sign_in_shows_events, fixture_tear_down);
+  g_test_add ("/gtk/window/wrong-password", Fixture, NULL,
+              fixture_set_up, test_wrong_password, fixture_tear_down);
+  g_test_add ("/gtk/window/unreachable-server", Fixture, NULL,
+              fixture_set_up, test_unreachable_server, fixture_tear_down);
+  g_test_add ("/gtk/window/saved-sign-in", Fixture, NULL,
+              fixture_set_up, test_saved_sign_in, fixture_tear_down);
+  g_test_add ("/gtk/window/expired-token", Fixture, NULL,
+              fixture_set_up, test_expired_token, fixture_tear_down);
+  g_test_add ("/gtk/window/server-gone", Fixture, NULL,
+              fixture_set_up, test_server_gone, fixture_tear_down);
+
+  if (have_display ())
+    {
+      application = tn_application_new ();
+      g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (application), NULL, &error);
+      g_assert_no_error (error);
+      test_server_start ();
+    }
+
+  status = g_test_run ();
+
+  if (application != NULL)
+    {
+      test_server_stop ();
+      g_clear_object (&application);
+    }
+  remove_tree (work_dir);
+  g_free (work_dir);
+
+  return status;
+}
