@@ -814,7 +814,7 @@ test_events_category_tag (Fixture       *f,
     g_assert_cmpstr (item_string (tech, i, "category"), ==, "Tech");
   g_assert_cmpuint (json_array_get_length (food), ==, n_food);
   g_assert_cmpuint (json_array_get_length (outdoors), ==, n_outdoors);
-  g_assert_true (list_has_title (outdoors, "Sunday Run by the Park"));
+  g_assert_true (list_has_title (outdoors, "Morning Run in the Park"));
   g_assert_true (list_has_title (outdoors, "Neighbourhood Clean-up"));
   g_assert_true (list_has_title (outdoors, "Volleyball in the Park"));
   g_assert_cmpuint (json_array_get_length (nothing), ==, 0);
@@ -973,7 +973,7 @@ test_event_get (Fixture       *f,
   g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (reply->headers, NULL),
                                    "application/json"));
   event = tn_test_parse_object (reply->body);
-  g_assert_cmpstr (tn_json_object_get_string (event, "title"), ==, "Sunday Run by the Park");
+  g_assert_cmpstr (tn_json_object_get_string (event, "title"), ==, "Morning Run in the Park");
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (event, "capacity")));
 
   /* The same event, as listed. */
