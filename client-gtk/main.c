@@ -13,9 +13,16 @@ main (int   argc,
   g_autoptr(TnApplication) application = NULL;
   g_autoptr(GSettingsSchema) schema = NULL;
   GSettingsSchemaSource *source;
+  const char *localedir;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* TURNOUT_LOCALEDIR, when set, replaces the installed locale directory:
+   * uninstalled runs and the i18n tests point it at <builddir>/po, where
+   * the catalogs are built as <lang>/LC_MESSAGES/turnout.mo. */
+  localedir = g_getenv ("TURNOUT_LOCALEDIR");
+  if (localedir == NULL || localedir[0] == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -317,6 +317,7 @@ tn_cli_main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   const char *command;
+  const char *localedir;
   GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &options.listen,
       N_("Address to listen on (default 127.0.0.1:8080)"), N_("HOST:PORT") },
@@ -339,7 +340,13 @@ tn_cli_main (int    argc,
   };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* TURNOUT_LOCALEDIR, when set, replaces the installed locale directory:
+   * uninstalled runs and the i18n tests point it at <builddir>/po, where
+   * the catalogs are built as <lang>/LC_MESSAGES/turnout.mo. */
+  localedir = g_getenv ("TURNOUT_LOCALEDIR");
+  if (localedir == NULL || localedir[0] == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
@@ -370,7 +377,12 @@ tn_cli_main (int    argc,
 
   command = argc > 1 ? argv[1] : "serve";
   if (g_str_equal (command, "serve") && argc <= 2)
-    return run_serve (&options);
+    {
+      /* --help was translated; the API's error messages stay English
+       * whatever the locale of the machine (clients translate by code). */
+      setlocale (LC_MESSAGES, "C");
+      return run_serve (&options);
+    }
   if (g_str_equal (command, "init") && argc == 2)
     return run_init (&options);
   if (g_str_equal (command, "backup") && argc == 3)
