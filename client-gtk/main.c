@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "tn-i18n.h"
 #include "tn-application.h"
 
 int
@@ -13,18 +14,8 @@ main (int   argc,
   g_autoptr(TnApplication) application = NULL;
   g_autoptr(GSettingsSchema) schema = NULL;
   GSettingsSchemaSource *source;
-  const char *localedir;
 
-  setlocale (LC_ALL, "");
-  /* TURNOUT_LOCALEDIR, when set, replaces the installed locale directory:
-   * uninstalled runs and the i18n tests point it at <builddir>/po, where
-   * the catalogs are built as <lang>/LC_MESSAGES/turnout.mo. */
-  localedir = g_getenv ("TURNOUT_LOCALEDIR");
-  if (localedir == NULL || localedir[0] == '\0')
-    localedir = LOCALEDIR;
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  tn_i18n_init ();
 
   /* Without its schema GSettings aborts: say what is missing instead. */
   source = g_settings_schema_source_get_default ();

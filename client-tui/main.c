@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "tn-i18n.h"
 #include "tn-tui-app.h"
 #include "tn-tui-config.h"
 #include "tn-tui-display.h"
@@ -67,7 +68,6 @@ main (int    argc,
   g_autofree char *config_dir = NULL;
   gboolean version = FALSE;
   gboolean ok;
-  const char *localedir;
   const GOptionEntry entries[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, &server,
       N_("The Turnout server, such as http://127.0.0.1:8080"), N_("URL") },
@@ -76,16 +76,7 @@ main (int    argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  /* TURNOUT_LOCALEDIR, when set, replaces the installed locale directory:
-   * uninstalled runs and the i18n tests point it at <builddir>/po, where
-   * the catalogs are built as <lang>/LC_MESSAGES/turnout.mo. */
-  localedir = g_getenv ("TURNOUT_LOCALEDIR");
-  if (localedir == NULL || localedir[0] == '\0')
-    localedir = LOCALEDIR;
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  tn_i18n_init ();
 
   log = g_ptr_array_new_with_free_func (g_free);
   deferred_log = log;

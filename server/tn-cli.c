@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "tn-i18n.h"
 #include "tn-auth.h"
 #include "tn-cli.h"
 #include "tn-demo.h"
@@ -317,7 +318,6 @@ tn_cli_main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   const char *command;
-  const char *localedir;
   GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &options.listen,
       N_("Address to listen on (default 127.0.0.1:8080)"), N_("HOST:PORT") },
@@ -339,16 +339,7 @@ tn_cli_main (int    argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  /* TURNOUT_LOCALEDIR, when set, replaces the installed locale directory:
-   * uninstalled runs and the i18n tests point it at <builddir>/po, where
-   * the catalogs are built as <lang>/LC_MESSAGES/turnout.mo. */
-  localedir = g_getenv ("TURNOUT_LOCALEDIR");
-  if (localedir == NULL || localedir[0] == '\0')
-    localedir = LOCALEDIR;
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  tn_i18n_init ();
 
   context = g_option_context_new (_("[COMMAND [ARGUMENT]] — the Turnout events server"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);

@@ -306,6 +306,37 @@ if_match_version (TnRequest *req)
   return (gint64) version;
 }
 
+/* For PATCH, DELETE and cancel: the caller's own event and the version of
+ * If-Match (-1 when absent and not @required). On failure the error is
+ * answered here and NULL returned. */
+static TnEvent *
+load_event_to_change (TnRequest *req,
+                      gboolean   required,
+                      gint64    *out_version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_own_event (req, &error);
+
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return NULL;
+    }
+  *out_version = if_match_version (req);
+  if (*out_version == -1 && required)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_PRECONDITION_REQUIRED,
+                                      "Send If-Match with the version you edited, such as If-Match: \"3\"");
+      return NULL;
+    }
+  if (*out_version == -2)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "If-Match must be an event version, such as \"3\"");
+      return NULL;
+    }
+  return g_steal_pointer (&event);
+}
+
 /* Query values arrive percent-decoded, as bytes: they may not be UTF-8. */
 static const char *
 query_text (TnRequest  *req,
@@ -939,24 +970,9 @@ handle_event_patch (TnRequest *req)
   g_autoptr(TnEvent) stored = NULL;
   gint64 version;
 
-  event = load_own_event (req, &error);
+  event = load_event_to_change (req, TRUE, &version);
   if (event == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  version = if_match_version (req);
-  if (version == -1)
-    {
-      tn_request_reply_error_literal (req, TN_ERROR_PRECONDITION_REQUIRED,
-                                      "Send If-Match with the version you edited, such as If-Match: \"3\"");
-      return;
-    }
-  if (version == -2)
-    {
-      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "If-Match must be an event version, such as \"3\"");
-      return;
-    }
+    return;
   body = tn_request_read_object (req, &error);
   if (body == NULL)
     {
@@ -988,18 +1004,9 @@ handle_event_delete (TnRequest *req)
   g_autoptr(TnEvent) event = NULL;
   gint64 version;
 
-  event = load_own_event (req, &error);
+  event = load_event_to_change (req, FALSE, &version);
   if (event == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  version = if_match_version (req);
-  if (version == -2)
-    {
-      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "If-Match must be an event version, such as \"3\"");
-      return;
-    }
+    return;
   if (!tn_store_delete_event (tn_server_get_store (req->server), tn_event_get_id (event), version, &error))
     {
       tn_request_reply_error (req, error, NULL);
@@ -1016,18 +1023,9 @@ handle_event_cancel (TnRequest *req)
   g_autoptr(TnEvent) stored = NULL;
   gint64 version;
 
-  event = load_own_event (req, &error);
+  event = load_event_to_change (req, FALSE, &version);
   if (event == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  version = if_match_version (req);
-  if (version == -2)
-    {
-      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "If-Match must be an event version, such as \"3\"");
-      return;
-    }
+    return;
   if (!tn_request_read_empty (req, &error))
     {
       tn_request_reply_error (req, error, NULL);

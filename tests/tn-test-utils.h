@@ -37,6 +37,8 @@ char         *tn_test_server_token_for    (TnTestServer *server,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnTestServer, tn_test_server_free)
 
+void          tn_test_remove_tree         (const char   *path);
+
 /* Iterates the thread-default main context until @condition returns TRUE
  * or @timeout_ms passes; returns the last value of @condition. */
 gboolean tn_test_wait_until (gboolean (*condition) (gpointer user_data),
