@@ -616,13 +616,154 @@ tn_event_new_from_json (JsonObject       *object,
 }
 
 static void
-set_time_member (JsonObject *object,
-                 const char *name,
-                 gint64      value)
+append_json_string (GString    *out,
+                    const char *text)
+{
+  const char *p, *run;
+
+  g_string_append_c (out, '"');
+  for (p = run = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append_printf (out, "\\u%04x", c); break;
+        }
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_json_double (GString *out,
+                    double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (buf, sizeof buf, value);
+  g_string_append (out, buf);
+  /* as json-glib writes it: a double stays a double when read back */
+  if (strpbrk (buf, ".eE") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void
+append_member (GString    *out,
+               const char *name)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  g_string_append_c (out, '"');
+  g_string_append (out, name);
+  g_string_append (out, "\":");
+}
+
+static void
+append_string_member (GString    *out,
+                      const char *name,
+                      const char *value)
+{
+  append_member (out, name);
+  if (value != NULL)
+    append_json_string (out, value);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+append_time_member (GString    *out,
+                    const char *name,
+                    gint64      value)
 {
   g_autofree char *text = tn_time_format (value);
 
-  json_object_set_string_member (object, name, text);
+  append_member (out, name);
+  g_string_append_c (out, '"');
+  g_string_append (out, text);
+  g_string_append_c (out, '"');
+}
+
+/**
+ * tn_event_append_json:
+ * @self: a #TnEvent
+ * @mode: as for tn_event_to_json()
+ * @out: where to append the JSON object
+ *
+ * Writes @self as a JSON object straight as text, without building a
+ * JSON tree first: what the server does for every answer, and what
+ * tn_event_to_json() parses.
+ */
+void
+tn_event_append_json (TnEvent         *self,
+                      TnEventJsonMode  mode,
+                      GString         *out)
+{
+  g_return_if_fail (TN_IS_EVENT (self));
+  g_return_if_fail (out != NULL);
+
+  g_string_append_c (out, '{');
+  if (self->id != NULL && mode != TN_EVENT_JSON_PATCH)
+    append_string_member (out, "id", self->id);
+  append_string_member (out, "title", self->title);
+  append_string_member (out, "description", self->description);
+  append_time_member (out, "starts_at", self->starts_at);
+  append_time_member (out, "ends_at", self->ends_at);
+  append_string_member (out, "location", self->location);
+  append_member (out, "lat");
+  if (self->has_coordinates)
+    append_json_double (out, self->lat);
+  else
+    g_string_append (out, "null");
+  append_member (out, "lon");
+  if (self->has_coordinates)
+    append_json_double (out, self->lon);
+  else
+    g_string_append (out, "null");
+  append_member (out, "capacity");
+  if (self->capacity >= 0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, self->capacity);
+  else
+    g_string_append (out, "null");
+  append_string_member (out, "category", self->category);
+  append_member (out, "tags");
+  g_string_append_c (out, '[');
+  for (guint i = 0; self->tags[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_json_string (out, self->tags[i]);
+    }
+  g_string_append_c (out, ']');
+  append_string_member (out, "visibility", tn_visibility_to_string (self->visibility));
+  append_member (out, "waitlist");
+  g_string_append (out, self->waitlist ? "true" : "false");
+  append_member (out, "price");
+  if (self->has_price)
+    append_json_double (out, self->price);
+  else
+    g_string_append (out, "null");
+  append_string_member (out, "currency",
+                        self->currency != NULL && self->currency[0] != '\0' ? self->currency : NULL);
+  if (mode == TN_EVENT_JSON_STORED)
+    {
+      append_string_member (out, "status", tn_event_status_to_string (self->status));
+      append_string_member (out, "organizer", self->organizer);
+      append_member (out, "version");
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, self->version);
+      append_time_member (out, "created_at", self->created_at);
+      append_time_member (out, "updated_at", self->updated_at);
+    }
+  g_string_append_c (out, '}');
 }
 
 /**
@@ -631,68 +772,22 @@ set_time_member (JsonObject *object,
  * @mode: %TN_EVENT_JSON_STORED for every field, %TN_EVENT_JSON_CREATE for
  *   the writable ones, %TN_EVENT_JSON_PATCH for the writable ones but id
  *
- * Returns: (transfer full): a JSON object node
+ * Returns: (transfer full): a JSON object node; the same object that
+ *   tn_event_append_json() writes, which is the one place that knows the
+ *   fields
  */
 JsonNode *
 tn_event_to_json (TnEvent         *self,
                   TnEventJsonMode  mode)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonArray) tags = json_array_new ();
+  g_autoptr(GString) text = g_string_sized_new (1024);
   JsonNode *node;
 
   g_return_val_if_fail (TN_IS_EVENT (self), NULL);
 
-  if (self->id != NULL && mode != TN_EVENT_JSON_PATCH)
-    json_object_set_string_member (object, "id", self->id);
-  json_object_set_string_member (object, "title", self->title);
-  json_object_set_string_member (object, "description", self->description);
-  set_time_member (object, "starts_at", self->starts_at);
-  set_time_member (object, "ends_at", self->ends_at);
-  json_object_set_string_member (object, "location", self->location);
-  if (self->has_coordinates)
-    {
-      json_object_set_double_member (object, "lat", self->lat);
-      json_object_set_double_member (object, "lon", self->lon);
-    }
-  else
-    {
-      json_object_set_null_member (object, "lat");
-      json_object_set_null_member (object, "lon");
-    }
-  if (self->capacity >= 0)
-    json_object_set_int_member (object, "capacity", self->capacity);
-  else
-    json_object_set_null_member (object, "capacity");
-  json_object_set_string_member (object, "category", self->category);
-  for (guint i = 0; self->tags[i] != NULL; i++)
-    json_array_add_string_element (tags, self->tags[i]);
-  json_object_set_array_member (object, "tags", g_steal_pointer (&tags));
-  json_object_set_string_member (object, "visibility", tn_visibility_to_string (self->visibility));
-  json_object_set_boolean_member (object, "waitlist", self->waitlist);
-  if (self->has_price)
-    json_object_set_double_member (object, "price", self->price);
-  else
-    json_object_set_null_member (object, "price");
-  if (self->currency != NULL && self->currency[0] != '\0')
-    json_object_set_string_member (object, "currency", self->currency);
-  else
-    json_object_set_null_member (object, "currency");
-
-  if (mode == TN_EVENT_JSON_STORED)
-    {
-      json_object_set_string_member (object, "status", tn_event_status_to_string (self->status));
-      if (self->organizer != NULL)
-        json_object_set_string_member (object, "organizer", self->organizer);
-      else
-        json_object_set_null_member (object, "organizer");
-      json_object_set_int_member (object, "version", self->version);
-      set_time_member (object, "created_at", self->created_at);
-      set_time_member (object, "updated_at", self->updated_at);
-    }
-
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, object);
+  tn_event_append_json (self, mode, text);
+  node = json_from_string (text->str, NULL);
+  g_assert (node != NULL);
   return node;
 }
 

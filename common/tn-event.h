@@ -60,6 +60,9 @@ gboolean       tn_event_apply_json        (TnEvent          *self,
                                            GError          **error);
 JsonNode      *tn_event_to_json           (TnEvent          *self,
                                            TnEventJsonMode   mode);
+void           tn_event_append_json       (TnEvent          *self,
+                                           TnEventJsonMode   mode,
+                                           GString          *out);
 gboolean       tn_event_validate          (TnEvent          *self,
                                            JsonObject       *details,
                                            GError          **error);

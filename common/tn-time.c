@@ -70,11 +70,55 @@ invalid:
 char *
 tn_time_format (gint64 unix_time)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_time);
+  gint64 days, secs, z, era, doe, yoe, y, doy, mp, d, m;
 
-  if (dt == NULL)
-    return g_strdup ("1970-01-01T00:00:00Z");
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  if (unix_time < TN_TIME_MIN || unix_time > TN_TIME_MAX)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_time);
+
+      if (dt == NULL)
+        return g_strdup ("1970-01-01T00:00:00Z");
+      return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+    }
+
+  /* Days to a civil date (H. Hinnant's algorithm): GDateTime costs several
+   * thousand instructions per call, and every event in an answer has four. */
+  days = unix_time / 86400;
+  secs = unix_time % 86400;
+  z = days + 719468;
+  era = z / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = yoe + era * 400;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2)
+    y++;
+
+  {
+    /* digits by hand: printf costs more than all the arithmetic above */
+    char *text = g_malloc (21);
+    int fields[6] = { (int) y, (int) m, (int) d,
+                      (int) (secs / 3600), (int) (secs / 60 % 60), (int) (secs % 60) };
+    const char separators[6] = { '-', '-', 'T', ':', ':', 'Z' };
+    char *p = text;
+
+    for (guint i = 0; i < 6; i++)
+      {
+        if (i == 0)
+          {
+            *p++ = '0' + fields[0] / 1000;
+            *p++ = '0' + fields[0] / 100 % 10;
+          }
+        *p++ = '0' + fields[i] / 10 % 10;
+        *p++ = '0' + fields[i] % 10;
+        *p++ = separators[i];
+      }
+    *p = '\0';
+    return text;
+  }
 }
 
 /**

@@ -92,6 +92,20 @@ tn_request_reply_json (TnRequest *req,
   finish_reply (req);
 }
 
+/* Takes @text, JSON already written. */
+void
+tn_request_reply_json_text (TnRequest *req,
+                            guint      status,
+                            GString   *text)
+{
+  gsize length = text->len;
+
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (text, FALSE), length);
+  finish_reply (req);
+}
+
 void
 tn_request_reply_empty (TnRequest *req,
                         guint      status)

@@ -34,6 +34,9 @@ void        tn_request_pause        (TnRequest         *req);
 void        tn_request_reply_json   (TnRequest         *req,
                                      guint              status,
                                      JsonNode          *node);
+void        tn_request_reply_json_text (TnRequest      *req,
+                                        guint           status,
+                                        GString        *text);
 void        tn_request_reply_text   (TnRequest         *req,
                                      guint              status,
                                      const char        *content_type,

@@ -270,10 +270,11 @@ reply_event (TnRequest *req,
              guint      status,
              TnEvent   *event)
 {
-  g_autoptr(JsonNode) node = tn_event_to_json (event, TN_EVENT_JSON_STORED);
+  GString *text = g_string_sized_new (1024);
 
+  tn_event_append_json (event, TN_EVENT_JSON_STORED, text);
   set_etag (req, event);
-  tn_request_reply_json (req, status, node);
+  tn_request_reply_json_text (req, status, text);
 }
 
 /* Reads If-Match as a version: `"3"`, `W/"3"` or `3`. Returns -1 when the
@@ -845,9 +846,7 @@ handle_events_list (TnRequest *req)
   g_autoptr(JsonObject) details = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(JsonArray) items = json_array_new ();
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
+  GString *text;
   g_autofree char *fts = NULL;
   g_autofree char *after_id = NULL;
   TnEventQuery query = { 0 };
@@ -884,19 +883,25 @@ handle_events_list (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  text = g_string_sized_new (1024 * (events->len + 1));
+  g_string_append (text, "{\"items\":[");
   for (guint i = 0; i < events->len; i++)
-    json_array_add_element (items, tn_event_to_json (events->pdata[i], TN_EVENT_JSON_STORED));
-  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      tn_event_append_json (events->pdata[i], TN_EVENT_JSON_STORED, text);
+    }
+  g_string_append (text, "],\"next_cursor\":");
   if (more && events->len > 0)
     {
+      /* a cursor is URL-safe base64: nothing to escape */
       g_autofree char *next = encode_cursor (events->pdata[events->len - 1]);
 
-      json_object_set_string_member (object, "next_cursor", next);
+      g_string_append_printf (text, "\"%s\"}", next);
     }
   else
-    json_object_set_null_member (object, "next_cursor");
-  node = node_take_object (g_steal_pointer (&object));
-  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+    g_string_append (text, "null}");
+  tn_request_reply_json_text (req, SOUP_STATUS_OK, text);
 }
 
 static void

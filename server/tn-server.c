@@ -24,6 +24,7 @@ struct _TnServer
 G_DEFINE_FINAL_TYPE (TnServer, tn_server, G_TYPE_OBJECT)
 
 #define START_KEY "tn-start-time"
+#define TN_SERVER_LISTEN_BACKLOG 1024
 #define ROUTE_KEY "tn-route"
 
 static void
@@ -223,6 +224,7 @@ tn_server_listen (TnServer    *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) listen_socket = NULL;
   g_autofree char *host = NULL;
   const char *colon;
   guint64 port;
@@ -251,7 +253,18 @@ tn_server_listen (TnServer    *self,
     goto invalid;
 
   socket_address = g_inet_socket_address_new (inet, (guint16) port);
-  return soup_server_listen (self->soup, socket_address, 0, error);
+  listen_socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (listen_socket == NULL)
+    return FALSE;
+  /* GSocket's default backlog is 10, and libsoup keeps it: a burst of new
+   * connections overflows it, and the dropped handshakes cost clients
+   * retransmissions of a second and more. */
+  g_socket_set_listen_backlog (listen_socket, TN_SERVER_LISTEN_BACKLOG);
+  if (!g_socket_bind (listen_socket, socket_address, TRUE, error) ||
+      !g_socket_listen (listen_socket, error))
+    return FALSE;
+  return soup_server_listen_socket (self->soup, listen_socket, 0, error);
 
 invalid:
   g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,

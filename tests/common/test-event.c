@@ -236,6 +236,29 @@ test_time (void)
   g_assert_cmpstr (formatted, ==, "2026-11-22T18:00:00Z");
 }
 
+/* tn_time_format does its own calendar arithmetic for speed: it must agree
+ * with GDateTime everywhere in the range it serves. */
+static void
+test_time_format_matches_glib (void)
+{
+  static const gint64 fixed[] = {
+    0, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 951868800 /* 2000-03-01 */,
+    4107542399 /* 2100-02-28T23:59:59 */, 4107542400 /* 2100-03-01 */, 253402300799,
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261123);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed) + 20000; i++)
+    {
+      gint64 t = i < G_N_ELEMENTS (fixed) ? fixed[i]
+                                          : (gint64) (g_rand_double (rand) * 253402300799.0);
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+      g_autofree char *expected = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+      g_autofree char *got = tn_time_format (t);
+
+      g_assert_cmpstr (got, ==, expected);
+    }
+}
+
 static void
 test_currency (void)
 {
@@ -330,6 +353,7 @@ main (int    argc,
       g_test_add_data_func (path, &validation_cases[i], test_validation);
     }
   g_test_add_func ("/common/time/parse-format", test_time);
+  g_test_add_func ("/common/time/format-matches-glib", test_time_format_matches_glib);
   g_test_add_func ("/common/event/currency", test_currency);
   g_test_add_func ("/common/error/codes", test_errors);
   g_test_add_func ("/common/json/parse-object", test_json_parse);
