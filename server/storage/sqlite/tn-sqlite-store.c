@@ -94,6 +94,36 @@ static const char *migrations[] = {
   "  INSERT INTO events_fts(rowid, title, description, location, category, tags)"
   "  VALUES (new.rowid, new.title, new.description, new.location, new.category, new.tags);"
   "END;",
+
+  /* 2: attendees (members who answered, guests an organizer added) and
+   * their tickets. Waitlist order is waitlist_seq, taken from a counter
+   * per event so that it never repeats. */
+  "CREATE TABLE attendees ("
+  "  id           TEXT PRIMARY KEY,"
+  "  event_id     TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+  "  user_id      TEXT REFERENCES users(id) ON DELETE SET NULL,"
+  "  name         TEXT NOT NULL,"
+  "  email        TEXT NOT NULL COLLATE NOCASE,"
+  "  status       TEXT NOT NULL CHECK (status IN ('going','waitlisted','interested','maybe','not_going')),"
+  "  waitlist_seq INTEGER,"
+  "  ticket_type  TEXT NOT NULL DEFAULT '',"
+  "  note         TEXT NOT NULL DEFAULT '',"
+  "  created_at   INTEGER NOT NULL,"
+  "  updated_at   INTEGER NOT NULL,"
+  "  UNIQUE (event_id, email)"
+  ");"
+  "CREATE UNIQUE INDEX attendees_event_user ON attendees(event_id, user_id) WHERE user_id IS NOT NULL;"
+  "CREATE INDEX attendees_event_status ON attendees(event_id, status, waitlist_seq);"
+  "CREATE INDEX attendees_user ON attendees(user_id);"
+  "CREATE TABLE tickets ("
+  "  code        TEXT PRIMARY KEY,"
+  "  attendee_id TEXT NOT NULL REFERENCES attendees(id) ON DELETE CASCADE,"
+  "  event_id    TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+  "  issued_at   INTEGER NOT NULL,"
+  "  revoked_at  INTEGER"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX tickets_attendee ON tickets(attendee_id);"
+  "ALTER TABLE events ADD COLUMN waitlist_counter INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define EVENT_COLUMNS \
