@@ -436,6 +436,19 @@ parse_event_page (TnClient   *self,
 }
 
 static gpointer
+parse_attendee (TnClient   *self,
+                JsonObject *root,
+                GError    **error)
+{
+  if (root == NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent an empty answer"));
+      return NULL;
+    }
+  return tn_attendee_new_from_json (root, error);
+}
+
+static gpointer
 parse_nothing (TnClient   *self,
                JsonObject *root,
                GError    **error)
@@ -790,4 +803,89 @@ tn_client_delete_event_finish (TnClient      *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+/**
+ * tn_client_get_rsvp_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Fetches the signed-in user's answer for @event_id; finish with
+ * tn_client_rsvp_finish(). No answer yet is %TN_ERROR_NOT_FOUND.
+ */
+void
+tn_client_get_rsvp_async (TnClient            *self,
+                          const char          *event_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+
+  path = event_path (event_id, "/rsvp");
+  send_request (self, "GET", path, NULL, NULL, NULL,
+                parse_attendee, g_object_unref, tn_client_get_rsvp_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_set_rsvp_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @status: %TN_RSVP_GOING, %TN_RSVP_INTERESTED, %TN_RSVP_MAYBE or
+ *   %TN_RSVP_NOT_GOING
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Answers for the signed-in user. Asking for `going` gets a seat and a
+ * ticket, or a place on the waitlist; a full event without a waitlist is
+ * %TN_ERROR_CAPACITY_FULL. Finish with tn_client_rsvp_finish().
+ */
+void
+tn_client_set_rsvp_async (TnClient            *self,
+                          const char          *event_id,
+                          TnRsvpStatus         status,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+  g_return_if_fail (status != TN_RSVP_WAITLISTED);
+
+  json_object_set_string_member (object, "status", tn_rsvp_status_to_string (status));
+  json_node_set_object (body, object);
+  path = event_path (event_id, "/rsvp");
+  send_request (self, "PUT", path, NULL, body, NULL,
+                parse_attendee, g_object_unref, tn_client_set_rsvp_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_rsvp_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer full) (nullable): the answer as stored, with the
+ *   waitlist position or the ticket code
+ */
+TnAttendee *
+tn_client_rsvp_finish (TnClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

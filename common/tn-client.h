@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "tn-attendee.h"
 #include "tn-event.h"
 #include "tn-user.h"
 
@@ -103,6 +104,20 @@ void        tn_client_delete_event_async (TnClient             *self,
                                           GAsyncReadyCallback   callback,
                                           gpointer              user_data);
 gboolean    tn_client_delete_event_finish(TnClient             *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+void        tn_client_get_rsvp_async     (TnClient             *self,
+                                          const char           *event_id,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+void        tn_client_set_rsvp_async     (TnClient             *self,
+                                          const char           *event_id,
+                                          TnRsvpStatus          status,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+TnAttendee *tn_client_rsvp_finish        (TnClient             *self,
                                           GAsyncResult         *result,
                                           GError              **error);
 

@@ -27,6 +27,9 @@ typedef struct
   gboolean  version;
   gint64    max_body_size;
   gint64    token_ttl_days;
+  gint64    login_attempts_per_account;
+  gint64    login_attempts_per_address;
+  char     *trusted_proxies;
   /* init */
   char     *email;
   char     *name;
@@ -39,6 +42,7 @@ options_clear (Options *options)
   g_free (options->listen);
   g_free (options->database);
   g_free (options->config);
+  g_free (options->trusted_proxies);
   g_free (options->email);
   g_free (options->name);
   g_free (options->password_file);
@@ -76,6 +80,8 @@ load_config (Options  *options,
     options->database = g_key_file_get_string (file, "server", "database", NULL);
   if (!options->demo)
     options->demo = g_key_file_get_boolean (file, "server", "demo", NULL);
+  /* IP addresses, separated by ';' or ','. */
+  options->trusted_proxies = g_key_file_get_string (file, "server", "trusted-proxies", NULL);
 
 #define READ_INT(key, field)                                                     \
   if (g_key_file_has_key (file, "server", key, NULL))                            \
@@ -91,6 +97,8 @@ load_config (Options  *options,
     }
   READ_INT ("max-body-size", max_body_size)
   READ_INT ("token-ttl-days", token_ttl_days)
+  READ_INT ("login-attempts-per-account", login_attempts_per_account)
+  READ_INT ("login-attempts-per-address", login_attempts_per_address)
 #undef READ_INT
 
   return TRUE;
@@ -153,6 +161,22 @@ run_serve (Options *options)
     tn_server_set_max_body_size (server, (gsize) options->max_body_size);
   if (options->token_ttl_days > 0)
     tn_server_set_token_ttl (server, options->token_ttl_days * 86400);
+  if (options->login_attempts_per_account > 0)
+    tn_server_set_login_attempts_per_account (server, (guint) MIN (options->login_attempts_per_account,
+                                                                   G_MAXUINT));
+  if (options->login_attempts_per_address > 0)
+    tn_server_set_login_attempts_per_address (server, (guint) MIN (options->login_attempts_per_address,
+                                                                   G_MAXUINT));
+  if (options->trusted_proxies != NULL)
+    {
+      g_auto(GStrv) proxies = g_strsplit_set (options->trusted_proxies, ";,", -1);
+
+      if (!tn_server_set_trusted_proxies (server, (const char * const *) proxies, &error))
+        {
+          g_printerr ("turnout-server: %s: [server] trusted-proxies: %s\n", options->config, error->message);
+          return 2;
+        }
+    }
   if (!tn_server_listen (server, options->listen != NULL ? options->listen : DEFAULT_LISTEN, &error))
     {
       g_printerr ("turnout-server: cannot listen on %s: %s\n",
@@ -324,7 +348,8 @@ tn_cli_main (int    argc,
     { "database", 'd', 0, G_OPTION_ARG_STRING, &options.database,
       N_("Database: sqlite:PATH (default in the XDG data directory) or a postgresql:// URI"), N_("URI") },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options.config,
-      N_("Read settings from this key file ([server] listen, database, demo, max-body-size, token-ttl-days)"),
+      N_("Read settings from this key file ([server] listen, database, demo, max-body-size, token-ttl-days, "
+         "login-attempts-per-account, login-attempts-per-address, trusted-proxies)"),
       N_("FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &options.demo,
       N_("Seed a demo community into an empty database"), NULL },

@@ -5,6 +5,8 @@
 #include "tn-json.h"
 #include "tn-request.h"
 
+#include <string.h>
+
 TnRequest *
 tn_request_new (TnServer          *server,
                 SoupServerMessage *msg,
@@ -263,4 +265,70 @@ tn_request_get_header (TnRequest  *req,
                        const char *name)
 {
   return soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), name);
+}
+
+/* IPv6 is cut to its /64 (one subscriber usually holds a whole /64, so
+ * single addresses would be free for the asking); IPv4-mapped IPv6 is
+ * written as IPv4. */
+static char *
+client_key (GInetAddress *inet)
+{
+  guint8 bytes[16];
+  static const guint8 v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  g_autoptr(GInetAddress) masked = NULL;
+
+  if (g_inet_address_get_family (inet) != G_SOCKET_FAMILY_IPV6)
+    return g_inet_address_to_string (inet);
+  memcpy (bytes, g_inet_address_to_bytes (inet), sizeof bytes);
+  if (memcmp (bytes, v4_mapped, sizeof v4_mapped) == 0)
+    masked = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+  else
+    {
+      memset (bytes + 8, 0, 8);
+      masked = g_inet_address_new_from_bytes (bytes, G_SOCKET_FAMILY_IPV6);
+    }
+  return g_inet_address_to_string (masked);
+}
+
+/**
+ * tn_request_get_client_address:
+ *
+ * The address per-address limits count. It is the peer's address
+ * (soup_server_message_get_remote_address()); only when the peer is a
+ * trusted proxy (tn_server_set_trusted_proxies()) does `X-Forwarded-For`
+ * count: the client is its last entry that is not a trusted proxy.
+ *
+ * Returns: (transfer full): the client's address, or `unknown`
+ */
+char *
+tn_request_get_client_address (TnRequest *req)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (req->msg);
+  g_autoptr(GInetAddress) client = NULL;
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_strdup ("unknown");
+  client = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+
+  if (tn_server_is_trusted_proxy (req->server, client))
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+      const char *forwarded = soup_message_headers_get_list (headers, "X-Forwarded-For");
+      g_auto(GStrv) hops = forwarded != NULL ? g_strsplit (forwarded, ",", -1) : NULL;
+
+      /* From the right: each hop was added by the one after it; stop at
+       * the first hop no trusted proxy vouches for. */
+      for (guint i = hops != NULL ? g_strv_length (hops) : 0; i > 0; i--)
+        {
+          GInetAddress *hop = g_inet_address_new_from_string (g_strstrip (hops[i - 1]));
+
+          if (hop == NULL)
+            break;
+          g_object_unref (client);
+          client = hop;
+          if (!tn_server_is_trusted_proxy (req->server, client))
+            break;
+        }
+    }
+  return client_key (client);
 }

@@ -57,6 +57,7 @@ const char *tn_request_get_query    (TnRequest         *req,
                                      const char        *name);
 const char *tn_request_get_header   (TnRequest         *req,
                                      const char        *name);
+char       *tn_request_get_client_address (TnRequest  *req);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnRequest, tn_request_unref)
 

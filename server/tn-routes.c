@@ -2,10 +2,12 @@
 /* Every route of the HTTP API, in one table, and their handlers. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tn-auth.h"
 #include "tn-error.h"
+#include "tn-ics.h"
 #include "tn-json.h"
 #include "tn-request.h"
 #include "tn-routes.h"
@@ -23,7 +25,9 @@ typedef void (*RouteHandler) (TnRequest *req);
 typedef struct
 {
   const char   *method;
-  const char   *pattern;   /* `{…}` segments are parameters */
+  const char   *pattern;   /* `{…}` are parameters: a whole segment, or a
+                             segment's start before a literal suffix, as in
+                             `{id}.ics`; a parameter never holds a dot */
   RouteAuth     auth;
   RouteHandler  handler;
 } Route;
@@ -36,12 +40,17 @@ static void handle_logout       (TnRequest *req);
 static void handle_me           (TnRequest *req);
 static void handle_users_list   (TnRequest *req);
 static void handle_users_create (TnRequest *req);
+static void handle_categories_list (TnRequest *req);
 static void handle_events_list  (TnRequest *req);
+static void handle_events_ics   (TnRequest *req);
 static void handle_event_create (TnRequest *req);
 static void handle_event_get    (TnRequest *req);
+static void handle_event_ics    (TnRequest *req);
 static void handle_event_patch  (TnRequest *req);
 static void handle_event_delete (TnRequest *req);
 static void handle_event_cancel (TnRequest *req);
+static void handle_rsvp_get     (TnRequest *req);
+static void handle_rsvp_put     (TnRequest *req);
 
 static const Route routes[] = {
   { "GET",    "/health",                        AUTH_NONE,     handle_health },
@@ -52,12 +61,17 @@ static const Route routes[] = {
   { "GET",    "/api/v1/me",                     AUTH_REQUIRED, handle_me },
   { "GET",    "/api/v1/users",                  AUTH_REQUIRED, handle_users_list },
   { "POST",   "/api/v1/users",                  AUTH_REQUIRED, handle_users_create },
+  { "GET",    "/api/v1/categories",             AUTH_OPTIONAL, handle_categories_list },
   { "GET",    "/api/v1/events",                 AUTH_OPTIONAL, handle_events_list },
+  { "GET",    "/api/v1/events.ics",             AUTH_OPTIONAL, handle_events_ics },
   { "POST",   "/api/v1/events",                 AUTH_REQUIRED, handle_event_create },
+  { "GET",    "/api/v1/events/{id}.ics",        AUTH_OPTIONAL, handle_event_ics },
   { "GET",    "/api/v1/events/{id}",            AUTH_OPTIONAL, handle_event_get },
   { "PATCH",  "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_patch },
   { "DELETE", "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_delete },
   { "POST",   "/api/v1/events/{id}/cancel",     AUTH_REQUIRED, handle_event_cancel },
+  { "GET",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_get },
+  { "PUT",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_put },
 };
 
 /* --- matching ------------------------------------------------------------ */
@@ -75,16 +89,23 @@ match_pattern (const char  *pattern,
     {
       if (*p == '{')
         {
-          const char *end = strchr (s, '/');
-          gsize len = end != NULL ? (gsize) (end - s) : strlen (s);
+          /* The parameter takes its segment up to the pattern's literal
+           * suffix (".ics" of "{id}.ics"), which is then matched as usual.
+           * No dot in a parameter: "{id}" must not take "ID.ics". */
+          const char *suffix = strchr (p, '}') + 1;
+          gsize suffix_len = strcspn (suffix, "/");
+          gsize len = strcspn (s, "/");
 
-          if (len == 0 || n >= TN_ROUTE_MAX_PARAMS)
+          if (len <= suffix_len || n >= TN_ROUTE_MAX_PARAMS)
+            return FALSE;
+          len -= suffix_len;
+          if (memchr (s, '.', len) != NULL)
             return FALSE;
           if (params != NULL)
             params[n] = g_strndup (s, len);
           n++;
           s += len;
-          p = strchr (p, '}') + 1;
+          p = suffix;
         }
       else if (*p++ != *s++)
         return FALSE;
@@ -466,6 +487,51 @@ decode_user_cursor (const char *cursor)
   return g_steal_pointer (&email);
 }
 
+/* A list by distance (`near`) pages by (distance, starts_at, id): its
+ * cursor is "near:DISTANCE:STARTS_AT:ID", with the distance the store
+ * computed, written so that it reads back as the same double. */
+static char *
+encode_near_cursor (double   distance,
+                    TnEvent *last)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *raw = g_strdup_printf ("near:%s:%" G_GINT64_FORMAT ":%s",
+                                          g_ascii_dtostr (buf, sizeof buf, distance),
+                                          tn_event_get_starts_at (last), tn_event_get_id (last));
+
+  return base64url_encode (raw);
+}
+
+static gboolean
+decode_near_cursor (const char  *cursor,
+                    double      *out_distance,
+                    gint64      *out_starts_at,
+                    char       **out_id)
+{
+  g_autofree char *text = base64url_decode (cursor);
+  const char *p, *colon;
+  char *end = NULL;
+  double distance;
+  gint64 starts_at;
+
+  if (text == NULL || !g_str_has_prefix (text, "near:"))
+    return FALSE;
+  p = text + strlen ("near:");
+  distance = g_ascii_strtod (p, &end);
+  if (end == p || *end != ':' || !isfinite (distance) || distance < 0.0)
+    return FALSE;
+  p = end + 1;
+  if ((colon = strchr (p, ':')) == NULL)
+    return FALSE;
+  starts_at = g_ascii_strtoll (p, &end, 10);
+  if (end == p || end != colon || !g_uuid_string_is_valid (colon + 1))
+    return FALSE;
+  *out_distance = distance;
+  *out_starts_at = starts_at;
+  *out_id = g_strdup (colon + 1);
+  return TRUE;
+}
+
 /* --- health, metrics ----------------------------------------------------- */
 
 static void
@@ -541,8 +607,37 @@ reply_validation (TnRequest  *req,
 typedef struct
 {
   TnRequest *req;
-  TnUser    *user;   /* NULL: no such account */
+  TnUser    *user;      /* NULL: no such account */
+  char      *account;   /* its key in the account limiter */
 } LoginData;
+
+/* Sign-in limits (TnRateLimiter), checked before Argon2id runs, so a
+ * refused attempt costs no CPU. Per client address every attempt counts.
+ * Per account every attempt counts too, from before the password check
+ * (parallel guesses must not all pass before the first failure is known),
+ * and a success clears the account: what remains are the failures since
+ * the last success. Unknown e-mail addresses are counted the same way, so
+ * neither answers nor limits tell whether an account exists. Only
+ * well-formed attempts count: malformed requests cost nothing to refuse. */
+static gboolean
+check_login_limit (TnRequest     *req,
+                   TnRateLimiter *limiter,
+                   const char    *key)
+{
+  g_autofree char *seconds = NULL;
+  g_autofree char *message = NULL;
+  guint retry_after;
+
+  if (tn_rate_limiter_check (limiter, key, tn_server_get_monotonic_time (req->server), &retry_after))
+    return TRUE;
+
+  seconds = g_strdup_printf ("%u", retry_after);
+  message = g_strdup_printf ("Too many sign-in attempts; try again in %u seconds", retry_after);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Retry-After", seconds);
+  tn_request_reply_error_literal (req, TN_ERROR_RATE_LIMITED, message);
+  return FALSE;
+}
 
 static void
 login_verified_cb (GObject      *source,
@@ -552,6 +647,7 @@ login_verified_cb (GObject      *source,
   LoginData *data = user_data;
   g_autoptr(TnRequest) req = data->req;
   g_autoptr(TnUser) user = data->user;
+  g_autofree char *account = data->account;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -566,6 +662,7 @@ login_verified_cb (GObject      *source,
       tn_request_reply_error_literal (req, TN_ERROR_UNAUTHORIZED, "The e-mail address or the password is wrong");
       return;
     }
+  tn_rate_limiter_reset (tn_server_get_account_limiter (req->server), account);
 
   token = tn_server_issue_token (req->server, tn_user_get_id (user), &expires_at, &error);
   if (token == NULL)
@@ -591,6 +688,8 @@ handle_login (TnRequest *req)
   g_autoptr(JsonObject) details = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *hash = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *account = NULL;
   const char *email, *password;
   LoginData *data;
 
@@ -607,19 +706,29 @@ handle_login (TnRequest *req)
     }
   email = tn_json_object_get_string (body, "email");
   password = tn_json_object_get_string (body, "password");
+  address = tn_request_get_client_address (req);
+  if (!check_login_limit (req, tn_server_get_address_limiter (req->server), address))
+    return;
   if (strlen (password) > TN_USER_PASSWORD_MAX * 4 || strlen (email) > TN_USER_EMAIL_MAX)
     {
       tn_request_reply_error_literal (req, TN_ERROR_UNAUTHORIZED, "The e-mail address or the password is wrong");
       return;
     }
+  /* ASCII only, as the store compares e-mail addresses (COLLATE NOCASE):
+   * one key per account, whatever the spelling. */
+  account = g_ascii_strdown (email, -1);
+  if (!check_login_limit (req, tn_server_get_account_limiter (req->server), account))
+    return;
 
   data = g_new0 (LoginData, 1);
   data->req = tn_request_ref (req);
+  data->account = g_steal_pointer (&account);
   data->user = tn_store_find_user_by_email (tn_server_get_store (req->server), email, &hash, &error);
   if (data->user == NULL && !g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))
     {
       tn_request_reply_error (req, error, NULL);
       tn_request_unref (data->req);
+      g_free (data->account);
       g_free (data);
       return;
     }
@@ -840,49 +949,148 @@ handle_users_create (TnRequest *req)
 
 /* --- events -------------------------------------------------------------- */
 
+/* The filters of an event list as the query string gives them, with the
+ * caller's visibility: one reading for GET /api/v1/events and its feed. */
+typedef struct
+{
+  TnEventQuery  query;
+  char         *fts;        /* owned; what query.fts_query points to */
+  char         *after_id;   /* owned; what query.after_id points to */
+} EventFilters;
+
 static void
-handle_events_list (TnRequest *req)
+event_filters_clear (EventFilters *filters)
+{
+  g_clear_pointer (&filters->fts, g_free);
+  g_clear_pointer (&filters->after_id, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EventFilters, event_filters_clear)
+
+#define NEAR_RADIUS_DEFAULT_KM 25.0
+#define NEAR_RADIUS_MAX_KM     20000.0
+
+/* A plain decimal number (no hex, inf or nan) from @min to @max. */
+static gboolean
+parse_decimal (const char *text,
+               double      min,
+               double      max,
+               double     *out)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  char *end = NULL;
+  double value;
+
+  if (copy[0] == '\0' || strspn (copy, "0123456789+-.eE") != strlen (copy))
+    return FALSE;
+  value = g_ascii_strtod (copy, &end);
+  if (end == copy || *end != '\0' || !isfinite (value) || value < min || value > max)
+    return FALSE;
+  *out = value;
+  return TRUE;
+}
+
+/* `near=LAT,LON` (decimal degrees) and `radius_km` (default 25 with near,
+ * meaningless without it). */
+static void
+query_near (TnRequest    *req,
+            TnEventQuery *query,
+            JsonObject   *details)
+{
+  const char *near = query_text (req, "near", 100, details);
+  const char *radius = query_text (req, "radius_km", 40, details);
+  const char *near_raw = tn_request_get_query (req, "near");
+
+  if (near != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (near, ",", -1);
+
+      if (g_strv_length (parts) == 2 &&
+          parse_decimal (parts[0], -90.0, 90.0, &query->near_lat) &&
+          parse_decimal (parts[1], -180.0, 180.0, &query->near_lon))
+        query->near = TRUE;
+      else
+        json_object_set_string_member (details, "near",
+                                       "must be a latitude from -90 to 90 and a longitude from -180 to 180 "
+                                       "in decimal degrees, such as near=51.3397,12.3731");
+    }
+
+  query->radius_km = NEAR_RADIUS_DEFAULT_KM;
+  if (radius == NULL)
+    return;
+  if (!parse_decimal (radius, 0.0, NEAR_RADIUS_MAX_KM, &query->radius_km) || !(query->radius_km > 0.0))
+    json_object_set_string_member (details, "radius_km",
+                                   "must be a number of kilometres greater than 0 and at most 20000");
+  else if (near_raw == NULL || near_raw[0] == '\0')
+    json_object_set_string_member (details, "radius_km", "needs near=LAT,LON to measure from");
+}
+
+/* Fills @filters; @default_limit applies without `limit`, and `cursor` is
+ * read only when @paginated. Bad filters are answered here (422, a detail
+ * per parameter) and FALSE returned. */
+static gboolean
+read_event_filters (TnRequest    *req,
+                    guint         default_limit,
+                    gboolean      paginated,
+                    EventFilters *filters)
 {
   g_autoptr(JsonObject) details = json_object_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  GString *text;
-  g_autofree char *fts = NULL;
-  g_autofree char *after_id = NULL;
-  TnEventQuery query = { 0 };
-  const char *q, *cursor;
-  gboolean more = FALSE;
+  TnEventQuery *query = &filters->query;
+  const char *q, *cursor, *limit;
 
-  query.from = query_time (req, "from", details);
-  query.to = query_time (req, "to", details);
-  query.limit = query_limit (req, details);
+  query->from = query_time (req, "from", details);
+  query->to = query_time (req, "to", details);
+  limit = tn_request_get_query (req, "limit");
+  query->limit = limit == NULL || limit[0] == '\0' ? default_limit : query_limit (req, details);
   q = query_text (req, "q", 200, details);
-  query.category = query_text (req, "category", TN_EVENT_CATEGORY_MAX, details);
-  query.tag = query_text (req, "tag", TN_EVENT_TAG_MAX, details);
-  query.status = query_text (req, "status", 20, details);
-  if (query.status != NULL && !g_str_equal (query.status, "scheduled") && !g_str_equal (query.status, "cancelled"))
+  query->category = query_text (req, "category", TN_EVENT_CATEGORY_MAX, details);
+  query->tag = query_text (req, "tag", TN_EVENT_TAG_MAX, details);
+  query->status = query_text (req, "status", 20, details);
+  if (query->status != NULL && !g_str_equal (query->status, "scheduled") && !g_str_equal (query->status, "cancelled"))
     json_object_set_string_member (details, "status", "must be scheduled or cancelled");
-  cursor = tn_request_get_query (req, "cursor");
-  if (cursor != NULL && cursor[0] != '\0' && !decode_cursor (cursor, &query.after_starts_at, &after_id))
+  query_near (req, query, details);
+  cursor = paginated ? tn_request_get_query (req, "cursor") : NULL;
+  if (cursor != NULL && cursor[0] != '\0' &&
+      !(query->near ? decode_near_cursor (cursor, &query->after_distance_km, &query->after_starts_at,
+                                          &filters->after_id)
+                    : decode_cursor (cursor, &query->after_starts_at, &filters->after_id)))
     json_object_set_string_member (details, "cursor", "is not a cursor this server gave out");
   if (json_object_get_size (details) > 0)
     {
       reply_validation (req, details);
-      return;
+      return FALSE;
     }
 
   if (q != NULL)
-    query.fts_query = fts = tn_store_fts_query (q);
-  query.after_id = after_id;
-  query.viewer_id = req->user != NULL ? tn_user_get_id (req->user) : NULL;
-  query.viewer_sees_all = is_admin (req);
+    query->fts_query = filters->fts = tn_store_fts_query (q);
+  query->after_id = filters->after_id;
+  query->viewer_id = req->user != NULL ? tn_user_get_id (req->user) : NULL;
+  query->viewer_sees_all = is_admin (req);
+  return TRUE;
+}
 
-  events = tn_store_list_events (tn_server_get_store (req->server), &query, &more, &error);
+static void
+handle_events_list (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_auto(EventFilters) filters = { { 0 } };
+  g_autoptr(GArray) distances = NULL;
+  GString *text;
+  gboolean more = FALSE;
+
+  if (!read_event_filters (req, TN_LIST_LIMIT_DEFAULT, TRUE, &filters))
+    return;
+  if (filters.query.near)
+    filters.query.out_distances = distances = g_array_new (FALSE, FALSE, sizeof (double));
+
+  events = tn_store_list_events (tn_server_get_store (req->server), &filters.query, &more, &error);
   if (events == NULL)
     {
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  g_assert (distances == NULL || distances->len == events->len);
   text = g_string_sized_new (1024 * (events->len + 1));
   g_string_append (text, "{\"items\":[");
   for (guint i = 0; i < events->len; i++)
@@ -890,18 +1098,67 @@ handle_events_list (TnRequest *req)
       if (i > 0)
         g_string_append_c (text, ',');
       tn_event_append_json (events->pdata[i], TN_EVENT_JSON_STORED, text);
+      if (distances != NULL)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          /* one more member before the object's closing brace */
+          g_string_truncate (text, text->len - 1);
+          g_string_append_printf (text, ",\"distance_km\":%s}",
+                                  g_ascii_formatd (buf, sizeof buf, "%.1f",
+                                                   round (g_array_index (distances, double, i) * 10.0) / 10.0));
+        }
     }
   g_string_append (text, "],\"next_cursor\":");
   if (more && events->len > 0)
     {
       /* a cursor is URL-safe base64: nothing to escape */
-      g_autofree char *next = encode_cursor (events->pdata[events->len - 1]);
+      g_autofree char *next = distances != NULL
+        ? encode_near_cursor (g_array_index (distances, double, events->len - 1), events->pdata[events->len - 1])
+        : encode_cursor (events->pdata[events->len - 1]);
 
       g_string_append_printf (text, "\"%s\"}", next);
     }
   else
     g_string_append (text, "null}");
   tn_request_reply_json_text (req, SOUP_STATUS_OK, text);
+}
+
+/* GET /api/v1/categories: every category with the number of upcoming
+ * events the caller would see in the list. Few and fixed: one page. */
+static void
+handle_categories_list (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  categories = tn_store_list_categories (tn_server_get_store (req->server),
+                                         req->user != NULL ? tn_user_get_id (req->user) : NULL,
+                                         is_admin (req), tn_time_now (), &error);
+  if (categories == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < categories->len; i++)
+    {
+      TnCategory *category = categories->pdata[i];
+      JsonObject *item = json_object_new ();
+
+      json_object_set_string_member (item, "slug", category->slug);
+      json_object_set_string_member (item, "name", category->name);
+      json_object_set_string_member (item, "colour", category->colour);
+      json_object_set_string_member (item, "icon", category->icon);
+      json_object_set_int_member (item, "upcoming_events", category->upcoming_events);
+      json_array_add_object_element (items, item);
+    }
+  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+  json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
 }
 
 static void
@@ -962,6 +1219,80 @@ handle_event_get (TnRequest *req)
       return;
     }
   reply_event (req, SOUP_STATUS_OK, event);
+}
+
+/* --- calendar feeds ------------------------------------------------------ */
+
+#define ICS_CONTENT_TYPE "text/calendar; charset=utf-8"
+/* Without `from`, a feed starts this far back: subscribers see what is
+ * coming and what just happened, not a community's oldest events. */
+#define ICS_FEED_PAST_DAYS 30
+
+/* The server's own URL as the caller reached it, for URL properties. */
+static char *
+request_base_url (TnRequest *req)
+{
+  GUri *uri = soup_server_message_get_uri (req->msg);
+
+  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                     g_uri_get_port (uri), "", NULL, NULL);
+}
+
+/* GET /api/v1/events.ics: the events of GET /api/v1/events, with its
+ * filters and visibility rules, as one RFC 5545 calendar to subscribe to.
+ * A feed has no pages: `cursor` is ignored and `limit` (at most 500) is 500
+ * unless given, so a feed ends after 500 events in the list's order.
+ * Without `from` it starts ICS_FEED_PAST_DAYS back. */
+static void
+handle_events_ics (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_auto(EventFilters) filters = { { 0 } };
+  g_autofree char *base_url = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+  gboolean more = FALSE;
+
+  if (!read_event_filters (req, TN_LIST_LIMIT_MAX, FALSE, &filters))
+    return;
+  if (filters.query.from == 0)
+    filters.query.from = tn_time_now () - ICS_FEED_PAST_DAYS * G_GINT64_CONSTANT (86400);
+
+  events = tn_store_list_events (tn_server_get_store (req->server), &filters.query, &more, &error);
+  if (events == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  base_url = request_base_url (req);
+  name = filters.query.category != NULL ? g_strconcat ("Turnout: ", filters.query.category, NULL)
+                                        : g_strdup ("Turnout events");
+  text = tn_ics_write_calendar (name, events, base_url);
+  tn_request_reply_text (req, SOUP_STATUS_OK, ICS_CONTENT_TYPE, text);
+}
+
+/* GET /api/v1/events/{id}.ics: one event as a calendar, to whoever may
+ * see it as JSON. */
+static void
+handle_event_ics (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_event (req, &error);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *text = NULL;
+
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (events, g_object_ref (event));
+  base_url = request_base_url (req);
+  text = tn_ics_write_calendar (tn_event_get_title (event), events, base_url);
+  tn_request_reply_text (req, SOUP_STATUS_OK, ICS_CONTENT_TYPE, text);
 }
 
 static void
@@ -1051,4 +1382,80 @@ handle_event_cancel (TnRequest *req)
       return;
     }
   reply_event (req, SOUP_STATUS_OK, stored);
+}
+
+/* --- RSVPs --------------------------------------------------------------- */
+
+static void
+reply_attendee (TnRequest  *req,
+                TnAttendee *attendee)
+{
+  g_autoptr(JsonNode) node = tn_attendee_to_json (attendee);
+
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_rsvp_get (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_event (req, &error);
+  g_autoptr(TnAttendee) attendee = NULL;
+
+  if (event != NULL)
+    attendee = tn_store_get_rsvp (tn_server_get_store (req->server), tn_event_get_id (event),
+                                  tn_user_get_id (req->user), &error);
+  if (attendee == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  reply_attendee (req, attendee);
+}
+
+static void
+handle_rsvp_put (TnRequest *req)
+{
+  static const char * const fields[] = { "status", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnAttendee) attendee = NULL;
+  TnRsvpStatus wanted;
+
+  event = load_event (req, &error);
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_string_fields (body, fields, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+  /* "waitlisted" is the server's answer, not a wish. */
+  if (!tn_rsvp_status_from_string (tn_json_object_get_string (body, "status"), &wanted) ||
+      wanted == TN_RSVP_WAITLISTED)
+    {
+      json_object_set_string_member (details, "status", "must be going, interested, maybe or not_going");
+      reply_validation (req, details);
+      return;
+    }
+
+  attendee = tn_store_set_rsvp (tn_server_get_store (req->server), tn_event_get_id (event), req->user,
+                                wanted, tn_time_now (), &error);
+  if (attendee == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  reply_attendee (req, attendee);
 }

@@ -19,6 +19,12 @@ struct _TnServer
   TnMetrics  *metrics;
   gsize       max_body_size;
   gint64      token_ttl;
+
+  TnRateLimiter     *account_limiter;   /* lower-cased e-mail → failed sign-ins */
+  TnRateLimiter     *address_limiter;   /* client address → sign-ins */
+  GPtrArray         *trusted_proxies;   /* of GInetAddress */
+  TnServerClockFunc  clock;
+  gpointer           clock_data;
 };
 
 G_DEFINE_FINAL_TYPE (TnServer, tn_server, G_TYPE_OBJECT)
@@ -37,6 +43,9 @@ tn_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
   g_clear_object (&self->metrics);
+  g_clear_object (&self->account_limiter);
+  g_clear_object (&self->address_limiter);
+  g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tn_server_parent_class)->dispose (object);
 }
@@ -136,6 +145,11 @@ tn_server_init (TnServer *self)
   self->metrics = tn_metrics_new ();
   self->max_body_size = TN_MAX_BODY_SIZE_DEFAULT;
   self->token_ttl = TN_TOKEN_TTL_DEFAULT;
+  self->account_limiter = tn_rate_limiter_new (TN_LOGIN_ATTEMPTS_PER_ACCOUNT_DEFAULT,
+                                               TN_LOGIN_ACCOUNT_WINDOW);
+  self->address_limiter = tn_rate_limiter_new (TN_LOGIN_ATTEMPTS_PER_ADDRESS_DEFAULT,
+                                               TN_LOGIN_ADDRESS_WINDOW);
+  self->trusted_proxies = g_ptr_array_new_with_free_func (g_object_unref);
   self->soup = soup_server_new ("server-header", header, NULL);
 
   g_signal_connect_object (self->soup, "request-started",
@@ -208,6 +222,119 @@ tn_server_get_token_ttl (TnServer *self)
 {
   g_return_val_if_fail (TN_IS_SERVER (self), 0);
   return self->token_ttl;
+}
+
+TnRateLimiter *
+tn_server_get_account_limiter (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), NULL);
+  return self->account_limiter;
+}
+
+TnRateLimiter *
+tn_server_get_address_limiter (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), NULL);
+  return self->address_limiter;
+}
+
+/* Failed sign-ins allowed per account in 15 minutes. */
+void
+tn_server_set_login_attempts_per_account (TnServer *self,
+                                          guint     attempts)
+{
+  g_return_if_fail (TN_IS_SERVER (self));
+  g_return_if_fail (attempts > 0);
+  tn_rate_limiter_set_limit (self->account_limiter, attempts);
+}
+
+/* Sign-in attempts allowed per client address in a minute. */
+void
+tn_server_set_login_attempts_per_address (TnServer *self,
+                                          guint     attempts)
+{
+  g_return_if_fail (TN_IS_SERVER (self));
+  g_return_if_fail (attempts > 0);
+  tn_rate_limiter_set_limit (self->address_limiter, attempts);
+}
+
+/**
+ * tn_server_set_trusted_proxies:
+ * @addresses: (nullable): IP addresses of reverse proxies in front of the
+ *   server
+ *
+ * Requests from these addresses are taken to come from the address their
+ * `X-Forwarded-For` header names. Without trusted proxies the header is
+ * ignored (anyone can send it), and behind a proxy every client shares
+ * the proxy's address for the per-address limits.
+ *
+ * Returns: %FALSE, changing nothing, when an entry is not an IP address
+ */
+gboolean
+tn_server_set_trusted_proxies (TnServer           *self,
+                               const char * const *addresses,
+                               GError            **error)
+{
+  g_autoptr(GPtrArray) proxies = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (TN_IS_SERVER (self), FALSE);
+
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (addresses[i]));
+      GInetAddress *inet;
+
+      if (text[0] == '\0')
+        continue;
+      inet = g_inet_address_new_from_string (text);
+      if (inet == NULL)
+        {
+          g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
+                       "“%s” is not an IP address of a trusted proxy", text);
+          return FALSE;
+        }
+      g_ptr_array_add (proxies, inet);
+    }
+  g_ptr_array_unref (self->trusted_proxies);
+  self->trusted_proxies = g_steal_pointer (&proxies);
+  return TRUE;
+}
+
+gboolean
+tn_server_is_trusted_proxy (TnServer     *self,
+                            GInetAddress *address)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), FALSE);
+
+  for (guint i = 0; i < self->trusted_proxies->len; i++)
+    if (g_inet_address_equal (self->trusted_proxies->pdata[i], address))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * tn_server_set_clock:
+ * @func: (nullable): returns monotonic microseconds; %NULL for
+ *   g_get_monotonic_time()
+ *
+ * For tests: the clock of the sign-in limits.
+ */
+void
+tn_server_set_clock (TnServer          *self,
+                     TnServerClockFunc  func,
+                     gpointer           user_data)
+{
+  g_return_if_fail (TN_IS_SERVER (self));
+  self->clock = func;
+  self->clock_data = user_data;
+}
+
+gint64
+tn_server_get_monotonic_time (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), 0);
+  return self->clock != NULL ? self->clock (self->clock_data) : g_get_monotonic_time ();
 }
 
 /**

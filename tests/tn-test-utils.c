@@ -20,6 +20,8 @@ struct _TnTestServer
   GCond         cond;
   gboolean      ready;
   gboolean      demo;
+  TnTestServerSetupFunc setup;
+  gpointer      setup_data;
   char         *dir;
   char         *db_path;
   char         *url;
@@ -47,6 +49,8 @@ server_thread (gpointer data)
       g_assert_no_error (error);
     }
   self->server = tn_server_new (self->store);
+  if (self->setup != NULL)
+    self->setup (self->server, self->setup_data);
   g_assert_true (tn_server_listen (self->server, "127.0.0.1:0", &error));
   g_assert_no_error (error);
 
@@ -71,12 +75,22 @@ server_thread (gpointer data)
 TnTestServer *
 tn_test_server_new (gboolean demo)
 {
+  return tn_test_server_new_full (demo, NULL, NULL);
+}
+
+TnTestServer *
+tn_test_server_new_full (gboolean              demo,
+                         TnTestServerSetupFunc setup,
+                         gpointer              user_data)
+{
   TnTestServer *self = g_new0 (TnTestServer, 1);
   g_autoptr(GError) error = NULL;
 
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->demo = demo;
+  self->setup = setup;
+  self->setup_data = user_data;
   self->dir = g_dir_make_tmp ("turnout-test-XXXXXX", &error);
   g_assert_no_error (error);
   self->db_path = g_build_filename (self->dir, "turnout.db", NULL);
@@ -188,16 +202,33 @@ typedef struct
   char         *token;
 } UserRequest;
 
+/* password → hash, shared by the test servers of a process: Argon2id is
+ * slow on purpose, and tests add many users with one password. */
+static GHashTable *hashes;
+G_LOCK_DEFINE_STATIC (hashes);
+
 static gboolean
 add_user_cb (gpointer data)
 {
   UserRequest *request = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *hash = tn_auth_hash_password (request->password, &error);
+  const char *hash;
   g_autofree char *id = g_uuid_string_random ();
   g_autoptr(TnUser) user = NULL;
 
-  g_assert_no_error (error);
+  G_LOCK (hashes);
+  if (hashes == NULL)
+    hashes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  hash = g_hash_table_lookup (hashes, request->password);
+  if (hash == NULL)
+    {
+      char *new_hash = tn_auth_hash_password (request->password, &error);
+
+      g_assert_no_error (error);
+      g_hash_table_insert (hashes, g_strdup (request->password), new_hash);
+      hash = new_hash;
+    }
+  G_UNLOCK (hashes);
   user = tn_store_create_user (request->server->store, id, request->email, request->email, hash,
                                request->role, &error);
   g_assert_no_error (error);

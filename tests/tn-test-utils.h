@@ -6,6 +6,10 @@
 
 #include "tn-user.h"
 
+/* The server's type, without its header: the GTK and terminal tests
+ * include this file for the demo constants only. */
+typedef struct _TnServer TnServer;
+
 G_BEGIN_DECLS
 
 /* Demo community (data/demo.json): every demo account has this password. */
@@ -22,6 +26,14 @@ typedef struct _TnTestServer TnTestServer;
  * directory. With @demo, the demo community is seeded (events relative to
  * now). */
 TnTestServer *tn_test_server_new          (gboolean      demo);
+/* As tn_test_server_new(), and calls @setup (nullable) with the TnServer
+ * on the server's thread before it listens: for setters such as limits or
+ * a test clock. */
+typedef void (*TnTestServerSetupFunc) (TnServer *server,
+                                       gpointer  user_data);
+TnTestServer *tn_test_server_new_full     (gboolean              demo,
+                                           TnTestServerSetupFunc setup,
+                                           gpointer              user_data);
 void          tn_test_server_free         (TnTestServer *server);
 const char   *tn_test_server_get_url      (TnTestServer *server);
 guint         tn_test_server_get_port     (TnTestServer *server);

@@ -208,7 +208,8 @@ tn_store_get_event (TnStore     *self,
  * @out_more: (out): set when more events follow the last one returned
  *
  * Returns: (transfer container) (element-type TnEvent) (nullable): the
- *   events matching @query, by starts_at then id
+ *   events matching @query, by starts_at then id; with @query->near, by
+ *   distance, then starts_at, then id
  */
 GPtrArray *
 tn_store_list_events (TnStore             *self,
@@ -218,6 +219,8 @@ tn_store_list_events (TnStore             *self,
 {
   g_return_val_if_fail (TN_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL && out_more != NULL, NULL);
+  g_return_val_if_fail (!query->near || (query->radius_km > 0 && query->near_lat >= -90 && query->near_lat <= 90 &&
+                                         query->near_lon >= -180 && query->near_lon <= 180), NULL);
   return IFACE (self)->list_events (self, query, out_more, error);
 }
 
@@ -255,6 +258,94 @@ tn_store_delete_event (TnStore     *self,
   g_return_val_if_fail (TN_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   return IFACE (self)->delete_event (self, id, expected_version, error);
+}
+
+/**
+ * tn_store_list_categories:
+ * @viewer_id: (nullable): the caller, %NULL when anonymous
+ * @viewer_sees_all: the caller is an admin
+ * @now: the current time
+ *
+ * Lists the categories in their display order, each with the number of
+ * scheduled events that have not ended at @now and that the caller sees
+ * in event lists. An event counts under the category whose name equals
+ * its free-text category, ignoring case; an event with an empty or
+ * unknown category counts under "Other".
+ *
+ * Returns: (transfer container) (element-type TnCategory) (nullable): the
+ *   categories
+ */
+GPtrArray *
+tn_store_list_categories (TnStore     *self,
+                          const char  *viewer_id,
+                          gboolean     viewer_sees_all,
+                          gint64       now,
+                          GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  return IFACE (self)->list_categories (self, viewer_id, viewer_sees_all, now, error);
+}
+
+void
+tn_category_free (TnCategory *category)
+{
+  if (category == NULL)
+    return;
+  g_free (category->slug);
+  g_free (category->name);
+  g_free (category->colour);
+  g_free (category->icon);
+  g_free (category);
+}
+
+/**
+ * tn_store_set_rsvp:
+ * @event_id: the event
+ * @user: who answers
+ * @wanted: %TN_RSVP_GOING, %TN_RSVP_INTERESTED, %TN_RSVP_MAYBE or
+ *   %TN_RSVP_NOT_GOING (%TN_RSVP_WAITLISTED is the store's to give)
+ * @now: the current time: a past event refuses answers
+ *
+ * Records @user's answer in one transaction. `going` takes a free seat
+ * and issues a ticket, or joins the end of the waitlist when the event is
+ * full (or others already wait), or fails with %TN_ERROR_CAPACITY_FULL
+ * when the event has no waitlist. Leaving a seat revokes the ticket and
+ * promotes the first on the waitlist in the same transaction. A cancelled
+ * or past event is %TN_ERROR_CONFLICT; asking again for what one has
+ * changes nothing.
+ *
+ * Returns: (transfer full) (nullable): the attendee as stored, with its
+ *   waitlist position
+ */
+TnAttendee *
+tn_store_set_rsvp (TnStore       *self,
+                   const char    *event_id,
+                   TnUser        *user,
+                   TnRsvpStatus   wanted,
+                   gint64         now,
+                   GError       **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL && TN_IS_USER (user), NULL);
+  g_return_val_if_fail (wanted != TN_RSVP_WAITLISTED, NULL);
+  return IFACE (self)->set_rsvp (self, event_id, user, wanted, now, error);
+}
+
+/**
+ * tn_store_get_rsvp:
+ *
+ * Returns: (transfer full) (nullable): the answer of @user_id for
+ *   @event_id; %NULL with %TN_ERROR_NOT_FOUND when there is none
+ */
+TnAttendee *
+tn_store_get_rsvp (TnStore     *self,
+                   const char  *event_id,
+                   const char  *user_id,
+                   GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL && user_id != NULL, NULL);
+  return IFACE (self)->get_rsvp (self, event_id, user_id, error);
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "tn-attendee.h"
 #include "tn-event.h"
 #include "tn-user.h"
 
@@ -30,7 +31,35 @@ typedef struct
   const char *after_id;
   const char *viewer_id;
   gboolean    viewer_sees_all;
+  /* Places: with @near, only events with coordinates within @radius_km of
+   * (@near_lat, @near_lon), by distance, then starts_at, then id; the
+   * keyset cursor is then (@after_distance_km, @after_starts_at,
+   * @after_id). @out_distances, if not NULL, is a GArray of double that
+   * receives the distance in km of each event returned, in order. */
+  gboolean    near;
+  double      near_lat;
+  double      near_lon;
+  double      radius_km;
+  double      after_distance_km;
+  GArray     *out_distances;
 } TnEventQuery;
+
+/**
+ * TnCategory:
+ * A category of events, with the number of upcoming events a caller sees
+ * in it (scheduled and not ended).
+ */
+typedef struct
+{
+  char   *slug;
+  char   *name;
+  char   *colour;   /* #rrggbb */
+  char   *icon;     /* a freedesktop/Adwaita symbolic icon name */
+  gint64  upcoming_events;
+} TnCategory;
+
+void tn_category_free (TnCategory *category);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnCategory, tn_category_free)
 
 #define TN_TYPE_STORE (tn_store_get_type ())
 G_DECLARE_INTERFACE (TnStore, tn_store, TN, STORE, GObject)
@@ -101,6 +130,22 @@ struct _TnStoreInterface
                                      const char          *id,
                                      gint64               expected_version,
                                      GError             **error);
+  GPtrArray  *(*list_categories)    (TnStore             *self,
+                                     const char          *viewer_id,
+                                     gboolean             viewer_sees_all,
+                                     gint64               now,
+                                     GError             **error);
+
+  TnAttendee *(*set_rsvp)           (TnStore             *self,
+                                     const char          *event_id,
+                                     TnUser              *user,
+                                     TnRsvpStatus         wanted,
+                                     gint64               now,
+                                     GError             **error);
+  TnAttendee *(*get_rsvp)           (TnStore             *self,
+                                     const char          *event_id,
+                                     const char          *user_id,
+                                     GError             **error);
 };
 
 TnStore    *tn_store_open               (const char          *uri,
@@ -161,6 +206,22 @@ TnEvent    *tn_store_update_event       (TnStore             *self,
 gboolean    tn_store_delete_event       (TnStore             *self,
                                          const char          *id,
                                          gint64               expected_version,
+                                         GError             **error);
+GPtrArray  *tn_store_list_categories    (TnStore             *self,
+                                         const char          *viewer_id,
+                                         gboolean             viewer_sees_all,
+                                         gint64               now,
+                                         GError             **error);
+
+TnAttendee *tn_store_set_rsvp            (TnStore             *self,
+                                         const char          *event_id,
+                                         TnUser              *user,
+                                         TnRsvpStatus         wanted,
+                                         gint64               now,
+                                         GError             **error);
+TnAttendee *tn_store_get_rsvp            (TnStore             *self,
+                                         const char          *event_id,
+                                         const char          *user_id,
                                          GError             **error);
 
 char       *tn_store_fts_query          (const char          *text);

@@ -308,6 +308,63 @@ test_errors_mapped (Fixture       *f,
   g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
 }
 
+static TnAttendee *
+finish_rsvp (Fixture  *f,
+             GError  **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_rsvp_finish (f->client, result, error);
+}
+
+static void
+test_rsvp (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(TnEvent) draft = tn_event_new ();
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnAttendee) none = NULL;
+  g_autoptr(TnAttendee) going = NULL;
+  g_autoptr(TnAttendee) fetched = NULL;
+  g_autoptr(TnAttendee) full = NULL;
+  g_autoptr(GError) error = NULL;
+
+  login (f, TN_DEMO_ORGANIZER_EMAIL);
+  tn_event_set_title (draft, "One seat");
+  tn_event_set_starts_at (draft, tn_time_now () + 86400);
+  tn_event_set_ends_at (draft, tn_time_now () + 90000);
+  tn_event_set_capacity (draft, 1);
+  tn_client_create_event_async (f->client, draft, NULL, store_result_cb, f);
+  event = finish_event (f, &error);
+  g_assert_no_error (error);
+
+  login (f, TN_DEMO_MEMBER_EMAIL);
+  tn_client_get_rsvp_async (f->client, tn_event_get_id (event), NULL, store_result_cb, f);
+  none = finish_rsvp (f, &error);
+  g_assert_null (none);
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  tn_client_set_rsvp_async (f->client, tn_event_get_id (event), TN_RSVP_GOING, NULL, store_result_cb, f);
+  going = finish_rsvp (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_attendee_get_status (going), ==, TN_RSVP_GOING);
+  g_assert_nonnull (tn_attendee_get_ticket_code (going));
+  g_assert_cmpstr (tn_attendee_get_email (going), ==, TN_DEMO_MEMBER_EMAIL);
+
+  tn_client_get_rsvp_async (f->client, tn_event_get_id (event), NULL, store_result_cb, f);
+  fetched = finish_rsvp (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tn_attendee_get_ticket_code (fetched), ==, tn_attendee_get_ticket_code (going));
+
+  /* The one seat is taken and there is no waitlist. */
+  login (f, TN_DEMO_STAFF_EMAIL);
+  tn_client_set_rsvp_async (f->client, tn_event_get_id (event), TN_RSVP_GOING, NULL, store_result_cb, f);
+  full = finish_rsvp (f, &error);
+  g_assert_null (full);
+  g_assert_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL);
+}
+
 static void
 test_network_error (void)
 {
@@ -366,6 +423,7 @@ main (int    argc,
   ADD ("/common/client/event-lifecycle", test_event_lifecycle);
   ADD ("/common/client/errors-mapped", test_errors_mapped);
   ADD ("/common/client/cancelled", test_cancelled);
+  ADD ("/common/client/rsvp", test_rsvp);
 #undef ADD
   g_test_add_func ("/common/client/network-error", test_network_error);
 

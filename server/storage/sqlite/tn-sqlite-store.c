@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "tn-error.h"
 #include "tn-sqlite-store.h"
+#include "tn-ticket-code.h"
 #include "tn-time.h"
 
 struct _TnSqliteStore
@@ -124,6 +126,33 @@ static const char *migrations[] = {
   ") WITHOUT ROWID;"
   "CREATE INDEX tickets_attendee ON tickets(attendee_id);"
   "ALTER TABLE events ADD COLUMN waitlist_counter INTEGER NOT NULL DEFAULT 0;",
+
+  /* 3: places and categories. The (lat, lon) index serves the bounding
+   * box of a near query. Categories are Meetinity's, with the names the
+   * demo data uses; events keep their category as free text, and one
+   * matching no name here (ignoring case) counts under 'other'. Colours
+   * are libadwaita's accent colours, icons from the Adwaita symbolic set. */
+  "CREATE INDEX events_position ON events(lat, lon);"
+  "CREATE TABLE categories ("
+  "  slug     TEXT PRIMARY KEY,"
+  "  name     TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  colour   TEXT NOT NULL CHECK (colour GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'),"
+  "  icon     TEXT NOT NULL,"
+  "  position INTEGER NOT NULL UNIQUE"
+  ") WITHOUT ROWID;"
+  "INSERT INTO categories (slug, name, colour, icon, position) VALUES"
+  "  ('tech',              'Tech',              '#3584e4', 'computer-symbolic',               1),"
+  "  ('music',             'Music',             '#9141ac', 'emblem-music-symbolic',           2),"
+  "  ('sports',            'Sports',            '#e62d42', 'emoji-activities-symbolic',       3),"
+  "  ('arts',              'Arts',              '#d56199', 'applications-graphics-symbolic',  4),"
+  "  ('food-drink',        'Food & Drink',      '#ed5b00', 'emoji-food-symbolic',             5),"
+  "  ('outdoors',          'Outdoors',          '#3a944a', 'emoji-nature-symbolic',           6),"
+  "  ('community',         'Community',         '#c88800', 'system-users-symbolic',           7),"
+  "  ('business',          'Business',          '#6f8396', 'x-office-presentation-symbolic',  8),"
+  "  ('education',         'Education',         '#865e3c', 'accessories-dictionary-symbolic', 9),"
+  "  ('health-wellness',   'Health & Wellness', '#2190a4', 'emblem-favorite-symbolic',        10),"
+  "  ('family',            'Family',            '#f66151', 'emoji-people-symbolic',           11),"
+  "  ('other',             'Other',             '#77767b', 'view-more-symbolic',              12);",
 };
 
 #define EVENT_COLUMNS \
@@ -385,6 +414,11 @@ replace_tags (TnSqliteStore  *self,
     }
   return TRUE;
 }
+
+static gboolean promote_waitlist (TnSqliteStore  *self,
+                                  const char     *event_id,
+                                  gint64          now,
+                                  GError        **error);
 
 /* --- TnStore ------------------------------------------------------------- */
 
@@ -796,6 +830,107 @@ failed:
   return NULL;
 }
 
+/* Who sees an event e in lists: admins (@all), everyone for a public
+ * event, its organizer for their own. The event lists and the category
+ * counts share it, so that they agree. */
+#define LISTED_TO(all, viewer) \
+  "(" all " OR e.visibility = 'public' OR e.organizer_id = " viewer ")"
+
+/* The filters of an event list on events e, parameters ?1–?8. A
+ * category matches ignoring (ASCII) case, as the category counts do. */
+#define LIST_FILTERS \
+  "(?1 IS NULL OR e.ends_at >= ?1) " \
+  "AND (?2 IS NULL OR e.starts_at < ?2) " \
+  "AND (?3 IS NULL OR e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?3)) " \
+  "AND (?4 IS NULL OR e.category = ?4 COLLATE NOCASE) " \
+  "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.tag = ?5 AND t.event_id = e.id)) " \
+  "AND (?6 IS NULL OR e.status = ?6) " \
+  "AND " LISTED_TO ("?7", "?8") " "
+
+/* Mean Earth radius (IUGG), as the API documents it. */
+#define EARTH_RADIUS_KM 6371.0088
+
+/* The great-circle distance by the haversine formula. */
+static double
+distance_km (double lat1,
+             double lon1,
+             double lat2,
+             double lon2)
+{
+  double phi1 = lat1 * G_PI / 180.0;
+  double phi2 = lat2 * G_PI / 180.0;
+  double dphi = phi2 - phi1;
+  double dlambda = (lon2 - lon1) * G_PI / 180.0;
+  double h = sin (dphi / 2) * sin (dphi / 2) + cos (phi1) * cos (phi2) * sin (dlambda / 2) * sin (dlambda / 2);
+
+  return 2.0 * EARTH_RADIUS_KM * asin (sqrt (CLAMP (h, 0.0, 1.0)));
+}
+
+/* tn_distance_km(lat1, lon1, lat2, lon2) in SQL; NULL if any is NULL. */
+static void
+sql_distance_km (sqlite3_context  *context,
+                 int               argc,
+                 sqlite3_value   **argv)
+{
+  g_assert (argc == 4);
+  for (int i = 0; i < argc; i++)
+    if (sqlite3_value_type (argv[i]) == SQLITE_NULL)
+      {
+        sqlite3_result_null (context);
+        return;
+      }
+  sqlite3_result_double (context, distance_km (sqlite3_value_double (argv[0]), sqlite3_value_double (argv[1]),
+                                               sqlite3_value_double (argv[2]), sqlite3_value_double (argv[3])));
+}
+
+typedef struct
+{
+  double   min_lat, max_lat;
+  double   min_lon, max_lon;
+  gboolean wraps;   /* across ±180°: lon >= min_lon OR lon <= max_lon */
+} NearBox;
+
+/* The box of latitudes and longitudes that holds every point within
+ * @radius_km of (@lat, @lon), so that the (lat, lon) index finds the
+ * candidates before the exact distance decides (J. P. Matuschek, "Finding
+ * Points Within a Distance of a Latitude/Longitude Using Bounding
+ * Coordinates"). Widened by a hair (1e-6° ≈ 0.1 m) so that rounding never
+ * drops a point the exact distance keeps. Near a pole, or for a radius
+ * that reaches one, every longitude is in. */
+static void
+near_box (double   lat,
+          double   lon,
+          double   radius_km,
+          NearBox *box)
+{
+  const double slack = 1e-6;
+  double angle = radius_km / EARTH_RADIUS_KM;
+  double dlat = angle * 180.0 / G_PI;
+
+  box->min_lat = lat - dlat - slack;
+  box->max_lat = lat + dlat + slack;
+  box->min_lon = -180.0;
+  box->max_lon = 180.0;
+  box->wraps = FALSE;
+  if (box->min_lat > -90.0 && box->max_lat < 90.0)
+    {
+      double dlon = asin (sin (angle) / cos (lat * G_PI / 180.0)) * 180.0 / G_PI + slack;
+
+      box->min_lon = lon - dlon;
+      box->max_lon = lon + dlon;
+      if (box->min_lon < -180.0)
+        {
+          box->min_lon += 360.0;
+          box->wraps = TRUE;
+        }
+      else if (box->max_lon > 180.0)
+        {
+          box->max_lon -= 360.0;
+          box->wraps = TRUE;
+        }
+    }
+}
+
 static GPtrArray *
 tn_sqlite_store_list_events (TnStore             *store,
                              const TnEventQuery  *query,
@@ -810,20 +945,46 @@ tn_sqlite_store_list_events (TnStore             *store,
 
   /* One statement for every combination of filters: an unset filter is a
    * NULL parameter, so the statement is prepared once. */
-  stmt = prepare (self,
-                  "SELECT " EVENT_COLUMNS " FROM events e "
-                  "WHERE (?1 IS NULL OR e.ends_at >= ?1) "
-                  "  AND (?2 IS NULL OR e.starts_at < ?2) "
-                  "  AND (?3 IS NULL OR e.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?3)) "
-                  "  AND (?4 IS NULL OR e.category = ?4) "
-                  "  AND (?5 IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.tag = ?5 AND t.event_id = e.id)) "
-                  "  AND (?6 IS NULL OR e.status = ?6) "
-                  "  AND (?7 OR e.visibility = 'public' OR e.organizer_id = ?8) "
-                  "  AND (?10 IS NULL OR e.starts_at > ?9 OR (e.starts_at = ?9 AND e.id > ?10)) "
-                  "ORDER BY e.starts_at, e.id LIMIT ?11", error);
+  if (!query->near)
+    stmt = prepare (self,
+                    "SELECT " EVENT_COLUMNS " FROM events e "
+                    "WHERE " LIST_FILTERS
+                    "  AND (?10 IS NULL OR e.starts_at > ?9 OR (e.starts_at = ?9 AND e.id > ?10)) "
+                    "ORDER BY e.starts_at, e.id LIMIT ?11", error);
+  else
+    /* The box (?14–?18) picks candidates by index; the exact distance
+     * from (?12, ?13) filters (?19) and orders. The keyset is
+     * (distance, starts_at, id): one function, one double per event, so
+     * the cursor's distance compares equal to the one computed again. */
+    stmt = prepare (self,
+                    "SELECT * FROM ("
+                    "  SELECT " EVENT_COLUMNS ", tn_distance_km (?12, ?13, e.lat, e.lon) AS distance "
+                    "  FROM events e "
+                    "  WHERE e.lat BETWEEN ?14 AND ?15 "
+                    "    AND (CASE WHEN ?18 THEN e.lon >= ?16 OR e.lon <= ?17 ELSE e.lon BETWEEN ?16 AND ?17 END) "
+                    "    AND " LIST_FILTERS
+                    ") WHERE distance <= ?19 "
+                    "  AND (?10 IS NULL OR distance > ?20 OR "
+                    "       (distance = ?20 AND (starts_at > ?9 OR (starts_at = ?9 AND id > ?10)))) "
+                    "ORDER BY distance, starts_at, id LIMIT ?11", error);
   if (stmt == NULL)
     return NULL;
 
+  if (query->near)
+    {
+      NearBox box;
+
+      near_box (query->near_lat, query->near_lon, query->radius_km, &box);
+      sqlite3_bind_double (stmt, 12, query->near_lat);
+      sqlite3_bind_double (stmt, 13, query->near_lon);
+      sqlite3_bind_double (stmt, 14, box.min_lat);
+      sqlite3_bind_double (stmt, 15, box.max_lat);
+      sqlite3_bind_double (stmt, 16, box.min_lon);
+      sqlite3_bind_double (stmt, 17, box.max_lon);
+      sqlite3_bind_int (stmt, 18, box.wraps ? 1 : 0);
+      sqlite3_bind_double (stmt, 19, query->radius_km);
+      sqlite3_bind_double (stmt, 20, query->after_distance_km);
+    }
   if (query->from != 0)
     sqlite3_bind_int64 (stmt, 1, query->from);
   if (query->to != 0)
@@ -838,8 +999,18 @@ tn_sqlite_store_list_events (TnStore             *store,
   bind_text (stmt, 10, query->after_id);
   sqlite3_bind_int (stmt, 11, (int) limit + 1);
 
+  if (query->out_distances != NULL)
+    g_array_set_size (query->out_distances, 0);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (events, event_from_row (stmt));
+    {
+      g_ptr_array_add (events, event_from_row (stmt));
+      if (query->near && query->out_distances != NULL)
+        {
+          double distance = sqlite3_column_double (stmt, 20);
+
+          g_array_append_val (query->out_distances, distance);
+        }
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -849,7 +1020,11 @@ tn_sqlite_store_list_events (TnStore             *store,
 
   *out_more = events->len > limit;
   if (*out_more)
-    g_ptr_array_set_size (events, limit);
+    {
+      g_ptr_array_set_size (events, limit);
+      if (query->near && query->out_distances != NULL)
+        g_array_set_size (query->out_distances, limit);
+    }
   return g_steal_pointer (&events);
 }
 
@@ -896,7 +1071,10 @@ tn_sqlite_store_update_event (TnStore     *store,
                      tn_event_get_version (current), expected_version);
       goto failed;
     }
-  if (!replace_tags (self, event, error) || !commit (self, error))
+  /* A larger capacity seats people from the waitlist at once. */
+  if (!replace_tags (self, event, error) ||
+      !promote_waitlist (self, tn_event_get_id (event), tn_time_now (), error) ||
+      !commit (self, error))
     goto failed;
 
   return tn_sqlite_store_get_event (store, tn_event_get_id (event), error);
@@ -938,6 +1116,388 @@ tn_sqlite_store_delete_event (TnStore     *store,
   return TRUE;
 }
 
+/* --- categories --------------------------------------------------------- */
+
+static GPtrArray *
+tn_sqlite_store_list_categories (TnStore     *store,
+                                 const char  *viewer_id,
+                                 gboolean     viewer_sees_all,
+                                 gint64       now,
+                                 GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) categories = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_category_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* Upcoming is what a list with from=now and status=scheduled shows.
+   * One pass over the events, counted by slug, then joined. */
+  stmt = prepare (self,
+                  "SELECT c.slug, c.name, c.colour, c.icon, coalesce (n.upcoming, 0) FROM categories c "
+                  "LEFT JOIN ("
+                  "  SELECT coalesce ((SELECT k.slug FROM categories k "
+                  "                    WHERE k.name = e.category COLLATE NOCASE), 'other') AS slug, "
+                  "         count(*) AS upcoming "
+                  "  FROM events e "
+                  "  WHERE e.status = 'scheduled' AND e.ends_at >= ?1 AND " LISTED_TO ("?2", "?3")
+                  "  GROUP BY 1"
+                  ") n ON n.slug = c.slug "
+                  "ORDER BY c.position", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int (stmt, 2, viewer_sees_all ? 1 : 0);
+  bind_text (stmt, 3, viewer_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TnCategory *category = g_new0 (TnCategory, 1);
+
+      category->slug = g_strdup (column_text (stmt, 0));
+      category->name = g_strdup (column_text (stmt, 1));
+      category->colour = g_strdup (column_text (stmt, 2));
+      category->icon = g_strdup (column_text (stmt, 3));
+      category->upcoming_events = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (categories, category);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&categories);
+}
+
+/* --- RSVPs ---------------------------------------------------------------- */
+
+#define ATTENDEE_COLUMNS \
+  "a.id, a.event_id, a.user_id, a.name, a.email, a.status, a.ticket_type, a.note, " \
+  "a.created_at, a.updated_at, " \
+  "(SELECT t.code FROM tickets t WHERE t.attendee_id = a.id AND t.revoked_at IS NULL), " \
+  "CASE a.status WHEN 'waitlisted' THEN (SELECT count(*) FROM attendees w " \
+  "  WHERE w.event_id = a.event_id AND w.status = 'waitlisted' AND w.waitlist_seq <= a.waitlist_seq) END"
+
+static TnAttendee *
+attendee_from_row (sqlite3_stmt *stmt)
+{
+  TnAttendee *attendee = tn_attendee_new ();
+  TnRsvpStatus status = TN_RSVP_NOT_GOING;
+
+  tn_attendee_set_id (attendee, column_text (stmt, 0));
+  tn_attendee_set_event_id (attendee, column_text (stmt, 1));
+  tn_attendee_set_user_id (attendee, (const char *) sqlite3_column_text (stmt, 2));
+  tn_attendee_set_name (attendee, column_text (stmt, 3));
+  tn_attendee_set_email (attendee, column_text (stmt, 4));
+  tn_rsvp_status_from_string (column_text (stmt, 5), &status);
+  tn_attendee_set_status (attendee, status);
+  tn_attendee_set_ticket_type (attendee, column_text (stmt, 6));
+  tn_attendee_set_note (attendee, column_text (stmt, 7));
+  tn_attendee_set_created_at (attendee, sqlite3_column_int64 (stmt, 8));
+  tn_attendee_set_updated_at (attendee, sqlite3_column_int64 (stmt, 9));
+  tn_attendee_set_ticket_code (attendee, (const char *) sqlite3_column_text (stmt, 10));
+  tn_attendee_set_waitlist_position (attendee, (guint) sqlite3_column_int64 (stmt, 11));
+  return attendee;
+}
+
+static TnAttendee *
+tn_sqlite_store_get_rsvp (TnStore     *store,
+                          const char  *event_id,
+                          const char  *user_id,
+                          GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  TnAttendee *attendee;
+  int rc;
+
+  stmt = prepare (self, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.event_id = ?1 AND a.user_id = ?2",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, user_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "You have not answered for this event");
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, rc, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  attendee = attendee_from_row (stmt);
+  sqlite3_reset (stmt);
+  return attendee;
+}
+
+/* Runs a cached statement that returns one integer (NULL reads as 0). */
+static gboolean
+query_int (TnSqliteStore  *self,
+           const char     *sql,
+           const char     *text_param,
+           gint64         *out,
+           GError        **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, text_param);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return set_sqlite_error (self, rc, error);
+    }
+  *out = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+issue_ticket (TnSqliteStore  *self,
+              const char     *attendee_id,
+              const char     *event_id,
+              gint64          now,
+              GError        **error)
+{
+  g_autofree char *code = tn_ticket_code_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self, "INSERT INTO tickets (code, attendee_id, event_id, issued_at) VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, code);
+  bind_text (stmt, 2, attendee_id);
+  bind_text (stmt, 3, event_id);
+  sqlite3_bind_int64 (stmt, 4, now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+/* Fills free seats from the head of the waitlist, in order; each promoted
+ * attendee gets a ticket. Runs inside the caller's transaction. */
+static gboolean
+promote_waitlist (TnSqliteStore  *self,
+                  const char     *event_id,
+                  gint64          now,
+                  GError        **error)
+{
+  for (;;)
+    {
+      g_autofree char *next = NULL;
+      gint64 capacity, going;
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (!query_int (self, "SELECT coalesce(capacity, -1) FROM events WHERE id = ?1", event_id, &capacity, error) ||
+          !query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'going'",
+                      event_id, &going, error))
+        return FALSE;
+      if (capacity >= 0 && going >= capacity)
+        return TRUE;
+
+      stmt = prepare (self,
+                      "SELECT id FROM attendees WHERE event_id = ?1 AND status = 'waitlisted' "
+                      "ORDER BY waitlist_seq LIMIT 1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, event_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        next = g_strdup (column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return set_sqlite_error (self, rc, error);
+      if (next == NULL)
+        return TRUE;
+
+      stmt = prepare (self,
+                      "UPDATE attendees SET status = 'going', waitlist_seq = NULL, updated_at = ?2 WHERE id = ?1",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, next);
+      sqlite3_bind_int64 (stmt, 2, now);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return set_sqlite_error (self, rc, error);
+      if (!issue_ticket (self, next, event_id, now, error))
+        return FALSE;
+    }
+}
+
+static TnAttendee *
+tn_sqlite_store_set_rsvp (TnStore       *store,
+                          const char    *event_id,
+                          TnUser        *user,
+                          TnRsvpStatus   wanted,
+                          gint64         now,
+                          GError       **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAttendee) current = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *attendee_id = NULL;
+  TnRsvpStatus previous, status;
+  gint64 capacity = -1, going = 0, waiting = 0, waitlist_seq = 0, ends_at = 0;
+  gboolean has_waitlist = FALSE, cancelled = FALSE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!begin (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT coalesce(capacity, -1), waitlist, status, ends_at FROM events WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, event_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      capacity = sqlite3_column_int64 (stmt, 0);
+      has_waitlist = sqlite3_column_int (stmt, 1) != 0;
+      cancelled = g_str_equal (column_text (stmt, 2), "cancelled");
+      ends_at = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      goto failed;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, rc, error);
+      goto failed;
+    }
+  if (cancelled)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "This event is cancelled: it takes no more answers");
+      goto failed;
+    }
+  if (ends_at <= now)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "This event is over: it takes no more answers");
+      goto failed;
+    }
+
+  current = tn_sqlite_store_get_rsvp (store, event_id, tn_user_get_id (user), &local_error);
+  if (current == NULL && !g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto failed;
+    }
+  previous = current != NULL ? tn_attendee_get_status (current) : TN_RSVP_NOT_GOING;
+
+  status = wanted;
+  if (wanted == TN_RSVP_GOING)
+    {
+      if (previous == TN_RSVP_GOING || previous == TN_RSVP_WAITLISTED)
+        {
+          if (!commit (self, error))
+            goto failed;
+          return g_steal_pointer (&current);
+        }
+      if (!query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'going'",
+                      event_id, &going, error) ||
+          !query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'waitlisted'",
+                      event_id, &waiting, error))
+        goto failed;
+      /* Nobody jumps the queue: with people waiting, a free seat is theirs. */
+      if ((capacity < 0 || going < capacity) && waiting == 0)
+        status = TN_RSVP_GOING;
+      else if (has_waitlist)
+        {
+          status = TN_RSVP_WAITLISTED;
+          if (!query_int (self, "UPDATE events SET waitlist_counter = waitlist_counter + 1 WHERE id = ?1 "
+                          "RETURNING waitlist_counter", event_id, &waitlist_seq, error))
+            goto failed;
+        }
+      else
+        {
+          g_set_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL,
+                       "This event is full and has no waitlist");
+          goto failed;
+        }
+    }
+
+  if (current == NULL)
+    {
+      attendee_id = g_uuid_string_random ();
+      stmt = prepare (self,
+                      "INSERT INTO attendees (id, event_id, user_id, name, email, status, waitlist_seq, "
+                      "  created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)", error);
+      if (stmt == NULL)
+        goto failed;
+      bind_text (stmt, 1, attendee_id);
+      bind_text (stmt, 2, event_id);
+      bind_text (stmt, 3, tn_user_get_id (user));
+      bind_text (stmt, 4, tn_user_get_name (user));
+      bind_text (stmt, 5, tn_user_get_email (user));
+    }
+  else
+    {
+      attendee_id = g_strdup (tn_attendee_get_id (current));
+      stmt = prepare (self,
+                      "UPDATE attendees SET status = ?6, waitlist_seq = ?7, updated_at = ?8 WHERE id = ?1",
+                      error);
+      if (stmt == NULL)
+        goto failed;
+      bind_text (stmt, 1, attendee_id);
+    }
+  bind_text (stmt, 6, tn_rsvp_status_to_string (status));
+  if (status == TN_RSVP_WAITLISTED)
+    sqlite3_bind_int64 (stmt, 7, waitlist_seq);
+  sqlite3_bind_int64 (stmt, 8, now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto failed;
+    }
+
+  if (status == TN_RSVP_GOING && previous != TN_RSVP_GOING &&
+      !issue_ticket (self, attendee_id, event_id, now, error))
+    goto failed;
+  if (previous == TN_RSVP_GOING && status != TN_RSVP_GOING)
+    {
+      stmt = prepare (self, "UPDATE tickets SET revoked_at = ?2 WHERE attendee_id = ?1 AND revoked_at IS NULL",
+                      error);
+      if (stmt == NULL)
+        goto failed;
+      bind_text (stmt, 1, attendee_id);
+      sqlite3_bind_int64 (stmt, 2, now);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (self, rc, error);
+          goto failed;
+        }
+    }
+  if (!promote_waitlist (self, event_id, now, error) || !commit (self, error))
+    goto failed;
+
+  return tn_sqlite_store_get_rsvp (store, event_id, tn_user_get_id (user), error);
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
 static void
 tn_sqlite_store_iface_init (TnStoreInterface *iface)
 {
@@ -957,6 +1517,9 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
   iface->list_events = tn_sqlite_store_list_events;
   iface->update_event = tn_sqlite_store_update_event;
   iface->delete_event = tn_sqlite_store_delete_event;
+  iface->list_categories = tn_sqlite_store_list_categories;
+  iface->set_rsvp = tn_sqlite_store_set_rsvp;
+  iface->get_rsvp = tn_sqlite_store_get_rsvp;
 }
 
 /* --- GObject ------------------------------------------------------------- */
@@ -1032,6 +1595,15 @@ tn_sqlite_store_new (const char  *path,
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
+  rc = sqlite3_create_function_v2 (self->db, "tn_distance_km", 4,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   NULL, sql_distance_km, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot register SQL functions on %s: %s",
+                   path, sqlite3_errmsg (self->db));
+      return NULL;
+    }
 
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = NORMAL", error) ||
