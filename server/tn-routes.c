@@ -35,6 +35,7 @@ typedef struct
 static void handle_health       (TnRequest *req);
 static void handle_ready        (TnRequest *req);
 static void handle_metrics      (TnRequest *req);
+static void handle_openapi      (TnRequest *req);
 static void handle_login        (TnRequest *req);
 static void handle_logout       (TnRequest *req);
 static void handle_me           (TnRequest *req);
@@ -51,11 +52,21 @@ static void handle_event_delete (TnRequest *req);
 static void handle_event_cancel (TnRequest *req);
 static void handle_rsvp_get     (TnRequest *req);
 static void handle_rsvp_put     (TnRequest *req);
+static void handle_attendees_list (TnRequest *req);
+static void handle_attendee_add   (TnRequest *req);
+static void handle_attendee_get   (TnRequest *req);
+static void handle_attendee_patch (TnRequest *req);
+static void handle_ticket_reissue (TnRequest *req);
+static void handle_ticket_revoke  (TnRequest *req);
+static void handle_people_list  (TnRequest *req);
+static void handle_person_put   (TnRequest *req);
+static void handle_person_delete (TnRequest *req);
 
 static const Route routes[] = {
   { "GET",    "/health",                        AUTH_NONE,     handle_health },
   { "GET",    "/health/ready",                  AUTH_NONE,     handle_ready },
   { "GET",    "/metrics",                       AUTH_NONE,     handle_metrics },
+  { "GET",    "/api/v1/openapi.json",           AUTH_NONE,     handle_openapi },
   { "POST",   "/api/v1/auth/login",             AUTH_NONE,     handle_login },
   { "POST",   "/api/v1/auth/logout",            AUTH_REQUIRED, handle_logout },
   { "GET",    "/api/v1/me",                     AUTH_REQUIRED, handle_me },
@@ -72,6 +83,15 @@ static const Route routes[] = {
   { "POST",   "/api/v1/events/{id}/cancel",     AUTH_REQUIRED, handle_event_cancel },
   { "GET",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_get },
   { "PUT",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_put },
+  { "GET",    "/api/v1/events/{id}/attendees",  AUTH_REQUIRED, handle_attendees_list },
+  { "POST",   "/api/v1/events/{id}/attendees",  AUTH_REQUIRED, handle_attendee_add },
+  { "GET",    "/api/v1/events/{id}/attendees/{attendee_id}", AUTH_REQUIRED, handle_attendee_get },
+  { "PATCH",  "/api/v1/events/{id}/attendees/{attendee_id}", AUTH_REQUIRED, handle_attendee_patch },
+  { "POST",   "/api/v1/events/{id}/attendees/{attendee_id}/ticket", AUTH_REQUIRED, handle_ticket_reissue },
+  { "DELETE", "/api/v1/events/{id}/attendees/{attendee_id}/ticket", AUTH_REQUIRED, handle_ticket_revoke },
+  { "GET",    "/api/v1/events/{id}/people",     AUTH_REQUIRED, handle_people_list },
+  { "PUT",    "/api/v1/events/{id}/people/{user_id}", AUTH_REQUIRED, handle_person_put },
+  { "DELETE", "/api/v1/events/{id}/people/{user_id}", AUTH_REQUIRED, handle_person_delete },
 };
 
 /* --- matching ------------------------------------------------------------ */
@@ -224,17 +244,104 @@ is_admin (TnRequest *req)
   return req->user != NULL && tn_user_get_role (req->user) == TN_ROLE_ADMIN;
 }
 
-static gboolean
-owns_event (TnRequest *req,
-            TnEvent   *event)
+/* What a caller may do with an event beyond seeing it. */
+typedef enum
 {
-  return is_admin (req) ||
-         (req->user != NULL && g_strcmp0 (tn_event_get_organizer (event), tn_user_get_id (req->user)) == 0);
+  EVENT_EDIT,              /* PATCH and cancel */
+  EVENT_DELETE,
+  EVENT_SEE_ATTENDEES,
+  EVENT_MANAGE_PEOPLE,     /* the team and guest list (but co-hosts: below); attendees and tickets */
+  EVENT_MANAGE_COHOSTS,    /* add and remove co-hosts */
+} EventRight;
+
+/* The caller's relation to @event; none when anonymous. */
+static gboolean
+caller_event_role (TnRequest    *req,
+                   TnEvent      *event,
+                   TnEventRole  *out_role,
+                   GError      **error)
+{
+  *out_role = TN_EVENT_ROLE_NONE;
+  if (req->user == NULL)
+    return TRUE;
+  return tn_store_get_event_role (tn_server_get_store (req->server), tn_event_get_id (event),
+                                  tn_user_get_id (req->user), out_role, error);
 }
 
-/* Fetches the event of the {id} parameter, as the caller may see it:
- * a private event is "not found" to those who may not see it, so its
- * existence does not leak. */
+/* Who may see an event by id: anyone a public or unlisted one (lists
+ * leave unlisted ones out: LISTED_TO in the store); a private one only
+ * admins, its organizer, co-hosts, staff, invited guests and attendees.
+ * To anyone else a private event is "not found", so that its existence
+ * does not leak. */
+static gboolean
+may_see_event (TnRequest  *req,
+               TnEvent    *event,
+               GError    **error)
+{
+  TnEventRole role;
+
+  if (tn_event_get_visibility (event) != TN_VISIBILITY_PRIVATE || is_admin (req))
+    return TRUE;
+  if (!caller_event_role (req, event, &role, error))
+    return FALSE;
+  if (role == TN_EVENT_ROLE_NONE)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Who may do @right to an event they see: admins anything; the organizer
+ * anything; co-hosts edit, cancel, see attendees and manage staff and
+ * guests, but neither delete nor add or remove co-hosts; staff see the
+ * attendees (for check-in). */
+static gboolean
+may_change_event (TnRequest   *req,
+                  TnEvent     *event,
+                  EventRight   right,
+                  GError     **error)
+{
+  TnEventRole role;
+  TnEventRole needed = TN_EVENT_ROLE_ORGANIZER;
+  const char *message = NULL;
+
+  if (is_admin (req))
+    return TRUE;
+  if (!caller_event_role (req, event, &role, error))
+    return FALSE;
+  switch (right)
+    {
+    case EVENT_EDIT:
+      needed = TN_EVENT_ROLE_COHOST;
+      message = "Only the organizer of this event, a co-host or an admin can change it";
+      break;
+    case EVENT_DELETE:
+      message = "Only the organizer of this event or an admin can delete it";
+      break;
+    case EVENT_SEE_ATTENDEES:
+      needed = TN_EVENT_ROLE_STAFF;
+      message = "Only the organizer of this event, its co-hosts, its staff or an admin can see its attendees";
+      break;
+    case EVENT_MANAGE_PEOPLE:
+      needed = TN_EVENT_ROLE_COHOST;
+      message = "Only the organizer of this event, a co-host or an admin can manage its people and attendees";
+      break;
+    case EVENT_MANAGE_COHOSTS:
+      message = "Only the organizer of this event or an admin can add or remove co-hosts";
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (role < needed)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_FORBIDDEN, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Fetches the event of the {id} parameter, if the caller may see it. */
 static TnEvent *
 load_event (TnRequest  *req,
             GError    **error)
@@ -249,31 +356,22 @@ load_event (TnRequest  *req,
     }
   id = g_ascii_strdown (req->params[0], -1);
   event = tn_store_get_event (tn_server_get_store (req->server), id, error);
-  if (event == NULL)
+  if (event == NULL || !may_see_event (req, event, error))
     return NULL;
-  if (tn_event_get_visibility (event) == TN_VISIBILITY_PRIVATE && !owns_event (req, event))
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
-      return NULL;
-    }
   return g_steal_pointer (&event);
 }
 
-/* For changes: visible events that the caller does not own are forbidden. */
+/* For changes: the event the caller sees, if they may do @right to it
+ * (forbidden otherwise). */
 static TnEvent *
-load_own_event (TnRequest  *req,
-                GError    **error)
+load_own_event (TnRequest   *req,
+                EventRight   right,
+                GError     **error)
 {
   g_autoptr(TnEvent) event = load_event (req, error);
 
-  if (event == NULL)
+  if (event == NULL || !may_change_event (req, event, right, error))
     return NULL;
-  if (!owns_event (req, event))
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_FORBIDDEN,
-                   "Only the organizer of this event or an admin can change it");
-      return NULL;
-    }
   return g_steal_pointer (&event);
 }
 
@@ -328,16 +426,17 @@ if_match_version (TnRequest *req)
   return (gint64) version;
 }
 
-/* For PATCH, DELETE and cancel: the caller's own event and the version of
- * If-Match (-1 when absent and not @required). On failure the error is
+/* For PATCH, DELETE and cancel: the event, if the caller may do @right to
+ * it, and the version of If-Match (-1 when absent and not @required). On failure the error is
  * answered here and NULL returned. */
 static TnEvent *
-load_event_to_change (TnRequest *req,
-                      gboolean   required,
-                      gint64    *out_version)
+load_event_to_change (TnRequest  *req,
+                      EventRight  right,
+                      gboolean    required,
+                      gint64     *out_version)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TnEvent) event = load_own_event (req, &error);
+  g_autoptr(TnEvent) event = load_own_event (req, right, &error);
 
   if (event == NULL)
     {
@@ -566,6 +665,23 @@ handle_metrics (TnRequest *req)
   g_autofree char *text = tn_metrics_render (tn_server_get_metrics (req->server));
 
   tn_request_reply_text (req, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text);
+}
+
+/* GET /api/v1/openapi.json: docs/openapi.json, compiled into the server. */
+static void
+handle_openapi (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_resources_lookup_data ("/org/turnout/server/openapi.json",
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+
+  if (bytes == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  /* resource data always ends with a NUL byte */
+  tn_request_reply_text (req, SOUP_STATUS_OK, "application/json", g_bytes_get_data (bytes, NULL));
 }
 
 /* --- auth and users ------------------------------------------------------ */
@@ -1306,7 +1422,7 @@ handle_event_patch (TnRequest *req)
   g_autoptr(TnEvent) stored = NULL;
   gint64 version;
 
-  event = load_event_to_change (req, TRUE, &version);
+  event = load_event_to_change (req, EVENT_EDIT, TRUE, &version);
   if (event == NULL)
     return;
   body = tn_request_read_object (req, &error);
@@ -1340,7 +1456,7 @@ handle_event_delete (TnRequest *req)
   g_autoptr(TnEvent) event = NULL;
   gint64 version;
 
-  event = load_event_to_change (req, FALSE, &version);
+  event = load_event_to_change (req, EVENT_DELETE, FALSE, &version);
   if (event == NULL)
     return;
   if (!tn_store_delete_event (tn_server_get_store (req->server), tn_event_get_id (event), version, &error))
@@ -1359,7 +1475,7 @@ handle_event_cancel (TnRequest *req)
   g_autoptr(TnEvent) stored = NULL;
   gint64 version;
 
-  event = load_event_to_change (req, FALSE, &version);
+  event = load_event_to_change (req, EVENT_EDIT, FALSE, &version);
   if (event == NULL)
     return;
   if (!tn_request_read_empty (req, &error))
@@ -1458,4 +1574,559 @@ handle_rsvp_put (TnRequest *req)
       return;
     }
   reply_attendee (req, attendee);
+}
+
+/* --- attendees and tickets ----------------------------------------------- */
+
+#define ATTENDEE_TICKET_TYPE_MAX 40
+#define ATTENDEE_NOTE_MAX        500
+#define ATTENDEE_SEARCH_MAX      200
+
+/* Who may read an event's attendee list, its attendees and their tickets.
+ * Adding guests, editing attendees and their tickets takes more:
+ * load_attendees_event(). */
+static gboolean
+can_see_attendees (TnRequest  *req,
+                   TnEvent    *event,
+                   GError    **error)
+{
+  return may_change_event (req, event, EVENT_SEE_ATTENDEES, error);
+}
+
+/* The event of {id}, if the caller may read its attendees or, with
+ * @change, manage them. On failure the error is answered here (404 as
+ * load_event(), else 403) and NULL returned. */
+static TnEvent *
+load_attendees_event (TnRequest *req,
+                      gboolean   change)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_event (req, &error);
+
+  if (event != NULL &&
+      !(change ? may_change_event (req, event, EVENT_MANAGE_PEOPLE, &error)
+               : can_see_attendees (req, event, &error)))
+    g_clear_object (&event);
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&event);
+}
+
+/* The attendee id of {attendee_id}, lower case; answers 404 and returns
+ * NULL when it is not an id. */
+static char *
+attendee_param (TnRequest *req)
+{
+  if (!g_uuid_string_is_valid (req->params[1]))
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_NOT_FOUND, "No such attendee");
+      return NULL;
+    }
+  return g_ascii_strdown (req->params[1], -1);
+}
+
+static void
+reply_attendee_status (TnRequest  *req,
+                       guint       status,
+                       TnAttendee *attendee)
+{
+  g_autoptr(JsonNode) node = tn_attendee_to_json (attendee);
+
+  tn_request_reply_json (req, status, node);
+}
+
+/* Checks that every member of @object is one of @names and a string, and
+ * that the @required ones are there; fills @details. */
+static gboolean
+read_optional_string_fields (JsonObject          *object,
+                             const char * const  *names,
+                             const char * const  *required,
+                             JsonObject          *details)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      if (!g_strv_contains (names, l->data))
+        json_object_set_string_member (details, l->data, "is not a field of this request");
+      else if (!tn_json_node_is_string (json_object_get_member (object, l->data)))
+        json_object_set_string_member (details, l->data, "must be a string");
+    }
+  for (guint i = 0; required[i] != NULL; i++)
+    if (!json_object_has_member (object, required[i]))
+      json_object_set_string_member (details, required[i], "is required");
+  return json_object_get_size (details) == 0;
+}
+
+/* A text field from @min to @max characters without control characters
+ * (but line breaks and tabs when @multiline); a detail otherwise. */
+static void
+check_text_field (JsonObject *details,
+                  const char *name,
+                  const char *value,
+                  glong       min,
+                  glong       max,
+                  gboolean    multiline)
+{
+  glong len = g_utf8_validate (value, -1, NULL) ? g_utf8_strlen (value, -1) : -1;
+
+  if (len < min || len > max)
+    {
+      g_autofree char *message = min > 0 ? g_strdup_printf ("must be %ld to %ld characters long", min, max)
+                                         : g_strdup_printf ("must be at most %ld characters long", max);
+
+      json_object_set_string_member (details, name, message);
+      return;
+    }
+  for (const char *p = value; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) && !(multiline && (c == '\n' || c == '\t')))
+        {
+          json_object_set_string_member (details, name, "must not contain control characters");
+          return;
+        }
+    }
+}
+
+/* Attendee lists page by (created_at, id): the cursor is
+ * "att:CREATED_AT:ID" of the last attendee of the previous page. */
+static char *
+encode_attendee_cursor (TnAttendee *last)
+{
+  g_autofree char *raw = g_strdup_printf ("att:%" G_GINT64_FORMAT ":%s",
+                                          tn_attendee_get_created_at (last), tn_attendee_get_id (last));
+
+  return base64url_encode (raw);
+}
+
+static gboolean
+decode_attendee_cursor (const char  *cursor,
+                        gint64      *out_created_at,
+                        char       **out_id)
+{
+  g_autofree char *text = base64url_decode (cursor);
+  const char *p, *colon;
+  char *end = NULL;
+  gint64 created_at;
+
+  if (text == NULL || !g_str_has_prefix (text, "att:"))
+    return FALSE;
+  p = text + strlen ("att:");
+  if ((colon = strchr (p, ':')) == NULL)
+    return FALSE;
+  created_at = g_ascii_strtoll (p, &end, 10);
+  if (end == p || end != colon || !g_uuid_string_is_valid (colon + 1))
+    return FALSE;
+  *out_created_at = created_at;
+  *out_id = g_ascii_strdown (colon + 1, -1);
+  return TRUE;
+}
+
+static void
+handle_attendees_list (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GPtrArray) attendees = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *after_id = NULL;
+  TnAttendeeQuery query = { 0 };
+  const char *status, *cursor;
+  gboolean more = FALSE;
+
+  event = load_attendees_event (req, FALSE);
+  if (event == NULL)
+    return;
+  query.event_id = tn_event_get_id (event);
+  query.limit = query_limit (req, details);
+  query.search = query_text (req, "q", ATTENDEE_SEARCH_MAX, details);
+  status = query_text (req, "status", 20, details);
+  if (status != NULL)
+    {
+      if (tn_rsvp_status_from_string (status, &query.status))
+        query.has_status = TRUE;
+      else
+        json_object_set_string_member (details, "status",
+                                       "must be going, waitlisted, interested, maybe or not_going");
+    }
+  cursor = tn_request_get_query (req, "cursor");
+  if (cursor != NULL && cursor[0] != '\0' && !decode_attendee_cursor (cursor, &query.after_created_at, &after_id))
+    json_object_set_string_member (details, "cursor", "is not a cursor this server gave out");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  query.after_id = after_id;
+
+  attendees = tn_store_list_attendees (tn_server_get_store (req->server), &query, &more, &error);
+  if (attendees == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  items = json_array_new ();
+  for (guint i = 0; i < attendees->len; i++)
+    json_array_add_element (items, tn_attendee_to_json (attendees->pdata[i]));
+  object = json_object_new ();
+  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+  if (more && attendees->len > 0)
+    {
+      g_autofree char *next = encode_attendee_cursor (attendees->pdata[attendees->len - 1]);
+
+      json_object_set_string_member (object, "next_cursor", next);
+    }
+  else
+    json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_attendee_add (TnRequest *req)
+{
+  static const char * const fields[] = { "name", "email", "ticket_type", "note", "status", NULL };
+  static const char * const required[] = { "name", "email", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnAttendee) guest = NULL;
+  g_autoptr(TnAttendee) stored = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *location = NULL;
+  const char *email, *ticket_type, *note, *status;
+  TnRsvpStatus wanted = TN_RSVP_GOING;
+
+  event = load_attendees_event (req, TRUE);
+  if (event == NULL)
+    return;
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_optional_string_fields (body, fields, required, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  name = g_strstrip (g_strdup (tn_json_object_get_string (body, "name")));
+  email = tn_json_object_get_string (body, "email");
+  ticket_type = tn_json_object_get_string (body, "ticket_type");
+  note = tn_json_object_get_string (body, "note");
+  status = tn_json_object_get_string (body, "status");
+  check_text_field (details, "name", name, 1, TN_USER_NAME_MAX, FALSE);
+  if (!tn_email_is_valid (email))
+    json_object_set_string_member (details, "email", "must be an e-mail address");
+  if (ticket_type != NULL)
+    check_text_field (details, "ticket_type", ticket_type, 0, ATTENDEE_TICKET_TYPE_MAX, FALSE);
+  if (note != NULL)
+    check_text_field (details, "note", note, 0, ATTENDEE_NOTE_MAX, TRUE);
+  /* "waitlisted" is the server's answer, not a wish, as for an RSVP. */
+  if (status != NULL && (!tn_rsvp_status_from_string (status, &wanted) || wanted == TN_RSVP_WAITLISTED))
+    json_object_set_string_member (details, "status", "must be going, interested, maybe or not_going");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  guest = tn_attendee_new ();
+  tn_attendee_set_event_id (guest, tn_event_get_id (event));
+  tn_attendee_set_name (guest, name);
+  tn_attendee_set_email (guest, email);
+  tn_attendee_set_ticket_type (guest, ticket_type);
+  tn_attendee_set_note (guest, note);
+  tn_attendee_set_status (guest, wanted);
+  stored = tn_store_add_guest (tn_server_get_store (req->server), guest, tn_time_now (), &error);
+  if (stored == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  location = g_strdup_printf ("/api/v1/events/%s/attendees/%s", tn_event_get_id (event), tn_attendee_get_id (stored));
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Location", location);
+  reply_attendee_status (req, SOUP_STATUS_CREATED, stored);
+}
+
+static void
+handle_attendee_get (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_attendees_event (req, FALSE);
+  g_autofree char *id = NULL;
+  g_autoptr(TnAttendee) attendee = NULL;
+
+  if (event == NULL || (id = attendee_param (req)) == NULL)
+    return;
+  attendee = tn_store_get_attendee (tn_server_get_store (req->server), tn_event_get_id (event), id, &error);
+  if (attendee == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  reply_attendee_status (req, SOUP_STATUS_OK, attendee);
+}
+
+static void
+handle_attendee_patch (TnRequest *req)
+{
+  static const char * const fields[] = { "ticket_type", "note", NULL };
+  static const char * const required[] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_attendees_event (req, TRUE);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnAttendee) attendee = NULL;
+  g_autofree char *id = NULL;
+  const char *ticket_type, *note;
+
+  if (event == NULL || (id = attendee_param (req)) == NULL)
+    return;
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_optional_string_fields (body, fields, required, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+  ticket_type = tn_json_object_get_string (body, "ticket_type");
+  note = tn_json_object_get_string (body, "note");
+  if (ticket_type != NULL)
+    check_text_field (details, "ticket_type", ticket_type, 0, ATTENDEE_TICKET_TYPE_MAX, FALSE);
+  if (note != NULL)
+    check_text_field (details, "note", note, 0, ATTENDEE_NOTE_MAX, TRUE);
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  attendee = tn_store_update_attendee (tn_server_get_store (req->server), tn_event_get_id (event), id,
+                                       ticket_type, note, tn_time_now (), &error);
+  if (attendee == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  reply_attendee_status (req, SOUP_STATUS_OK, attendee);
+}
+
+/* POST …/ticket reissues (a new code, the old one revoked); DELETE
+ * revokes without a new one. Either answers the attendee. */
+static void
+change_attendee_ticket (TnRequest *req,
+                        gboolean   reissue)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_attendees_event (req, TRUE);
+  g_autoptr(TnAttendee) attendee = NULL;
+  g_autofree char *id = NULL;
+  TnStore *store = tn_server_get_store (req->server);
+
+  if (event == NULL || (id = attendee_param (req)) == NULL)
+    return;
+  if (!tn_request_read_empty (req, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  attendee = reissue ? tn_store_reissue_ticket (store, tn_event_get_id (event), id, tn_time_now (), &error)
+                     : tn_store_revoke_ticket (store, tn_event_get_id (event), id, tn_time_now (), &error);
+  if (attendee == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  reply_attendee_status (req, SOUP_STATUS_OK, attendee);
+}
+
+static void
+handle_ticket_reissue (TnRequest *req)
+{
+  change_attendee_ticket (req, TRUE);
+}
+
+static void
+handle_ticket_revoke (TnRequest *req)
+{
+  change_attendee_ticket (req, FALSE);
+}
+
+/* --- hosts: an event's team and guest list ------------------------------ */
+
+static JsonNode *
+event_person_to_json (TnEventPerson *person)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "user_id", person->user_id);
+  json_object_set_string_member (object, "name", person->name);
+  json_object_set_string_member (object, "email", person->email);
+  json_object_set_string_member (object, "role", tn_event_role_to_string (person->role));
+  return node_take_object (object);
+}
+
+/* The event of {id} if the caller may manage its people, and the user id
+ * of {user_id} (when @out_user_id is not NULL). On failure the error is
+ * answered here and NULL returned. */
+static TnEvent *
+load_people_event (TnRequest  *req,
+                   char      **out_user_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_own_event (req, EVENT_MANAGE_PEOPLE, &error);
+
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return NULL;
+    }
+  if (out_user_id != NULL)
+    {
+      if (!g_uuid_string_is_valid (req->params[1]))
+        {
+          tn_request_reply_error_literal (req, TN_ERROR_NOT_FOUND, "No such user");
+          return NULL;
+        }
+      *out_user_id = g_ascii_strdown (req->params[1], -1);
+    }
+  return g_steal_pointer (&event);
+}
+
+/* Co-hosts manage staff and guests; only the organizer (or an admin)
+ * makes or unmakes a co-host. Answers the error and returns FALSE when
+ * the caller may not touch @user_id's entry as @wanted asks (@wanted
+ * TN_EVENT_ROLE_NONE: removal). */
+static gboolean
+check_person_change (TnRequest   *req,
+                     TnEvent     *event,
+                     const char  *user_id,
+                     TnEventRole  wanted)
+{
+  g_autoptr(GError) error = NULL;
+  TnEventRole current = TN_EVENT_ROLE_NONE;
+
+  if (!tn_store_get_event_role (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
+                                &current, &error) ||
+      ((wanted == TN_EVENT_ROLE_COHOST || current == TN_EVENT_ROLE_COHOST) &&
+       !may_change_event (req, event, EVENT_MANAGE_COHOSTS, &error)))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handle_people_list (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_people_event (req, NULL);
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (event == NULL)
+    return;
+  people = tn_store_list_event_people (tn_server_get_store (req->server), tn_event_get_id (event), &error);
+  if (people == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  items = json_array_new ();
+  for (guint i = 0; i < people->len; i++)
+    json_array_add_element (items, event_person_to_json (people->pdata[i]));
+  object = json_object_new ();
+  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+  json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_person_put (TnRequest *req)
+{
+  static const char * const fields[] = { "role", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autofree char *user_id = NULL;
+  g_autoptr(TnEvent) event = load_people_event (req, &user_id);
+  g_autoptr(TnEventPerson) person = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  TnEventRole wanted;
+
+  if (event == NULL)
+    return;
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_string_fields (body, fields, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+  if (!tn_event_role_from_string (tn_json_object_get_string (body, "role"), &wanted) ||
+      (wanted != TN_EVENT_ROLE_COHOST && wanted != TN_EVENT_ROLE_STAFF && wanted != TN_EVENT_ROLE_INVITED))
+    json_object_set_string_member (details, "role", "must be cohost, staff or invited");
+  else if (g_strcmp0 (user_id, tn_event_get_organizer (event)) == 0)
+    json_object_set_string_member (details, "user_id", "is the organizer of this event, who has every right already");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  if (!check_person_change (req, event, user_id, wanted))
+    return;
+
+  person = tn_store_set_event_person (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
+                                      wanted, tn_time_now (), &error);
+  if (person == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  node = event_person_to_json (person);
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_person_delete (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user_id = NULL;
+  g_autoptr(TnEvent) event = load_people_event (req, &user_id);
+
+  if (event == NULL)
+    return;
+  if (!check_person_change (req, event, user_id, TN_EVENT_ROLE_NONE))
+    return;
+  if (!tn_store_remove_event_person (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
+                                     &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
 }

@@ -348,6 +348,276 @@ tn_store_get_rsvp (TnStore     *self,
   return IFACE (self)->get_rsvp (self, event_id, user_id, error);
 }
 
+/* --- attendees and tickets ------------------------------------------------ */
+
+/**
+ * tn_store_list_attendees:
+ * @query: the event and filters
+ * @out_more: (out): set when more attendees follow the page
+ *
+ * Returns: (transfer container) (element-type TnAttendee) (nullable): a
+ *   page of the event's attendees by (created_at, id)
+ */
+GPtrArray *
+tn_store_list_attendees (TnStore                *self,
+                         const TnAttendeeQuery  *query,
+                         gboolean               *out_more,
+                         GError                **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL && query->event_id != NULL && out_more != NULL, NULL);
+  return IFACE (self)->list_attendees (self, query, out_more, error);
+}
+
+/**
+ * tn_store_get_attendee:
+ *
+ * Returns: (transfer full) (nullable): the attendee @attendee_id of
+ *   @event_id; %TN_ERROR_NOT_FOUND when there is none on that event
+ */
+TnAttendee *
+tn_store_get_attendee (TnStore     *self,
+                       const char  *event_id,
+                       const char  *attendee_id,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL && attendee_id != NULL, NULL);
+  return IFACE (self)->get_attendee (self, event_id, attendee_id, error);
+}
+
+/**
+ * tn_store_add_guest:
+ * @guest: the event id, name, e-mail address, ticket type, note and the
+ *   wanted status (not %TN_RSVP_WAITLISTED); the id, if set, is used
+ * @now: the current time: a past event takes no guests
+ *
+ * Adds a guest without an account, in one transaction. `going` follows
+ * the rules of tn_store_set_rsvp(): a free seat and a ticket, else the
+ * waitlist, else %TN_ERROR_CAPACITY_FULL. An e-mail address already on
+ * the event is %TN_ERROR_CONFLICT, as are cancelled and past events.
+ *
+ * Returns: (transfer full) (nullable): the attendee as stored
+ */
+TnAttendee *
+tn_store_add_guest (TnStore     *self,
+                    TnAttendee  *guest,
+                    gint64       now,
+                    GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (TN_IS_ATTENDEE (guest) && tn_attendee_get_event_id (guest) != NULL, NULL);
+  g_return_val_if_fail (tn_attendee_get_status (guest) != TN_RSVP_WAITLISTED, NULL);
+  return IFACE (self)->add_guest (self, guest, now, error);
+}
+
+/**
+ * tn_store_update_attendee:
+ * @ticket_type: (nullable): the new ticket type, or %NULL to keep it
+ * @note: (nullable): the new door note, or %NULL to keep it
+ *
+ * Returns: (transfer full) (nullable): the attendee as stored
+ */
+TnAttendee *
+tn_store_update_attendee (TnStore     *self,
+                          const char  *event_id,
+                          const char  *attendee_id,
+                          const char  *ticket_type,
+                          const char  *note,
+                          gint64       now,
+                          GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL && attendee_id != NULL, NULL);
+  return IFACE (self)->update_attendee (self, event_id, attendee_id, ticket_type, note, now, error);
+}
+
+/**
+ * tn_store_reissue_ticket:
+ *
+ * Revokes the ticket of a going attendee and issues a new code, in one
+ * transaction; the old code stops working. An attendee who is not going
+ * is %TN_ERROR_CONFLICT.
+ *
+ * Returns: (transfer full) (nullable): the attendee with the new code
+ */
+TnAttendee *
+tn_store_reissue_ticket (TnStore     *self,
+                         const char  *event_id,
+                         const char  *attendee_id,
+                         gint64       now,
+                         GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL && attendee_id != NULL, NULL);
+  return IFACE (self)->reissue_ticket (self, event_id, attendee_id, now, error);
+}
+
+/**
+ * tn_store_revoke_ticket:
+ *
+ * Revokes the attendee's ticket without a new one: the attendee keeps
+ * their status (and seat) but has no valid code until a reissue. Revoking
+ * where there is no valid ticket changes nothing.
+ *
+ * Returns: (transfer full) (nullable): the attendee as stored
+ */
+TnAttendee *
+tn_store_revoke_ticket (TnStore     *self,
+                        const char  *event_id,
+                        const char  *attendee_id,
+                        gint64       now,
+                        GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL && attendee_id != NULL, NULL);
+  return IFACE (self)->revoke_ticket (self, event_id, attendee_id, now, error);
+}
+
+/**
+ * tn_store_lookup_ticket:
+ * @code: a ticket code as typed or scanned (tn_ticket_code_normalize())
+ *
+ * Returns: (transfer full) (nullable): the attendee holding @code if it
+ *   is a valid, unrevoked ticket; %TN_ERROR_NOT_FOUND otherwise
+ */
+TnAttendee *
+tn_store_lookup_ticket (TnStore     *self,
+                        const char  *code,
+                        GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (code != NULL, NULL);
+  return IFACE (self)->lookup_ticket (self, code, error);
+}
+
+/* --- hosts and visibility ----------------------------------------------- */
+
+static const char * const event_role_names[] = {
+  [TN_EVENT_ROLE_NONE] = "none",
+  [TN_EVENT_ROLE_ATTENDEE] = "attendee",
+  [TN_EVENT_ROLE_INVITED] = "invited",
+  [TN_EVENT_ROLE_STAFF] = "staff",
+  [TN_EVENT_ROLE_COHOST] = "cohost",
+  [TN_EVENT_ROLE_ORGANIZER] = "organizer",
+};
+
+const char *
+tn_event_role_to_string (TnEventRole role)
+{
+  g_return_val_if_fail ((guint) role < G_N_ELEMENTS (event_role_names), NULL);
+  return event_role_names[role];
+}
+
+gboolean
+tn_event_role_from_string (const char  *text,
+                           TnEventRole *out_role)
+{
+  g_return_val_if_fail (out_role != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (event_role_names); i++)
+    if (g_str_equal (text, event_role_names[i]))
+      {
+        *out_role = (TnEventRole) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+tn_event_person_free (TnEventPerson *person)
+{
+  if (person == NULL)
+    return;
+  g_free (person->user_id);
+  g_free (person->name);
+  g_free (person->email);
+  g_free (person);
+}
+
+/**
+ * tn_store_get_event_role:
+ * @out_role: (out): the strongest relation of @user_id to @event_id:
+ *   organizer, co-host, staff, invited, attendee (an RSVP of any status),
+ *   or %TN_EVENT_ROLE_NONE (also for an unknown event or user)
+ *
+ * Returns: %FALSE only when the store fails
+ */
+gboolean
+tn_store_get_event_role (TnStore      *self,
+                         const char   *event_id,
+                         const char   *user_id,
+                         TnEventRole  *out_role,
+                         GError      **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL && user_id != NULL && out_role != NULL, FALSE);
+  return IFACE (self)->get_event_role (self, event_id, user_id, out_role, error);
+}
+
+/**
+ * tn_store_list_event_people:
+ *
+ * The co-hosts, staff and invited guests of @event_id, in that order,
+ * then by name.
+ *
+ * Returns: (transfer container) (element-type TnEventPerson) (nullable):
+ *   the entries
+ */
+GPtrArray *
+tn_store_list_event_people (TnStore     *self,
+                            const char  *event_id,
+                            GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL, NULL);
+  return IFACE (self)->list_event_people (self, event_id, error);
+}
+
+/**
+ * tn_store_set_event_person:
+ * @role: %TN_EVENT_ROLE_COHOST, %TN_EVENT_ROLE_STAFF or
+ *   %TN_EVENT_ROLE_INVITED
+ *
+ * Gives @user_id @role on @event_id, replacing a role they had there.
+ * An unknown user or event is %TN_ERROR_NOT_FOUND.
+ *
+ * Returns: (transfer full) (nullable): the entry as stored
+ */
+TnEventPerson *
+tn_store_set_event_person (TnStore      *self,
+                           const char   *event_id,
+                           const char   *user_id,
+                           TnEventRole   role,
+                           gint64        now,
+                           GError      **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL && user_id != NULL, NULL);
+  g_return_val_if_fail (role == TN_EVENT_ROLE_COHOST || role == TN_EVENT_ROLE_STAFF ||
+                        role == TN_EVENT_ROLE_INVITED, NULL);
+  return IFACE (self)->set_event_person (self, event_id, user_id, role, now, error);
+}
+
+/**
+ * tn_store_remove_event_person:
+ *
+ * Takes @user_id off the team and guest list of @event_id; an entry that
+ * is not there is %TN_ERROR_NOT_FOUND.
+ */
+gboolean
+tn_store_remove_event_person (TnStore     *self,
+                              const char  *event_id,
+                              const char  *user_id,
+                              GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL && user_id != NULL, FALSE);
+  return IFACE (self)->remove_event_person (self, event_id, user_id, error);
+}
+
 /**
  * tn_store_fts_query:
  * @text: what a user typed into a search field

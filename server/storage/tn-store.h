@@ -45,6 +45,23 @@ typedef struct
 } TnEventQuery;
 
 /**
+ * TnAttendeeQuery:
+ * Filters of an event's attendee list, ordered by (created_at, id).
+ * @search is a substring of the name or e-mail address, in any case
+ * (NULL: all); @status applies when @has_status.
+ */
+typedef struct
+{
+  const char   *event_id;
+  gboolean      has_status;
+  TnRsvpStatus  status;
+  const char   *search;
+  guint         limit;
+  gint64        after_created_at;  /* keyset cursor; after_id NULL: first page */
+  const char   *after_id;
+} TnAttendeeQuery;
+
+/**
  * TnCategory:
  * A category of events, with the number of upcoming events a caller sees
  * in it (scheduled and not ended).
@@ -60,6 +77,43 @@ typedef struct
 
 void tn_category_free (TnCategory *category);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnCategory, tn_category_free)
+
+/**
+ * TnEventRole:
+ * A user's relation to an event, strongest first when several hold: its
+ * organizer; a co-host or assigned staff (the team); an invited guest; an
+ * attendee (anyone with an RSVP). Who may see or change what is decided
+ * in the routes, from this.
+ */
+typedef enum
+{
+  TN_EVENT_ROLE_NONE,
+  TN_EVENT_ROLE_ATTENDEE,
+  TN_EVENT_ROLE_INVITED,
+  TN_EVENT_ROLE_STAFF,
+  TN_EVENT_ROLE_COHOST,
+  TN_EVENT_ROLE_ORGANIZER,
+} TnEventRole;
+
+const char *tn_event_role_to_string   (TnEventRole  role);
+gboolean    tn_event_role_from_string (const char  *text,
+                                       TnEventRole *out_role);
+
+/**
+ * TnEventPerson:
+ * An entry of an event's team and guest list: a co-host, assigned staff
+ * or an invited guest (@role is one of those three).
+ */
+typedef struct
+{
+  char        *user_id;
+  char        *name;
+  char        *email;
+  TnEventRole  role;
+} TnEventPerson;
+
+void tn_event_person_free (TnEventPerson *person);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnEventPerson, tn_event_person_free)
 
 #define TN_TYPE_STORE (tn_store_get_type ())
 G_DECLARE_INTERFACE (TnStore, tn_store, TN, STORE, GObject)
@@ -146,6 +200,58 @@ struct _TnStoreInterface
                                      const char          *event_id,
                                      const char          *user_id,
                                      GError             **error);
+
+  GPtrArray  *(*list_attendees)     (TnStore                *self,
+                                     const TnAttendeeQuery  *query,
+                                     gboolean               *out_more,
+                                     GError                **error);
+  TnAttendee *(*get_attendee)       (TnStore             *self,
+                                     const char          *event_id,
+                                     const char          *attendee_id,
+                                     GError             **error);
+  TnAttendee *(*add_guest)          (TnStore             *self,
+                                     TnAttendee          *guest,
+                                     gint64               now,
+                                     GError             **error);
+  TnAttendee *(*update_attendee)    (TnStore             *self,
+                                     const char          *event_id,
+                                     const char          *attendee_id,
+                                     const char          *ticket_type,
+                                     const char          *note,
+                                     gint64               now,
+                                     GError             **error);
+  TnAttendee *(*reissue_ticket)     (TnStore             *self,
+                                     const char          *event_id,
+                                     const char          *attendee_id,
+                                     gint64               now,
+                                     GError             **error);
+  TnAttendee *(*revoke_ticket)      (TnStore             *self,
+                                     const char          *event_id,
+                                     const char          *attendee_id,
+                                     gint64               now,
+                                     GError             **error);
+  TnAttendee *(*lookup_ticket)      (TnStore             *self,
+                                     const char          *code,
+                                     GError             **error);
+
+  gboolean       (*get_event_role)     (TnStore             *self,
+                                        const char          *event_id,
+                                        const char          *user_id,
+                                        TnEventRole         *out_role,
+                                        GError             **error);
+  GPtrArray     *(*list_event_people)  (TnStore             *self,
+                                        const char          *event_id,
+                                        GError             **error);
+  TnEventPerson *(*set_event_person)   (TnStore             *self,
+                                        const char          *event_id,
+                                        const char          *user_id,
+                                        TnEventRole          role,
+                                        gint64               now,
+                                        GError             **error);
+  gboolean       (*remove_event_person) (TnStore            *self,
+                                        const char          *event_id,
+                                        const char          *user_id,
+                                        GError             **error);
 };
 
 TnStore    *tn_store_open               (const char          *uri,
@@ -223,6 +329,58 @@ TnAttendee *tn_store_get_rsvp            (TnStore             *self,
                                          const char          *event_id,
                                          const char          *user_id,
                                          GError             **error);
+
+GPtrArray  *tn_store_list_attendees     (TnStore                *self,
+                                         const TnAttendeeQuery  *query,
+                                         gboolean               *out_more,
+                                         GError                **error);
+TnAttendee *tn_store_get_attendee       (TnStore             *self,
+                                         const char          *event_id,
+                                         const char          *attendee_id,
+                                         GError             **error);
+TnAttendee *tn_store_add_guest          (TnStore             *self,
+                                         TnAttendee          *guest,
+                                         gint64               now,
+                                         GError             **error);
+TnAttendee *tn_store_update_attendee    (TnStore             *self,
+                                         const char          *event_id,
+                                         const char          *attendee_id,
+                                         const char          *ticket_type,
+                                         const char          *note,
+                                         gint64               now,
+                                         GError             **error);
+TnAttendee *tn_store_reissue_ticket     (TnStore             *self,
+                                         const char          *event_id,
+                                         const char          *attendee_id,
+                                         gint64               now,
+                                         GError             **error);
+TnAttendee *tn_store_revoke_ticket      (TnStore             *self,
+                                         const char          *event_id,
+                                         const char          *attendee_id,
+                                         gint64               now,
+                                         GError             **error);
+TnAttendee *tn_store_lookup_ticket      (TnStore             *self,
+                                         const char          *code,
+                                         GError             **error);
+
+gboolean       tn_store_get_event_role      (TnStore             *self,
+                                            const char          *event_id,
+                                            const char          *user_id,
+                                            TnEventRole         *out_role,
+                                            GError             **error);
+GPtrArray     *tn_store_list_event_people   (TnStore             *self,
+                                            const char          *event_id,
+                                            GError             **error);
+TnEventPerson *tn_store_set_event_person    (TnStore             *self,
+                                            const char          *event_id,
+                                            const char          *user_id,
+                                            TnEventRole          role,
+                                            gint64               now,
+                                            GError             **error);
+gboolean       tn_store_remove_event_person (TnStore             *self,
+                                            const char          *event_id,
+                                            const char          *user_id,
+                                            GError             **error);
 
 char       *tn_store_fts_query          (const char          *text);
 

@@ -153,6 +153,18 @@ static const char *migrations[] = {
   "  ('health-wellness',   'Health & Wellness', '#2190a4', 'emblem-favorite-symbolic',        10),"
   "  ('family',            'Family',            '#f66151', 'emoji-people-symbolic',           11),"
   "  ('other',             'Other',             '#77767b', 'view-more-symbolic',              12);",
+
+  /* 4: hosts and visibility. An event's team (co-hosts, staff assigned
+   * for check-in) and its invited guests; the organizer stays in
+   * events.organizer_id. The user index serves "what may I see". */
+  "CREATE TABLE event_people ("
+  "  event_id   TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+  "  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+  "  role       TEXT NOT NULL CHECK (role IN ('cohost','staff','invited')),"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (event_id, user_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX event_people_user ON event_people(user_id);",
 };
 
 #define EVENT_COLUMNS \
@@ -831,10 +843,14 @@ failed:
 }
 
 /* Who sees an event e in lists: admins (@all), everyone for a public
- * event, its organizer for their own. The event lists and the category
- * counts share it, so that they agree. */
+ * event; for an unlisted or private one its organizer, its team and
+ * invited guests (event_people) and its attendees (an RSVP row). The
+ * event lists, the calendar feed and the category counts share it, so
+ * that they agree. */
 #define LISTED_TO(all, viewer) \
-  "(" all " OR e.visibility = 'public' OR e.organizer_id = " viewer ")"
+  "(" all " OR e.visibility = 'public' OR e.organizer_id = " viewer " " \
+  " OR EXISTS (SELECT 1 FROM event_people p WHERE p.event_id = e.id AND p.user_id = " viewer ") " \
+  " OR EXISTS (SELECT 1 FROM attendees a WHERE a.event_id = e.id AND a.user_id = " viewer "))"
 
 /* The filters of an event list on events e, parameters ?1–?8. A
  * category matches ignoring (ASCII) case, as the category counts do. */
@@ -1338,6 +1354,114 @@ promote_waitlist (TnSqliteStore  *self,
     }
 }
 
+/* Inside the caller's transaction: checks that @event_id exists and still
+ * takes answers (not cancelled, not over), and reads its capacity (-1:
+ * unlimited) and whether it has a waitlist. */
+static gboolean
+open_event_for_answers (TnSqliteStore  *self,
+                        const char     *event_id,
+                        gint64          now,
+                        gint64         *out_capacity,
+                        gboolean       *out_waitlist,
+                        GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean cancelled = FALSE;
+  gint64 ends_at = 0;
+  int rc;
+
+  stmt = prepare (self, "SELECT coalesce(capacity, -1), waitlist, status, ends_at FROM events WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_capacity = sqlite3_column_int64 (stmt, 0);
+      *out_waitlist = sqlite3_column_int (stmt, 1) != 0;
+      cancelled = g_str_equal (column_text (stmt, 2), "cancelled");
+      ends_at = sqlite3_column_int64 (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (self, rc, error);
+  if (cancelled)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "This event is cancelled: it takes no more answers");
+      return FALSE;
+    }
+  if (ends_at <= now)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "This event is over: it takes no more answers");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What a wish for a seat gets, inside the caller's transaction: going
+ * when a seat is free and nobody waits; else the end of the waitlist
+ * (@out_waitlist_seq) if the event has one; else TN_ERROR_CAPACITY_FULL.
+ * RSVPs and guests an organizer adds share it, so both follow one rule. */
+static gboolean
+seat_or_waitlist (TnSqliteStore  *self,
+                  const char     *event_id,
+                  gint64          capacity,
+                  gboolean        has_waitlist,
+                  TnRsvpStatus   *out_status,
+                  gint64         *out_waitlist_seq,
+                  GError        **error)
+{
+  gint64 going = 0, waiting = 0;
+
+  if (!query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'going'",
+                  event_id, &going, error) ||
+      !query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'waitlisted'",
+                  event_id, &waiting, error))
+    return FALSE;
+  /* Nobody jumps the queue: with people waiting, a free seat is theirs. */
+  if ((capacity < 0 || going < capacity) && waiting == 0)
+    {
+      *out_status = TN_RSVP_GOING;
+      return TRUE;
+    }
+  if (!has_waitlist)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL, "This event is full and has no waitlist");
+      return FALSE;
+    }
+  *out_status = TN_RSVP_WAITLISTED;
+  return query_int (self, "UPDATE events SET waitlist_counter = waitlist_counter + 1 WHERE id = ?1 "
+                    "RETURNING waitlist_counter", event_id, out_waitlist_seq, error);
+}
+
+/* Revokes every valid ticket of @attendee_id, inside the caller's
+ * transaction. */
+static gboolean
+revoke_tickets (TnSqliteStore  *self,
+                const char     *attendee_id,
+                gint64          now,
+                GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self, "UPDATE tickets SET revoked_at = ?2 WHERE attendee_id = ?1 AND revoked_at IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, attendee_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
 static TnAttendee *
 tn_sqlite_store_set_rsvp (TnStore       *store,
                           const char    *event_id,
@@ -1351,45 +1475,34 @@ tn_sqlite_store_set_rsvp (TnStore       *store,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *attendee_id = NULL;
   TnRsvpStatus previous, status;
-  gint64 capacity = -1, going = 0, waiting = 0, waitlist_seq = 0, ends_at = 0;
-  gboolean has_waitlist = FALSE, cancelled = FALSE;
+  gint64 capacity = -1, waitlist_seq = 0;
+  gboolean has_waitlist = FALSE;
   sqlite3_stmt *stmt;
   int rc;
 
   if (!begin (self, error))
     return NULL;
+  if (!open_event_for_answers (self, event_id, now, &capacity, &has_waitlist, error))
+    goto failed;
 
-  stmt = prepare (self, "SELECT coalesce(capacity, -1), waitlist, status, ends_at FROM events WHERE id = ?1", error);
+  /* A guest the organizer added under this user's e-mail address is this
+   * user: the answer takes over that row (and its seat or ticket) rather
+   * than clash with it on (event_id, email). */
+  stmt = prepare (self,
+                  "UPDATE attendees SET user_id = ?3, updated_at = ?4 "
+                  "WHERE event_id = ?1 AND email = ?2 AND user_id IS NULL "
+                  "  AND NOT EXISTS (SELECT 1 FROM attendees o WHERE o.event_id = ?1 AND o.user_id = ?3)", error);
   if (stmt == NULL)
     goto failed;
   bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, tn_user_get_email (user));
+  bind_text (stmt, 3, tn_user_get_id (user));
+  sqlite3_bind_int64 (stmt, 4, now);
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      capacity = sqlite3_column_int64 (stmt, 0);
-      has_waitlist = sqlite3_column_int (stmt, 1) != 0;
-      cancelled = g_str_equal (column_text (stmt, 2), "cancelled");
-      ends_at = sqlite3_column_int64 (stmt, 3);
-    }
   sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
-      goto failed;
-    }
-  if (rc != SQLITE_ROW)
+  if (rc != SQLITE_DONE)
     {
       set_sqlite_error (self, rc, error);
-      goto failed;
-    }
-  if (cancelled)
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "This event is cancelled: it takes no more answers");
-      goto failed;
-    }
-  if (ends_at <= now)
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "This event is over: it takes no more answers");
       goto failed;
     }
 
@@ -1410,27 +1523,8 @@ tn_sqlite_store_set_rsvp (TnStore       *store,
             goto failed;
           return g_steal_pointer (&current);
         }
-      if (!query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'going'",
-                      event_id, &going, error) ||
-          !query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'waitlisted'",
-                      event_id, &waiting, error))
+      if (!seat_or_waitlist (self, event_id, capacity, has_waitlist, &status, &waitlist_seq, error))
         goto failed;
-      /* Nobody jumps the queue: with people waiting, a free seat is theirs. */
-      if ((capacity < 0 || going < capacity) && waiting == 0)
-        status = TN_RSVP_GOING;
-      else if (has_waitlist)
-        {
-          status = TN_RSVP_WAITLISTED;
-          if (!query_int (self, "UPDATE events SET waitlist_counter = waitlist_counter + 1 WHERE id = ?1 "
-                          "RETURNING waitlist_counter", event_id, &waitlist_seq, error))
-            goto failed;
-        }
-      else
-        {
-          g_set_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL,
-                       "This event is full and has no waitlist");
-          goto failed;
-        }
     }
 
   if (current == NULL)
@@ -1472,22 +1566,9 @@ tn_sqlite_store_set_rsvp (TnStore       *store,
   if (status == TN_RSVP_GOING && previous != TN_RSVP_GOING &&
       !issue_ticket (self, attendee_id, event_id, now, error))
     goto failed;
-  if (previous == TN_RSVP_GOING && status != TN_RSVP_GOING)
-    {
-      stmt = prepare (self, "UPDATE tickets SET revoked_at = ?2 WHERE attendee_id = ?1 AND revoked_at IS NULL",
-                      error);
-      if (stmt == NULL)
-        goto failed;
-      bind_text (stmt, 1, attendee_id);
-      sqlite3_bind_int64 (stmt, 2, now);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          set_sqlite_error (self, rc, error);
-          goto failed;
-        }
-    }
+  if (previous == TN_RSVP_GOING && status != TN_RSVP_GOING &&
+      !revoke_tickets (self, attendee_id, now, error))
+    goto failed;
   if (!promote_waitlist (self, event_id, now, error) || !commit (self, error))
     goto failed;
 
@@ -1496,6 +1577,506 @@ tn_sqlite_store_set_rsvp (TnStore       *store,
 failed:
   rollback (self);
   return NULL;
+}
+
+/* --- hosts and visibility ----------------------------------------------- */
+
+static gboolean
+tn_sqlite_store_get_event_role (TnStore      *store,
+                                const char   *event_id,
+                                const char   *user_id,
+                                TnEventRole  *out_role,
+                                GError      **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* A team or guest-list role is always stronger than an RSVP. */
+  stmt = prepare (self,
+                  "SELECT CASE WHEN e.organizer_id = ?2 THEN 'organizer' ELSE coalesce ("
+                  "  (SELECT p.role FROM event_people p WHERE p.event_id = e.id AND p.user_id = ?2), "
+                  "  (SELECT 'attendee' FROM attendees a WHERE a.event_id = e.id AND a.user_id = ?2), "
+                  "  'none') END "
+                  "FROM events e WHERE e.id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, user_id);
+  *out_role = TN_EVENT_ROLE_NONE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    tn_event_role_from_string (column_text (stmt, 0), out_role);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+#define EVENT_PERSON_SELECT \
+  "SELECT p.user_id, u.name, u.email, p.role FROM event_people p JOIN users u ON u.id = p.user_id "
+
+static TnEventPerson *
+event_person_from_row (sqlite3_stmt *stmt)
+{
+  TnEventPerson *person = g_new0 (TnEventPerson, 1);
+
+  person->user_id = g_strdup (column_text (stmt, 0));
+  person->name = g_strdup (column_text (stmt, 1));
+  person->email = g_strdup (column_text (stmt, 2));
+  person->role = TN_EVENT_ROLE_INVITED;
+  tn_event_role_from_string (column_text (stmt, 3), &person->role);
+  return person;
+}
+
+static GPtrArray *
+tn_sqlite_store_list_event_people (TnStore     *store,
+                                   const char  *event_id,
+                                   GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_event_person_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  EVENT_PERSON_SELECT "WHERE p.event_id = ?1 "
+                  "ORDER BY CASE p.role WHEN 'cohost' THEN 0 WHEN 'staff' THEN 1 ELSE 2 END, "
+                  "  u.name, p.user_id", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, event_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (people, event_person_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&people);
+}
+
+static TnEventPerson *
+tn_sqlite_store_set_event_person (TnStore      *store,
+                                  const char   *event_id,
+                                  const char   *user_id,
+                                  TnEventRole   role,
+                                  gint64        now,
+                                  GError      **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  TnEventPerson *person = NULL;
+  sqlite3_stmt *stmt;
+  gint64 found = 0;
+  int rc;
+
+  if (!begin (self, error))
+    return NULL;
+  if (!query_int (self, "SELECT count(*) FROM events WHERE id = ?1", event_id, &found, error))
+    goto failed;
+  if (found == 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      goto failed;
+    }
+  if (!query_int (self, "SELECT count(*) FROM users WHERE id = ?1", user_id, &found, error))
+    goto failed;
+  if (found == 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such user");
+      goto failed;
+    }
+
+  stmt = prepare (self,
+                  "INSERT INTO event_people (event_id, user_id, role, created_at) VALUES (?1, ?2, ?3, ?4) "
+                  "ON CONFLICT (event_id, user_id) DO UPDATE SET role = excluded.role", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, user_id);
+  bind_text (stmt, 3, tn_event_role_to_string (role));
+  sqlite3_bind_int64 (stmt, 4, now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto failed;
+    }
+
+  stmt = prepare (self, EVENT_PERSON_SELECT "WHERE p.event_id = ?1 AND p.user_id = ?2", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, user_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    person = event_person_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (person == NULL)
+    {
+      set_sqlite_error (self, rc, error);
+      goto failed;
+    }
+  if (!commit (self, error))
+    {
+      tn_event_person_free (person);
+      goto failed;
+    }
+  return person;
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
+static gboolean
+tn_sqlite_store_remove_event_person (TnStore     *store,
+                                     const char  *event_id,
+                                     const char  *user_id,
+                                     GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self, "DELETE FROM event_people WHERE event_id = ?1 AND user_id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, user_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "This user is not on the event's team or guest list");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- attendees and tickets ------------------------------------------------ */
+
+/* The form in which attendee searches compare text: compatibility
+ * decomposed, then case-folded, so that a search matches any case of any
+ * script, not only ASCII as LIKE and lower() do. Matching is then a plain
+ * substring test (instr), which has no wildcards a search could smuggle in. */
+static char *
+fold_for_search (const char *text)
+{
+  g_autofree char *normal = NULL;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return g_strdup (text);
+  normal = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+  return g_utf8_casefold (normal != NULL ? normal : text, -1);
+}
+
+static TnAttendee *
+tn_sqlite_store_get_attendee (TnStore     *store,
+                              const char  *event_id,
+                              const char  *attendee_id,
+                              GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  TnAttendee *attendee;
+  int rc;
+
+  stmt = prepare (self, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.id = ?1 AND a.event_id = ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, attendee_id);
+  bind_text (stmt, 2, event_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such attendee");
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, rc, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  attendee = attendee_from_row (stmt);
+  sqlite3_reset (stmt);
+  return attendee;
+}
+
+static GPtrArray *
+tn_sqlite_store_list_attendees (TnStore                *store,
+                                const TnAttendeeQuery  *query,
+                                gboolean               *out_more,
+                                GError                **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) attendees = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *search = NULL;
+  guint limit = query->limit > 0 ? MIN (query->limit, TN_LIST_LIMIT_MAX) : TN_LIST_LIMIT_DEFAULT;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT " ATTENDEE_COLUMNS " FROM attendees a "
+                  "WHERE a.event_id = ?1 "
+                  "  AND (?2 IS NULL OR a.status = ?2) "
+                  "  AND (?3 IS NULL OR instr (tn_fold (a.name), ?3) > 0 OR instr (tn_fold (a.email), ?3) > 0) "
+                  "  AND (?5 IS NULL OR a.created_at > ?4 OR (a.created_at = ?4 AND a.id > ?5)) "
+                  "ORDER BY a.created_at, a.id LIMIT ?6", error);
+  if (stmt == NULL)
+    return NULL;
+  if (query->search != NULL && query->search[0] != '\0')
+    search = fold_for_search (query->search);
+  bind_text (stmt, 1, query->event_id);
+  bind_text (stmt, 2, query->has_status ? tn_rsvp_status_to_string (query->status) : NULL);
+  bind_text (stmt, 3, search);
+  sqlite3_bind_int64 (stmt, 4, query->after_created_at);
+  bind_text (stmt, 5, query->after_id);
+  sqlite3_bind_int (stmt, 6, (int) limit + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (attendees, attendee_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  *out_more = attendees->len > limit;
+  if (*out_more)
+    g_ptr_array_set_size (attendees, limit);
+  return g_steal_pointer (&attendees);
+}
+
+/* Adds @guest inside the caller's transaction (CSV import can run many in
+ * one); returns the new attendee's id. */
+static char *
+insert_guest (TnSqliteStore  *self,
+              TnAttendee     *guest,
+              gint64          now,
+              GError        **error)
+{
+  const char *event_id = tn_attendee_get_event_id (guest);
+  g_autofree char *id = g_strdup (tn_attendee_get_id (guest));
+  TnRsvpStatus status = tn_attendee_get_status (guest);
+  gint64 capacity = -1, waitlist_seq = 0;
+  gboolean has_waitlist = FALSE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!open_event_for_answers (self, event_id, now, &capacity, &has_waitlist, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT 1 FROM attendees WHERE event_id = ?1 AND email = ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, tn_attendee_get_email (guest));
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "Someone with this e-mail address is on this event already");
+      return NULL;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  if (status == TN_RSVP_GOING &&
+      !seat_or_waitlist (self, event_id, capacity, has_waitlist, &status, &waitlist_seq, error))
+    return NULL;
+
+  if (id == NULL)
+    id = g_uuid_string_random ();
+  stmt = prepare (self,
+                  "INSERT INTO attendees (id, event_id, user_id, name, email, status, waitlist_seq, "
+                  "  ticket_type, note, created_at, updated_at) "
+                  "VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, event_id);
+  bind_text (stmt, 3, tn_attendee_get_name (guest));
+  bind_text (stmt, 4, tn_attendee_get_email (guest));
+  bind_text (stmt, 5, tn_rsvp_status_to_string (status));
+  if (status == TN_RSVP_WAITLISTED)
+    sqlite3_bind_int64 (stmt, 6, waitlist_seq);
+  bind_text (stmt, 7, tn_attendee_get_ticket_type (guest));
+  bind_text (stmt, 8, tn_attendee_get_note (guest));
+  sqlite3_bind_int64 (stmt, 9, now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "An attendee with this id or e-mail address exists already");
+      else
+        set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  if (status == TN_RSVP_GOING && !issue_ticket (self, id, event_id, now, error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
+static TnAttendee *
+tn_sqlite_store_add_guest (TnStore     *store,
+                           TnAttendee  *guest,
+                           gint64       now,
+                           GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autofree char *id = NULL;
+
+  if (!begin (self, error))
+    return NULL;
+  id = insert_guest (self, guest, now, error);
+  if (id == NULL || !commit (self, error))
+    {
+      rollback (self);
+      return NULL;
+    }
+  return tn_sqlite_store_get_attendee (store, tn_attendee_get_event_id (guest), id, error);
+}
+
+static TnAttendee *
+tn_sqlite_store_update_attendee (TnStore     *store,
+                                 const char  *event_id,
+                                 const char  *attendee_id,
+                                 const char  *ticket_type,
+                                 const char  *note,
+                                 gint64       now,
+                                 GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "UPDATE attendees SET ticket_type = coalesce (?3, ticket_type), note = coalesce (?4, note), "
+                  "  updated_at = ?5 "
+                  "WHERE id = ?1 AND event_id = ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, attendee_id);
+  bind_text (stmt, 2, event_id);
+  bind_text (stmt, 3, ticket_type);
+  bind_text (stmt, 4, note);
+  sqlite3_bind_int64 (stmt, 5, now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such attendee");
+      return NULL;
+    }
+  return tn_sqlite_store_get_attendee (store, event_id, attendee_id, error);
+}
+
+/* Revokes the attendee's ticket and, with @reissue, issues a new code,
+ * in one transaction. */
+static TnAttendee *
+change_ticket (TnSqliteStore  *self,
+               const char     *event_id,
+               const char     *attendee_id,
+               gboolean        reissue,
+               gint64          now,
+               GError        **error)
+{
+  g_autoptr(TnAttendee) current = NULL;
+
+  if (!begin (self, error))
+    return NULL;
+  current = tn_sqlite_store_get_attendee (TN_STORE (self), event_id, attendee_id, error);
+  if (current == NULL)
+    goto failed;
+  if (reissue && tn_attendee_get_status (current) != TN_RSVP_GOING)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "Only an attendee who is going has a ticket");
+      goto failed;
+    }
+  if (!revoke_tickets (self, attendee_id, now, error) ||
+      (reissue && !issue_ticket (self, attendee_id, event_id, now, error)) ||
+      !commit (self, error))
+    goto failed;
+  return tn_sqlite_store_get_attendee (TN_STORE (self), event_id, attendee_id, error);
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
+static TnAttendee *
+tn_sqlite_store_reissue_ticket (TnStore     *store,
+                                const char  *event_id,
+                                const char  *attendee_id,
+                                gint64       now,
+                                GError     **error)
+{
+  return change_ticket (TN_SQLITE_STORE (store), event_id, attendee_id, TRUE, now, error);
+}
+
+static TnAttendee *
+tn_sqlite_store_revoke_ticket (TnStore     *store,
+                               const char  *event_id,
+                               const char  *attendee_id,
+                               gint64       now,
+                               GError     **error)
+{
+  return change_ticket (TN_SQLITE_STORE (store), event_id, attendee_id, FALSE, now, error);
+}
+
+static TnAttendee *
+tn_sqlite_store_lookup_ticket (TnStore     *store,
+                               const char  *code,
+                               GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autofree char *canonical = tn_ticket_code_normalize (code);
+  sqlite3_stmt *stmt;
+  TnAttendee *attendee;
+  int rc;
+
+  if (canonical == NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such ticket");
+      return NULL;
+    }
+  stmt = prepare (self,
+                  "SELECT " ATTENDEE_COLUMNS " FROM tickets k JOIN attendees a ON a.id = k.attendee_id "
+                  "WHERE k.code = ?1 AND k.revoked_at IS NULL", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, canonical);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such ticket, or it was revoked");
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, rc, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  attendee = attendee_from_row (stmt);
+  sqlite3_reset (stmt);
+  return attendee;
 }
 
 static void
@@ -1520,6 +2101,38 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
   iface->list_categories = tn_sqlite_store_list_categories;
   iface->set_rsvp = tn_sqlite_store_set_rsvp;
   iface->get_rsvp = tn_sqlite_store_get_rsvp;
+  iface->list_attendees = tn_sqlite_store_list_attendees;
+  iface->get_attendee = tn_sqlite_store_get_attendee;
+  iface->add_guest = tn_sqlite_store_add_guest;
+  iface->update_attendee = tn_sqlite_store_update_attendee;
+  iface->reissue_ticket = tn_sqlite_store_reissue_ticket;
+  iface->revoke_ticket = tn_sqlite_store_revoke_ticket;
+  iface->lookup_ticket = tn_sqlite_store_lookup_ticket;
+  iface->get_event_role = tn_sqlite_store_get_event_role;
+  iface->list_event_people = tn_sqlite_store_list_event_people;
+  iface->set_event_person = tn_sqlite_store_set_event_person;
+  iface->remove_event_person = tn_sqlite_store_remove_event_person;
+}
+
+/* tn_fold(text) in SQL: text in the form attendee searches compare,
+ * fold_for_search(); NULL stays NULL. */
+static void
+sql_fold (sqlite3_context  *context,
+          int               argc,
+          sqlite3_value   **argv)
+{
+  const char *text;
+  char *folded;
+
+  g_assert (argc == 1);
+  text = (const char *) sqlite3_value_text (argv[0]);
+  if (text == NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  folded = fold_for_search (text);
+  sqlite3_result_text (context, folded, -1, g_free);
 }
 
 /* --- GObject ------------------------------------------------------------- */
@@ -1598,6 +2211,16 @@ tn_sqlite_store_new (const char  *path,
   rc = sqlite3_create_function_v2 (self->db, "tn_distance_km", 4,
                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                    NULL, sql_distance_km, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot register SQL functions on %s: %s",
+                   path, sqlite3_errmsg (self->db));
+      return NULL;
+    }
+
+  rc = sqlite3_create_function_v2 (self->db, "tn_fold", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   NULL, sql_fold, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot register SQL functions on %s: %s",
