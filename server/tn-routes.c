@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tn-auth.h"
+#include "tn-csv.h"
 #include "tn-error.h"
 #include "tn-ics.h"
 #include "tn-json.h"
@@ -41,6 +42,7 @@ static void handle_logout       (TnRequest *req);
 static void handle_me           (TnRequest *req);
 static void handle_users_list   (TnRequest *req);
 static void handle_users_create (TnRequest *req);
+static void handle_audit_list   (TnRequest *req);
 static void handle_categories_list (TnRequest *req);
 static void handle_events_list  (TnRequest *req);
 static void handle_events_ics   (TnRequest *req);
@@ -53,6 +55,8 @@ static void handle_event_cancel (TnRequest *req);
 static void handle_rsvp_get     (TnRequest *req);
 static void handle_rsvp_put     (TnRequest *req);
 static void handle_attendees_list (TnRequest *req);
+static void handle_attendees_csv  (TnRequest *req);
+static void handle_attendees_import (TnRequest *req);
 static void handle_attendee_add   (TnRequest *req);
 static void handle_attendee_get   (TnRequest *req);
 static void handle_attendee_patch (TnRequest *req);
@@ -72,6 +76,7 @@ static const Route routes[] = {
   { "GET",    "/api/v1/me",                     AUTH_REQUIRED, handle_me },
   { "GET",    "/api/v1/users",                  AUTH_REQUIRED, handle_users_list },
   { "POST",   "/api/v1/users",                  AUTH_REQUIRED, handle_users_create },
+  { "GET",    "/api/v1/audit",                  AUTH_REQUIRED, handle_audit_list },
   { "GET",    "/api/v1/categories",             AUTH_OPTIONAL, handle_categories_list },
   { "GET",    "/api/v1/events",                 AUTH_OPTIONAL, handle_events_list },
   { "GET",    "/api/v1/events.ics",             AUTH_OPTIONAL, handle_events_ics },
@@ -85,6 +90,8 @@ static const Route routes[] = {
   { "PUT",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_put },
   { "GET",    "/api/v1/events/{id}/attendees",  AUTH_REQUIRED, handle_attendees_list },
   { "POST",   "/api/v1/events/{id}/attendees",  AUTH_REQUIRED, handle_attendee_add },
+  { "GET",    "/api/v1/events/{id}/attendees.csv", AUTH_REQUIRED, handle_attendees_csv },
+  { "POST",   "/api/v1/events/{id}/attendees/import", AUTH_REQUIRED, handle_attendees_import },
   { "GET",    "/api/v1/events/{id}/attendees/{attendee_id}", AUTH_REQUIRED, handle_attendee_get },
   { "PATCH",  "/api/v1/events/{id}/attendees/{attendee_id}", AUTH_REQUIRED, handle_attendee_patch },
   { "POST",   "/api/v1/events/{id}/attendees/{attendee_id}/ticket", AUTH_REQUIRED, handle_ticket_reissue },
@@ -631,6 +638,108 @@ decode_near_cursor (const char  *cursor,
   return TRUE;
 }
 
+/* --- audit log: recording ------------------------------------------------ */
+
+/* Has the store record, with the next change it makes, that the caller
+ * did @action to @target_type @target_id (of @event_id), with @details
+ * (a JSON object, or NULL). The store writes the record in the change's
+ * transaction; call audit_done() after the change, whatever its result. */
+static void
+audit_begin (TnRequest  *req,
+             const char *action,
+             const char *target_type,
+             const char *target_id,
+             const char *event_id,
+             JsonObject *details)
+{
+  g_autofree char *text = NULL;
+  TnAuditEntry entry = { 0 };
+
+  if (details != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_set_object (node, details);
+      text = json_to_string (node, FALSE);
+    }
+  entry.actor_id = req->user != NULL ? (char *) tn_user_get_id (req->user) : NULL;
+  entry.actor_email = req->user != NULL ? (char *) tn_user_get_email (req->user) : NULL;
+  entry.action = (char *) action;
+  entry.target_type = (char *) target_type;
+  entry.target_id = (char *) target_id;
+  entry.event_id = (char *) event_id;
+  entry.details = text;
+  tn_store_set_audit (tn_server_get_store (req->server), &entry);
+}
+
+static void
+audit_done (TnRequest *req)
+{
+  tn_store_set_audit (tn_server_get_store (req->server), NULL);
+}
+
+/* Adds {"old": …, "new": …} under @name to @changes (NULL values: null). */
+static void
+audit_change (JsonObject *changes,
+              const char *name,
+              JsonNode   *old_value,
+              JsonNode   *new_value)
+{
+  JsonObject *change = json_object_new ();
+
+  json_object_set_member (change, "old", old_value != NULL ? json_node_copy (old_value) : json_node_new (JSON_NODE_NULL));
+  json_object_set_member (change, "new", new_value != NULL ? json_node_copy (new_value) : json_node_new (JSON_NODE_NULL));
+  json_object_set_object_member (changes, name, change);
+}
+
+static void
+audit_change_string (JsonObject *changes,
+                     const char *name,
+                     const char *old_value,
+                     const char *new_value)
+{
+  g_autoptr(JsonNode) old_node = NULL;
+  g_autoptr(JsonNode) new_node = NULL;
+
+  if (old_value != NULL)
+    old_node = json_node_init_string (json_node_alloc (), old_value);
+  if (new_value != NULL)
+    new_node = json_node_init_string (json_node_alloc (), new_value);
+  audit_change (changes, name, old_node, new_node);
+}
+
+/* The fields of an event that differ from @before to @after, each as
+ * {"old", "new"}; what the server keeps itself (version, times of
+ * creation and update) is left out. */
+static JsonObject *
+audit_event_changes (TnEvent *before,
+                     TnEvent *after)
+{
+  static const char * const skipped[] = { "version", "created_at", "updated_at", NULL };
+  g_autoptr(JsonNode) old_node = tn_event_to_json (before, TN_EVENT_JSON_STORED);
+  g_autoptr(JsonNode) new_node = tn_event_to_json (after, TN_EVENT_JSON_STORED);
+  JsonObject *old_object = json_node_get_object (old_node);
+  JsonObject *new_object = json_node_get_object (new_node);
+  JsonObject *changes = json_object_new ();
+  g_autoptr(GList) new_names = json_object_get_members (new_object);
+  g_autoptr(GList) old_names = json_object_get_members (old_object);
+
+  for (GList *l = new_names; l != NULL; l = l->next)
+    {
+      JsonNode *old_value = json_object_get_member (old_object, l->data);
+      JsonNode *new_value = json_object_get_member (new_object, l->data);
+
+      if (g_strv_contains (skipped, l->data))
+        continue;
+      if (old_value == NULL || !json_node_equal (old_value, new_value))
+        audit_change (changes, l->data, old_value, new_value);
+    }
+  for (GList *l = old_names; l != NULL; l = l->next)
+    if (!g_strv_contains (skipped, l->data) && !json_object_has_member (new_object, l->data))
+      audit_change (changes, l->data, json_object_get_member (old_object, l->data), NULL);
+  return changes;
+}
+
 /* --- health, metrics ----------------------------------------------------- */
 
 static void
@@ -980,8 +1089,17 @@ user_hashed_cb (GObject      *source,
       return;
     }
   id = g_uuid_string_random ();
+  {
+    g_autoptr(JsonObject) details = json_object_new ();
+
+    json_object_set_string_member (details, "email", data->email);
+    json_object_set_string_member (details, "name", data->name);
+    json_object_set_string_member (details, "role", tn_role_to_string (data->role));
+    audit_begin (req, "user.create", "user", id, NULL, details);
+  }
   user = tn_store_create_user (tn_server_get_store (req->server), id, data->email, data->name, hash,
                                data->role, &error);
+  audit_done (req);
   if (user == NULL)
     {
       tn_request_reply_error (req, error, NULL);
@@ -1312,7 +1430,14 @@ handle_event_create (TnRequest *req)
     }
   tn_event_set_organizer (event, tn_user_get_id (req->user));
 
+  {
+    g_autoptr(JsonObject) created = json_object_new ();
+
+    json_object_set_string_member (created, "title", tn_event_get_title (event));
+    audit_begin (req, "event.create", "event", tn_event_get_id (event), tn_event_get_id (event), created);
+  }
   stored = tn_store_create_event (tn_server_get_store (req->server), event, &error);
+  audit_done (req);
   if (stored == NULL)
     {
       tn_request_reply_error (req, error, NULL);
@@ -1440,7 +1565,13 @@ handle_event_patch (TnRequest *req)
       return;
     }
 
+  {
+    g_autoptr(JsonObject) changes = audit_event_changes (event, changed);
+
+    audit_begin (req, "event.update", "event", tn_event_get_id (event), tn_event_get_id (event), changes);
+  }
   stored = tn_store_update_event (tn_server_get_store (req->server), changed, version, &error);
+  audit_done (req);
   if (stored == NULL)
     {
       tn_request_reply_error (req, error, NULL);
@@ -1459,11 +1590,20 @@ handle_event_delete (TnRequest *req)
   event = load_event_to_change (req, EVENT_DELETE, FALSE, &version);
   if (event == NULL)
     return;
-  if (!tn_store_delete_event (tn_server_get_store (req->server), tn_event_get_id (event), version, &error))
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
+  {
+    g_autoptr(JsonObject) deleted = json_object_new ();
+    gboolean done;
+
+    json_object_set_string_member (deleted, "title", tn_event_get_title (event));
+    audit_begin (req, "event.delete", "event", tn_event_get_id (event), tn_event_get_id (event), deleted);
+    done = tn_store_delete_event (tn_server_get_store (req->server), tn_event_get_id (event), version, &error);
+    audit_done (req);
+    if (!done)
+      {
+        tn_request_reply_error (req, error, NULL);
+        return;
+      }
+  }
   tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
 }
 
@@ -1489,9 +1629,17 @@ handle_event_cancel (TnRequest *req)
       return;
     }
 
+  {
+    g_autoptr(JsonObject) changes = json_object_new ();
+
+    audit_change_string (changes, "status", tn_event_status_to_string (tn_event_get_status (event)),
+                         tn_event_status_to_string (TN_EVENT_STATUS_CANCELLED));
+    audit_begin (req, "event.cancel", "event", tn_event_get_id (event), tn_event_get_id (event), changes);
+  }
   tn_event_set_status (event, TN_EVENT_STATUS_CANCELLED);
   stored = tn_store_update_event (tn_server_get_store (req->server), event,
                                   version >= 0 ? version : tn_event_get_version (event), &error);
+  audit_done (req);
   if (stored == NULL)
     {
       tn_request_reply_error (req, error, NULL);
@@ -1790,6 +1938,38 @@ handle_attendees_list (TnRequest *req)
   tn_request_reply_json (req, SOUP_STATUS_OK, node);
 }
 
+/* The fields of a guest, for POST …/attendees and the CSV import: fills
+ * @details and, from @status (NULL: going), @out_wanted. "waitlisted" is
+ * the server's answer, not a wish, as for an RSVP; with @waitlisted_is_going
+ * (an import of an export) it reads as going. */
+static void
+check_guest_fields (JsonObject   *details,
+                    const char   *name,
+                    const char   *email,
+                    const char   *ticket_type,
+                    const char   *note,
+                    const char   *status,
+                    gboolean      waitlisted_is_going,
+                    TnRsvpStatus *out_wanted)
+{
+  TnRsvpStatus wanted = TN_RSVP_GOING;
+  gboolean known;
+
+  check_text_field (details, "name", name, 1, TN_USER_NAME_MAX, FALSE);
+  if (!tn_email_is_valid (email))
+    json_object_set_string_member (details, "email", "must be an e-mail address");
+  if (ticket_type != NULL)
+    check_text_field (details, "ticket_type", ticket_type, 0, ATTENDEE_TICKET_TYPE_MAX, FALSE);
+  if (note != NULL)
+    check_text_field (details, "note", note, 0, ATTENDEE_NOTE_MAX, TRUE);
+  known = status == NULL || tn_rsvp_status_from_string (status, &wanted);
+  if (known && wanted == TN_RSVP_WAITLISTED && waitlisted_is_going)
+    wanted = TN_RSVP_GOING;
+  if (!known || wanted == TN_RSVP_WAITLISTED)
+    json_object_set_string_member (details, "status", "must be going, interested, maybe or not_going");
+  *out_wanted = wanted;
+}
+
 static void
 handle_attendee_add (TnRequest *req)
 {
@@ -1826,16 +2006,7 @@ handle_attendee_add (TnRequest *req)
   ticket_type = tn_json_object_get_string (body, "ticket_type");
   note = tn_json_object_get_string (body, "note");
   status = tn_json_object_get_string (body, "status");
-  check_text_field (details, "name", name, 1, TN_USER_NAME_MAX, FALSE);
-  if (!tn_email_is_valid (email))
-    json_object_set_string_member (details, "email", "must be an e-mail address");
-  if (ticket_type != NULL)
-    check_text_field (details, "ticket_type", ticket_type, 0, ATTENDEE_TICKET_TYPE_MAX, FALSE);
-  if (note != NULL)
-    check_text_field (details, "note", note, 0, ATTENDEE_NOTE_MAX, TRUE);
-  /* "waitlisted" is the server's answer, not a wish, as for an RSVP. */
-  if (status != NULL && (!tn_rsvp_status_from_string (status, &wanted) || wanted == TN_RSVP_WAITLISTED))
-    json_object_set_string_member (details, "status", "must be going, interested, maybe or not_going");
+  check_guest_fields (details, name, email, ticket_type, note, status, FALSE, &wanted);
   if (json_object_get_size (details) > 0)
     {
       reply_validation (req, details);
@@ -1849,7 +2020,16 @@ handle_attendee_add (TnRequest *req)
   tn_attendee_set_ticket_type (guest, ticket_type);
   tn_attendee_set_note (guest, note);
   tn_attendee_set_status (guest, wanted);
+  {
+    g_autoptr(JsonObject) added = json_object_new ();
+
+    json_object_set_string_member (added, "name", name);
+    json_object_set_string_member (added, "email", email);
+    json_object_set_string_member (added, "status", tn_rsvp_status_to_string (wanted));
+    audit_begin (req, "attendee.add", "attendee", NULL, tn_event_get_id (event), added);
+  }
   stored = tn_store_add_guest (tn_server_get_store (req->server), guest, tn_time_now (), &error);
+  audit_done (req);
   if (stored == NULL)
     {
       tn_request_reply_error (req, error, NULL);
@@ -1858,6 +2038,312 @@ handle_attendee_add (TnRequest *req)
   location = g_strdup_printf ("/api/v1/events/%s/attendees/%s", tn_event_get_id (event), tn_attendee_get_id (stored));
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Location", location);
   reply_attendee_status (req, SOUP_STATUS_CREATED, stored);
+}
+
+/* --- CSV export and import ------------------------------------------------ */
+
+/* The columns of GET …/attendees.csv; the import reads them back, and
+ * ignores the two the server gives out (ticket_code, waitlist_position). */
+static const char * const csv_columns[] = {
+  "name", "email", "status", "ticket_type", "note", "ticket_code", "waitlist_position", NULL
+};
+
+enum { CSV_NAME, CSV_EMAIL, CSV_STATUS, CSV_TICKET_TYPE, CSV_NOTE, CSV_TICKET_CODE, CSV_WAITLIST_POSITION, CSV_N_COLUMNS };
+
+static void
+handle_attendees_csv (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_attendees_event (req, FALSE);
+  g_autoptr(GString) out = NULL;
+  g_autofree char *after_id = NULL;
+  g_autofree char *disposition = NULL;
+  TnAttendeeQuery query = { 0 };
+  gboolean more = TRUE;
+
+  if (event == NULL)
+    return;
+  out = g_string_new (NULL);
+  tn_csv_append_row (out, csv_columns, CSV_N_COLUMNS);
+  query.event_id = tn_event_get_id (event);
+  query.limit = TN_LIST_LIMIT_MAX;
+  while (more)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+
+      query.after_id = after_id;
+      page = tn_store_list_attendees (tn_server_get_store (req->server), &query, &more, &error);
+      if (page == NULL)
+        {
+          tn_request_reply_error (req, error, NULL);
+          return;
+        }
+      for (guint i = 0; i < page->len; i++)
+        {
+          TnAttendee *a = page->pdata[i];
+          g_autofree char *position = tn_attendee_get_waitlist_position (a) > 0
+                                      ? g_strdup_printf ("%u", tn_attendee_get_waitlist_position (a)) : NULL;
+          const char *row[CSV_N_COLUMNS] = {
+            tn_attendee_get_name (a), tn_attendee_get_email (a),
+            tn_rsvp_status_to_string (tn_attendee_get_status (a)),
+            tn_attendee_get_ticket_type (a), tn_attendee_get_note (a),
+            tn_attendee_get_ticket_code (a), position,
+          };
+
+          tn_csv_append_row (out, row, CSV_N_COLUMNS);
+        }
+      if (page->len == 0)
+        break;
+      g_free (after_id);
+      after_id = g_strdup (tn_attendee_get_id (page->pdata[page->len - 1]));
+      query.after_created_at = tn_attendee_get_created_at (page->pdata[page->len - 1]);
+    }
+  disposition = g_strdup_printf ("attachment; filename=\"attendees-%s.csv\"", tn_event_get_id (event));
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Content-Disposition", disposition);
+  tn_request_reply_text (req, SOUP_STATUS_OK, "text/csv; charset=utf-8", out->str);
+}
+
+static JsonObject *
+import_row_result (guint       line,
+                   const char *email,
+                   const char *result,
+                   const char *message)
+{
+  JsonObject *row = json_object_new ();
+
+  json_object_set_int_member (row, "line", line);
+  json_object_set_string_member (row, "email", email != NULL ? email : "");
+  json_object_set_string_member (row, "result", result);
+  if (message != NULL)
+    json_object_set_string_member (row, "error", message);
+  return row;
+}
+
+/* "name: must be …; email: …" of a details object. */
+static char *
+details_to_message (JsonObject *details)
+{
+  g_autoptr(GList) members = json_object_get_members (details);
+  GString *text = g_string_new (NULL);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    g_string_append_printf (text, "%s%s: %s", text->len > 0 ? "; " : "", (const char *) l->data,
+                            json_object_get_string_member (details, l->data));
+  return g_string_free (text, FALSE);
+}
+
+/* Turns CRLF and CR into LF, in place: spreadsheets write CRLF inside
+ * quoted fields, and a note takes LF only. */
+static void
+normalize_line_ends (char *text)
+{
+  char *out = text;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '\r')
+        {
+          *out++ = '\n';
+          if (p[1] == '\n')
+            p++;
+        }
+      else
+        *out++ = *p;
+    }
+  *out = '\0';
+}
+
+/* POST …/attendees/import: see docs/openapi.json. Every row is checked
+ * first; with any row wrong (422) or the file malformed (400) nothing is
+ * stored; else all rows are stored in one transaction. */
+static void
+handle_attendees_import (TnRequest *req)
+{
+  g_autoptr(JsonObject) audit_details = NULL;
+  gboolean imported;
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (req->msg), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnCsv) csv = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(JsonArray) rows = json_array_new ();
+  g_autoptr(GPtrArray) guests = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree TnImportResult *results = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  int column_of[CSV_N_COLUMNS];
+  GStrv header;
+  guint n_columns, failed = 0, errors = 0;
+  guint counts[4] = { 0 };
+
+  event = load_attendees_event (req, TRUE);
+  if (event == NULL)
+    return;
+  if (type == NULL || g_ascii_strcasecmp (type, "text/csv") != 0)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "The request body must be text/csv");
+      return;
+    }
+  if ((gsize) body->length > tn_server_get_max_body_size (req->server))
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_PAYLOAD_TOO_LARGE, "The file is larger than the server takes");
+      return;
+    }
+  csv = tn_csv_parse (body->data, (gsize) body->length, &error);
+  if (csv == NULL)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, error->message);
+      return;
+    }
+  if (csv->rows->len == 0)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "The file is empty: it needs a header row");
+      return;
+    }
+
+  /* The header: known names in any case and order, each once. */
+  for (guint c = 0; c < CSV_N_COLUMNS; c++)
+    column_of[c] = -1;
+  header = csv->rows->pdata[0];
+  n_columns = g_strv_length (header);
+  for (guint i = 0; i < n_columns; i++)
+    {
+      g_autofree char *name = g_ascii_strdown (g_strstrip (header[i]), -1);
+      guint c = 0;
+
+      while (c < CSV_N_COLUMNS && !g_str_equal (csv_columns[c], name))
+        c++;
+      if (c == CSV_N_COLUMNS)
+        {
+          g_autofree char *message = g_strdup_printf ("column %u (%s) is not one of name, email, ticket_type, note, status",
+                                                      i + 1, name);
+
+          json_object_set_string_member (details, "header", message);
+        }
+      else if (column_of[c] >= 0)
+        json_object_set_string_member (details, "header", "names a column twice");
+      else
+        column_of[c] = (int) i;
+    }
+  if (json_object_get_size (details) == 0 && (column_of[CSV_NAME] < 0 || column_of[CSV_EMAIL] < 0))
+    json_object_set_string_member (details, "header", "must have the columns name and email");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  /* Each row, checked as POST …/attendees checks a guest. */
+  for (guint r = 1; r < csv->rows->len; r++)
+    {
+      GStrv fields = csv->rows->pdata[r];
+      guint line = g_array_index (csv->lines, guint, r);
+      g_autoptr(JsonObject) row_details = json_object_new ();
+      g_autofree char *name = NULL;
+      g_autofree char *key = NULL;
+      const char *value[CSV_N_COLUMNS] = { NULL };
+      TnRsvpStatus wanted = TN_RSVP_GOING;
+      TnAttendee *guest;
+
+      if (g_strv_length (fields) != n_columns)
+        {
+          g_autofree char *message = g_strdup_printf ("has %u fields; the header has %u", g_strv_length (fields), n_columns);
+
+          json_array_add_object_element (rows, import_row_result (line, NULL, "error", message));
+          errors++;
+          continue;
+        }
+      for (guint c = 0; c < CSV_N_COLUMNS; c++)
+        value[c] = column_of[c] >= 0 ? fields[column_of[c]] : NULL;
+      if (value[CSV_NOTE] != NULL)
+        normalize_line_ends (fields[column_of[CSV_NOTE]]);
+      name = g_strstrip (g_strdup (value[CSV_NAME]));
+      check_guest_fields (row_details, name, value[CSV_EMAIL], value[CSV_TICKET_TYPE], value[CSV_NOTE],
+                          value[CSV_STATUS] != NULL && value[CSV_STATUS][0] != '\0' ? value[CSV_STATUS] : NULL,
+                          TRUE, &wanted);
+      key = g_utf8_validate (value[CSV_EMAIL], -1, NULL) ? g_utf8_casefold (value[CSV_EMAIL], -1) : NULL;
+      if (json_object_get_size (row_details) == 0 && key != NULL)
+        {
+          gpointer first = g_hash_table_lookup (seen, key);
+
+          if (first != NULL)
+            {
+              g_autofree char *message = g_strdup_printf ("is on line %u already", GPOINTER_TO_UINT (first));
+
+              json_object_set_string_member (row_details, "email", message);
+            }
+          else
+            g_hash_table_insert (seen, g_steal_pointer (&key), GUINT_TO_POINTER (line));
+        }
+      if (json_object_get_size (row_details) > 0)
+        {
+          g_autofree char *message = details_to_message (row_details);
+
+          json_array_add_object_element (rows, import_row_result (line, value[CSV_EMAIL], "error", message));
+          errors++;
+          continue;
+        }
+      guest = tn_attendee_new ();
+      tn_attendee_set_event_id (guest, tn_event_get_id (event));
+      tn_attendee_set_name (guest, name);
+      tn_attendee_set_email (guest, value[CSV_EMAIL]);
+      tn_attendee_set_ticket_type (guest, value[CSV_TICKET_TYPE]);
+      tn_attendee_set_note (guest, value[CSV_NOTE]);
+      tn_attendee_set_status (guest, wanted);
+      g_object_set_data (G_OBJECT (guest), "tn-line", GUINT_TO_POINTER (line));
+      g_ptr_array_add (guests, guest);
+    }
+  if (errors > 0)
+    {
+      json_object_set_array_member (details, "rows", g_steal_pointer (&rows));
+      json_object_set_int_member (details, "errors", errors);
+      reply_validation (req, details);
+      return;
+    }
+
+  results = g_new0 (TnImportResult, MAX (guests->len, 1));
+  audit_details = json_object_new ();
+  json_object_set_int_member (audit_details, "rows", guests->len);
+  audit_begin (req, "attendees.import", "event", tn_event_get_id (event), tn_event_get_id (event), audit_details);
+  imported = tn_store_import_guests (tn_server_get_store (req->server), tn_event_get_id (event), guests,
+                                     tn_time_now (), results, &failed, &error);
+  audit_done (req);
+  if (!imported)
+    {
+      if (failed < guests->len)
+        {
+          TnAttendee *guest = guests->pdata[failed];
+
+          json_array_add_object_element (rows, import_row_result (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (guest), "tn-line")),
+                                                                  tn_attendee_get_email (guest), "error", error->message));
+          json_object_set_array_member (details, "rows", g_steal_pointer (&rows));
+          json_object_set_int_member (details, "errors", 1);
+        }
+      tn_request_reply_error (req, error, details);
+      return;
+    }
+
+  for (guint i = 0; i < guests->len; i++)
+    {
+      TnAttendee *guest = guests->pdata[i];
+
+      counts[results[i]]++;
+      json_array_add_object_element (rows, import_row_result (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (guest), "tn-line")),
+                                                              tn_attendee_get_email (guest),
+                                                              tn_import_result_to_string (results[i]), NULL));
+    }
+  answer = json_object_new ();
+  json_object_set_array_member (answer, "rows", g_steal_pointer (&rows));
+  json_object_set_int_member (answer, "created", counts[TN_IMPORT_CREATED]);
+  json_object_set_int_member (answer, "waitlisted", counts[TN_IMPORT_WAITLISTED]);
+  json_object_set_int_member (answer, "updated", counts[TN_IMPORT_UPDATED]);
+  json_object_set_int_member (answer, "unchanged", counts[TN_IMPORT_UNCHANGED]);
+  json_object_set_int_member (answer, "errors", 0);
+  node = node_take_object (g_steal_pointer (&answer));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
 }
 
 static void
@@ -1917,8 +2403,25 @@ handle_attendee_patch (TnRequest *req)
       return;
     }
 
+  {
+    g_autoptr(TnAttendee) current = tn_store_get_attendee (tn_server_get_store (req->server),
+                                                           tn_event_get_id (event), id, &error);
+    g_autoptr(JsonObject) changes = json_object_new ();
+
+    if (current == NULL)
+      {
+        tn_request_reply_error (req, error, NULL);
+        return;
+      }
+    if (ticket_type != NULL && g_strcmp0 (ticket_type, tn_attendee_get_ticket_type (current)) != 0)
+      audit_change_string (changes, "ticket_type", tn_attendee_get_ticket_type (current), ticket_type);
+    if (note != NULL && g_strcmp0 (note, tn_attendee_get_note (current)) != 0)
+      audit_change_string (changes, "note", tn_attendee_get_note (current), note);
+    audit_begin (req, "attendee.update", "attendee", id, tn_event_get_id (event), changes);
+  }
   attendee = tn_store_update_attendee (tn_server_get_store (req->server), tn_event_get_id (event), id,
                                        ticket_type, note, tn_time_now (), &error);
+  audit_done (req);
   if (attendee == NULL)
     {
       tn_request_reply_error (req, error, NULL);
@@ -1946,8 +2449,10 @@ change_attendee_ticket (TnRequest *req,
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  audit_begin (req, reissue ? "ticket.reissue" : "ticket.revoke", "attendee", id, tn_event_get_id (event), NULL);
   attendee = reissue ? tn_store_reissue_ticket (store, tn_event_get_id (event), id, tn_time_now (), &error)
                      : tn_store_revoke_ticket (store, tn_event_get_id (event), id, tn_time_now (), &error);
+  audit_done (req);
   if (attendee == NULL)
     {
       tn_request_reply_error (req, error, NULL);
@@ -2100,8 +2605,25 @@ handle_person_put (TnRequest *req)
   if (!check_person_change (req, event, user_id, wanted))
     return;
 
+  {
+    g_autoptr(JsonObject) changes = json_object_new ();
+    TnEventRole current = TN_EVENT_ROLE_NONE;
+
+    if (!tn_store_get_event_role (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
+                                  &current, &error))
+      {
+        tn_request_reply_error (req, error, NULL);
+        return;
+      }
+    audit_change_string (changes, "role",
+                         current == TN_EVENT_ROLE_COHOST || current == TN_EVENT_ROLE_STAFF ||
+                         current == TN_EVENT_ROLE_INVITED ? tn_event_role_to_string (current) : NULL,
+                         tn_event_role_to_string (wanted));
+    audit_begin (req, "person.set", "user", user_id, tn_event_get_id (event), changes);
+  }
   person = tn_store_set_event_person (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
                                       wanted, tn_time_now (), &error);
+  audit_done (req);
   if (person == NULL)
     {
       tn_request_reply_error (req, error, NULL);
@@ -2122,11 +2644,184 @@ handle_person_delete (TnRequest *req)
     return;
   if (!check_person_change (req, event, user_id, TN_EVENT_ROLE_NONE))
     return;
-  if (!tn_store_remove_event_person (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
-                                     &error))
+  {
+    g_autoptr(JsonObject) removed = json_object_new ();
+    TnEventRole current = TN_EVENT_ROLE_NONE;
+    gboolean done;
+
+    if (!tn_store_get_event_role (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
+                                  &current, &error))
+      {
+        tn_request_reply_error (req, error, NULL);
+        return;
+      }
+    if (current == TN_EVENT_ROLE_COHOST || current == TN_EVENT_ROLE_STAFF || current == TN_EVENT_ROLE_INVITED)
+      json_object_set_string_member (removed, "role", tn_event_role_to_string (current));
+    audit_begin (req, "person.remove", "user", user_id, tn_event_get_id (event), removed);
+    done = tn_store_remove_event_person (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
+                                         &error);
+    audit_done (req);
+    if (!done)
+      {
+        tn_request_reply_error (req, error, NULL);
+        return;
+      }
+  }
+  tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+}
+
+/* --- audit log: reading --------------------------------------------------- */
+
+static const char * const audit_actions[] = {
+  "user.create",
+  "event.create", "event.update", "event.cancel", "event.delete",
+  "attendee.add", "attendee.update", "ticket.reissue", "ticket.revoke",
+  "person.set", "person.remove", "attendees.import",
+  NULL
+};
+
+static JsonNode *
+audit_entry_to_json (TnAuditEntry *entry)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *actor = json_object_new ();
+  g_autofree char *at = tn_time_format (entry->at);
+  JsonNode *details = NULL;
+
+  json_object_set_int_member (object, "seq", entry->seq);
+  json_object_set_string_member (object, "at", at);
+  if (entry->actor_id != NULL)
+    json_object_set_string_member (actor, "id", entry->actor_id);
+  else
+    json_object_set_null_member (actor, "id");
+  if (entry->actor_email != NULL)
+    json_object_set_string_member (actor, "email", entry->actor_email);
+  else
+    json_object_set_null_member (actor, "email");
+  json_object_set_object_member (object, "actor", actor);
+  json_object_set_string_member (object, "action", entry->action);
+  json_object_set_string_member (object, "target_type", entry->target_type);
+  if (entry->target_id != NULL)
+    json_object_set_string_member (object, "target_id", entry->target_id);
+  else
+    json_object_set_null_member (object, "target_id");
+  if (entry->event_id != NULL)
+    json_object_set_string_member (object, "event_id", entry->event_id);
+  else
+    json_object_set_null_member (object, "event_id");
+  if (entry->details != NULL)
+    details = json_from_string (entry->details, NULL);
+  if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
+    json_object_set_member (object, "details", details);
+  else
+    {
+      g_clear_pointer (&details, json_node_unref);
+      json_object_set_object_member (object, "details", json_object_new ());
+    }
+  return node_take_object (object);
+}
+
+/* An id filter: a UUID, compared in lower case as ids are stored. */
+static char *
+audit_query_id (TnRequest  *req,
+                const char *name,
+                JsonObject *details)
+{
+  const char *value = tn_request_get_query (req, name);
+
+  if (value == NULL || value[0] == '\0')
+    return NULL;
+  if (!g_uuid_string_is_valid (value))
+    {
+      json_object_set_string_member (details, name, "must be an id (a UUID)");
+      return NULL;
+    }
+  return g_ascii_strdown (value, -1);
+}
+
+/* The cursor of the audit log is base64url of "audit:SEQ", the seq of the
+ * last record of the previous page (pages go from newest to oldest). */
+static gint64
+decode_audit_cursor (const char *cursor)
+{
+  g_autofree char *text = base64url_decode (cursor);
+  guint64 seq;
+
+  if (text == NULL || !g_str_has_prefix (text, "audit:") ||
+      !g_ascii_string_to_unsigned (text + strlen ("audit:"), 10, 1, G_MAXINT64, &seq, NULL))
+    return 0;
+  return (gint64) seq;
+}
+
+static void
+handle_audit_list (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *event_id = NULL;
+  g_autofree char *actor_id = NULL;
+  TnAuditQuery query = { 0 };
+  const char *action, *cursor;
+  gboolean more = FALSE;
+
+  if (!require_role (req, TN_ROLE_ADMIN, &error))
     {
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+  event_id = audit_query_id (req, "event_id", details);
+  actor_id = audit_query_id (req, "actor_id", details);
+  action = tn_request_get_query (req, "action");
+  if (action != NULL && action[0] == '\0')
+    action = NULL;
+  if (action != NULL && !g_strv_contains (audit_actions, action))
+    {
+      g_autofree char *known = g_strjoinv (", ", (char **) audit_actions);
+      g_autofree char *message = g_strconcat ("must be one of ", known, NULL);
+
+      json_object_set_string_member (details, "action", message);
+      action = NULL;
+    }
+  query.from = query_time (req, "from", details);
+  query.to = query_time (req, "to", details);
+  if (query.from != 0 && query.to != 0 && query.to <= query.from)
+    json_object_set_string_member (details, "to", "must be after from");
+  query.limit = query_limit (req, details);
+  cursor = tn_request_get_query (req, "cursor");
+  if (cursor != NULL && cursor[0] != '\0' && (query.before_seq = decode_audit_cursor (cursor)) == 0)
+    json_object_set_string_member (details, "cursor", "is not a cursor this server gave out");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  query.event_id = event_id;
+  query.actor_id = actor_id;
+  query.action = action;
+
+  entries = tn_store_list_audit (tn_server_get_store (req->server), &query, &more, &error);
+  if (entries == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    json_array_add_element (items, audit_entry_to_json (entries->pdata[i]));
+  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+  if (more && entries->len > 0)
+    {
+      TnAuditEntry *last = entries->pdata[entries->len - 1];
+      g_autofree char *raw = g_strdup_printf ("audit:%" G_GINT64_FORMAT, last->seq);
+      g_autofree char *next = base64url_encode (raw);
+
+      json_object_set_string_member (object, "next_cursor", next);
+    }
+  else
+    json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
 }

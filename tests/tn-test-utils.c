@@ -371,14 +371,15 @@ tn_test_http (const char          *url,
 
       soup_message_headers_replace (headers, "Authorization", auth);
     }
-  for (guint i = 0; extra_headers != NULL && extra_headers[i] != NULL; i += 2)
-    soup_message_headers_replace (headers, extra_headers[i], extra_headers[i + 1]);
   if (body != NULL)
     {
       g_autoptr(GBytes) bytes = g_bytes_new (body, body_len < 0 ? strlen (body) : (gsize) body_len);
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
+  /* After the body: an extra Content-Type replaces application/json. */
+  for (guint i = 0; extra_headers != NULL && extra_headers[i] != NULL; i += 2)
+    soup_message_headers_replace (headers, extra_headers[i], extra_headers[i + 1]);
 
   answer = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);

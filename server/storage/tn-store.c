@@ -411,6 +411,53 @@ tn_store_add_guest (TnStore     *self,
   return IFACE (self)->add_guest (self, guest, now, error);
 }
 
+const char *
+tn_import_result_to_string (TnImportResult result)
+{
+  switch (result)
+    {
+    case TN_IMPORT_CREATED:    return "created";
+    case TN_IMPORT_WAITLISTED: return "waitlisted";
+    case TN_IMPORT_UPDATED:    return "updated";
+    case TN_IMPORT_UNCHANGED:  return "unchanged";
+    default:                   g_return_val_if_reached ("unchanged");
+    }
+}
+
+/**
+ * tn_store_import_guests:
+ * @event_id: the event
+ * @guests: (element-type TnAttendee): the rows, as for tn_store_add_guest()
+ *   (their event id is ignored); a %NULL ticket type or note leaves an
+ *   existing attendee's as it is, an empty one clears it
+ * @now: the current time
+ * @out_results: (array): receives a result per row
+ * @out_failed: (out): on failure, the row that failed (or @guests->len
+ *   when no one row did)
+ *
+ * Imports a guest list in ONE transaction: all rows or none. A row whose
+ * e-mail address (in any case) is on the event already updates that
+ * attendee's name, ticket type and note; its status stays as it is.
+ * Other rows are added as tn_store_add_guest() adds a guest.
+ *
+ * Returns: %TRUE when every row is stored
+ */
+gboolean
+tn_store_import_guests (TnStore         *self,
+                        const char      *event_id,
+                        GPtrArray       *guests,
+                        gint64           now,
+                        TnImportResult  *out_results,
+                        guint           *out_failed,
+                        GError         **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL && guests != NULL && out_failed != NULL, FALSE);
+  g_return_val_if_fail (guests->len == 0 || out_results != NULL, FALSE);
+  *out_failed = guests->len;
+  return IFACE (self)->import_guests (self, event_id, guests, now, out_results, out_failed, error);
+}
+
 /**
  * tn_store_update_attendee:
  * @ticket_type: (nullable): the new ticket type, or %NULL to keep it
@@ -655,4 +702,77 @@ tn_store_fts_query (const char *text)
   if (query->len == 0)
     return NULL;
   return g_string_free (g_steal_pointer (&query), FALSE);
+}
+
+/* --- audit log ------------------------------------------------------------ */
+
+TnAuditEntry *
+tn_audit_entry_copy (const TnAuditEntry *entry)
+{
+  TnAuditEntry *copy;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+  copy = g_new0 (TnAuditEntry, 1);
+  copy->seq = entry->seq;
+  copy->at = entry->at;
+  copy->actor_id = g_strdup (entry->actor_id);
+  copy->actor_email = g_strdup (entry->actor_email);
+  copy->action = g_strdup (entry->action);
+  copy->target_type = g_strdup (entry->target_type);
+  copy->target_id = g_strdup (entry->target_id);
+  copy->event_id = g_strdup (entry->event_id);
+  copy->details = g_strdup (entry->details);
+  return copy;
+}
+
+void
+tn_audit_entry_free (TnAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->actor_id);
+  g_free (entry->actor_email);
+  g_free (entry->action);
+  g_free (entry->target_type);
+  g_free (entry->target_id);
+  g_free (entry->event_id);
+  g_free (entry->details);
+  g_free (entry);
+}
+
+/**
+ * tn_store_set_audit:
+ * @entry: (nullable): what to record; NULL forgets a pending entry
+ *
+ * Has the next change of the store (create, update, delete or cancel an
+ * event, create a user, add a guest, update an attendee, reissue or
+ * revoke a ticket, set or remove a person) record @entry in the audit
+ * log in the same transaction: the record exists exactly when the change
+ * does. @action and @target_type are required. Call it just before the
+ * change, on the store's thread.
+ */
+void
+tn_store_set_audit (TnStore            *self,
+                    const TnAuditEntry *entry)
+{
+  g_return_if_fail (TN_IS_STORE (self));
+  g_return_if_fail (entry == NULL || (entry->action != NULL && entry->target_type != NULL));
+  IFACE (self)->set_audit (self, entry);
+}
+
+/**
+ * tn_store_list_audit:
+ *
+ * Returns: (transfer container): #TnAuditEntry records matching @query,
+ * newest (highest seq) first; @out_more tells whether more follow.
+ */
+GPtrArray *
+tn_store_list_audit (TnStore            *self,
+                     const TnAuditQuery *query,
+                     gboolean           *out_more,
+                     GError            **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  return IFACE (self)->list_audit (self, query, out_more, error);
 }

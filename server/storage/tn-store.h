@@ -115,6 +115,64 @@ typedef struct
 void tn_event_person_free (TnEventPerson *person);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnEventPerson, tn_event_person_free)
 
+/**
+ * TnAuditEntry:
+ * One record of the audit log: who (@actor_id, @actor_email) did
+ * @action (such as "event.update") to what (@target_type, @target_id,
+ * and the event it belongs to, @event_id), when (@at, Unix seconds), and
+ * @details, JSON object text of what changed (NULL: none). @seq and @at
+ * are the store's: ignored when recording.
+ */
+typedef struct
+{
+  gint64  seq;
+  gint64  at;
+  char   *actor_id;
+  char   *actor_email;
+  char   *action;
+  char   *target_type;
+  char   *target_id;
+  char   *event_id;
+  char   *details;
+} TnAuditEntry;
+
+TnAuditEntry *tn_audit_entry_copy (const TnAuditEntry *entry);
+void          tn_audit_entry_free (TnAuditEntry       *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnAuditEntry, tn_audit_entry_free)
+
+/**
+ * TnAuditQuery:
+ * Filters of the audit log, newest first. Strings are NULL and times 0
+ * when unset; @from is inclusive, @to exclusive; @before_seq (0: first
+ * page) is the keyset cursor.
+ */
+typedef struct
+{
+  const char *event_id;
+  const char *actor_id;
+  const char *action;
+  gint64      from;
+  gint64      to;
+  guint       limit;
+  gint64      before_seq;
+} TnAuditQuery;
+
+/**
+ * TnImportResult:
+ * What tn_store_import_guests() did with one row: added it (going or
+ * not), put it on the waitlist, changed the name, ticket type or note of
+ * the attendee with its e-mail address, or found nothing to change.
+ */
+typedef enum
+{
+  TN_IMPORT_CREATED,
+  TN_IMPORT_WAITLISTED,
+  TN_IMPORT_UPDATED,
+  TN_IMPORT_UNCHANGED,
+} TnImportResult;
+
+const char *tn_import_result_to_string (TnImportResult result);
+
 #define TN_TYPE_STORE (tn_store_get_type ())
 G_DECLARE_INTERFACE (TnStore, tn_store, TN, STORE, GObject)
 
@@ -213,6 +271,13 @@ struct _TnStoreInterface
                                      TnAttendee          *guest,
                                      gint64               now,
                                      GError             **error);
+  gboolean    (*import_guests)      (TnStore             *self,
+                                     const char          *event_id,
+                                     GPtrArray           *guests,
+                                     gint64               now,
+                                     TnImportResult      *out_results,
+                                     guint               *out_failed,
+                                     GError             **error);
   TnAttendee *(*update_attendee)    (TnStore             *self,
                                      const char          *event_id,
                                      const char          *attendee_id,
@@ -251,6 +316,16 @@ struct _TnStoreInterface
   gboolean       (*remove_event_person) (TnStore            *self,
                                         const char          *event_id,
                                         const char          *user_id,
+                                        GError             **error);
+
+  /* Audit: set_audit() keeps a copy of @entry (NULL: none) for the next
+   * change the store makes, which records it in its own transaction (a
+   * change that fails records nothing) and drops it either way. */
+  void           (*set_audit)          (TnStore             *self,
+                                        const TnAuditEntry  *entry);
+  GPtrArray     *(*list_audit)         (TnStore             *self,
+                                        const TnAuditQuery  *query,
+                                        gboolean            *out_more,
                                         GError             **error);
 };
 
@@ -342,6 +417,13 @@ TnAttendee *tn_store_add_guest          (TnStore             *self,
                                          TnAttendee          *guest,
                                          gint64               now,
                                          GError             **error);
+gboolean    tn_store_import_guests      (TnStore             *self,
+                                         const char          *event_id,
+                                         GPtrArray           *guests,
+                                         gint64               now,
+                                         TnImportResult      *out_results,
+                                         guint               *out_failed,
+                                         GError             **error);
 TnAttendee *tn_store_update_attendee    (TnStore             *self,
                                          const char          *event_id,
                                          const char          *attendee_id,
@@ -380,6 +462,13 @@ TnEventPerson *tn_store_set_event_person    (TnStore             *self,
 gboolean       tn_store_remove_event_person (TnStore             *self,
                                             const char          *event_id,
                                             const char          *user_id,
+                                            GError             **error);
+
+void           tn_store_set_audit           (TnStore             *self,
+                                            const TnAuditEntry  *entry);
+GPtrArray     *tn_store_list_audit          (TnStore             *self,
+                                            const TnAuditQuery  *query,
+                                            gboolean            *out_more,
                                             GError             **error);
 
 char       *tn_store_fts_query          (const char          *text);

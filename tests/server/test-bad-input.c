@@ -264,6 +264,13 @@ expand (const char *text)
 #define LIST(n, q, st, c, f) \
   { .name = "events-list/" n, .method = "GET", .path = "/api/v1/events" q, .who = WHO_MEMBER, \
     .status = st, .code = c, .field = f }
+#define NUL_RAW_CSV "name,email\nA\0,a@example.org\n"
+#define IMPORT(n, b, st, c, f) \
+  { .name = "import/" n, .method = "POST", .path = "/api/v1/events/{id}/attendees/import", \
+    .who = WHO_ORGANIZER, .content_type = "text/csv", .body = b, .status = st, .code = c, .field = f }
+#define IMPORT_AS(n, w, st, c) \
+  { .name = "import/" n, .method = "POST", .path = "/api/v1/events/{id}/attendees/import", .who = w, \
+    .content_type = "text/csv", .body = "name,email\nA,a@example.org\n", .status = st, .code = c }
 
 static const BadCase cases[] = {
   /* POST /api/v1/auth/login */
@@ -810,6 +817,58 @@ static const BadCase cases[] = {
   { .name = "events-cancel/as-other-organizer", .method = "POST",
     .path = "/api/v1/events/{id}/cancel",
     .who = WHO_OTHER, .status = 403, .code = "forbidden" },
+
+  /* POST /api/v1/events/{id}/attendees/import (more in test-csv.c) */
+  IMPORT ("unterminated-quote", "name,email\nA,\"a@example.org\n", 400, "bad_request", NULL),
+  IMPORT ("quote-in-field", "name,email\nA,a@ex\"ample.org\n", 400, "bad_request", NULL),
+  IMPORT ("invalid-utf8", "name,email\nA\xff,a@example.org\n", 400, "bad_request", NULL),
+  IMPORT ("invalid-utf8-overlong", "name,email\nA\xc0\xaf,a@example.org\n", 400, "bad_request", NULL),
+  { .name = "import/nul-byte", .method = "POST", .path = "/api/v1/events/{id}/attendees/import",
+    .who = WHO_ORGANIZER, .content_type = "text/csv",
+    .body = NUL_RAW_CSV, .body_len = sizeof (NUL_RAW_CSV) - 1, .status = 400, .code = "bad_request" },
+  IMPORT ("empty", "", 400, "bad_request", NULL),
+  IMPORT ("too-large", "name,email\n{BIG}", 413, "payload_too_large", NULL),
+  IMPORT ("field-too-long", "name,email\n{D20001},a@example.org\n", 400, "bad_request", NULL),
+  IMPORT ("no-email-column", "name\nA\n", 422, "validation_failed", "header"),
+  IMPORT ("unknown-column", "name,email,shoe_size\nA,a@example.org,44\n", 422, "validation_failed",
+          "header"),
+  IMPORT ("column-twice", "name,email,Email\nA,a@example.org,a@example.org\n", 422,
+          "validation_failed", "header"),
+  IMPORT ("bad-email", "name,email\nA,a@example.org\nB,not-an-address\n", 422, "validation_failed",
+          NULL),
+  IMPORT ("unknown-status", "name,email,status\nA,a@example.org,sometimes\n", 422,
+          "validation_failed", NULL),
+  IMPORT ("name-201", "name,email\n{A201},a@example.org\n", 422, "validation_failed", NULL),
+  IMPORT ("short-row", "name,email\nA,a@example.org\nB\n", 422, "validation_failed", NULL),
+  IMPORT ("email-twice", "name,email\nA,a@example.org\nB,A@EXAMPLE.ORG\n", 422,
+          "validation_failed", NULL),
+  IMPORT ("control-character", "name,email\nA\x01,a@example.org\n", 422, "validation_failed", NULL),
+  { .name = "import/json", .method = "POST", .path = "/api/v1/events/{id}/attendees/import",
+    .who = WHO_ORGANIZER, .body = "{\"name\": \"A\", \"email\": \"a@example.org\"}", .status = 400,
+    .code = "bad_request" },
+  { .name = "import/chunked", .method = "POST", .path = "/api/v1/events/{id}/attendees/import",
+    .who = WHO_ORGANIZER, .content_type = "text/csv", .chunked = TRUE,
+    .body = "name,email\nA,a@example.org\n", .status = 400, .code = "bad_request" },
+  { .name = "import/unknown-event", .method = "POST",
+    .path = "/api/v1/events/" MISSING_ID "/attendees/import", .who = WHO_ORGANIZER,
+    .content_type = "text/csv", .body = "name,email\nA,a@example.org\n", .status = 404,
+    .code = "not_found" },
+  IMPORT_AS ("no-token", WHO_NONE, 401, "unauthorized"),
+  IMPORT_AS ("wrong-token", WHO_WRONG, 401, "unauthorized"),
+  IMPORT_AS ("expired-token", WHO_EXPIRED, 401, "unauthorized"),
+  IMPORT_AS ("as-member", WHO_MEMBER, 403, "forbidden"),
+  IMPORT_AS ("as-staff", WHO_STAFF, 403, "forbidden"),
+  IMPORT_AS ("as-other-organizer", WHO_OTHER, 403, "forbidden"),
+  { .name = "attendees-csv/no-token", .method = "GET", .path = "/api/v1/events/{id}/attendees.csv",
+    .status = 401, .code = "unauthorized" },
+  { .name = "attendees-csv/as-member", .method = "GET", .path = "/api/v1/events/{id}/attendees.csv",
+    .who = WHO_MEMBER, .status = 403, .code = "forbidden" },
+  { .name = "attendees-csv/unknown-event", .method = "GET",
+    .path = "/api/v1/events/" MISSING_ID "/attendees.csv", .who = WHO_ORGANIZER, .status = 404,
+    .code = "not_found" },
+  { .name = "attendees-csv/wrong-method", .method = "PUT", .path = "/api/v1/events/{id}/attendees.csv",
+    .who = WHO_ORGANIZER, .content_type = "text/csv", .body = "name,email\n", .status = 405,
+    .code = "bad_request" },
 
   /* Paths and methods that do not exist */
   { .name = "routes/unknown-path", .method = "GET", .path = "/api/v1/evil", .status = 404,

@@ -18,6 +18,7 @@ struct _TnSqliteStore
   sqlite3    *db;
   char       *path;
   GHashTable *statements;   /* SQL text (static) → sqlite3_stmt */
+  TnAuditEntry *audit;      /* pending for the next change: tn_store_set_audit() */
 };
 
 static void tn_sqlite_store_iface_init (TnStoreInterface *iface);
@@ -165,6 +166,23 @@ static const char *migrations[] = {
   "  PRIMARY KEY (event_id, user_id)"
   ") WITHOUT ROWID;"
   "CREATE INDEX event_people_user ON event_people(user_id);",
+
+  /* 5: the audit log of admin and organizer actions. No foreign keys: a
+   * record outlives the user, event or attendee it names. details is
+   * JSON text of what changed. */
+  "CREATE TABLE audit_log ("
+  "  seq         INTEGER PRIMARY KEY,"
+  "  at          INTEGER NOT NULL,"
+  "  actor_id    TEXT,"
+  "  actor_email TEXT,"
+  "  action      TEXT NOT NULL,"
+  "  target_type TEXT NOT NULL,"
+  "  target_id   TEXT,"
+  "  event_id    TEXT,"
+  "  details     TEXT"
+  ");"
+  "CREATE INDEX audit_log_event ON audit_log(event_id, seq);"
+  "CREATE INDEX audit_log_at ON audit_log(at);",
 };
 
 #define EVENT_COLUMNS \
@@ -305,6 +323,47 @@ rollback (TnSqliteStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The pending audit entry, for the change about to run: it applies to that
+ * change only, whether it succeeds or not. */
+static TnAuditEntry *
+take_audit (TnSqliteStore *self)
+{
+  return g_steal_pointer (&self->audit);
+}
+
+/* Records @audit (nothing when NULL) inside the caller's transaction;
+ * @target_id, when not NULL, replaces the entry's (an id the store made). */
+static gboolean
+write_audit (TnSqliteStore       *self,
+             const TnAuditEntry  *audit,
+             const char          *target_id,
+             GError             **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (audit == NULL)
+    return TRUE;
+  stmt = prepare (self,
+                  "INSERT INTO audit_log (at, actor_id, actor_email, action, target_type, target_id, "
+                  "  event_id, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tn_time_now ());
+  bind_text (stmt, 2, audit->actor_id);
+  bind_text (stmt, 3, audit->actor_email);
+  bind_text (stmt, 4, audit->action);
+  bind_text (stmt, 5, audit->target_type);
+  bind_text (stmt, 6, target_id != NULL ? target_id : audit->target_id);
+  bind_text (stmt, 7, audit->event_id);
+  bind_text (stmt, 8, audit->details);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
 }
 
 static TnUser *
@@ -565,15 +624,21 @@ tn_sqlite_store_create_user (TnStore     *store,
                              GError     **error)
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
   gint64 now = tn_time_now ();
   sqlite3_stmt *stmt;
   int rc;
 
+  if (!begin (self, error))
+    return NULL;
   stmt = prepare (self,
                   "INSERT INTO users (id, email, name, password_hash, role, created_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
   if (stmt == NULL)
-    return NULL;
+    {
+      rollback (self);
+      return NULL;
+    }
   bind_text (stmt, 1, id);
   bind_text (stmt, 2, email);
   bind_text (stmt, 3, name);
@@ -585,11 +650,15 @@ tn_sqlite_store_create_user (TnStore     *store,
   if (rc != SQLITE_DONE)
     {
       if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        {
-          g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "A user with this e-mail address exists already");
-          return NULL;
-        }
-      set_sqlite_error (self, rc, error);
+        g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "A user with this e-mail address exists already");
+      else
+        set_sqlite_error (self, rc, error);
+      rollback (self);
+      return NULL;
+    }
+  if (!write_audit (self, audit, NULL, error) || !commit (self, error))
+    {
+      rollback (self);
       return NULL;
     }
   return tn_user_new (id, email, name, role, now);
@@ -806,6 +875,7 @@ tn_sqlite_store_create_event (TnStore     *store,
                               GError     **error)
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
   gint64 now = tn_time_now ();
   sqlite3_stmt *stmt;
   int rc;
@@ -832,7 +902,8 @@ tn_sqlite_store_create_event (TnStore     *store,
         set_sqlite_error (self, rc, error);
       goto failed;
     }
-  if (!replace_tags (self, event, error) || !commit (self, error))
+  if (!replace_tags (self, event, error) || !write_audit (self, audit, NULL, error) ||
+      !commit (self, error))
     goto failed;
 
   return tn_sqlite_store_get_event (store, tn_event_get_id (event), error);
@@ -1051,6 +1122,7 @@ tn_sqlite_store_update_event (TnStore     *store,
                               GError     **error)
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
   sqlite3_stmt *stmt;
   int rc;
 
@@ -1090,6 +1162,7 @@ tn_sqlite_store_update_event (TnStore     *store,
   /* A larger capacity seats people from the waitlist at once. */
   if (!replace_tags (self, event, error) ||
       !promote_waitlist (self, tn_event_get_id (event), tn_time_now (), error) ||
+      !write_audit (self, audit, NULL, error) ||
       !commit (self, error))
     goto failed;
 
@@ -1107,18 +1180,24 @@ tn_sqlite_store_delete_event (TnStore     *store,
                               GError     **error)
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
   sqlite3_stmt *stmt;
   int rc;
 
+  if (!begin (self, error))
+    return FALSE;
   stmt = prepare (self, "DELETE FROM events WHERE id = ?1 AND (?2 < 0 OR version = ?2)", error);
   if (stmt == NULL)
-    return FALSE;
+    goto failed;
   bind_text (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, expected_version);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+    {
+      set_sqlite_error (self, rc, error);
+      goto failed;
+    }
   if (sqlite3_changes (self->db) == 0)
     {
       g_autoptr(TnEvent) current = tn_sqlite_store_get_event (store, id, error);
@@ -1127,9 +1206,15 @@ tn_sqlite_store_delete_event (TnStore     *store,
         g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT,
                      "The event changed meanwhile: it is at version %" G_GINT64_FORMAT,
                      tn_event_get_version (current));
-      return FALSE;
+      goto failed;
     }
+  if (!write_audit (self, audit, NULL, error) || !commit (self, error))
+    goto failed;
   return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
 }
 
 /* --- categories --------------------------------------------------------- */
@@ -1666,6 +1751,7 @@ tn_sqlite_store_set_event_person (TnStore      *store,
                                   GError      **error)
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
   TnEventPerson *person = NULL;
   sqlite3_stmt *stmt;
   gint64 found = 0;
@@ -1719,7 +1805,7 @@ tn_sqlite_store_set_event_person (TnStore      *store,
       set_sqlite_error (self, rc, error);
       goto failed;
     }
-  if (!commit (self, error))
+  if (!write_audit (self, audit, NULL, error) || !commit (self, error))
     {
       tn_event_person_free (person);
       goto failed;
@@ -1738,24 +1824,36 @@ tn_sqlite_store_remove_event_person (TnStore     *store,
                                      GError     **error)
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
   sqlite3_stmt *stmt;
   int rc;
 
+  if (!begin (self, error))
+    return FALSE;
   stmt = prepare (self, "DELETE FROM event_people WHERE event_id = ?1 AND user_id = ?2", error);
   if (stmt == NULL)
-    return FALSE;
+    goto failed;
   bind_text (stmt, 1, event_id);
   bind_text (stmt, 2, user_id);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+    {
+      set_sqlite_error (self, rc, error);
+      goto failed;
+    }
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "This user is not on the event's team or guest list");
-      return FALSE;
+      goto failed;
     }
+  if (!write_audit (self, audit, NULL, error) || !commit (self, error))
+    goto failed;
   return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
 }
 
 /* --- attendees and tickets ------------------------------------------------ */
@@ -1934,17 +2032,159 @@ tn_sqlite_store_add_guest (TnStore     *store,
                            GError     **error)
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
   g_autofree char *id = NULL;
 
   if (!begin (self, error))
     return NULL;
   id = insert_guest (self, guest, now, error);
-  if (id == NULL || !commit (self, error))
+  if (id == NULL || !write_audit (self, audit, id, error) || !commit (self, error))
     {
       rollback (self);
       return NULL;
     }
   return tn_sqlite_store_get_attendee (store, tn_attendee_get_event_id (guest), id, error);
+}
+
+/* NULL and "" are both "none" for an optional text. */
+static gboolean
+same_optional_text (const char *a,
+                    const char *b)
+{
+  return g_strcmp0 (a != NULL && a[0] != '\0' ? a : NULL, b != NULL && b[0] != '\0' ? b : NULL) == 0;
+}
+
+static const char *
+empty_to_null (const char *text)
+{
+  return text != NULL && text[0] != '\0' ? text : NULL;
+}
+
+/* One row of an import, inside the caller's transaction. */
+static gboolean
+import_guest (TnSqliteStore   *self,
+              const char      *event_id,
+              TnAttendee      *guest,
+              gint64           now,
+              TnImportResult  *out_result,
+              GError         **error)
+{
+  g_autoptr(TnAttendee) current = NULL;
+  g_autoptr(TnAttendee) row = NULL;
+  g_autofree char *id = NULL;
+  const char *name = tn_attendee_get_name (guest);
+  const char *ticket_type = tn_attendee_get_ticket_type (guest);
+  const char *note = tn_attendee_get_note (guest);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.event_id = ?1 AND a.email = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, tn_attendee_get_email (guest));
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    current = attendee_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+
+  if (current != NULL)
+    {
+      gboolean same = g_strcmp0 (name, tn_attendee_get_name (current)) == 0 &&
+                      (ticket_type == NULL || same_optional_text (ticket_type, tn_attendee_get_ticket_type (current))) &&
+                      (note == NULL || same_optional_text (note, tn_attendee_get_note (current)));
+
+      *out_result = same ? TN_IMPORT_UNCHANGED : TN_IMPORT_UPDATED;
+      if (same)
+        return TRUE;
+      stmt = prepare (self,
+                      "UPDATE attendees SET name = ?2, "
+                      "  ticket_type = CASE WHEN ?5 THEN ?3 ELSE ticket_type END, "
+                      "  note = CASE WHEN ?6 THEN ?4 ELSE note END, updated_at = ?7 "
+                      "WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, tn_attendee_get_id (current));
+      bind_text (stmt, 2, name);
+      /* The columns hold '' for none. */
+      bind_text (stmt, 3, ticket_type != NULL ? ticket_type : "");
+      bind_text (stmt, 4, note != NULL ? note : "");
+      sqlite3_bind_int (stmt, 5, ticket_type != NULL);
+      sqlite3_bind_int (stmt, 6, note != NULL);
+      sqlite3_bind_int64 (stmt, 7, now);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      return rc == SQLITE_DONE || set_sqlite_error (self, rc, error);
+    }
+
+  row = tn_attendee_new ();
+  tn_attendee_set_event_id (row, event_id);
+  tn_attendee_set_name (row, name);
+  tn_attendee_set_email (row, tn_attendee_get_email (guest));
+  tn_attendee_set_ticket_type (row, empty_to_null (ticket_type));
+  tn_attendee_set_note (row, empty_to_null (note));
+  tn_attendee_set_status (row, tn_attendee_get_status (guest));
+  id = insert_guest (self, row, now, error);
+  if (id == NULL)
+    return FALSE;
+  *out_result = TN_IMPORT_CREATED;
+  if (tn_attendee_get_status (guest) == TN_RSVP_GOING)
+    {
+      g_autofree char *status = NULL;
+
+      stmt = prepare (self, "SELECT status FROM attendees WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        status = g_strdup (column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return set_sqlite_error (self, rc, error);
+      if (g_strcmp0 (status, "waitlisted") == 0)
+        *out_result = TN_IMPORT_WAITLISTED;
+    }
+  return TRUE;
+}
+
+static gboolean
+tn_sqlite_store_import_guests (TnStore         *store,
+                               const char      *event_id,
+                               GPtrArray       *guests,
+                               gint64           now,
+                               TnImportResult  *out_results,
+                               guint           *out_failed,
+                               GError         **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  gint64 capacity = -1;
+  gboolean has_waitlist = FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+  /* A cancelled or past event takes no import, even one of updates. */
+  if (!open_event_for_answers (self, event_id, now, &capacity, &has_waitlist, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  for (guint i = 0; i < guests->len; i++)
+    if (!import_guest (self, event_id, guests->pdata[i], now, &out_results[i], error))
+      {
+        *out_failed = i;
+        rollback (self);
+        return FALSE;
+      }
+  if (!write_audit (self, audit, NULL, error) || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static TnAttendee *
@@ -1957,15 +2197,18 @@ tn_sqlite_store_update_attendee (TnStore     *store,
                                  GError     **error)
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
   sqlite3_stmt *stmt;
   int rc;
 
+  if (!begin (self, error))
+    return NULL;
   stmt = prepare (self,
                   "UPDATE attendees SET ticket_type = coalesce (?3, ticket_type), note = coalesce (?4, note), "
                   "  updated_at = ?5 "
                   "WHERE id = ?1 AND event_id = ?2", error);
   if (stmt == NULL)
-    return NULL;
+    goto failed;
   bind_text (stmt, 1, attendee_id);
   bind_text (stmt, 2, event_id);
   bind_text (stmt, 3, ticket_type);
@@ -1976,14 +2219,20 @@ tn_sqlite_store_update_attendee (TnStore     *store,
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (self, rc, error);
-      return NULL;
+      goto failed;
     }
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such attendee");
-      return NULL;
+      goto failed;
     }
+  if (!write_audit (self, audit, NULL, error) || !commit (self, error))
+    goto failed;
   return tn_sqlite_store_get_attendee (store, event_id, attendee_id, error);
+
+failed:
+  rollback (self);
+  return NULL;
 }
 
 /* Revokes the attendee's ticket and, with @reissue, issues a new code,
@@ -1997,6 +2246,7 @@ change_ticket (TnSqliteStore  *self,
                GError        **error)
 {
   g_autoptr(TnAttendee) current = NULL;
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
 
   if (!begin (self, error))
     return NULL;
@@ -2010,6 +2260,7 @@ change_ticket (TnSqliteStore  *self,
     }
   if (!revoke_tickets (self, attendee_id, now, error) ||
       (reissue && !issue_ticket (self, attendee_id, event_id, now, error)) ||
+      !write_audit (self, audit, NULL, error) ||
       !commit (self, error))
     goto failed;
   return tn_sqlite_store_get_attendee (TN_STORE (self), event_id, attendee_id, error);
@@ -2079,6 +2330,79 @@ tn_sqlite_store_lookup_ticket (TnStore     *store,
   return attendee;
 }
 
+/* --- audit log ------------------------------------------------------------ */
+
+static void
+tn_sqlite_store_set_audit (TnStore            *store,
+                           const TnAuditEntry *entry)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+
+  g_clear_pointer (&self->audit, tn_audit_entry_free);
+  if (entry != NULL)
+    self->audit = tn_audit_entry_copy (entry);
+}
+
+static GPtrArray *
+tn_sqlite_store_list_audit (TnStore             *store,
+                            const TnAuditQuery  *query,
+                            gboolean            *out_more,
+                            GError             **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_audit_entry_free);
+  guint limit = query->limit > 0 ? query->limit : TN_LIST_LIMIT_DEFAULT;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT seq, at, actor_id, actor_email, action, target_type, target_id, event_id, details "
+                  "FROM audit_log "
+                  "WHERE (?1 IS NULL OR event_id = ?1) AND (?2 IS NULL OR actor_id = ?2) "
+                  "  AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR at >= ?4) "
+                  "  AND (?5 IS NULL OR at < ?5) AND (?6 IS NULL OR seq < ?6) "
+                  "ORDER BY seq DESC LIMIT ?7", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, query->event_id);
+  bind_text (stmt, 2, query->actor_id);
+  bind_text (stmt, 3, query->action);
+  if (query->from != 0)
+    sqlite3_bind_int64 (stmt, 4, query->from);
+  if (query->to != 0)
+    sqlite3_bind_int64 (stmt, 5, query->to);
+  if (query->before_seq > 0)
+    sqlite3_bind_int64 (stmt, 6, query->before_seq);
+  sqlite3_bind_int64 (stmt, 7, (gint64) limit + 1);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TnAuditEntry *entry = g_new0 (TnAuditEntry, 1);
+
+      entry->seq = sqlite3_column_int64 (stmt, 0);
+      entry->at = sqlite3_column_int64 (stmt, 1);
+      entry->actor_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      entry->actor_email = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      entry->action = g_strdup (column_text (stmt, 4));
+      entry->target_type = g_strdup (column_text (stmt, 5));
+      entry->target_id = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      entry->event_id = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+      entry->details = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  if (out_more != NULL)
+    *out_more = entries->len > limit;
+  if (entries->len > limit)
+    g_ptr_array_set_size (entries, limit);
+  return g_steal_pointer (&entries);
+}
+
 static void
 tn_sqlite_store_iface_init (TnStoreInterface *iface)
 {
@@ -2104,6 +2428,7 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
   iface->list_attendees = tn_sqlite_store_list_attendees;
   iface->get_attendee = tn_sqlite_store_get_attendee;
   iface->add_guest = tn_sqlite_store_add_guest;
+  iface->import_guests = tn_sqlite_store_import_guests;
   iface->update_attendee = tn_sqlite_store_update_attendee;
   iface->reissue_ticket = tn_sqlite_store_reissue_ticket;
   iface->revoke_ticket = tn_sqlite_store_revoke_ticket;
@@ -2112,6 +2437,8 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
   iface->list_event_people = tn_sqlite_store_list_event_people;
   iface->set_event_person = tn_sqlite_store_set_event_person;
   iface->remove_event_person = tn_sqlite_store_remove_event_person;
+  iface->set_audit = tn_sqlite_store_set_audit;
+  iface->list_audit = tn_sqlite_store_list_audit;
 }
 
 /* tn_fold(text) in SQL: text in the form attendee searches compare,
@@ -2149,6 +2476,7 @@ tn_sqlite_store_finalize (GObject *object)
   TnSqliteStore *self = (TnSqliteStore *) object;
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->audit, tn_audit_entry_free);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_free (self->path);
