@@ -394,6 +394,63 @@ tn_test_http (const char          *url,
   return soup_message_get_status (msg);
 }
 
+void
+tn_test_reply_free (TnTestReply *reply)
+{
+  g_free (reply->body);
+  g_clear_pointer (&reply->headers, soup_message_headers_unref);
+  g_free (reply);
+}
+
+/* Like tn_test_http(), keeping the response headers; asserts the answer
+ * is not a 5xx: bad input never yields one. */
+TnTestReply *
+tn_test_request (const char *url,
+                 const char *method,
+                 const char *path,
+                 const char *token,
+                 const char *body,
+                 const char *if_match)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *full = g_strconcat (url, path, NULL);
+  SoupMessageHeaders *headers;
+  TnTestReply *reply = g_new0 (TnTestReply, 1);
+
+  msg = soup_message_new (method, full);
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", if_match);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  reply->status = soup_message_get_status (msg);
+  /* An empty GBytes may have no data pointer at all. */
+  reply->body = g_bytes_get_size (answer) > 0
+                ? g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer))
+                : g_strdup ("");
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  /* The promise of DESIGN.md: bad input never yields a 500. */
+  g_assert_cmpuint (reply->status, <, 500);
+  return reply;
+}
+
 /* --- JSON ---------------------------------------------------------------- */
 
 JsonObject *

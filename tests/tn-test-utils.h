@@ -73,6 +73,24 @@ guint    tn_test_http        (const char  *url,
                               const char * const *extra_headers,
                               char       **out_body);
 
+/* A reply with its headers, from tn_test_request(). */
+typedef struct _SoupMessageHeaders SoupMessageHeaders;
+typedef struct
+{
+  guint               status;
+  char               *body;      /* never NULL */
+  SoupMessageHeaders *headers;
+} TnTestReply;
+
+TnTestReply *tn_test_request    (const char  *url,
+                                 const char  *method,
+                                 const char  *path,
+                                 const char  *token,
+                                 const char  *body,
+                                 const char  *if_match);
+void         tn_test_reply_free (TnTestReply *reply);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnTestReply, tn_test_reply_free)
+
 /* Asserts @json parses and equals @expected_json (member order ignored). */
 #define tn_assert_json_equal(json, expected_json) \
   tn_test_assert_json_equal (__FILE__, __LINE__, json, expected_json)

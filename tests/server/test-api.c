@@ -51,22 +51,9 @@ fixture_teardown (Fixture       *f,
 
 /* --- HTTP with response headers ------------------------------------------ */
 
-typedef struct
-{
-  guint               status;
-  char               *body;
-  SoupMessageHeaders *headers;
-} Reply;
-
-static void
-reply_free (Reply *reply)
-{
-  g_free (reply->body);
-  g_clear_pointer (&reply->headers, soup_message_headers_unref);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+/* The shared request helper, with this file's fixture. */
+typedef TnTestReply Reply;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, tn_test_reply_free)
 
 static Reply *
 http (Fixture    *f,
@@ -76,43 +63,7 @@ http (Fixture    *f,
       const char *body,
       const char *if_match)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *full = g_strconcat (f->url, path, NULL);
-  SoupMessageHeaders *headers;
-  Reply *reply = g_new0 (Reply, 1);
-
-  msg = soup_message_new (method, full);
-  g_assert_nonnull (msg);
-  headers = soup_message_get_request_headers (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", auth);
-    }
-  if (if_match != NULL)
-    soup_message_headers_replace (headers, "If-Match", if_match);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  reply->status = soup_message_get_status (msg);
-  /* An empty GBytes may have no data pointer at all. */
-  reply->body = g_bytes_get_size (answer) > 0
-                ? g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer))
-                : g_strdup ("");
-  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  /* The promise of DESIGN.md: bad input never yields a 500. */
-  g_assert_cmpuint (reply->status, <, 500);
-  return reply;
+  return tn_test_request (f->url, method, path, token, body, if_match);
 }
 
 /* Sends a request that must succeed with @status; returns the body as an
@@ -1027,7 +978,7 @@ test_event_patch (Fixture       *f,
                 "forbidden");
   expect_error (f, "PATCH", path, f->staff, "{\"title\": \"Not mine\"}", "\"2\"", 403, "forbidden");
   expect_error (f, "PATCH", path, NULL, "{\"title\": \"Not mine\"}", "\"2\"", 401, "unauthorized");
-  g_clear_pointer (&after_stale, reply_free);
+  g_clear_pointer (&after_stale, tn_test_reply_free);
   after_stale = http (f, "GET", path, NULL, NULL, NULL);
   tn_assert_json_equal (after_stale->body, first->body);
 
@@ -1047,7 +998,7 @@ test_event_patch (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (event, "version"), ==, 4);
   g_assert_cmpstr (tn_json_object_get_string (event, "location"), ==, "Hall 2");
   g_clear_pointer (&event, json_object_unref);
-  g_clear_pointer (&weak, reply_free);
+  g_clear_pointer (&weak, tn_test_reply_free);
   weak = http (f, "PATCH", path, f->organizer, "{\"location\": \"Hall 3\"}", "4");
   g_assert_cmpuint (weak->status, ==, 200);
   g_assert_cmpstr (soup_message_headers_get_one (weak->headers, "ETag"), ==, "\"5\"");
