@@ -366,6 +366,30 @@ write_audit (TnSqliteStore       *self,
   return TRUE;
 }
 
+/* Reads the row of a bound statement that finds at most one: @read makes
+ * the object; no row is %TN_ERROR_NOT_FOUND with @missing. */
+typedef gpointer (*RowFunc) (sqlite3_stmt *stmt);
+
+static gpointer
+fetch_one (TnSqliteStore  *self,
+           sqlite3_stmt   *stmt,
+           RowFunc         read,
+           const char     *missing,
+           GError        **error)
+{
+  gpointer object = NULL;
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    object = read (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, missing);
+  else
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+  return object;
+}
+
 static TnUser *
 user_from_row (sqlite3_stmt *stmt,
                int           first)
@@ -380,7 +404,8 @@ user_from_row (sqlite3_stmt *stmt,
                       sqlite3_column_int64 (stmt, first + 4));
 }
 
-static TnEvent *
+/* Returns a new TnEvent (gpointer: a RowFunc for fetch_one()). */
+static gpointer
 event_from_row (sqlite3_stmt *stmt)
 {
   g_autoptr(TnEvent) event = tn_event_new ();
@@ -845,28 +870,11 @@ tn_sqlite_store_get_event (TnStore     *store,
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   sqlite3_stmt *stmt = prepare (self, "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?1", error);
-  TnEvent *event;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (self, rc, error);
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-  event = event_from_row (stmt);
-  sqlite3_reset (stmt);
-  return event;
+  return fetch_one (self, stmt, event_from_row, "No such event", error);
 }
 
 static TnEvent *
@@ -1278,7 +1286,8 @@ tn_sqlite_store_list_categories (TnStore     *store,
   "CASE a.status WHEN 'waitlisted' THEN (SELECT count(*) FROM attendees w " \
   "  WHERE w.event_id = a.event_id AND w.status = 'waitlisted' AND w.waitlist_seq <= a.waitlist_seq) END"
 
-static TnAttendee *
+/* Returns a new TnAttendee (gpointer: a RowFunc for fetch_one()). */
+static gpointer
 attendee_from_row (sqlite3_stmt *stmt)
 {
   TnAttendee *attendee = tn_attendee_new ();
@@ -1308,8 +1317,6 @@ tn_sqlite_store_get_rsvp (TnStore     *store,
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
-  TnAttendee *attendee;
-  int rc;
 
   stmt = prepare (self, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.event_id = ?1 AND a.user_id = ?2",
                   error);
@@ -1317,22 +1324,7 @@ tn_sqlite_store_get_rsvp (TnStore     *store,
     return NULL;
   bind_text (stmt, 1, event_id);
   bind_text (stmt, 2, user_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "You have not answered for this event");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (self, rc, error);
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-  attendee = attendee_from_row (stmt);
-  sqlite3_reset (stmt);
-  return attendee;
+  return fetch_one (self, stmt, attendee_from_row, "You have not answered for this event", error);
 }
 
 /* Runs a cached statement that returns one integer (NULL reads as 0). */
@@ -1881,30 +1873,13 @@ tn_sqlite_store_get_attendee (TnStore     *store,
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
-  TnAttendee *attendee;
-  int rc;
 
   stmt = prepare (self, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.id = ?1 AND a.event_id = ?2", error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, attendee_id);
   bind_text (stmt, 2, event_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such attendee");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (self, rc, error);
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-  attendee = attendee_from_row (stmt);
-  sqlite3_reset (stmt);
-  return attendee;
+  return fetch_one (self, stmt, attendee_from_row, "No such attendee", error);
 }
 
 static GPtrArray *
@@ -2298,8 +2273,6 @@ tn_sqlite_store_lookup_ticket (TnStore     *store,
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   g_autofree char *canonical = tn_ticket_code_normalize (code);
   sqlite3_stmt *stmt;
-  TnAttendee *attendee;
-  int rc;
 
   if (canonical == NULL)
     {
@@ -2312,22 +2285,7 @@ tn_sqlite_store_lookup_ticket (TnStore     *store,
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, canonical);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      sqlite3_reset (stmt);
-      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such ticket, or it was revoked");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sqlite_error (self, rc, error);
-      sqlite3_reset (stmt);
-      return NULL;
-    }
-  attendee = attendee_from_row (stmt);
-  sqlite3_reset (stmt);
-  return attendee;
+  return fetch_one (self, stmt, attendee_from_row, "No such ticket, or it was revoked", error);
 }
 
 /* --- audit log ------------------------------------------------------------ */
