@@ -45,12 +45,12 @@ typedef struct
 {
   GPtrArray *items;
   char      *next_cursor;
-} EventPage;
+} Page;
 
 static void
-event_page_free (gpointer data)
+page_free (gpointer data)
 {
-  EventPage *page = data;
+  Page *page = data;
 
   g_clear_pointer (&page->items, g_ptr_array_unref);
   g_free (page->next_cursor);
@@ -397,15 +397,20 @@ parse_event (TnClient   *self,
   return tn_event_new_from_json (root, TN_EVENT_JSON_STORED, NULL, error);
 }
 
+/* Reads one item of a page; returns a new GObject or NULL with @error. */
+typedef gpointer (*ItemFunc) (JsonObject  *object,
+                              GError     **error);
+
+/* `{"items": […], "next_cursor": …}` with items read by @read_item. */
 static gpointer
-parse_event_page (TnClient   *self,
-                  JsonObject *root,
-                  GError    **error)
+parse_page (JsonObject  *root,
+            ItemFunc     read_item,
+            GError     **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   JsonNode *items_node = root != NULL ? json_object_get_member (root, "items") : NULL;
   JsonArray *array;
-  EventPage *page;
+  Page *page;
 
   if (items_node == NULL || !JSON_NODE_HOLDS_ARRAY (items_node))
     {
@@ -416,23 +421,53 @@ parse_event_page (TnClient   *self,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
-      TnEvent *event;
+      gpointer item;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
           g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent a list that cannot be read"));
           return NULL;
         }
-      event = tn_event_new_from_json (json_node_get_object (element), TN_EVENT_JSON_STORED, NULL, error);
-      if (event == NULL)
+      item = read_item (json_node_get_object (element), error);
+      if (item == NULL)
         return NULL;
-      g_ptr_array_add (items, event);
+      g_ptr_array_add (items, item);
     }
 
-  page = g_new0 (EventPage, 1);
+  page = g_new0 (Page, 1);
   page->items = g_steal_pointer (&items);
   page->next_cursor = g_strdup (tn_json_object_get_string (root, "next_cursor"));
   return page;
+}
+
+static gpointer
+read_event_item (JsonObject  *object,
+                 GError     **error)
+{
+  return tn_event_new_from_json (object, TN_EVENT_JSON_STORED, NULL, error);
+}
+
+static gpointer
+read_attendee_item (JsonObject  *object,
+                    GError     **error)
+{
+  return tn_attendee_new_from_json (object, error);
+}
+
+static gpointer
+parse_event_page (TnClient   *self,
+                  JsonObject *root,
+                  GError    **error)
+{
+  return parse_page (root, read_event_item, error);
+}
+
+static gpointer
+parse_attendee_page (TnClient   *self,
+                     JsonObject *root,
+                     GError    **error)
+{
+  return parse_page (root, read_attendee_item, error);
 }
 
 static gpointer
@@ -463,6 +498,24 @@ event_path (const char *id,
   g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
 
   return g_strconcat ("/api/v1/events/", escaped, suffix, NULL);
+}
+
+/* Hands over the items of a Page result and its next cursor. */
+static GPtrArray *
+page_finish (GAsyncResult  *result,
+             char         **next_cursor,
+             GError       **error)
+{
+  Page *page = g_task_propagate_pointer (G_TASK (result), error);
+  GPtrArray *items;
+
+  if (page == NULL)
+    return NULL;
+  items = g_steal_pointer (&page->items);
+  if (next_cursor != NULL)
+    *next_cursor = g_steal_pointer (&page->next_cursor);
+  page_free (page);
+  return items;
 }
 
 /* --- public API ---------------------------------------------------------- */
@@ -629,7 +682,7 @@ tn_client_list_events_async (TnClient            *self,
     }
 
   send_request (self, "GET", "/api/v1/events", query, NULL, NULL,
-                parse_event_page, event_page_free, tn_client_list_events_async,
+                parse_event_page, page_free, tn_client_list_events_async,
                 cancellable, callback, user_data);
 }
 
@@ -649,19 +702,8 @@ tn_client_list_events_finish (TnClient      *self,
                               char         **next_cursor,
                               GError       **error)
 {
-  EventPage *page;
-  GPtrArray *items;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  page = g_task_propagate_pointer (G_TASK (result), error);
-  if (page == NULL)
-    return NULL;
-  items = g_steal_pointer (&page->items);
-  if (next_cursor != NULL)
-    *next_cursor = g_steal_pointer (&page->next_cursor);
-  event_page_free (page);
-  return items;
+  return page_finish (result, next_cursor, error);
 }
 
 void
@@ -814,7 +856,7 @@ tn_client_delete_event_finish (TnClient      *self,
  * @user_data: data for @callback
  *
  * Fetches the signed-in user's answer for @event_id; finish with
- * tn_client_rsvp_finish(). No answer yet is %TN_ERROR_NOT_FOUND.
+ * tn_client_attendee_finish(). No answer yet is %TN_ERROR_NOT_FOUND.
  */
 void
 tn_client_get_rsvp_async (TnClient            *self,
@@ -846,7 +888,7 @@ tn_client_get_rsvp_async (TnClient            *self,
  *
  * Answers for the signed-in user. Asking for `going` gets a seat and a
  * ticket, or a place on the waitlist; a full event without a waitlist is
- * %TN_ERROR_CAPACITY_FULL. Finish with tn_client_rsvp_finish().
+ * %TN_ERROR_CAPACITY_FULL. Finish with tn_client_attendee_finish().
  */
 void
 tn_client_set_rsvp_async (TnClient            *self,
@@ -873,19 +915,174 @@ tn_client_set_rsvp_async (TnClient            *self,
 }
 
 /**
- * tn_client_rsvp_finish:
+ * tn_client_attendee_finish:
  * @self: a #TnClient
  * @result: the result given to the callback
  * @error: return location for a #TnError
  *
- * Returns: (transfer full) (nullable): the answer as stored, with the
+ * Finishes tn_client_get_rsvp_async(), tn_client_set_rsvp_async(),
+ * tn_client_add_guest_async() and the ticket calls.
+ *
+ * Returns: (transfer full) (nullable): the attendee as stored, with the
  *   waitlist position or the ticket code
  */
 TnAttendee *
-tn_client_rsvp_finish (TnClient      *self,
+tn_client_attendee_finish (TnClient      *self,
                        GAsyncResult  *result,
                        GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static char *
+attendee_path (const char *event_id,
+               const char *attendee_id,
+               const char *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (attendee_id, NULL, FALSE);
+  g_autofree char *tail = g_strconcat ("/attendees/", escaped, suffix, NULL);
+
+  return event_path (event_id, tail);
+}
+
+/**
+ * tn_client_list_attendees_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @status: (nullable): only attendees with this answer
+ * @q: (nullable): only attendees whose name or e-mail contains this
+ * @limit: page size (0: the server's default)
+ * @cursor: (nullable): the `next_cursor` of the previous page
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Lists an event's attendees (for its hosts and staff); finish with
+ * tn_client_list_attendees_finish().
+ */
+void
+tn_client_list_attendees_async (TnClient            *self,
+                                const char          *event_id,
+                                const char          *status,
+                                const char          *q,
+                                guint                limit,
+                                const char          *cursor,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+
+  insert_string (query, "status", status);
+  insert_string (query, "q", q);
+  insert_string (query, "cursor", cursor);
+  if (limit > 0)
+    g_hash_table_insert (query, g_strdup ("limit"), g_strdup_printf ("%u", limit));
+  path = event_path (event_id, "/attendees");
+  send_request (self, "GET", path, query, NULL, NULL,
+                parse_attendee_page, page_free, tn_client_list_attendees_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_list_attendees_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @next_cursor: (out) (optional) (nullable): the cursor of the next page
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer container) (element-type TnAttendee) (nullable): the attendees
+ */
+GPtrArray *
+tn_client_list_attendees_finish (TnClient      *self,
+                                 GAsyncResult  *result,
+                                 char         **next_cursor,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return page_finish (result, next_cursor, error);
+}
+
+/**
+ * tn_client_add_guest_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @name: the guest's name
+ * @email: the guest's e-mail address
+ * @ticket_type: (nullable): such as "Speaker"
+ * @note: (nullable): a note shown at the door
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Adds a guest as going (a seat and a ticket, or the waitlist, as for an
+ * RSVP). Finish with tn_client_attendee_finish().
+ */
+void
+tn_client_add_guest_async (TnClient            *self,
+                           const char          *event_id,
+                           const char          *name,
+                           const char          *email,
+                           const char          *ticket_type,
+                           const char          *note,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL && name != NULL && email != NULL);
+
+  json_object_set_string_member (object, "name", name);
+  json_object_set_string_member (object, "email", email);
+  if (ticket_type != NULL)
+    json_object_set_string_member (object, "ticket_type", ticket_type);
+  if (note != NULL)
+    json_object_set_string_member (object, "note", note);
+  json_node_set_object (body, object);
+  path = event_path (event_id, "/attendees");
+  send_request (self, "POST", path, NULL, body, NULL,
+                parse_attendee, g_object_unref, tn_client_add_guest_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_change_ticket_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @attendee_id: the attendee
+ * @reissue: %TRUE for a new code (the old one stops working), %FALSE to
+ *   revoke the ticket without a new one
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Finish with tn_client_attendee_finish().
+ */
+void
+tn_client_change_ticket_async (TnClient            *self,
+                               const char          *event_id,
+                               const char          *attendee_id,
+                               gboolean             reissue,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL && attendee_id != NULL);
+
+  path = attendee_path (event_id, attendee_id, "/ticket");
+  send_request (self, reissue ? "POST" : "DELETE", path, NULL, NULL, NULL,
+                parse_attendee, g_object_unref, tn_client_change_ticket_async,
+                cancellable, callback, user_data);
 }

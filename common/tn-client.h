@@ -117,8 +117,38 @@ void        tn_client_set_rsvp_async     (TnClient             *self,
                                           GCancellable         *cancellable,
                                           GAsyncReadyCallback   callback,
                                           gpointer              user_data);
-TnAttendee *tn_client_rsvp_finish        (TnClient             *self,
+TnAttendee *tn_client_attendee_finish    (TnClient             *self,
                                           GAsyncResult         *result,
                                           GError              **error);
+
+void        tn_client_list_attendees_async  (TnClient            *self,
+                                             const char          *event_id,
+                                             const char          *status,
+                                             const char          *q,
+                                             guint                limit,
+                                             const char          *cursor,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GPtrArray  *tn_client_list_attendees_finish (TnClient            *self,
+                                             GAsyncResult        *result,
+                                             char               **next_cursor,
+                                             GError             **error);
+void        tn_client_add_guest_async       (TnClient            *self,
+                                             const char          *event_id,
+                                             const char          *name,
+                                             const char          *email,
+                                             const char          *ticket_type,
+                                             const char          *note,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+void        tn_client_change_ticket_async   (TnClient            *self,
+                                             const char          *event_id,
+                                             const char          *attendee_id,
+                                             gboolean             reissue,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 
 G_END_DECLS

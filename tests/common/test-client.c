@@ -314,7 +314,7 @@ finish_rsvp (Fixture  *f,
 {
   g_autoptr(GAsyncResult) result = wait_result (f);
 
-  return tn_client_rsvp_finish (f->client, result, error);
+  return tn_client_attendee_finish (f->client, result, error);
 }
 
 static void
@@ -363,6 +363,115 @@ test_rsvp (Fixture       *f,
   full = finish_rsvp (f, &error);
   g_assert_null (full);
   g_assert_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL);
+}
+
+static GPtrArray *
+finish_attendees (Fixture  *f,
+                  char    **next_cursor,
+                  GError  **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_list_attendees_finish (f->client, result, next_cursor, error);
+}
+
+static void
+test_attendees (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(TnEvent) draft = tn_event_new ();
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) going = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) denied = NULL;
+  g_autoptr(TnAttendee) reissued = NULL;
+  g_autoptr(TnAttendee) revoked = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *first_code = NULL;
+  const char *names[] = { "Ada Lovelace", "Björn Ström", "Chidi Okeke" };
+  TnAttendee *guests[3] = { NULL };
+  guint seen = 0;
+
+  login (f, TN_DEMO_ORGANIZER_EMAIL);
+  tn_event_set_title (draft, "Guests only");
+  tn_event_set_starts_at (draft, tn_time_now () + 86400);
+  tn_event_set_ends_at (draft, tn_time_now () + 90000);
+  tn_event_set_capacity (draft, 2);
+  tn_event_set_waitlist (draft, TRUE);
+  tn_client_create_event_async (f->client, draft, NULL, store_result_cb, f);
+  event = finish_event (f, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *email = g_strdup_printf ("guest%u@example.org", i);
+
+      tn_client_add_guest_async (f->client, tn_event_get_id (event), names[i], email,
+                                 i == 0 ? "Speaker" : NULL, i == 0 ? "Gate B" : NULL,
+                                 NULL, store_result_cb, f);
+      guests[i] = finish_rsvp (f, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (tn_attendee_get_status (guests[0]), ==, TN_RSVP_GOING);
+  g_assert_cmpstr (tn_attendee_get_ticket_type (guests[0]), ==, "Speaker");
+  g_assert_cmpstr (tn_attendee_get_note (guests[0]), ==, "Gate B");
+  g_assert_cmpint (tn_attendee_get_status (guests[2]), ==, TN_RSVP_WAITLISTED);
+  g_assert_cmpuint (tn_attendee_get_waitlist_position (guests[2]), ==, 1);
+
+  /* Pages of one, then filters */
+  do
+    {
+      g_autoptr(GPtrArray) page = NULL;
+      char *next = NULL;
+
+      tn_client_list_attendees_async (f->client, tn_event_get_id (event), NULL, NULL, 1, cursor,
+                                      NULL, store_result_cb, f);
+      page = finish_attendees (f, &next, &error);
+      g_assert_no_error (error);
+      seen += page->len;
+      g_free (cursor);
+      cursor = next;
+    }
+  while (cursor != NULL && seen < 10);
+  g_assert_cmpuint (seen, ==, 3);
+
+  tn_client_list_attendees_async (f->client, tn_event_get_id (event), "going", NULL, 0, NULL,
+                                  NULL, store_result_cb, f);
+  going = finish_attendees (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (going->len, ==, 2);
+  tn_client_list_attendees_async (f->client, tn_event_get_id (event), NULL, "STRÖM", 0, NULL,
+                                  NULL, store_result_cb, f);
+  found = finish_attendees (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (tn_attendee_get_name (found->pdata[0]), ==, "Björn Ström");
+
+  /* Reissue: a new code; revoke: none */
+  first_code = g_strdup (tn_attendee_get_ticket_code (guests[0]));
+  tn_client_change_ticket_async (f->client, tn_event_get_id (event), tn_attendee_get_id (guests[0]), TRUE,
+                                 NULL, store_result_cb, f);
+  reissued = finish_rsvp (f, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tn_attendee_get_ticket_code (reissued));
+  g_assert_cmpstr (tn_attendee_get_ticket_code (reissued), !=, first_code);
+  tn_client_change_ticket_async (f->client, tn_event_get_id (event), tn_attendee_get_id (guests[0]), FALSE,
+                                 NULL, store_result_cb, f);
+  revoked = finish_rsvp (f, &error);
+  g_assert_no_error (error);
+  g_assert_null (tn_attendee_get_ticket_code (revoked));
+
+  /* A member may not see the list */
+  login (f, TN_DEMO_MEMBER_EMAIL);
+  tn_client_list_attendees_async (f->client, tn_event_get_id (event), NULL, NULL, 0, NULL,
+                                  NULL, store_result_cb, f);
+  denied = finish_attendees (f, NULL, &error);
+  g_assert_null (denied);
+  g_assert_error (error, TN_ERROR, TN_ERROR_FORBIDDEN);
+
+  for (guint i = 0; i < G_N_ELEMENTS (guests); i++)
+    g_clear_object (&guests[i]);
 }
 
 static void
@@ -424,6 +533,7 @@ main (int    argc,
   ADD ("/common/client/errors-mapped", test_errors_mapped);
   ADD ("/common/client/cancelled", test_cancelled);
   ADD ("/common/client/rsvp", test_rsvp);
+  ADD ("/common/client/attendees", test_attendees);
 #undef ADD
   g_test_add_func ("/common/client/network-error", test_network_error);
 
