@@ -23,6 +23,7 @@ seed_event (TnStore     *store,
             JsonObject  *spec,
             GHashTable  *ids,
             gint64       today,
+            GPtrArray   *seeded,
             GError     **error)
 {
   g_autoptr(JsonObject) fields = json_object_new ();
@@ -55,7 +56,70 @@ seed_event (TnStore     *store,
     return FALSE;
 
   stored = tn_store_create_event (store, event, error);
-  return stored != NULL;
+  if (stored == NULL)
+    return FALSE;
+  g_ptr_array_add (seeded, g_steal_pointer (&stored));
+  return TRUE;
+}
+
+/* A community with some life in it: the other organizer co-hosts every
+ * third event of the first (as in the Connectify seed), the staff member
+ * works every door, and members have answered, on a fixed pattern so that
+ * every seeding looks the same. */
+static gboolean
+seed_people (TnStore    *store,
+             GPtrArray  *users,
+             GPtrArray  *events,
+             gint64      now,
+             GError    **error)
+{
+  TnUser *cohost = NULL, *staff = NULL;
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      TnUser *user = users->pdata[i];
+
+      if (tn_user_get_role (user) == TN_ROLE_ORGANIZER && g_str_equal (tn_user_get_email (user), "omar@example.org"))
+        cohost = user;
+      else if (tn_user_get_role (user) == TN_ROLE_STAFF && staff == NULL)
+        staff = user;
+    }
+
+  for (guint e = 0; e < events->len; e++)
+    {
+      TnEvent *event = events->pdata[e];
+      const char *event_id = tn_event_get_id (event);
+
+      if (staff != NULL)
+        {
+          g_autoptr(TnEventPerson) person = tn_store_set_event_person (store, event_id, tn_user_get_id (staff),
+                                                                      TN_EVENT_ROLE_STAFF, now, error);
+          if (person == NULL)
+            return FALSE;
+        }
+      if (cohost != NULL && e % 3 == 2 &&
+          g_strcmp0 (tn_event_get_organizer (event), tn_user_get_id (cohost)) != 0)
+        {
+          g_autoptr(TnEventPerson) person = tn_store_set_event_person (store, event_id, tn_user_get_id (cohost),
+                                                                      TN_EVENT_ROLE_COHOST, now, error);
+          if (person == NULL)
+            return FALSE;
+        }
+      for (guint u = 0; u < users->len; u++)
+        {
+          TnUser *user = users->pdata[u];
+          g_autoptr(TnAttendee) answer = NULL;
+          guint pattern = (e + u) % 4;
+
+          if (tn_user_get_role (user) != TN_ROLE_MEMBER || pattern >= 2)
+            continue;
+          answer = tn_store_set_rsvp (store, event_id, user,
+                                      pattern == 0 ? TN_RSVP_GOING : TN_RSVP_INTERESTED, now, error);
+          if (answer == NULL)
+            return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /**
@@ -78,6 +142,8 @@ tn_demo_seed (TnStore  *store,
   g_autoptr(JsonObject) root = NULL;
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *hash = NULL;
+  g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) seeded = g_ptr_array_new_with_free_func (g_object_unref);
   JsonArray *users, *events;
   gsize len;
   const char *data;
@@ -123,12 +189,15 @@ tn_demo_seed (TnStore  *store,
       if (user == NULL)
         return FALSE;
       g_hash_table_insert (ids, g_strdup (tn_user_get_email (user)), g_strdup (tn_user_get_id (user)));
+      g_ptr_array_add (people, g_steal_pointer (&user));
     }
 
   for (guint i = 0; i < json_array_get_length (events); i++)
     if (!seed_event (store, json_array_get_object_element (events, i), ids,
-                     now - now % 86400, error))
+                     now - now % 86400, seeded, error))
       return FALSE;
+  if (!seed_people (store, people, seeded, now, error))
+    return FALSE;
 
   g_info ("Seeded the demo community: %u people, %u events",
           json_array_get_length (users), json_array_get_length (events));
