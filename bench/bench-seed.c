@@ -9,6 +9,7 @@
 
 #include "tn-auth.h"
 #include "tn-event.h"
+#include "tn-server.h"
 #include "tn-store.h"
 #include "tn-time.h"
 #include "tn-user.h"
@@ -209,6 +210,71 @@ random_event (GRand      *rand,
   return g_steal_pointer (&event);
 }
 
+/* An event for the RSVP benchmark: public, tomorrow, with @capacity and a
+ * waitlist. */
+static char *
+create_rsvp_event (TnStore     *store,
+                   GRand       *rand,
+                   const char  *title,
+                   gint64       capacity,
+                   const char  *organizer_id,
+                   GError     **error)
+{
+  g_autoptr(TnEvent) event = tn_event_new ();
+  g_autoptr(TnEvent) stored = NULL;
+  g_autofree char *id = random_uuid (rand);
+  gint64 starts_at = tn_time_now () + 86400;
+
+  tn_event_set_id (event, id);
+  tn_event_set_title (event, title);
+  tn_event_set_description (event, "The event of bench/run's RSVP cases.");
+  tn_event_set_starts_at (event, starts_at);
+  tn_event_set_ends_at (event, starts_at + 3 * 3600);
+  tn_event_set_capacity (event, capacity);
+  tn_event_set_category (event, "community");
+  tn_event_set_visibility (event, TN_VISIBILITY_PUBLIC);
+  tn_event_set_waitlist (event, TRUE);
+  tn_event_set_organizer (event, organizer_id);
+  if (!tn_event_validate (event, NULL, error) ||
+      (stored = tn_store_create_event (store, event, error)) == NULL)
+    return NULL;
+  return g_strdup (tn_event_get_id (stored));
+}
+
+/* @n_users members, each with a bearer token issued as the server issues
+ * them (tn_server_issue_token), one token a line in @tokens_path. They share
+ * one password hash: hashing is deliberately slow and none of them logs in. */
+static gboolean
+create_users (TnStore     *store,
+              GRand       *rand,
+              gint64       n_users,
+              const char  *password_hash,
+              const char  *tokens_path,
+              GError     **error)
+{
+  g_autoptr(TnServer) server = tn_server_new (store);
+  g_autoptr(GString) tokens = g_string_new (NULL);
+
+  for (gint64 i = 0; i < n_users; i++)
+    {
+      g_autofree char *id = random_uuid (rand);
+      g_autofree char *email = g_strdup_printf ("bench-member-%" G_GINT64_FORMAT "@example.org", i + 1);
+      g_autofree char *name = g_strdup_printf ("Bench Member %" G_GINT64_FORMAT, i + 1);
+      g_autoptr(TnUser) user = NULL;
+      g_autofree char *token = NULL;
+
+      user = tn_store_create_user (store, id, email, name, password_hash, TN_ROLE_MEMBER, error);
+      if (user == NULL ||
+          (token = tn_server_issue_token (server, id, NULL, error)) == NULL)
+        {
+          g_prefix_error (error, "member %" G_GINT64_FORMAT ": ", i + 1);
+          return FALSE;
+        }
+      g_string_append_printf (tokens, "%s\n", token);
+    }
+  return g_file_set_contents (tokens_path, tokens->str, (gssize) tokens->len, error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -224,13 +290,22 @@ main (int    argc,
   g_autofree char *organizer_id = NULL;
   g_autofree char *event_id = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *tokens_path = NULL;
+  g_autofree char *rsvp_event_id = NULL;
+  g_autofree char *waitlist_event_id = NULL;
   gint64 n_events = DEFAULT_EVENTS;
+  gint64 n_users = 0;
+  double users_seconds = 0;
   gint64 seed = DEFAULT_SEED;
   gint64 today;
   const char *path;
   GOptionEntry entries[] = {
     { "events", 'n', 0, G_OPTION_ARG_INT64, &n_events, "How many events to create (default 10000)", "N" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the random content (default 20261123)", "SEED" },
+    { "users", 'u', 0, G_OPTION_ARG_INT64, &n_users,
+      "Also create N members with a bearer token each (default 0)", "N" },
+    { "tokens", 't', 0, G_OPTION_ARG_FILENAME, &tokens_path,
+      "Where to write the members' tokens, one a line (with --users)", "FILE" },
     { "password", 'p', 0, G_OPTION_ARG_STRING, &password,
       "The organizer's password (default " DEFAULT_PASSWORD ")", "PASSWORD" },
     { NULL }
@@ -241,7 +316,8 @@ main (int    argc,
   g_option_context_set_summary (context,
                                 "Creates a new SQLite database at PATH with one organizer ("
                                 ORGANIZER_EMAIL ") and N events\n"
-                                "over the coming year, then prints key=value lines: the event id to\n"
+                                "over the coming year (with --users M: M members with a token each and\n"
+                                "two events to answer), then prints key=value lines: the event id to\n"
                                 "fetch, the organizer's credentials and the time taken.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -252,6 +328,11 @@ main (int    argc,
   if (argc != 2 || n_events < 1 || n_events > G_MAXINT32)
     {
       g_printerr ("bench-seed: give one PATH and 1 ≤ N; see --help\n");
+      return 2;
+    }
+  if (n_users < 0 || n_users > TN_EVENT_CAPACITY_MAX || (n_users > 0) != (tokens_path != NULL))
+    {
+      g_printerr ("bench-seed: --users N (0 to 1,000,000) and --tokens FILE go together; see --help\n");
       return 2;
     }
   path = argv[1];
@@ -311,6 +392,26 @@ main (int    argc,
     }
   g_timer_stop (timer);
 
+  /* The RSVP cases' events: one where everybody gets a seat, one where
+   * nearly everybody lands on the waitlist. */
+  if (n_users > 0)
+    {
+      g_autoptr(GTimer) users_timer = g_timer_new ();
+
+      rsvp_event_id = create_rsvp_event (store, rand, "Bench RSVP: room for everybody",
+                                         TN_EVENT_CAPACITY_MAX, organizer_id, &error);
+      if (rsvp_event_id != NULL)
+        waitlist_event_id = create_rsvp_event (store, rand, "Bench RSVP: ten seats and a waitlist",
+                                               10, organizer_id, &error);
+      if (waitlist_event_id == NULL ||
+          !create_users (store, rand, n_users, hash, tokens_path, &error))
+        {
+          g_printerr ("bench-seed: %s\n", error->message);
+          return 1;
+        }
+      users_seconds = g_timer_elapsed (users_timer, NULL);
+    }
+
   if (event_id == NULL)
     {
       g_printerr ("bench-seed: no public event was created; use more events\n");
@@ -323,5 +424,13 @@ main (int    argc,
   g_print ("organizer_email=%s\n", ORGANIZER_EMAIL);
   g_print ("organizer_password=%s\n", password);
   g_print ("event_id=%s\n", event_id);
+  if (n_users > 0)
+    {
+      g_print ("users=%" G_GINT64_FORMAT "\n", n_users);
+      g_print ("users_seconds=%.2f\n", users_seconds);
+      g_print ("tokens=%s\n", tokens_path);
+      g_print ("rsvp_event_id=%s\n", rsvp_event_id);
+      g_print ("waitlist_event_id=%s\n", waitlist_event_id);
+    }
   return 0;
 }

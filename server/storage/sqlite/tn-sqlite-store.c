@@ -2514,8 +2514,12 @@ tn_sqlite_store_new (const char  *path,
       return NULL;
     }
 
+  /* synchronous = FULL: in WAL mode, NORMAL does not sync the WAL at each
+   * commit, so a power loss can undo transactions the server has already
+   * answered as done. FULL syncs the WAL before every COMMIT returns: an
+   * acknowledged write survives (issue 3, part 10). */
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
+      !exec (self, "PRAGMA synchronous = FULL", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error))
     {
       g_prefix_error (error, "%s: ", path);
