@@ -286,6 +286,20 @@ exec (TnSqliteStore  *self,
   return TRUE;
 }
 
+/* Runs a prepared, bound statement that returns no rows, and resets it. */
+static gboolean
+step_bound (TnSqliteStore  *self,
+            sqlite3_stmt   *stmt,
+            GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
 /* Runs a cached statement that returns no rows. */
 static gboolean
 step_done (TnSqliteStore  *self,
@@ -293,14 +307,11 @@ step_done (TnSqliteStore  *self,
            GError        **error)
 {
   sqlite3_stmt *stmt = prepare (self, sql, error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+  if (!step_bound (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -342,7 +353,6 @@ write_audit (TnSqliteStore       *self,
              GError             **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   if (audit == NULL)
     return TRUE;
@@ -359,10 +369,8 @@ write_audit (TnSqliteStore       *self,
   bind_text (stmt, 6, target_id != NULL ? target_id : audit->target_id);
   bind_text (stmt, 7, audit->event_id);
   bind_text (stmt, 8, audit->details);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+  if (!step_bound (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -789,7 +797,6 @@ tn_sqlite_store_add_token (TnStore     *store,
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = prepare (self,
                   "INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -800,10 +807,8 @@ tn_sqlite_store_add_token (TnStore     *store,
   bind_text (stmt, 2, user_id);
   sqlite3_bind_int64 (stmt, 3, tn_time_now ());
   sqlite3_bind_int64 (stmt, 4, expires_at);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+  if (!step_bound (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -849,17 +854,14 @@ tn_sqlite_store_revoke_token (TnStore     *store,
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = prepare (self, "UPDATE tokens SET revoked_at = ?2 WHERE hash = ?1 AND revoked_at IS NULL", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, token_hash);
   sqlite3_bind_int64 (stmt, 2, tn_time_now ());
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+  if (!step_bound (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1132,7 +1134,6 @@ tn_sqlite_store_update_event (TnStore     *store,
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   g_autoptr(TnAuditEntry) audit = take_audit (self);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!begin (self, error))
     return NULL;
@@ -1149,13 +1150,8 @@ tn_sqlite_store_update_event (TnStore     *store,
   bind_text (stmt, 16, tn_event_status_to_string (tn_event_get_status (event)));
   sqlite3_bind_int64 (stmt, 17, tn_time_now ());
   sqlite3_bind_int64 (stmt, 18, expected_version);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto failed;
-    }
+  if (!step_bound (self, stmt, error))
+    goto failed;
   if (sqlite3_changes (self->db) == 0)
     {
       g_autoptr(TnEvent) current = tn_sqlite_store_get_event (store, tn_event_get_id (event), error);
@@ -1190,7 +1186,6 @@ tn_sqlite_store_delete_event (TnStore     *store,
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   g_autoptr(TnAuditEntry) audit = take_audit (self);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!begin (self, error))
     return FALSE;
@@ -1199,13 +1194,8 @@ tn_sqlite_store_delete_event (TnStore     *store,
     goto failed;
   bind_text (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, expected_version);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto failed;
-    }
+  if (!step_bound (self, stmt, error))
+    goto failed;
   if (sqlite3_changes (self->db) == 0)
     {
       g_autoptr(TnEvent) current = tn_sqlite_store_get_event (store, id, error);
@@ -1361,7 +1351,6 @@ issue_ticket (TnSqliteStore  *self,
 {
   g_autofree char *code = tn_ticket_code_new ();
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = prepare (self, "INSERT INTO tickets (code, attendee_id, event_id, issued_at) VALUES (?1, ?2, ?3, ?4)",
                   error);
@@ -1371,10 +1360,8 @@ issue_ticket (TnSqliteStore  *self,
   bind_text (stmt, 2, attendee_id);
   bind_text (stmt, 3, event_id);
   sqlite3_bind_int64 (stmt, 4, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+  if (!step_bound (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1422,10 +1409,8 @@ promote_waitlist (TnSqliteStore  *self,
         return FALSE;
       bind_text (stmt, 1, next);
       sqlite3_bind_int64 (stmt, 2, now);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        return set_sqlite_error (self, rc, error);
+      if (!step_bound (self, stmt, error))
+        return FALSE;
       if (!issue_ticket (self, next, event_id, now, error))
         return FALSE;
     }
@@ -1525,17 +1510,14 @@ revoke_tickets (TnSqliteStore  *self,
                 GError        **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = prepare (self, "UPDATE tickets SET revoked_at = ?2 WHERE attendee_id = ?1 AND revoked_at IS NULL", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, attendee_id);
   sqlite3_bind_int64 (stmt, 2, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+  if (!step_bound (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1555,7 +1537,6 @@ tn_sqlite_store_set_rsvp (TnStore       *store,
   gint64 capacity = -1, waitlist_seq = 0;
   gboolean has_waitlist = FALSE;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!begin (self, error))
     return NULL;
@@ -1575,13 +1556,8 @@ tn_sqlite_store_set_rsvp (TnStore       *store,
   bind_text (stmt, 2, tn_user_get_email (user));
   bind_text (stmt, 3, tn_user_get_id (user));
   sqlite3_bind_int64 (stmt, 4, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto failed;
-    }
+  if (!step_bound (self, stmt, error))
+    goto failed;
 
   current = tn_sqlite_store_get_rsvp (store, event_id, tn_user_get_id (user), &local_error);
   if (current == NULL && !g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
@@ -1632,13 +1608,8 @@ tn_sqlite_store_set_rsvp (TnStore       *store,
   if (status == TN_RSVP_WAITLISTED)
     sqlite3_bind_int64 (stmt, 7, waitlist_seq);
   sqlite3_bind_int64 (stmt, 8, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto failed;
-    }
+  if (!step_bound (self, stmt, error))
+    goto failed;
 
   if (status == TN_RSVP_GOING && previous != TN_RSVP_GOING &&
       !issue_ticket (self, attendee_id, event_id, now, error))
@@ -1775,13 +1746,8 @@ tn_sqlite_store_set_event_person (TnStore      *store,
   bind_text (stmt, 2, user_id);
   bind_text (stmt, 3, tn_event_role_to_string (role));
   sqlite3_bind_int64 (stmt, 4, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto failed;
-    }
+  if (!step_bound (self, stmt, error))
+    goto failed;
 
   stmt = prepare (self, EVENT_PERSON_SELECT "WHERE p.event_id = ?1 AND p.user_id = ?2", error);
   if (stmt == NULL)
@@ -1818,7 +1784,6 @@ tn_sqlite_store_remove_event_person (TnStore     *store,
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   g_autoptr(TnAuditEntry) audit = take_audit (self);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!begin (self, error))
     return FALSE;
@@ -1827,13 +1792,8 @@ tn_sqlite_store_remove_event_person (TnStore     *store,
     goto failed;
   bind_text (stmt, 1, event_id);
   bind_text (stmt, 2, user_id);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto failed;
-    }
+  if (!step_bound (self, stmt, error))
+    goto failed;
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "This user is not on the event's team or guest list");
@@ -2174,7 +2134,6 @@ tn_sqlite_store_update_attendee (TnStore     *store,
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   g_autoptr(TnAuditEntry) audit = take_audit (self);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!begin (self, error))
     return NULL;
@@ -2189,13 +2148,8 @@ tn_sqlite_store_update_attendee (TnStore     *store,
   bind_text (stmt, 3, ticket_type);
   bind_text (stmt, 4, note);
   sqlite3_bind_int64 (stmt, 5, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      goto failed;
-    }
+  if (!step_bound (self, stmt, error))
+    goto failed;
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such attendee");
