@@ -23,6 +23,9 @@ struct _TnMetrics
   GHashTable *requests;    /* "route\tmethod\tstatus" → guint64 * */
   GHashTable *latencies;   /* "route" → Histogram */
   gint64      started;
+  guint64     batches;          /* write batches committed */
+  guint64     batches_failed;   /* write batches whose COMMIT failed */
+  guint64     batched_answers;  /* answers that waited for a batch */
 };
 
 G_DEFINE_FINAL_TYPE (TnMetrics, tn_metrics, G_TYPE_OBJECT)
@@ -103,6 +106,27 @@ tn_metrics_observe_request (TnMetrics  *self,
   g_mutex_unlock (&self->lock);
 }
 
+/**
+ * tn_metrics_observe_batch:
+ * @answers: answers the batch held until its COMMIT
+ * @stored: whether the COMMIT succeeded
+ */
+void
+tn_metrics_observe_batch (TnMetrics *self,
+                          guint      answers,
+                          gboolean   stored)
+{
+  g_return_if_fail (TN_IS_METRICS (self));
+
+  g_mutex_lock (&self->lock);
+  if (stored)
+    self->batches++;
+  else
+    self->batches_failed++;
+  self->batched_answers += answers;
+  g_mutex_unlock (&self->lock);
+}
+
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
@@ -167,6 +191,16 @@ tn_metrics_render (TnMetrics *self)
       g_string_append_printf (out, "turnout_http_request_duration_seconds_count{route=\"%s\"} %"
                               G_GUINT64_FORMAT "\n", route, histogram->count);
     }
+
+  g_string_append_printf (out,
+                          "# HELP turnout_write_batches_total Write batches (group commits), by outcome.\n"
+                          "# TYPE turnout_write_batches_total counter\n"
+                          "turnout_write_batches_total{outcome=\"committed\"} %" G_GUINT64_FORMAT "\n"
+                          "turnout_write_batches_total{outcome=\"failed\"} %" G_GUINT64_FORMAT "\n"
+                          "# HELP turnout_write_batch_answers_total Answers that waited for the COMMIT of a batch.\n"
+                          "# TYPE turnout_write_batch_answers_total counter\n"
+                          "turnout_write_batch_answers_total %" G_GUINT64_FORMAT "\n",
+                          self->batches, self->batches_failed, self->batched_answers);
 
   g_mutex_unlock (&self->lock);
 

@@ -14,6 +14,9 @@ void       tn_metrics_observe_request (TnMetrics  *self,
                                        const char *method,
                                        guint       status,
                                        double      seconds);
+void       tn_metrics_observe_batch   (TnMetrics  *self,
+                                       guint       answers,
+                                       gboolean    stored);
 char      *tn_metrics_render          (TnMetrics  *self);
 
 G_END_DECLS

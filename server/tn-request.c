@@ -4,6 +4,7 @@
 #include "tn-error.h"
 #include "tn-json.h"
 #include "tn-request.h"
+#include "tn-server-private.h"
 
 #include <string.h>
 
@@ -57,14 +58,24 @@ tn_request_pause (TnRequest *req)
     }
 }
 
-static void
-finish_reply (TnRequest *req)
+/* Sends the answer that is set, if the request was paused. */
+void
+tn_request_resume (TnRequest *req)
 {
   if (req->paused)
     {
       req->paused = FALSE;
       soup_server_message_unpause (req->msg);
     }
+}
+
+static void
+finish_reply (TnRequest *req)
+{
+  /* An answer given while a batch of changes is open waits for its COMMIT. */
+  if (req->dispatched && tn_server_hold_reply (req->server, req))
+    return;
+  tn_request_resume (req);
 }
 
 void

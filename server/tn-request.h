@@ -22,6 +22,7 @@ typedef struct
   TnUser            *user;         /* NULL: anonymous */
   char              *token_hash;   /* of the token in use, if any */
   gboolean           paused;
+  gboolean           dispatched;   /* reached the routes, not only the early check */
 } TnRequest;
 
 TnRequest  *tn_request_new          (TnServer          *server,
@@ -30,6 +31,7 @@ TnRequest  *tn_request_new          (TnServer          *server,
 TnRequest  *tn_request_ref          (TnRequest         *req);
 void        tn_request_unref        (TnRequest         *req);
 void        tn_request_pause        (TnRequest         *req);
+void        tn_request_resume       (TnRequest         *req);
 
 void        tn_request_reply_json   (TnRequest         *req,
                                      guint              status,

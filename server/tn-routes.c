@@ -185,6 +185,8 @@ tn_routes_dispatch (TnServer          *server,
   const Route *path_match = NULL;
   GString *allowed = NULL;
 
+  req->dispatched = TRUE;
+
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
       if (!match_pattern (routes[i].pattern, path, NULL))

@@ -7,7 +7,7 @@
 #include "tn-error.h"
 #include "tn-request.h"
 #include "tn-routes.h"
-#include "tn-server.h"
+#include "tn-server-private.h"
 #include "tn-time.h"
 
 struct _TnServer
@@ -25,6 +25,12 @@ struct _TnServer
   GPtrArray         *trusted_proxies;   /* of GInetAddress */
   TnServerClockFunc  clock;
   gpointer           clock_data;
+
+  /* The open write batch (group commit). */
+  gboolean           batch;
+  gint64             batch_opened;      /* monotonic µs */
+  GPtrArray         *held;              /* of TnRequest: answers waiting for the COMMIT */
+  GSource           *flush_source;
 };
 
 G_DEFINE_FINAL_TYPE (TnServer, tn_server, G_TYPE_OBJECT)
@@ -33,11 +39,20 @@ G_DEFINE_FINAL_TYPE (TnServer, tn_server, G_TYPE_OBJECT)
 #define TN_SERVER_LISTEN_BACKLOG 1024
 #define ROUTE_KEY "tn-route"
 
+/* A batch is committed when the main loop has nothing else to do (every
+ * request that arrived with it has been handled), or before the next
+ * request once it holds this many answers or is this old. */
+#define TN_BATCH_MAX_REQUESTS 256
+#define TN_BATCH_MAX_AGE      (20 * 1000)   /* µs */
+
+static void tn_server_flush (TnServer *self);
+
 static void
 tn_server_dispose (GObject *object)
 {
   TnServer *self = (TnServer *) object;
 
+  tn_server_flush (self);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -46,6 +61,7 @@ tn_server_dispose (GObject *object)
   g_clear_object (&self->account_limiter);
   g_clear_object (&self->address_limiter);
   g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tn_server_parent_class)->dispose (object);
 }
@@ -127,6 +143,114 @@ tn_server_early_cb (SoupServer        *soup,
     }
 }
 
+/* --- Write batches (group commit) ----------------------------------------
+ *
+ * Every write is durable before it is answered (SQLite syncs its WAL at
+ * each COMMIT), and a sync costs far more than the change. So changes are
+ * grouped: a request with a method that may write opens a batch, a
+ * transaction in which every store change runs as a savepoint (one that
+ * fails undoes only itself). From then on, every answer — to writes and
+ * to reads, which may have seen the batch's changes — waits, paused, until
+ * the batch commits: when the main loop has handled every request that
+ * arrived with it (an idle source), or sooner when it grows large or old.
+ * One COMMIT, one sync for all of them; if the COMMIT fails, none of them
+ * is stored, and each gets the error instead of its answer. */
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  TnServer *self = user_data;
+
+  g_clear_pointer (&self->flush_source, g_source_unref);
+  tn_server_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+open_batch (TnServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->batch)
+    return;
+  if (!tn_store_begin_batch (self->store, &error))
+    {
+      /* Each change then runs, and syncs, on its own. */
+      g_warning ("Cannot open a batch of changes: %s", error->message);
+      return;
+    }
+  self->batch = TRUE;
+  self->batch_opened = g_get_monotonic_time ();
+  self->flush_source = g_idle_source_new ();
+  g_source_set_static_name (self->flush_source, "turnout write batch");
+  g_source_set_callback (self->flush_source, flush_cb, g_object_ref (self), g_object_unref);
+  g_source_attach (self->flush_source, g_main_context_get_thread_default ());
+}
+
+static void
+tn_server_flush (TnServer *self)
+{
+  g_autoptr(GPtrArray) held = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean stored;
+
+  if (!self->batch)
+    return;
+  if (self->flush_source != NULL)
+    {
+      g_source_destroy (self->flush_source);
+      g_clear_pointer (&self->flush_source, g_source_unref);
+    }
+  self->batch = FALSE;
+  stored = tn_store_commit_batch (self->store, &error);
+  held = g_steal_pointer (&self->held);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_request_unref);
+  tn_metrics_observe_batch (self->metrics, held->len, stored);
+
+  for (guint i = 0; i < held->len; i++)
+    {
+      TnRequest *req = held->pdata[i];
+
+      if (stored)
+        {
+          tn_request_resume (req);
+          continue;
+        }
+      /* Its answer may describe a change that is not stored. */
+      soup_message_headers_clear (soup_server_message_get_response_headers (req->msg));
+      tn_request_reply_error (req, error, NULL);
+    }
+}
+
+/**
+ * tn_server_hold_reply:
+ * @req: a request whose answer is set
+ *
+ * Called by the reply functions: while a batch is open, the answer waits
+ * for its COMMIT (the request is paused and resumed by the batch).
+ *
+ * Returns: %TRUE when the batch holds the answer
+ */
+gboolean
+tn_server_hold_reply (TnServer  *self,
+                      TnRequest *req)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), FALSE);
+
+  if (!self->batch)
+    return FALSE;
+  tn_request_pause (req);
+  g_ptr_array_add (self->held, tn_request_ref (req));
+  return TRUE;
+}
+
+static gboolean
+method_may_write (const char *method)
+{
+  return !g_str_equal (method, SOUP_METHOD_GET) && !g_str_equal (method, SOUP_METHOD_HEAD) &&
+         !g_str_equal (method, SOUP_METHOD_OPTIONS);
+}
+
 static void
 tn_server_handler_cb (SoupServer        *soup,
                       SoupServerMessage *msg,
@@ -134,7 +258,15 @@ tn_server_handler_cb (SoupServer        *soup,
                       GHashTable        *query,
                       gpointer           user_data)
 {
-  tn_routes_dispatch (user_data, msg, path, query);
+  TnServer *self = user_data;
+
+  if (self->batch &&
+      (self->held->len >= TN_BATCH_MAX_REQUESTS ||
+       g_get_monotonic_time () - self->batch_opened >= TN_BATCH_MAX_AGE))
+    tn_server_flush (self);
+  if (method_may_write (soup_server_message_get_method (msg)))
+    open_batch (self);
+  tn_routes_dispatch (self, msg, path, query);
 }
 
 static void
@@ -150,6 +282,7 @@ tn_server_init (TnServer *self)
   self->address_limiter = tn_rate_limiter_new (TN_LOGIN_ATTEMPTS_PER_ADDRESS_DEFAULT,
                                                TN_LOGIN_ADDRESS_WINDOW);
   self->trusted_proxies = g_ptr_array_new_with_free_func (g_object_unref);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_request_unref);
   self->soup = soup_server_new ("server-header", header, NULL);
 
   g_signal_connect_object (self->soup, "request-started",

@@ -54,6 +54,52 @@ tn_store_migrate (TnStore  *self,
   return IFACE (self)->migrate (self, error);
 }
 
+/**
+ * tn_store_begin_batch:
+ * @self: a store
+ * @error: return location for an error
+ *
+ * Opens a batch (group commit): until tn_store_commit_batch(), every
+ * change runs as a savepoint of one transaction — a change that fails
+ * undoes only itself — and the batch is made durable with one sync.
+ * Nothing a change of the batch did may be reported as done before
+ * tn_store_commit_batch() has returned %TRUE.
+ *
+ * Returns: %TRUE when the batch is open
+ */
+gboolean
+tn_store_begin_batch (TnStore  *self,
+                      GError  **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  return IFACE (self)->begin_batch (self, error);
+}
+
+/**
+ * tn_store_commit_batch:
+ * @self: a store with an open batch
+ * @error: return location for an error
+ *
+ * Commits the open batch. The batch is closed either way.
+ *
+ * Returns: %TRUE when every change of the batch that succeeded is
+ *   stored; %FALSE when none is
+ */
+gboolean
+tn_store_commit_batch (TnStore  *self,
+                       GError  **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  return IFACE (self)->commit_batch (self, error);
+}
+
+gboolean
+tn_store_in_batch (TnStore *self)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  return IFACE (self)->in_batch (self);
+}
+
 gboolean
 tn_store_ping (TnStore  *self,
                GError  **error)

@@ -190,6 +190,16 @@ struct _TnStoreInterface
                                      const char          *path,
                                      GError             **error);
 
+  /* Batches (group commit): between begin_batch() and commit_batch()
+   * every change runs as a savepoint of one transaction, and nothing of
+   * it is durable (or visible to other connections) before
+   * commit_batch() returns TRUE. */
+  gboolean    (*begin_batch)        (TnStore             *self,
+                                     GError             **error);
+  gboolean    (*commit_batch)       (TnStore             *self,
+                                     GError             **error);
+  gboolean    (*in_batch)           (TnStore             *self);
+
   gint64      (*count_users)        (TnStore             *self,
                                      GError             **error);
   TnUser     *(*create_user)        (TnStore             *self,
@@ -333,6 +343,11 @@ TnStore    *tn_store_open               (const char          *uri,
                                          GError             **error);
 gboolean    tn_store_migrate            (TnStore             *self,
                                          GError             **error);
+gboolean    tn_store_begin_batch        (TnStore             *self,
+                                         GError             **error);
+gboolean    tn_store_commit_batch       (TnStore             *self,
+                                         GError             **error);
+gboolean    tn_store_in_batch           (TnStore             *self);
 gboolean    tn_store_ping               (TnStore             *self,
                                          GError             **error);
 gboolean    tn_store_backup             (TnStore             *self,

@@ -325,6 +325,172 @@ test_backup (Fixture       *f,
   g_assert_cmpstr (tn_event_get_title (copied), ==, "Backed up");
 }
 
+static guint
+count_matches (Fixture    *f,
+               const char *word)
+{
+  g_autofree char *fts = tn_store_fts_query (word);
+  TnEventQuery query = { .viewer_sees_all = TRUE, .fts_query = fts };
+
+  return count_events (f, &query);
+}
+
+/* A batch is one transaction: changes in it are savepoints (a failing one
+ * undoes only itself), and nothing is visible to another connection, nor
+ * stored, before tn_store_commit_batch(). */
+static void
+test_batch (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(TnUser) owner = add_user (f, "owner@example.org", TN_ROLE_ORGANIZER);
+  g_autoptr(TnUser) first = add_user (f, "first@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnUser) second = add_user (f, "second@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) small = tn_event_new ();
+  g_autoptr(TnEvent) stored = NULL;
+  g_autoptr(TnEvent) seen = NULL;
+  g_autoptr(TnEvent) in_batch = NULL;
+  g_autoptr(TnUser) duplicate = NULL;
+  g_autoptr(TnAttendee) seat = NULL;
+  g_autoptr(TnAttendee) refused = NULL;
+  g_autoptr(TnAttendee) again = NULL;
+  gint64 now = tn_time_now ();
+
+  tn_event_set_id (small, "6b0f3a52-0000-4000-8000-000000000001");
+  tn_event_set_title (small, "One seat only");
+  tn_event_set_starts_at (small, now + 86400);
+  tn_event_set_ends_at (small, now + 90000);
+  tn_event_set_capacity (small, 1);
+  tn_event_set_organizer (small, tn_user_get_id (owner));
+
+  other = tn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (tn_store_in_batch (f->store));
+  g_assert_true (tn_store_begin_batch (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_true (tn_store_in_batch (f->store));
+
+  stored = tn_store_create_event (f->store, small, &error);
+  g_assert_no_error (error);
+  /* A change that fails in the batch: only it is undone. */
+  duplicate = tn_store_create_user (f->store, "5c4e1111-0000-4000-8000-000000000002", "owner@example.org",
+                                    "Twin", "$argon2id$placeholder-hash", TN_ROLE_MEMBER, &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_assert_null (duplicate);
+  g_clear_error (&error);
+  seat = tn_store_set_rsvp (f->store, tn_event_get_id (small), first, TN_RSVP_GOING, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_attendee_get_status (seat), ==, TN_RSVP_GOING);
+  refused = tn_store_set_rsvp (f->store, tn_event_get_id (small), second, TN_RSVP_GOING, now, &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL);
+  g_assert_null (refused);
+  g_clear_error (&error);
+
+  /* The batch's own connection sees its changes, another one does not. */
+  in_batch = tn_store_get_event (f->store, tn_event_get_id (small), &error);
+  g_assert_no_error (error);
+  seen = tn_store_get_event (other, tn_event_get_id (small), &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_assert_null (seen);
+  g_clear_error (&error);
+
+  g_assert_true (tn_store_commit_batch (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_false (tn_store_in_batch (f->store));
+
+  seen = tn_store_get_event (other, tn_event_get_id (small), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tn_event_get_title (seen), ==, "One seat only");
+  again = tn_store_get_rsvp (other, tn_event_get_id (small), tn_user_get_id (first), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_attendee_get_status (again), ==, TN_RSVP_GOING);
+  g_clear_pointer (&again, g_object_unref);
+  again = tn_store_get_rsvp (other, tn_event_get_id (small), tn_user_get_id (second), &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  {
+    g_autoptr(TnUser) nobody = tn_store_find_user_by_email (other, "owner@example.org", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (tn_user_get_name (nobody), ==, "Some One");
+  }
+
+  /* After the batch, changes commit on their own again. */
+  g_clear_pointer (&refused, g_object_unref);
+  refused = tn_store_set_rsvp (f->store, tn_event_get_id (small), second, TN_RSVP_GOING, now, &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL);
+  g_clear_error (&error);
+}
+
+/* The full-text index follows events created, changed and deleted, in a
+ * batch and alone: it is brought up to date once per transaction. */
+static void
+test_search_index (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TnUser) owner = add_user (f, "o@example.org", TN_ROLE_ORGANIZER);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) walrus = add_event (f, owner, "Walrus walk", 1800000000);
+  g_autoptr(TnEvent) okapi = NULL;
+  g_autoptr(TnEvent) lemur = NULL;
+  g_autoptr(TnEvent) renamed = NULL;
+  g_autoptr(TnEvent) changed = NULL;
+  g_autoptr(TnEvent) moved = NULL;
+
+  g_assert_cmpuint (count_matches (f, "walrus"), ==, 1);
+
+  /* Alone: a new title replaces the old one in the index; a change of
+   * an unindexed column leaves it as it is. */
+  renamed = tn_event_copy (walrus);
+  tn_event_set_title (renamed, "Narwhal night");
+  changed = tn_store_update_event (f->store, renamed, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_matches (f, "walrus"), ==, 0);
+  g_assert_cmpuint (count_matches (f, "narwhal"), ==, 1);
+  moved = tn_event_copy (changed);
+  tn_event_set_capacity (moved, 30);
+  g_clear_object (&changed);
+  changed = tn_store_update_event (f->store, moved, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_matches (f, "narwhal"), ==, 1);
+
+  /* In a batch: rename twice, create and delete, delete and create. */
+  g_assert_true (tn_store_begin_batch (f->store, &error));
+  g_clear_object (&renamed);
+  renamed = tn_event_copy (changed);
+  tn_event_set_title (renamed, "Pangolin picnic");
+  g_clear_object (&changed);
+  changed = tn_store_update_event (f->store, renamed, 3, &error);
+  g_assert_no_error (error);
+  g_clear_object (&renamed);
+  renamed = tn_event_copy (changed);
+  tn_event_set_title (renamed, "Quokka quiz");
+  g_clear_object (&changed);
+  changed = tn_store_update_event (f->store, renamed, 4, &error);
+  g_assert_no_error (error);
+  okapi = add_event (f, owner, "Okapi outing", 1800003600);
+  g_assert_true (tn_store_delete_event (f->store, tn_event_get_id (okapi), 1, &error));
+  g_assert_no_error (error);
+  lemur = add_event (f, owner, "Lemur lecture", 1800007200);
+  g_assert_true (tn_store_commit_batch (f->store, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (count_matches (f, "narwhal"), ==, 0);
+  g_assert_cmpuint (count_matches (f, "pangolin"), ==, 0);
+  g_assert_cmpuint (count_matches (f, "quokka"), ==, 1);
+  g_assert_cmpuint (count_matches (f, "okapi"), ==, 0);
+  g_assert_cmpuint (count_matches (f, "lemur"), ==, 1);
+  /* every event's description */
+  g_assert_cmpuint (count_matches (f, "pumpernickel"), ==, 2);
+
+  g_assert_true (tn_store_delete_event (f->store, tn_event_get_id (lemur), 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_matches (f, "lemur"), ==, 0);
+  g_assert_cmpuint (count_matches (f, "pumpernickel"), ==, 1);
+}
+
 static void
 test_open_errors (void)
 {
@@ -359,6 +525,8 @@ main (int    argc,
   ADD ("/server/store/event-versions", test_event_versions);
   ADD ("/server/store/list-and-search", test_list_and_search);
   ADD ("/server/store/backup", test_backup);
+  ADD ("/server/store/batch", test_batch);
+  ADD ("/server/store/search-index", test_search_index);
 #undef ADD
   g_test_add_func ("/server/store/open-errors", test_open_errors);
 

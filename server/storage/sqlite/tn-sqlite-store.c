@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -19,6 +20,10 @@ struct _TnSqliteStore
   char       *path;
   GHashTable *statements;   /* SQL text (static) → sqlite3_stmt */
   TnAuditEntry *audit;      /* pending for the next change: tn_store_set_audit() */
+  GThread    *checkpointer; /* copies the WAL into the database file: checkpoint_thread() */
+  GAsyncQueue *checkpoints; /* requests for it: CHECKPOINT_NOW or CHECKPOINT_QUIT */
+  gboolean    batch;        /* a batch transaction is open: changes are savepoints */
+  gboolean    in_savepoint; /* a change of the batch is running */
 };
 
 static void tn_sqlite_store_iface_init (TnStoreInterface *iface);
@@ -183,6 +188,59 @@ static const char *migrations[] = {
   ");"
   "CREATE INDEX audit_log_event ON audit_log(event_id, seq);"
   "CREATE INDEX audit_log_at ON audit_log(at);",
+
+  /* 6: seats taken and people waiting, kept on the event row by triggers
+   * on every path that adds, changes or removes an attendee, so that an
+   * RSVP reads two numbers instead of counting the attendees (a count
+   * costs in proportion to them: 20,000 going made it the bulk of an
+   * RSVP). The full-text index is rewritten only when an indexed column
+   * changes, no longer for every update of the row (counters, version). */
+  "ALTER TABLE events ADD COLUMN going_count INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE events ADD COLUMN waitlisted_count INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE events SET"
+  "  going_count = (SELECT count(*) FROM attendees a WHERE a.event_id = events.id AND a.status = 'going'),"
+  "  waitlisted_count = (SELECT count(*) FROM attendees a WHERE a.event_id = events.id AND a.status = 'waitlisted');"
+  "CREATE TRIGGER attendees_count_insert AFTER INSERT ON attendees BEGIN"
+  "  UPDATE events SET going_count = going_count + (new.status = 'going'),"
+  "    waitlisted_count = waitlisted_count + (new.status = 'waitlisted') WHERE id = new.event_id;"
+  "END;"
+  "CREATE TRIGGER attendees_count_delete AFTER DELETE ON attendees BEGIN"
+  "  UPDATE events SET going_count = going_count - (old.status = 'going'),"
+  "    waitlisted_count = waitlisted_count - (old.status = 'waitlisted') WHERE id = old.event_id;"
+  "END;"
+  "CREATE TRIGGER attendees_count_update AFTER UPDATE OF status, event_id ON attendees"
+  "  WHEN old.status IS NOT new.status OR old.event_id IS NOT new.event_id BEGIN"
+  "  UPDATE events SET going_count = going_count - (old.status = 'going'),"
+  "    waitlisted_count = waitlisted_count - (old.status = 'waitlisted') WHERE id = old.event_id;"
+  "  UPDATE events SET going_count = going_count + (new.status = 'going'),"
+  "    waitlisted_count = waitlisted_count + (new.status = 'waitlisted') WHERE id = new.event_id;"
+  "END;"
+  /* The full-text index is brought up to date once per transaction, not
+   * per statement: FTS5 writes a new segment at every savepoint, and a
+   * batch of changes is one savepoint each (sync_search_index()). The
+   * triggers note which events changed, with the values the index holds
+   * for them (indexed = 1) or that it holds none yet (indexed = 0); only
+   * the first note of a transaction counts. Only changes of indexed
+   * columns count. */
+  "CREATE TABLE events_fts_pending ("
+  "  event_rowid INTEGER PRIMARY KEY,"
+  "  indexed     INTEGER NOT NULL,"
+  "  title TEXT, description TEXT, location TEXT, category TEXT, tags TEXT"
+  ");"
+  "DROP TRIGGER events_fts_insert;"
+  "DROP TRIGGER events_fts_delete;"
+  "DROP TRIGGER events_fts_update;"
+  "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN"
+  "  INSERT OR IGNORE INTO events_fts_pending (event_rowid, indexed) VALUES (new.rowid, 0);"
+  "END;"
+  "CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN"
+  "  INSERT OR IGNORE INTO events_fts_pending VALUES"
+  "    (old.rowid, 1, old.title, old.description, old.location, old.category, old.tags);"
+  "END;"
+  "CREATE TRIGGER events_fts_update AFTER UPDATE OF title, description, location, category, tags ON events BEGIN"
+  "  INSERT OR IGNORE INTO events_fts_pending VALUES"
+  "    (old.rowid, 1, old.title, old.description, old.location, old.category, old.tags);"
+  "END;",
 };
 
 #define EVENT_COLUMNS \
@@ -315,25 +373,94 @@ step_done (TnSqliteStore  *self,
   return TRUE;
 }
 
+/* Brings the full-text index up to date with the events the transaction
+ * changed (see migration 6), just before it commits. */
+static gboolean
+sync_search_index (TnSqliteStore  *self,
+                   GError        **error)
+{
+  gint64 pending = 0;
+  sqlite3_stmt *stmt = prepare (self, "SELECT EXISTS (SELECT 1 FROM events_fts_pending)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    pending = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (self, rc, error);
+  if (!pending)
+    return TRUE;
+
+  return step_done (self,
+                    "INSERT INTO events_fts (events_fts, rowid, title, description, location, category, tags) "
+                    "SELECT 'delete', event_rowid, title, description, location, category, tags "
+                    "FROM events_fts_pending WHERE indexed", error) &&
+         step_done (self,
+                    "INSERT INTO events_fts (rowid, title, description, location, category, tags) "
+                    "SELECT e.rowid, e.title, e.description, e.location, e.category, e.tags "
+                    "FROM events_fts_pending p JOIN events e ON e.rowid = p.event_rowid", error) &&
+         step_done (self, "DELETE FROM events_fts_pending", error);
+}
+
+/* Every change runs between begin() and commit() or rollback(). Alone it
+ * is its own transaction; inside a batch (tn_store_begin_batch()) it is a
+ * savepoint of the batch's transaction, so that a change that fails
+ * undoes only itself and the batch commits (and syncs) once for all. */
 static gboolean
 begin (TnSqliteStore  *self,
        GError        **error)
 {
-  return step_done (self, "BEGIN IMMEDIATE", error);
+  if (!self->batch)
+    return step_done (self, "BEGIN IMMEDIATE", error);
+
+  /* An I/O error or a full disk can make SQLite roll back the whole
+   * transaction: then the batch's earlier changes are gone, and this one
+   * must not be stored as if it belonged to it. */
+  if (sqlite3_get_autocommit (self->db))
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_INTERNAL, "The database failed");
+      return FALSE;
+    }
+  g_return_val_if_fail (!self->in_savepoint, FALSE);
+  if (!step_done (self, "SAVEPOINT tn_change", error))
+    return FALSE;
+  self->in_savepoint = TRUE;
+  return TRUE;
 }
 
 static gboolean
 commit (TnSqliteStore  *self,
         GError        **error)
 {
-  return step_done (self, "COMMIT", error);
+  if (!self->batch)
+    return sync_search_index (self, error) && step_done (self, "COMMIT", error);
+  if (!step_done (self, "RELEASE tn_change", error))
+    return FALSE;
+  self->in_savepoint = FALSE;
+  return TRUE;
 }
 
 static void
 rollback (TnSqliteStore *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  if (sqlite3_get_autocommit (self->db))
+    {
+      self->in_savepoint = FALSE;
+      return;
+    }
+  if (!self->batch)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return;
+    }
+  if (self->in_savepoint)
+    {
+      sqlite3_exec (self->db, "ROLLBACK TO tn_change; RELEASE tn_change", NULL, NULL, NULL);
+      self->in_savepoint = FALSE;
+    }
 }
 
 /* The pending audit entry, for the change about to run: it applies to that
@@ -1273,8 +1400,9 @@ tn_sqlite_store_list_categories (TnStore     *store,
   "a.id, a.event_id, a.user_id, a.name, a.email, a.status, a.ticket_type, a.note, " \
   "a.created_at, a.updated_at, " \
   "(SELECT t.code FROM tickets t WHERE t.attendee_id = a.id AND t.revoked_at IS NULL), " \
-  "CASE a.status WHEN 'waitlisted' THEN (SELECT count(*) FROM attendees w " \
-  "  WHERE w.event_id = a.event_id AND w.status = 'waitlisted' AND w.waitlist_seq <= a.waitlist_seq) END"
+  "CASE a.status WHEN 'waitlisted' THEN (SELECT e.waitlisted_count FROM events e WHERE e.id = a.event_id) - " \
+  "  (SELECT count(*) FROM attendees w " \
+  "   WHERE w.event_id = a.event_id AND w.status = 'waitlisted' AND w.waitlist_seq > a.waitlist_seq) END"
 
 /* Returns a new TnAttendee (gpointer: a RowFunc for fetch_one()). */
 static gpointer
@@ -1381,8 +1509,7 @@ promote_waitlist (TnSqliteStore  *self,
       int rc;
 
       if (!query_int (self, "SELECT coalesce(capacity, -1) FROM events WHERE id = ?1", event_id, &capacity, error) ||
-          !query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'going'",
-                      event_id, &going, error))
+          !query_int (self, "SELECT going_count FROM events WHERE id = ?1", event_id, &going, error))
         return FALSE;
       if (capacity >= 0 && going >= capacity)
         return TRUE;
@@ -1480,10 +1607,8 @@ seat_or_waitlist (TnSqliteStore  *self,
 {
   gint64 going = 0, waiting = 0;
 
-  if (!query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'going'",
-                  event_id, &going, error) ||
-      !query_int (self, "SELECT count(*) FROM attendees WHERE event_id = ?1 AND status = 'waitlisted'",
-                  event_id, &waiting, error))
+  if (!query_int (self, "SELECT going_count FROM events WHERE id = ?1", event_id, &going, error) ||
+      !query_int (self, "SELECT waitlisted_count FROM events WHERE id = ?1", event_id, &waiting, error))
     return FALSE;
   /* Nobody jumps the queue: with people waiting, a free seat is theirs. */
   if ((capacity < 0 || going < capacity) && waiting == 0)
@@ -1811,18 +1936,37 @@ failed:
 /* --- attendees and tickets ------------------------------------------------ */
 
 /* The form in which attendee searches compare text: compatibility
- * decomposed, then case-folded, so that a search matches any case of any
+ * decomposed, accents dropped, then case-folded, so that a search matches
+ * with or without accents and any case of any
  * script, not only ASCII as LIKE and lower() do. Matching is then a plain
  * substring test (instr), which has no wildcards a search could smuggle in. */
 static char *
 fold_for_search (const char *text)
 {
   g_autofree char *normal = NULL;
+  GString *bare;
 
   if (!g_utf8_validate (text, -1, NULL))
     return g_strdup (text);
+  /* Compatibility decomposition splits "é" into "e" and a combining
+   * accent, "ﬁ" into "fi"; dropping the combining marks then makes
+   * "Müller" and "Muller", "José" and "Jose" the same. */
   normal = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
-  return g_utf8_casefold (normal != NULL ? normal : text, -1);
+  if (normal == NULL)
+    return g_utf8_casefold (text, -1);
+  bare = g_string_sized_new (strlen (normal));
+  for (const char *p = normal; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
+        g_string_append_unichar (bare, c);
+    }
+  {
+    g_autofree char *unaccented = g_string_free (bare, FALSE);
+
+    return g_utf8_casefold (unaccented, -1);
+  }
 }
 
 static TnAttendee *
@@ -2244,6 +2388,54 @@ tn_sqlite_store_lookup_ticket (TnStore     *store,
 
 /* --- audit log ------------------------------------------------------------ */
 
+/* --- batches ------------------------------------------------------------ */
+
+static gboolean
+tn_sqlite_store_begin_batch (TnStore  *store,
+                             GError  **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+
+  g_return_val_if_fail (!self->batch, FALSE);
+  if (!step_done (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  self->batch = TRUE;
+  self->in_savepoint = FALSE;
+  return TRUE;
+}
+
+static gboolean
+tn_sqlite_store_commit_batch (TnStore  *store,
+                              GError  **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+
+  g_return_val_if_fail (self->batch, FALSE);
+  g_warn_if_fail (!self->in_savepoint);
+  self->batch = FALSE;
+  self->in_savepoint = FALSE;
+  if (sqlite3_get_autocommit (self->db))
+    {
+      /* Rolled back by SQLite itself (I/O error, full disk): some of the
+       * batch's changes are lost, so none of them may count as stored. */
+      g_warning ("SQLite rolled back a batch of changes on %s", self->path);
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_INTERNAL, "The database failed");
+      return FALSE;
+    }
+  if (!sync_search_index (self, error) || !step_done (self, "COMMIT", error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+tn_sqlite_store_in_batch (TnStore *store)
+{
+  return TN_SQLITE_STORE (store)->batch;
+}
+
 static void
 tn_sqlite_store_set_audit (TnStore            *store,
                            const TnAuditEntry *entry)
@@ -2318,6 +2510,9 @@ tn_sqlite_store_list_audit (TnStore             *store,
 static void
 tn_sqlite_store_iface_init (TnStoreInterface *iface)
 {
+  iface->begin_batch = tn_sqlite_store_begin_batch;
+  iface->commit_batch = tn_sqlite_store_commit_batch;
+  iface->in_batch = tn_sqlite_store_in_batch;
   iface->migrate = tn_sqlite_store_migrate;
   iface->ping = tn_sqlite_store_ping;
   iface->backup = tn_sqlite_store_backup;
@@ -2382,11 +2577,130 @@ finalize_statement (gpointer stmt)
   sqlite3_finalize (stmt);
 }
 
+/* --- checkpoints --------------------------------------------------------
+ *
+ * In WAL mode every commit appends to the -wal file, and a checkpoint
+ * copies those pages into the database file, then syncs it. SQLite
+ * normally checkpoints inside the commit that finds the WAL over 1,000
+ * pages: the request that happened to commit then waits for megabytes
+ * of copying and a sync, and with it every other request on the main
+ * loop. Here a thread of its own, on its own connection, runs PASSIVE
+ * checkpoints (which never block the writer or readers) when the WAL
+ * has grown; only if it falls far behind does the committing connection
+ * checkpoint itself, so the WAL stays bounded. */
+
+#define CHECKPOINT_PAGES       1000    /* SQLite's default autocheckpoint */
+#define CHECKPOINT_PAGES_LIMIT 20000   /* ~80 MiB of WAL: checkpoint inline */
+#define CHECKPOINT_NOW  GINT_TO_POINTER (1)
+#define CHECKPOINT_QUIT GINT_TO_POINTER (2)
+
+typedef struct
+{
+  char        *path;
+  GAsyncQueue *queue;
+} Checkpointer;
+
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  Checkpointer *checkpointer = data;
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (checkpointer->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    g_warning ("Cannot open %s for checkpoints: %s", checkpointer->path,
+               db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  else
+    {
+      sqlite3_busy_timeout (db, 5000);
+      /* Its own commits (none) must not checkpoint; its checkpoints sync
+       * the database file as the main connection's would. */
+      sqlite3_wal_autocheckpoint (db, 0);
+      sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+    }
+
+  for (;;)
+    {
+      gpointer request = g_async_queue_pop (checkpointer->queue);
+
+      if (request == CHECKPOINT_QUIT)
+        break;
+      /* Requests that piled up while it worked need one checkpoint. */
+      while ((request = g_async_queue_try_pop (checkpointer->queue)) != NULL)
+        if (request == CHECKPOINT_QUIT)
+          goto quit;
+      if (db != NULL)
+        {
+          rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+          if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            g_warning ("Checkpoint of %s failed: %s", checkpointer->path, sqlite3_errmsg (db));
+        }
+    }
+
+quit:
+  if (db != NULL)
+    sqlite3_close (db);
+  g_async_queue_unref (checkpointer->queue);
+  g_free (checkpointer->path);
+  g_free (checkpointer);
+  return NULL;
+}
+
+/* SQLite's WAL hook: runs after each commit of the main connection. */
+static int
+wal_hook (void       *data,
+          sqlite3    *db,
+          const char *name,
+          int         pages)
+{
+  TnSqliteStore *self = data;
+
+  if (pages >= CHECKPOINT_PAGES_LIMIT || (self->checkpoints == NULL && pages >= CHECKPOINT_PAGES))
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  else if (pages >= CHECKPOINT_PAGES && g_async_queue_length (self->checkpoints) <= 0)
+    g_async_queue_push (self->checkpoints, CHECKPOINT_NOW);
+  return SQLITE_OK;
+}
+
+static void
+start_checkpointer (TnSqliteStore *self)
+{
+  Checkpointer *checkpointer = g_new0 (Checkpointer, 1);
+  g_autoptr(GError) error = NULL;
+
+  self->checkpoints = g_async_queue_new ();
+  checkpointer->path = g_strdup (self->path);
+  checkpointer->queue = g_async_queue_ref (self->checkpoints);
+  self->checkpointer = g_thread_try_new ("tn-checkpoint", checkpoint_thread, checkpointer, &error);
+  if (self->checkpointer == NULL)
+    {
+      /* wal_hook() then checkpoints inline, as SQLite would. */
+      g_warning ("Cannot start the checkpoint thread: %s", error->message);
+      g_async_queue_unref (checkpointer->queue);
+      g_free (checkpointer->path);
+      g_free (checkpointer);
+      g_clear_pointer (&self->checkpoints, g_async_queue_unref);
+    }
+  sqlite3_wal_hook (self->db, wal_hook, self);
+}
+
+static void
+stop_checkpointer (TnSqliteStore *self)
+{
+  if (self->checkpointer == NULL)
+    return;
+  g_async_queue_push (self->checkpoints, CHECKPOINT_QUIT);
+  g_thread_join (g_steal_pointer (&self->checkpointer));
+  g_clear_pointer (&self->checkpoints, g_async_queue_unref);
+}
+
 static void
 tn_sqlite_store_finalize (GObject *object)
 {
   TnSqliteStore *self = (TnSqliteStore *) object;
 
+  stop_checkpointer (self);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->audit, tn_audit_entry_free);
   if (self->db != NULL)
@@ -2479,6 +2793,7 @@ tn_sqlite_store_new (const char  *path,
       g_prefix_error (error, "%s: ", path);
       return NULL;
     }
+  start_checkpointer (self);
 
   return g_steal_pointer (&self);
 }
