@@ -455,11 +455,16 @@ test_list (Fixture       *f,
     g_assert_cmpuint (waitlisted->len, ==, 0);
   }
 
-  /* q: any case, any script, name or e-mail; % and _ are plain characters */
+  /* q: any case, with or without accents, any script, name or e-mail;
+   * % and _ are plain characters */
   {
     static const struct { const char *q; guint count; } cases[] = {
       { "zo%C3%AB", 6 },             /* zoë: 0, 4, 8, 12, 16, 20 */
       { "%C3%85NGSTR", 6 },          /* ÅNGSTR */
+      { "zoe", 6 },                  /* accents are ignored: zoe finds Zoë */
+      { "ANGSTROM", 6 },
+      { "Zo%C3%A9", 6 },             /* Zoé, another accent */
+      { "zoe%CC%88", 6 },            /* zoë decomposed: e + combining diaeresis */
       { "%25", 6 },                  /* % */
       { "_", 6 },
       { "%25%25", 0 },
