@@ -37,9 +37,19 @@ typedef gpointer (*ParseFunc) (TnClient   *self,
 
 typedef struct
 {
-  ParseFunc      parse;
+  ParseFunc      parse;          /* NULL: the result is the body as GBytes */
   GDestroyNotify free_result;
+  JsonObject    *error_details;  /* `error.details` of a refusal, if any */
 } RequestData;
+
+static void
+request_data_free (gpointer data)
+{
+  RequestData *request = data;
+
+  g_clear_pointer (&request->error_details, json_object_unref);
+  g_free (request);
+}
 
 typedef struct
 {
@@ -205,9 +215,12 @@ tn_client_set_timeout (TnClient *self,
 
 /* --- transport ----------------------------------------------------------- */
 
+/* The TnError of a refusal; @out_details gets the error body's
+ * `details` object, if it has one. */
 static GError *
-error_from_answer (guint       status,
-                   GBytes     *body)
+error_from_answer (guint        status,
+                   GBytes      *body,
+                   JsonObject **out_details)
 {
   g_autoptr(JsonObject) root = NULL;
   gsize len = 0;
@@ -221,7 +234,10 @@ error_from_answer (guint       status,
       JsonObject *error = json_node_get_object (error_node);
       const char *code = tn_json_object_get_string (error, "code");
       const char *message = tn_json_object_get_string (error, "message");
+      JsonNode *details = json_object_get_member (error, "details");
 
+      if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
+        *out_details = json_object_ref (json_node_get_object (details));
       return g_error_new_literal (TN_ERROR, tn_error_from_code (code),
                                   message != NULL ? message : _("The server refused the request"));
     }
@@ -259,7 +275,13 @@ send_cb (GObject      *source,
   status = soup_message_get_status (msg);
   if (status < 200 || status >= 300)
     {
-      g_task_return_error (task, error_from_answer (status, body));
+      g_task_return_error (task, error_from_answer (status, body, &data->error_details));
+      return;
+    }
+
+  if (data->parse == NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
       return;
     }
 
@@ -284,19 +306,23 @@ send_cb (GObject      *source,
     g_task_return_pointer (task, value, data->free_result);
 }
 
+/* Sends @body (nullable) of @content_type, asking for @accept; @parse
+ * NULL makes the body of a successful answer the result, as GBytes. */
 static void
-send_request (TnClient            *self,
-              const char          *method,
-              const char          *path,
-              GHashTable          *query,
-              JsonNode            *body,
-              const char          *if_match,
-              ParseFunc            parse,
-              GDestroyNotify       free_result,
-              gpointer             source_tag,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+send_request_full (TnClient            *self,
+                   const char          *method,
+                   const char          *path,
+                   GHashTable          *query,
+                   const char          *content_type,
+                   GBytes              *body,
+                   const char          *accept,
+                   const char          *if_match,
+                   ParseFunc            parse,
+                   GDestroyNotify       free_result,
+                   gpointer             source_tag,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
@@ -310,7 +336,7 @@ send_request (TnClient            *self,
   data = g_new0 (RequestData, 1);
   data->parse = parse;
   data->free_result = free_result;
-  g_task_set_task_data (task, data, g_free);
+  g_task_set_task_data (task, data, request_data_free);
 
   url = g_strconcat (self->base_url, path, NULL);
   if (query != NULL && g_hash_table_size (query) > 0)
@@ -332,7 +358,7 @@ send_request (TnClient            *self,
     }
 
   msg = soup_message_new_from_uri (method, uri);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", accept);
   if (self->token != NULL)
     {
       g_autofree char *auth = g_strconcat ("Bearer ", self->token, NULL);
@@ -342,16 +368,39 @@ send_request (TnClient            *self,
   if (if_match != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "If-Match", if_match);
   if (body != NULL)
-    {
-      char *text = tn_json_to_string (body);
-      gsize len = strlen (text);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (text, len);
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
 
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
                                     send_cb, g_steal_pointer (&task));
+}
+
+/* A JSON request (@body nullable) for a JSON answer read by @parse. */
+static void
+send_request (TnClient            *self,
+              const char          *method,
+              const char          *path,
+              GHashTable          *query,
+              JsonNode            *body,
+              const char          *if_match,
+              ParseFunc            parse,
+              GDestroyNotify       free_result,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert (parse != NULL);
+
+  if (body != NULL)
+    {
+      char *text = tn_json_to_string (body);
+
+      bytes = g_bytes_new_take (text, strlen (text));
+    }
+  send_request_full (self, method, path, query, "application/json", bytes, "application/json", if_match,
+                     parse, free_result, source_tag, cancellable, callback, user_data);
 }
 
 static gpointer
@@ -397,17 +446,18 @@ parse_event (TnClient   *self,
   return tn_event_new_from_json (root, TN_EVENT_JSON_STORED, NULL, error);
 }
 
-/* Reads one item of a page; returns a new GObject or NULL with @error. */
+/* Reads one item of a page; returns a new item or NULL with @error. */
 typedef gpointer (*ItemFunc) (JsonObject  *object,
                               GError     **error);
 
 /* `{"items": […], "next_cursor": …}` with items read by @read_item. */
 static gpointer
-parse_page (JsonObject  *root,
-            ItemFunc     read_item,
-            GError     **error)
+parse_page (JsonObject      *root,
+            ItemFunc         read_item,
+            GDestroyNotify   free_item,
+            GError         **error)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (free_item);
   JsonNode *items_node = root != NULL ? json_object_get_member (root, "items") : NULL;
   JsonArray *array;
   Page *page;
@@ -459,7 +509,7 @@ parse_event_page (TnClient   *self,
                   JsonObject *root,
                   GError    **error)
 {
-  return parse_page (root, read_event_item, error);
+  return parse_page (root, read_event_item, g_object_unref, error);
 }
 
 static gpointer
@@ -467,7 +517,7 @@ parse_attendee_page (TnClient   *self,
                      JsonObject *root,
                      GError    **error)
 {
-  return parse_page (root, read_attendee_item, error);
+  return parse_page (root, read_attendee_item, g_object_unref, error);
 }
 
 static gpointer
@@ -516,6 +566,440 @@ page_finish (GAsyncResult  *result,
     *next_cursor = g_steal_pointer (&page->next_cursor);
   page_free (page);
   return items;
+}
+
+/* --- value types --------------------------------------------------------- */
+
+/**
+ * tn_client_category_copy:
+ * @category: a #TnClientCategory
+ *
+ * Returns: (transfer full): a copy of @category
+ */
+TnClientCategory *
+tn_client_category_copy (const TnClientCategory *category)
+{
+  TnClientCategory *copy;
+
+  g_return_val_if_fail (category != NULL, NULL);
+
+  copy = g_new0 (TnClientCategory, 1);
+  copy->slug = g_strdup (category->slug);
+  copy->name = g_strdup (category->name);
+  copy->colour = g_strdup (category->colour);
+  copy->icon = g_strdup (category->icon);
+  copy->upcoming_events = category->upcoming_events;
+  return copy;
+}
+
+void
+tn_client_category_free (TnClientCategory *category)
+{
+  if (category == NULL)
+    return;
+  g_free (category->slug);
+  g_free (category->name);
+  g_free (category->colour);
+  g_free (category->icon);
+  g_free (category);
+}
+
+G_DEFINE_BOXED_TYPE (TnClientCategory, tn_client_category, tn_client_category_copy, tn_client_category_free)
+
+/**
+ * tn_client_person_copy:
+ * @person: a #TnClientPerson
+ *
+ * Returns: (transfer full): a copy of @person
+ */
+TnClientPerson *
+tn_client_person_copy (const TnClientPerson *person)
+{
+  TnClientPerson *copy;
+
+  g_return_val_if_fail (person != NULL, NULL);
+
+  copy = g_new0 (TnClientPerson, 1);
+  copy->user_id = g_strdup (person->user_id);
+  copy->name = g_strdup (person->name);
+  copy->email = g_strdup (person->email);
+  copy->role = person->role;
+  return copy;
+}
+
+void
+tn_client_person_free (TnClientPerson *person)
+{
+  if (person == NULL)
+    return;
+  g_free (person->user_id);
+  g_free (person->name);
+  g_free (person->email);
+  g_free (person);
+}
+
+G_DEFINE_BOXED_TYPE (TnClientPerson, tn_client_person, tn_client_person_copy, tn_client_person_free)
+
+/**
+ * tn_client_audit_entry_copy:
+ * @entry: a #TnClientAuditEntry
+ *
+ * Returns: (transfer full): a copy of @entry; it shares @entry's
+ *   details, which are not to be changed
+ */
+TnClientAuditEntry *
+tn_client_audit_entry_copy (const TnClientAuditEntry *entry)
+{
+  TnClientAuditEntry *copy;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  copy = g_new0 (TnClientAuditEntry, 1);
+  copy->seq = entry->seq;
+  copy->at = entry->at;
+  copy->actor_id = g_strdup (entry->actor_id);
+  copy->actor_email = g_strdup (entry->actor_email);
+  copy->action = g_strdup (entry->action);
+  copy->target_type = g_strdup (entry->target_type);
+  copy->target_id = g_strdup (entry->target_id);
+  copy->event_id = g_strdup (entry->event_id);
+  copy->details = entry->details != NULL ? json_object_ref (entry->details) : NULL;
+  return copy;
+}
+
+void
+tn_client_audit_entry_free (TnClientAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->actor_id);
+  g_free (entry->actor_email);
+  g_free (entry->action);
+  g_free (entry->target_type);
+  g_free (entry->target_id);
+  g_free (entry->event_id);
+  g_clear_pointer (&entry->details, json_object_unref);
+  g_free (entry);
+}
+
+G_DEFINE_BOXED_TYPE (TnClientAuditEntry, tn_client_audit_entry, tn_client_audit_entry_copy, tn_client_audit_entry_free)
+
+/**
+ * tn_client_import_row_copy:
+ * @row: a #TnClientImportRow
+ *
+ * Returns: (transfer full): a copy of @row
+ */
+TnClientImportRow *
+tn_client_import_row_copy (const TnClientImportRow *row)
+{
+  TnClientImportRow *copy;
+
+  g_return_val_if_fail (row != NULL, NULL);
+
+  copy = g_new0 (TnClientImportRow, 1);
+  copy->line = row->line;
+  copy->email = g_strdup (row->email);
+  copy->outcome = row->outcome;
+  copy->error = g_strdup (row->error);
+  return copy;
+}
+
+void
+tn_client_import_row_free (TnClientImportRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->email);
+  g_free (row->error);
+  g_free (row);
+}
+
+G_DEFINE_BOXED_TYPE (TnClientImportRow, tn_client_import_row, tn_client_import_row_copy, tn_client_import_row_free)
+
+static TnClientImportReport *
+import_report_new (void)
+{
+  TnClientImportReport *report = g_new0 (TnClientImportReport, 1);
+
+  report->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_client_import_row_free);
+  return report;
+}
+
+/**
+ * tn_client_import_report_copy:
+ * @report: a #TnClientImportReport
+ *
+ * Returns: (transfer full): a copy of @report
+ */
+TnClientImportReport *
+tn_client_import_report_copy (const TnClientImportReport *report)
+{
+  TnClientImportReport *copy;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  copy = import_report_new ();
+  for (guint i = 0; i < report->rows->len; i++)
+    g_ptr_array_add (copy->rows, tn_client_import_row_copy (report->rows->pdata[i]));
+  copy->created = report->created;
+  copy->waitlisted = report->waitlisted;
+  copy->updated = report->updated;
+  copy->unchanged = report->unchanged;
+  copy->errors = report->errors;
+  copy->header_error = g_strdup (report->header_error);
+  return copy;
+}
+
+void
+tn_client_import_report_free (TnClientImportReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->rows, g_ptr_array_unref);
+  g_free (report->header_error);
+  g_free (report);
+}
+
+G_DEFINE_BOXED_TYPE (TnClientImportReport, tn_client_import_report,
+                     tn_client_import_report_copy, tn_client_import_report_free)
+
+static const char * const person_roles[] = { "cohost", "staff", "invited", NULL };
+static const char * const import_outcomes[] = { "created", "waitlisted", "updated", "unchanged", "error", NULL };
+
+/* The index of @text in @names, or -1. */
+static int
+find_name (const char * const *names,
+           const char         *text)
+{
+  for (int i = 0; text != NULL && names[i] != NULL; i++)
+    if (g_str_equal (names[i], text))
+      return i;
+  return -1;
+}
+
+/* A count of at least 0 in @object, or -1. */
+static gint64
+get_count (JsonObject *object,
+           const char *name)
+{
+  gint64 value = tn_json_object_get_int (object, name, -1);
+
+  return value >= 0 && value <= G_MAXUINT ? value : -1;
+}
+
+/* @name is missing, null or a string. */
+static gboolean
+get_nullable_string (JsonObject  *object,
+                     const char  *name,
+                     const char **out_value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *out_value = tn_json_object_get_string (object, name);
+  return node == NULL || JSON_NODE_HOLDS_NULL (node) || *out_value != NULL;
+}
+
+static gpointer
+read_category_item (JsonObject  *object,
+                    GError     **error)
+{
+  TnClientCategory *category;
+  const char *slug = tn_json_object_get_string (object, "slug");
+  const char *name = tn_json_object_get_string (object, "name");
+  const char *colour = tn_json_object_get_string (object, "colour");
+  const char *icon = tn_json_object_get_string (object, "icon");
+  gint64 upcoming = get_count (object, "upcoming_events");
+
+  if (slug == NULL || name == NULL || colour == NULL || icon == NULL || upcoming < 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent a category that cannot be read"));
+      return NULL;
+    }
+  category = g_new0 (TnClientCategory, 1);
+  category->slug = g_strdup (slug);
+  category->name = g_strdup (name);
+  category->colour = g_strdup (colour);
+  category->icon = g_strdup (icon);
+  category->upcoming_events = (guint) upcoming;
+  return category;
+}
+
+static gpointer
+read_person_item (JsonObject  *object,
+                  GError     **error)
+{
+  TnClientPerson *person;
+  const char *user_id = tn_json_object_get_string (object, "user_id");
+  const char *name = tn_json_object_get_string (object, "name");
+  const char *email = tn_json_object_get_string (object, "email");
+  int role = find_name (person_roles, tn_json_object_get_string (object, "role"));
+
+  if (user_id == NULL || name == NULL || email == NULL || role < 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent a team member that cannot be read"));
+      return NULL;
+    }
+  person = g_new0 (TnClientPerson, 1);
+  person->user_id = g_strdup (user_id);
+  person->name = g_strdup (name);
+  person->email = g_strdup (email);
+  person->role = (TnClientPersonRole) role;
+  return person;
+}
+
+static gpointer
+read_audit_item (JsonObject  *object,
+                 GError     **error)
+{
+  TnClientAuditEntry *entry;
+  JsonNode *actor_node = json_object_get_member (object, "actor");
+  JsonNode *details_node = json_object_get_member (object, "details");
+  JsonObject *actor = actor_node != NULL && JSON_NODE_HOLDS_OBJECT (actor_node)
+                      ? json_node_get_object (actor_node) : NULL;
+  const char *at_text = tn_json_object_get_string (object, "at");
+  const char *action = tn_json_object_get_string (object, "action");
+  const char *target_type = tn_json_object_get_string (object, "target_type");
+  const char *actor_id = NULL, *actor_email = NULL, *target_id = NULL, *event_id = NULL;
+  gint64 seq = tn_json_object_get_int (object, "seq", -1);
+  gint64 at = 0;
+
+  if (seq < 0 || at_text == NULL || !tn_time_parse (at_text, &at, NULL) ||
+      action == NULL || target_type == NULL || actor == NULL ||
+      !get_nullable_string (actor, "id", &actor_id) ||
+      !get_nullable_string (actor, "email", &actor_email) ||
+      !get_nullable_string (object, "target_id", &target_id) ||
+      !get_nullable_string (object, "event_id", &event_id) ||
+      (details_node != NULL && !JSON_NODE_HOLDS_OBJECT (details_node)))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent an audit record that cannot be read"));
+      return NULL;
+    }
+  entry = g_new0 (TnClientAuditEntry, 1);
+  entry->seq = seq;
+  entry->at = at;
+  entry->actor_id = g_strdup (actor_id);
+  entry->actor_email = g_strdup (actor_email);
+  entry->action = g_strdup (action);
+  entry->target_type = g_strdup (target_type);
+  entry->target_id = g_strdup (target_id);
+  entry->event_id = g_strdup (event_id);
+  entry->details = details_node != NULL ? json_object_ref (json_node_get_object (details_node))
+                                        : json_object_new ();
+  return entry;
+}
+
+static gpointer
+parse_category_page (TnClient   *self,
+                     JsonObject *root,
+                     GError    **error)
+{
+  return parse_page (root, read_category_item, (GDestroyNotify) tn_client_category_free, error);
+}
+
+static gpointer
+parse_person_page (TnClient   *self,
+                   JsonObject *root,
+                   GError    **error)
+{
+  return parse_page (root, read_person_item, (GDestroyNotify) tn_client_person_free, error);
+}
+
+static gpointer
+parse_audit_page (TnClient   *self,
+                  JsonObject *root,
+                  GError    **error)
+{
+  return parse_page (root, read_audit_item, (GDestroyNotify) tn_client_audit_entry_free, error);
+}
+
+static gpointer
+parse_person (TnClient   *self,
+              JsonObject *root,
+              GError    **error)
+{
+  if (root == NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent an empty answer"));
+      return NULL;
+    }
+  return read_person_item (root, error);
+}
+
+/* The answer of a stored import, or the `details` of a refused one:
+ * `rows` (in a refusal only those in error, and absent for a bad header),
+ * the counts, and `header`. */
+static TnClientImportReport *
+import_report_from_json (JsonObject  *object,
+                         GError     **error)
+{
+  g_autoptr(TnClientImportReport) report = import_report_new ();
+  JsonNode *rows_node = json_object_get_member (object, "rows");
+  JsonNode *header_node = json_object_get_member (object, "header");
+  guint *counts[] = { &report->created, &report->waitlisted, &report->updated, &report->unchanged, &report->errors };
+  const char *count_names[] = { "created", "waitlisted", "updated", "unchanged", "errors" };
+
+  if ((rows_node == NULL && header_node == NULL) ||
+      (rows_node != NULL && !JSON_NODE_HOLDS_ARRAY (rows_node)) ||
+      (header_node != NULL && !tn_json_node_is_string (header_node)))
+    goto fail;
+  if (header_node != NULL)
+    report->header_error = g_strdup (json_node_get_string (header_node));
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      gint64 count = json_object_has_member (object, count_names[i]) ? get_count (object, count_names[i]) : 0;
+
+      if (count < 0)
+        goto fail;
+      *counts[i] = (guint) count;
+    }
+  if (rows_node != NULL)
+    {
+      JsonArray *rows = json_node_get_array (rows_node);
+
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        {
+          JsonNode *element = json_array_get_element (rows, i);
+          JsonObject *row_object;
+          TnClientImportRow *row;
+          const char *email, *message = NULL;
+          gint64 line;
+          int outcome;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            goto fail;
+          row_object = json_node_get_object (element);
+          line = get_count (row_object, "line");
+          email = tn_json_object_get_string (row_object, "email");
+          outcome = find_name (import_outcomes, tn_json_object_get_string (row_object, "result"));
+          if (line < 1 || email == NULL || outcome < 0 || !get_nullable_string (row_object, "error", &message))
+            goto fail;
+          row = g_new0 (TnClientImportRow, 1);
+          row->line = (guint) line;
+          row->email = g_strdup (email);
+          row->outcome = (TnClientImportOutcome) outcome;
+          row->error = g_strdup (message);
+          g_ptr_array_add (report->rows, row);
+        }
+    }
+  return g_steal_pointer (&report);
+
+fail:
+  g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent import results that cannot be read"));
+  return NULL;
+}
+
+static gpointer
+parse_import_report (TnClient   *self,
+                     JsonObject *root,
+                     GError    **error)
+{
+  if (root == NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent an empty answer"));
+      return NULL;
+    }
+  return import_report_from_json (root, error);
 }
 
 /* --- public API ---------------------------------------------------------- */
@@ -1085,4 +1569,402 @@ tn_client_change_ticket_async (TnClient            *self,
   send_request (self, reissue ? "POST" : "DELETE", path, NULL, NULL, NULL,
                 parse_attendee, g_object_unref, tn_client_change_ticket_async,
                 cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_import_attendees_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @csv: the file: UTF-8 CSV with a header row naming the columns `name`
+ *   and `email`, optionally `ticket_type`, `note` and `status` (the file of
+ *   tn_client_export_attendees_async() reads back)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Imports guests, for the event's organizer, co-hosts and admins. The
+ * server stores every row or none; finish with
+ * tn_client_import_attendees_finish().
+ */
+void
+tn_client_import_attendees_async (TnClient            *self,
+                                  const char          *event_id,
+                                  GBytes              *csv,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+  g_return_if_fail (csv != NULL);
+
+  path = event_path (event_id, "/attendees/import");
+  send_request_full (self, "POST", path, NULL, "text/csv", csv, "application/json", NULL,
+                     parse_import_report, (GDestroyNotify) tn_client_import_report_free,
+                     tn_client_import_attendees_async, cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_import_attendees_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @out_report: (out) (optional) (nullable) (transfer full): what became of
+ *   each row
+ * @error: return location for a #TnError
+ *
+ * When the import was stored, @out_report has every row in file order and
+ * the counts. When the server refused the file because of its header or
+ * some of its rows (%TN_ERROR_VALIDATION_FAILED, or %TN_ERROR_CAPACITY_FULL
+ * for a row that found no seat), this returns %FALSE and still sets
+ * @out_report: to the rows in error, or with `header_error` set. Nothing
+ * was stored then. A file that cannot be read as CSV at all is
+ * %TN_ERROR_BAD_REQUEST with the line in the message and no report.
+ *
+ * Returns: %TRUE if every row was stored
+ */
+gboolean
+tn_client_import_attendees_finish (TnClient              *self,
+                                   GAsyncResult          *result,
+                                   TnClientImportReport **out_report,
+                                   GError               **error)
+{
+  TnClientImportReport *report;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_import_attendees_async), FALSE);
+
+  if (out_report != NULL)
+    *out_report = NULL;
+  report = g_task_propagate_pointer (G_TASK (result), error);
+  if (report == NULL)
+    {
+      RequestData *data = g_task_get_task_data (G_TASK (result));
+
+      if (out_report != NULL && data->error_details != NULL)
+        *out_report = import_report_from_json (data->error_details, NULL);
+      return FALSE;
+    }
+  if (out_report != NULL)
+    *out_report = report;
+  else
+    tn_client_import_report_free (report);
+  return TRUE;
+}
+
+/**
+ * tn_client_export_attendees_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Fetches an event's attendees as CSV (for its hosts and staff); finish
+ * with tn_client_export_attendees_finish().
+ */
+void
+tn_client_export_attendees_async (TnClient            *self,
+                                  const char          *event_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+
+  path = event_path (event_id, "/attendees.csv");
+  send_request_full (self, "GET", path, NULL, NULL, NULL, "text/csv", NULL,
+                     NULL, NULL, tn_client_export_attendees_async, cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_export_attendees_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer full) (nullable): the CSV file: UTF-8, CRLF line
+ *   ends, a header row `name,email,status,ticket_type,note,ticket_code,waitlist_position`
+ */
+GBytes *
+tn_client_export_attendees_finish (TnClient      *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_export_attendees_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tn_client_list_categories_async:
+ * @self: a #TnClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Lists every category (one page); works signed in or not. Finish with
+ * tn_client_list_categories_finish().
+ */
+void
+tn_client_list_categories_async (TnClient            *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (TN_IS_CLIENT (self));
+
+  send_request (self, "GET", "/api/v1/categories", NULL, NULL, NULL,
+                parse_category_page, page_free, tn_client_list_categories_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_list_categories_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer container) (element-type TnClientCategory) (nullable):
+ *   the categories, with the number of upcoming events the caller sees in each
+ */
+GPtrArray *
+tn_client_list_categories_finish (TnClient      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_list_categories_async), NULL);
+  return page_finish (result, NULL, error);
+}
+
+/**
+ * tn_client_list_people_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Lists an event's co-hosts, staff and invited guests (one page), for its
+ * organizer, co-hosts and admins. Finish with tn_client_list_people_finish().
+ */
+void
+tn_client_list_people_async (TnClient            *self,
+                             const char          *event_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+
+  path = event_path (event_id, "/people");
+  send_request (self, "GET", path, NULL, NULL, NULL,
+                parse_person_page, page_free, tn_client_list_people_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_list_people_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer container) (element-type TnClientPerson) (nullable):
+ *   the event's team and guest list
+ */
+GPtrArray *
+tn_client_list_people_finish (TnClient      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_list_people_async), NULL);
+  return page_finish (result, NULL, error);
+}
+
+static char *
+person_path (const char *event_id,
+             const char *user_id)
+{
+  g_autofree char *escaped = g_uri_escape_string (user_id, NULL, FALSE);
+  g_autofree char *tail = g_strconcat ("/people/", escaped, NULL);
+
+  return event_path (event_id, tail);
+}
+
+/**
+ * tn_client_set_person_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @user_id: the user
+ * @role: the user's new role at the event
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Makes a user a co-host, staff or an invited guest of an event (or
+ * changes their role). Co-hosts manage staff and guests; only the
+ * organizer and admins make or unmake co-hosts (%TN_ERROR_FORBIDDEN). The
+ * organizer takes no role (%TN_ERROR_VALIDATION_FAILED). Finish with
+ * tn_client_set_person_finish().
+ */
+void
+tn_client_set_person_async (TnClient            *self,
+                            const char          *event_id,
+                            const char          *user_id,
+                            TnClientPersonRole   role,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL && user_id != NULL);
+  g_return_if_fail (role <= TN_CLIENT_PERSON_ROLE_INVITED);
+
+  json_object_set_string_member (object, "role", person_roles[role]);
+  json_node_set_object (body, object);
+  path = person_path (event_id, user_id);
+  send_request (self, "PUT", path, NULL, body, NULL,
+                parse_person, (GDestroyNotify) tn_client_person_free, tn_client_set_person_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_set_person_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer full) (nullable): the user's entry as stored
+ */
+TnClientPerson *
+tn_client_set_person_finish (TnClient      *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_set_person_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tn_client_remove_person_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @user_id: the user
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Takes a user off an event's team and guest list; only the organizer and
+ * admins remove co-hosts. Finish with tn_client_remove_person_finish().
+ */
+void
+tn_client_remove_person_async (TnClient            *self,
+                               const char          *event_id,
+                               const char          *user_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL && user_id != NULL);
+
+  path = person_path (event_id, user_id);
+  send_request (self, "DELETE", path, NULL, NULL, NULL,
+                parse_nothing, NULL, tn_client_remove_person_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_remove_person_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: %TRUE once the user is off the list
+ */
+gboolean
+tn_client_remove_person_finish (TnClient      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_remove_person_async), FALSE);
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+/**
+ * tn_client_list_audit_async:
+ * @self: a #TnClient
+ * @filter: (nullable): which records, and which page
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Lists the audit log, newest first; for admins only (others get
+ * %TN_ERROR_FORBIDDEN). Finish with tn_client_list_audit_finish().
+ */
+void
+tn_client_list_audit_async (TnClient            *self,
+                            const TnAuditFilter *filter,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+
+  if (filter != NULL)
+    {
+      insert_string (query, "event_id", filter->event_id);
+      insert_string (query, "actor_id", filter->actor_id);
+      insert_string (query, "action", filter->action);
+      insert_time (query, "from", filter->from);
+      insert_time (query, "to", filter->to);
+      insert_string (query, "cursor", filter->cursor);
+      if (filter->limit > 0)
+        g_hash_table_insert (query, g_strdup ("limit"), g_strdup_printf ("%u", filter->limit));
+    }
+
+  send_request (self, "GET", "/api/v1/audit", query, NULL, NULL,
+                parse_audit_page, page_free, tn_client_list_audit_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_list_audit_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @next_cursor: (out) (optional) (nullable): the cursor of the next page,
+ *   or %NULL on the last page
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer container) (element-type TnClientAuditEntry) (nullable):
+ *   the records
+ */
+GPtrArray *
+tn_client_list_audit_finish (TnClient      *self,
+                             GAsyncResult  *result,
+                             char         **next_cursor,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_list_audit_async), NULL);
+  return page_finish (result, next_cursor, error);
 }

@@ -32,6 +32,190 @@ typedef struct
   const char *cursor;
 } TnEventFilter;
 
+/**
+ * TnAuditFilter:
+ * @event_id: (nullable): only records about this event
+ * @actor_id: (nullable): only records of what this user did
+ * @action: (nullable): only records of this action, such as `event.update`
+ * @from: only records at or after this time (0: no limit)
+ * @to: only records before this time (0: no limit)
+ * @limit: page size (0: the server's default)
+ * @cursor: (nullable): the `next_cursor` of the previous page
+ */
+typedef struct
+{
+  const char *event_id;
+  const char *actor_id;
+  const char *action;
+  gint64      from;
+  gint64      to;
+  guint       limit;
+  const char *cursor;
+} TnAuditFilter;
+
+/* The types below carry the client's prefix: the server's store has its
+ * own TnCategory, TnEventPerson and TnAuditEntry. */
+
+/**
+ * TnClientCategory:
+ * @slug: the category's stable key
+ * @name: its name, the value of an event's `category`
+ * @colour: `#rrggbb`
+ * @icon: a symbolic icon name
+ * @upcoming_events: scheduled, not yet ended events in it that the caller
+ *   would see in the list
+ */
+typedef struct
+{
+  char  *slug;
+  char  *name;
+  char  *colour;
+  char  *icon;
+  guint  upcoming_events;
+} TnClientCategory;
+
+#define TN_TYPE_CLIENT_CATEGORY (tn_client_category_get_type ())
+GType             tn_client_category_get_type (void) G_GNUC_CONST;
+TnClientCategory *tn_client_category_copy     (const TnClientCategory *category);
+void              tn_client_category_free     (TnClientCategory       *category);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnClientCategory, tn_client_category_free)
+
+/**
+ * TnClientPersonRole:
+ * @TN_CLIENT_PERSON_ROLE_COHOST: edits and cancels the event, sees its
+ *   attendees, manages staff and guests
+ * @TN_CLIENT_PERSON_ROLE_STAFF: sees the attendees, for check-in
+ * @TN_CLIENT_PERSON_ROLE_INVITED: may see a private event
+ *
+ * A user's place on an event's team and guest list.
+ */
+typedef enum
+{
+  TN_CLIENT_PERSON_ROLE_COHOST,
+  TN_CLIENT_PERSON_ROLE_STAFF,
+  TN_CLIENT_PERSON_ROLE_INVITED,
+} TnClientPersonRole;
+
+/**
+ * TnClientPerson:
+ * @user_id: the user
+ * @name: the user's name
+ * @email: the user's e-mail address
+ * @role: the user's role at the event
+ */
+typedef struct
+{
+  char               *user_id;
+  char               *name;
+  char               *email;
+  TnClientPersonRole  role;
+} TnClientPerson;
+
+#define TN_TYPE_CLIENT_PERSON (tn_client_person_get_type ())
+GType           tn_client_person_get_type (void) G_GNUC_CONST;
+TnClientPerson *tn_client_person_copy     (const TnClientPerson *person);
+void            tn_client_person_free     (TnClientPerson       *person);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnClientPerson, tn_client_person_free)
+
+/**
+ * TnClientAuditEntry:
+ * @seq: increasing number of the record
+ * @at: when, in Unix seconds
+ * @actor_id: (nullable): who
+ * @actor_email: (nullable): their e-mail address
+ * @action: what, such as `event.update`
+ * @target_type: `user`, `event` or `attendee`
+ * @target_id: (nullable): to what
+ * @event_id: (nullable): the event it belongs to
+ * @details: what changed; for updates each field as `{"old": …, "new": …}`
+ */
+typedef struct
+{
+  gint64      seq;
+  gint64      at;
+  char       *actor_id;
+  char       *actor_email;
+  char       *action;
+  char       *target_type;
+  char       *target_id;
+  char       *event_id;
+  JsonObject *details;
+} TnClientAuditEntry;
+
+#define TN_TYPE_CLIENT_AUDIT_ENTRY (tn_client_audit_entry_get_type ())
+GType               tn_client_audit_entry_get_type (void) G_GNUC_CONST;
+TnClientAuditEntry *tn_client_audit_entry_copy     (const TnClientAuditEntry *entry);
+void                tn_client_audit_entry_free     (TnClientAuditEntry       *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnClientAuditEntry, tn_client_audit_entry_free)
+
+/**
+ * TnClientImportOutcome:
+ * @TN_CLIENT_IMPORT_CREATED: added, going with a ticket or with the
+ *   status asked for
+ * @TN_CLIENT_IMPORT_WAITLISTED: added, on the waitlist
+ * @TN_CLIENT_IMPORT_UPDATED: an attendee with this e-mail address had
+ *   another name, ticket type or note
+ * @TN_CLIENT_IMPORT_UNCHANGED: nothing to change
+ * @TN_CLIENT_IMPORT_ERROR: the row is wrong; see its @error
+ */
+typedef enum
+{
+  TN_CLIENT_IMPORT_CREATED,
+  TN_CLIENT_IMPORT_WAITLISTED,
+  TN_CLIENT_IMPORT_UPDATED,
+  TN_CLIENT_IMPORT_UNCHANGED,
+  TN_CLIENT_IMPORT_ERROR,
+} TnClientImportOutcome;
+
+/**
+ * TnClientImportRow:
+ * @line: the line of the file the row starts on (the header is line 1)
+ * @email: the row's e-mail address, as given (may be empty)
+ * @outcome: what became of the row
+ * @error: (nullable): what is wrong with it, for %TN_CLIENT_IMPORT_ERROR
+ */
+typedef struct
+{
+  guint                  line;
+  char                  *email;
+  TnClientImportOutcome  outcome;
+  char                  *error;
+} TnClientImportRow;
+
+#define TN_TYPE_CLIENT_IMPORT_ROW (tn_client_import_row_get_type ())
+GType              tn_client_import_row_get_type (void) G_GNUC_CONST;
+TnClientImportRow *tn_client_import_row_copy     (const TnClientImportRow *row);
+void               tn_client_import_row_free     (TnClientImportRow       *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnClientImportRow, tn_client_import_row_free)
+
+/**
+ * TnClientImportReport:
+ * @rows: (element-type TnClientImportRow): after a stored import every row
+ *   in file order; after a refused one only the rows in error
+ * @created: rows added
+ * @waitlisted: rows added to the waitlist
+ * @updated: rows that changed an attendee
+ * @unchanged: rows that changed nothing
+ * @errors: rows in error (0 when the import was stored)
+ * @header_error: (nullable): what is wrong with the header row
+ */
+typedef struct
+{
+  GPtrArray *rows;
+  guint      created;
+  guint      waitlisted;
+  guint      updated;
+  guint      unchanged;
+  guint      errors;
+  char      *header_error;
+} TnClientImportReport;
+
+#define TN_TYPE_CLIENT_IMPORT_REPORT (tn_client_import_report_get_type ())
+GType                 tn_client_import_report_get_type (void) G_GNUC_CONST;
+TnClientImportReport *tn_client_import_report_copy     (const TnClientImportReport *report);
+void                  tn_client_import_report_free     (TnClientImportReport       *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnClientImportReport, tn_client_import_report_free)
+
 #define TN_TYPE_CLIENT (tn_client_get_type ())
 G_DECLARE_FINAL_TYPE (TnClient, tn_client, TN, CLIENT, GObject)
 
@@ -150,5 +334,69 @@ void        tn_client_change_ticket_async   (TnClient            *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+void        tn_client_import_attendees_async  (TnClient               *self,
+                                               const char             *event_id,
+                                               GBytes                 *csv,
+                                               GCancellable           *cancellable,
+                                               GAsyncReadyCallback     callback,
+                                               gpointer                user_data);
+gboolean    tn_client_import_attendees_finish (TnClient               *self,
+                                               GAsyncResult           *result,
+                                               TnClientImportReport  **out_report,
+                                               GError                **error);
+void        tn_client_export_attendees_async  (TnClient               *self,
+                                               const char             *event_id,
+                                               GCancellable           *cancellable,
+                                               GAsyncReadyCallback     callback,
+                                               gpointer                user_data);
+GBytes     *tn_client_export_attendees_finish (TnClient               *self,
+                                               GAsyncResult           *result,
+                                               GError                **error);
+
+void            tn_client_list_categories_async  (TnClient             *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray      *tn_client_list_categories_finish (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+void            tn_client_list_people_async      (TnClient             *self,
+                                                  const char           *event_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray      *tn_client_list_people_finish     (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void            tn_client_set_person_async       (TnClient             *self,
+                                                  const char           *event_id,
+                                                  const char           *user_id,
+                                                  TnClientPersonRole    role,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+TnClientPerson *tn_client_set_person_finish      (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void            tn_client_remove_person_async    (TnClient             *self,
+                                                  const char           *event_id,
+                                                  const char           *user_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        tn_client_remove_person_finish   (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+void            tn_client_list_audit_async       (TnClient             *self,
+                                                  const TnAuditFilter  *filter,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray      *tn_client_list_audit_finish      (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  char                **next_cursor,
+                                                  GError              **error);
 
 G_END_DECLS

@@ -474,6 +474,713 @@ test_attendees (Fixture       *f,
     g_clear_object (&guests[i]);
 }
 
+/* Signs in as @email and returns the account's id. */
+static char *
+login_id (Fixture    *f,
+          const char *email)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TnUser) user = NULL;
+
+  tn_client_login_async (f->client, email, TN_DEMO_PASSWORD, NULL, store_result_cb, f);
+  result = wait_result (f);
+  user = tn_client_login_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  return g_strdup (tn_user_get_id (user));
+}
+
+/* Creates an event tomorrow as the signed-in user. */
+static TnEvent *
+create_event (Fixture    *f,
+              const char *title,
+              const char *category,
+              guint       capacity,
+              gboolean    waitlist)
+{
+  g_autoptr(TnEvent) draft = tn_event_new ();
+  g_autoptr(GError) error = NULL;
+  TnEvent *event;
+
+  tn_event_set_title (draft, title);
+  tn_event_set_starts_at (draft, tn_time_now () + 86400);
+  tn_event_set_ends_at (draft, tn_time_now () + 90000);
+  if (category != NULL)
+    tn_event_set_category (draft, category);
+  if (capacity > 0)
+    tn_event_set_capacity (draft, capacity);
+  tn_event_set_waitlist (draft, waitlist);
+  tn_client_create_event_async (f->client, draft, NULL, store_result_cb, f);
+  event = finish_event (f, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (event);
+  return event;
+}
+
+static GPtrArray *
+finish_categories (Fixture  *f,
+                   GError  **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_list_categories_finish (f->client, result, error);
+}
+
+static const TnClientCategory *
+find_category (GPtrArray  *categories,
+               const char *slug)
+{
+  for (guint i = 0; i < categories->len; i++)
+    {
+      const TnClientCategory *category = categories->pdata[i];
+
+      if (g_str_equal (category->slug, slug))
+        return category;
+    }
+  return NULL;
+}
+
+/* The upcoming_events of category @slug, or -1 without it. */
+static gint64
+upcoming_in (GPtrArray  *categories,
+             const char *slug)
+{
+  const TnClientCategory *category = find_category (categories, slug);
+
+  return category != NULL ? (gint64) category->upcoming_events : -1;
+}
+
+/* Upcoming events of @category the caller sees in the event list. */
+static guint
+count_upcoming (Fixture    *f,
+                const char *category)
+{
+  g_autofree char *cursor = NULL;
+  guint count = 0;
+
+  do
+    {
+      TnEventFilter filter = { .category = category, .status = "scheduled", .from = tn_time_now (),
+                               .limit = 500, .cursor = cursor };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) events = NULL;
+      char *next = NULL;
+
+      tn_client_list_events_async (f->client, &filter, NULL, store_result_cb, f);
+      result = wait_result (f);
+      events = tn_client_list_events_finish (f->client, result, &next, &error);
+      g_assert_no_error (error);
+      count += events->len;
+      g_free (cursor);
+      cursor = next;
+    }
+  while (cursor != NULL);
+  return count;
+}
+
+static void
+test_categories (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) anonymous = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnClientCategory) copy = NULL;
+  const TnClientCategory *music;
+
+  /* Signed out: every category, in the server's order. */
+  tn_client_list_categories_async (f->client, NULL, store_result_cb, f);
+  anonymous = finish_categories (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (anonymous->len, ==, 12);
+  g_assert_cmpstr (((TnClientCategory *) anonymous->pdata[0])->slug, ==, "tech");
+  music = find_category (anonymous, "music");
+  if (music == NULL)
+    g_error ("The categories lack music");
+  g_assert_cmpstr (music->name, ==, "Music");
+  g_assert_cmpstr (music->colour, ==, "#9141ac");
+  g_assert_cmpstr (music->icon, ==, "emblem-music-symbolic");
+  g_assert_cmpuint (music->upcoming_events, >, 0);
+  g_assert_cmpuint (music->upcoming_events, ==, count_upcoming (f, "Music"));
+  copy = tn_client_category_copy (music);
+  g_assert_cmpstr (copy->colour, ==, music->colour);
+  g_assert_cmpuint (copy->upcoming_events, ==, music->upcoming_events);
+
+  /* A new event counts in its category. */
+  login (f, TN_DEMO_ORGANIZER_EMAIL);
+  tn_client_list_categories_async (f->client, NULL, store_result_cb, f);
+  before = finish_categories (f, &error);
+  g_assert_no_error (error);
+  event = create_event (f, "One more concert", "Music", 0, FALSE);
+  tn_client_list_categories_async (f->client, NULL, store_result_cb, f);
+  after = finish_categories (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (upcoming_in (after, "music"), ==, upcoming_in (before, "music") + 1);
+  g_assert_cmpint (upcoming_in (after, "tech"), ==, upcoming_in (before, "tech"));
+
+  /* A token that is not valid is refused, not taken as signed out. */
+  tn_client_set_token (f->client, "tn1_not-a-token");
+  tn_client_list_categories_async (f->client, NULL, store_result_cb, f);
+  refused = finish_categories (f, &error);
+  g_assert_null (refused);
+  g_assert_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED);
+}
+
+static GPtrArray *
+finish_people (Fixture  *f,
+               GError  **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_list_people_finish (f->client, result, error);
+}
+
+static TnClientPerson *
+finish_person (Fixture  *f,
+               GError  **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_set_person_finish (f->client, result, error);
+}
+
+static gboolean
+finish_remove_person (Fixture  *f,
+                      GError  **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_remove_person_finish (f->client, result, error);
+}
+
+static const TnClientPerson *
+find_person (GPtrArray  *people,
+             const char *user_id)
+{
+  for (guint i = 0; i < people->len; i++)
+    {
+      const TnClientPerson *person = people->pdata[i];
+
+      if (g_str_equal (person->user_id, user_id))
+        return person;
+    }
+  return NULL;
+}
+
+/* The role of @user_id in @people, or -1 when not on the list. */
+static int
+role_in (GPtrArray  *people,
+         const char *user_id)
+{
+  const TnClientPerson *person = find_person (people, user_id);
+
+  return person != NULL ? (int) person->role : -1;
+}
+
+static void
+test_people (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *omar_id = login_id (f, "omar@example.org");
+  g_autofree char *sam_id = login_id (f, TN_DEMO_STAFF_EMAIL);
+  g_autofree char *maria_id = login_id (f, TN_DEMO_MEMBER_EMAIL);
+  g_autofree char *olivia_id = login_id (f, TN_DEMO_ORGANIZER_EMAIL);
+  g_autofree char *unknown_event = g_uuid_string_random ();
+  g_autoptr(TnEvent) event = create_event (f, "Team test", NULL, 0, FALSE);
+  const char *event_id = tn_event_get_id (event);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) empty = NULL;
+  g_autoptr(GPtrArray) team = NULL;
+  g_autoptr(GPtrArray) smaller = NULL;
+  g_autoptr(GPtrArray) denied = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(TnClientPerson) cohost = NULL;
+  g_autoptr(TnClientPerson) staff = NULL;
+  g_autoptr(TnClientPerson) invited = NULL;
+  g_autoptr(TnClientPerson) promoted = NULL;
+  g_autoptr(TnClientPerson) refused = NULL;
+
+  tn_client_list_people_async (f->client, event_id, NULL, store_result_cb, f);
+  empty = finish_people (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (empty->len, ==, 0);
+
+  tn_client_set_person_async (f->client, event_id, omar_id, TN_CLIENT_PERSON_ROLE_COHOST,
+                              NULL, store_result_cb, f);
+  cohost = finish_person (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cohost->user_id, ==, omar_id);
+  g_assert_cmpstr (cohost->email, ==, "omar@example.org");
+  g_assert_cmpint (cohost->role, ==, TN_CLIENT_PERSON_ROLE_COHOST);
+
+  tn_client_set_person_async (f->client, event_id, sam_id, TN_CLIENT_PERSON_ROLE_STAFF,
+                              NULL, store_result_cb, f);
+  staff = finish_person (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (staff->role, ==, TN_CLIENT_PERSON_ROLE_STAFF);
+
+  tn_client_set_person_async (f->client, event_id, maria_id, TN_CLIENT_PERSON_ROLE_INVITED,
+                              NULL, store_result_cb, f);
+  invited = finish_person (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (invited->role, ==, TN_CLIENT_PERSON_ROLE_INVITED);
+  g_assert_cmpstr (invited->email, ==, TN_DEMO_MEMBER_EMAIL);
+
+  tn_client_list_people_async (f->client, event_id, NULL, store_result_cb, f);
+  team = finish_people (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (team->len, ==, 3);
+  g_assert_cmpint (role_in (team, omar_id), ==, TN_CLIENT_PERSON_ROLE_COHOST);
+  g_assert_cmpint (role_in (team, sam_id), ==, TN_CLIENT_PERSON_ROLE_STAFF);
+  g_assert_cmpint (role_in (team, maria_id), ==, TN_CLIENT_PERSON_ROLE_INVITED);
+  g_assert_null (find_person (team, olivia_id));
+
+  /* The organizer takes no role. */
+  tn_client_set_person_async (f->client, event_id, olivia_id, TN_CLIENT_PERSON_ROLE_STAFF,
+                              NULL, store_result_cb, f);
+  refused = finish_person (f, &error);
+  g_assert_null (refused);
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_clear_error (&error);
+
+  /* A co-host manages staff and guests, but makes no co-host. */
+  login (f, "omar@example.org");
+  tn_client_set_person_async (f->client, event_id, maria_id, TN_CLIENT_PERSON_ROLE_STAFF,
+                              NULL, store_result_cb, f);
+  promoted = finish_person (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (promoted->role, ==, TN_CLIENT_PERSON_ROLE_STAFF);
+  tn_client_set_person_async (f->client, event_id, sam_id, TN_CLIENT_PERSON_ROLE_COHOST,
+                              NULL, store_result_cb, f);
+  refused = finish_person (f, &error);
+  g_assert_null (refused);
+  g_assert_error (error, TN_ERROR, TN_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  tn_client_remove_person_async (f->client, event_id, sam_id, NULL, store_result_cb, f);
+  g_assert_true (finish_remove_person (f, &error));
+  g_assert_no_error (error);
+  tn_client_list_people_async (f->client, event_id, NULL, store_result_cb, f);
+  smaller = finish_people (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (smaller->len, ==, 2);
+  g_assert_null (find_person (smaller, sam_id));
+  g_assert_cmpint (role_in (smaller, maria_id), ==, TN_CLIENT_PERSON_ROLE_STAFF);
+
+  /* Only the organizer removes a co-host. */
+  tn_client_remove_person_async (f->client, event_id, omar_id, NULL, store_result_cb, f);
+  g_assert_false (finish_remove_person (f, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  /* Staff may not see the team list. */
+  login (f, TN_DEMO_MEMBER_EMAIL);
+  tn_client_list_people_async (f->client, event_id, NULL, store_result_cb, f);
+  denied = finish_people (f, &error);
+  g_assert_null (denied);
+  g_assert_error (error, TN_ERROR, TN_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  login (f, TN_DEMO_ORGANIZER_EMAIL);
+  tn_client_list_people_async (f->client, unknown_event, NULL, store_result_cb, f);
+  missing = finish_people (f, &error);
+  g_assert_null (missing);
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  tn_client_set_person_async (f->client, unknown_event, sam_id, TN_CLIENT_PERSON_ROLE_STAFF,
+                              NULL, store_result_cb, f);
+  refused = finish_person (f, &error);
+  g_assert_null (refused);
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  tn_client_remove_person_async (f->client, unknown_event, sam_id, NULL, store_result_cb, f);
+  g_assert_false (finish_remove_person (f, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  tn_client_set_token (f->client, NULL);
+  tn_client_remove_person_async (f->client, event_id, maria_id, NULL, store_result_cb, f);
+  g_assert_false (finish_remove_person (f, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED);
+}
+
+static gboolean
+finish_import (Fixture               *f,
+               TnClientImportReport **report,
+               GError               **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_import_attendees_finish (f->client, result, report, error);
+}
+
+static GBytes *
+finish_export (Fixture  *f,
+               GError  **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_export_attendees_finish (f->client, result, error);
+}
+
+static void
+import_text (Fixture    *f,
+             const char *event_id,
+             const char *csv)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (csv, strlen (csv));
+
+  tn_client_import_attendees_async (f->client, event_id, bytes, NULL, store_result_cb, f);
+}
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static guint
+count_attendees (Fixture    *f,
+                 const char *event_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) attendees = NULL;
+
+  tn_client_list_attendees_async (f->client, event_id, NULL, NULL, 500, NULL, NULL, store_result_cb, f);
+  attendees = finish_attendees (f, NULL, &error);
+  g_assert_no_error (error);
+  return attendees->len;
+}
+
+static void
+test_import_export (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char csv[] =
+    "name,email,ticket_type,note\r\n"
+    "Ada Lovelace,ada@example.org,VIP,\"Table 1, near the stage\"\r\n"
+    "Björn Ström,bjorn@example.org,,\r\n"
+    "Chidi Okeke,chidi@example.org,,\r\n";
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnClientImportReport) report = NULL;
+  g_autoptr(TnClientImportReport) again = NULL;
+  g_autoptr(TnClientImportReport) copy = NULL;
+  g_autoptr(GBytes) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *text = NULL;
+  const TnClientImportRow *row;
+
+  login (f, TN_DEMO_ORGANIZER_EMAIL);
+  event = create_event (f, "Import test", NULL, 2, TRUE);
+
+  import_text (f, tn_event_get_id (event), csv);
+  g_assert_true (finish_import (f, &report, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->rows->len, ==, 3);
+  g_assert_cmpuint (report->created, ==, 2);
+  g_assert_cmpuint (report->waitlisted, ==, 1);
+  g_assert_cmpuint (report->updated, ==, 0);
+  g_assert_cmpuint (report->unchanged, ==, 0);
+  g_assert_cmpuint (report->errors, ==, 0);
+  g_assert_null (report->header_error);
+  for (guint i = 0; i < report->rows->len; i++)
+    {
+      row = report->rows->pdata[i];
+      g_assert_cmpuint (row->line, ==, i + 2);
+      g_assert_cmpint (row->outcome, ==, i < 2 ? TN_CLIENT_IMPORT_CREATED : TN_CLIENT_IMPORT_WAITLISTED);
+      g_assert_null (row->error);
+    }
+  g_assert_cmpstr (((TnClientImportRow *) report->rows->pdata[1])->email, ==, "bjorn@example.org");
+  copy = tn_client_import_report_copy (report);
+  g_assert_cmpuint (copy->rows->len, ==, 3);
+  g_assert_cmpstr (((TnClientImportRow *) copy->rows->pdata[2])->email, ==, "chidi@example.org");
+  g_assert_cmpuint (count_attendees (f, tn_event_get_id (event)), ==, 3);
+
+  /* The export: a header and a row per attendee, in CRLF lines. */
+  tn_client_export_attendees_async (f->client, tn_event_get_id (event), NULL, store_result_cb, f);
+  exported = finish_export (f, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (exported);
+  text = g_strndup (g_bytes_get_data (exported, NULL), g_bytes_get_size (exported));
+  g_assert_true (g_str_has_suffix (text, "\r\n"));
+  lines = g_strsplit (text, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_cmpstr (lines[0], ==, "name,email,status,ticket_type,note,ticket_code,waitlist_position");
+  g_assert_cmpstr (lines[4], ==, "");
+  /* Rows imported together share their creation time, so the list (and
+   * the export) need not keep the file's order: sort them by name. */
+  qsort (lines + 1, 3, sizeof (char *), compare_strings);
+  g_assert_true (g_str_has_prefix (lines[1], "Ada Lovelace,ada@example.org,going,VIP,\"Table 1, near the stage\","));
+  g_assert_true (g_str_has_prefix (lines[2], "Björn Ström,bjorn@example.org,going,,,"));
+  g_assert_cmpstr (lines[3], ==, "Chidi Okeke,chidi@example.org,waitlisted,,,,1");
+
+  /* It reads back, and changes nothing. */
+  tn_client_import_attendees_async (f->client, tn_event_get_id (event), exported, NULL, store_result_cb, f);
+  g_assert_true (finish_import (f, &again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->rows->len, ==, 3);
+  g_assert_cmpuint (again->unchanged, ==, 3);
+  g_assert_cmpuint (again->created + again->waitlisted + again->updated, ==, 0);
+  g_assert_cmpuint (count_attendees (f, tn_event_get_id (event)), ==, 3);
+}
+
+static void
+test_import_errors (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnEvent) full = NULL;
+  g_autoptr(TnClientImportReport) report = NULL;
+  g_autoptr(GBytes) csv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *unknown_event = g_uuid_string_random ();
+  const TnClientImportRow *row;
+
+  login (f, TN_DEMO_ORGANIZER_EMAIL);
+  event = create_event (f, "Import errors", NULL, 0, FALSE);
+
+  /* Rows in error: the report names them, and nothing is stored. */
+  import_text (f, tn_event_get_id (event),
+               "name,email\n"
+               "Ada Lovelace,ada@example.org\n"
+               "No Address,not-an-address\n"
+               "Too,many,fields\n"
+               "Ada Again,ADA@example.org\n");
+  g_assert_false (finish_import (f, &report, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_clear_error (&error);
+  g_assert_nonnull (report);
+  g_assert_null (report->header_error);
+  g_assert_cmpuint (report->errors, ==, 3);
+  g_assert_cmpuint (report->rows->len, ==, 3);
+  for (guint i = 0; i < report->rows->len; i++)
+    {
+      row = report->rows->pdata[i];
+      g_assert_cmpuint (row->line, ==, i + 3);
+      g_assert_cmpint (row->outcome, ==, TN_CLIENT_IMPORT_ERROR);
+      g_assert_nonnull (row->error);
+    }
+  g_assert_cmpstr (((TnClientImportRow *) report->rows->pdata[0])->email, ==, "not-an-address");
+  g_assert_nonnull (strstr (((TnClientImportRow *) report->rows->pdata[2])->error, "line 2"));
+  g_assert_cmpuint (count_attendees (f, tn_event_get_id (event)), ==, 0);
+  g_clear_pointer (&report, tn_client_import_report_free);
+
+  /* A bad header */
+  import_text (f, tn_event_get_id (event), "name,email,shoe_size\nAda,ada@example.org,38\n");
+  g_assert_false (finish_import (f, &report, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_clear_error (&error);
+  g_assert_nonnull (report);
+  g_assert_nonnull (strstr (report->header_error, "shoe_size"));
+  g_assert_cmpuint (report->rows->len, ==, 0);
+  g_clear_pointer (&report, tn_client_import_report_free);
+
+  /* Not CSV at all: the message names the line; no report. */
+  import_text (f, tn_event_get_id (event), "name,email\n\"Ada,ada@example.org\n");
+  g_assert_false (finish_import (f, &report, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST);
+  g_assert_null (report);
+  g_clear_error (&error);
+
+  /* No seat for the second row and no waitlist: that row is named. */
+  full = create_event (f, "One seat, no waitlist", NULL, 1, FALSE);
+  import_text (f, tn_event_get_id (full), "name,email\nAda,ada@example.org\nBjörn,bjorn@example.org\n");
+  g_assert_false (finish_import (f, &report, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL);
+  g_clear_error (&error);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->rows->len, ==, 1);
+  row = report->rows->pdata[0];
+  g_assert_cmpuint (row->line, ==, 3);
+  g_assert_cmpstr (row->email, ==, "bjorn@example.org");
+  g_assert_cmpint (row->outcome, ==, TN_CLIENT_IMPORT_ERROR);
+  g_clear_pointer (&report, tn_client_import_report_free);
+  g_assert_cmpuint (count_attendees (f, tn_event_get_id (full)), ==, 0);
+
+  /* The caller need not take a report. */
+  import_text (f, tn_event_get_id (event), "name,email\nNo Address,nowhere\n");
+  g_assert_false (finish_import (f, NULL, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_clear_error (&error);
+
+  import_text (f, unknown_event, "name,email\nAda,ada@example.org\n");
+  g_assert_false (finish_import (f, &report, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_assert_null (report);
+  g_clear_error (&error);
+  tn_client_export_attendees_async (f->client, unknown_event, NULL, store_result_cb, f);
+  csv = finish_export (f, &error);
+  g_assert_null (csv);
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A member may neither import nor export. */
+  login (f, TN_DEMO_MEMBER_EMAIL);
+  import_text (f, tn_event_get_id (event), "name,email\nAda,ada@example.org\n");
+  g_assert_false (finish_import (f, &report, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_FORBIDDEN);
+  g_assert_null (report);
+  g_clear_error (&error);
+  tn_client_export_attendees_async (f->client, tn_event_get_id (event), NULL, store_result_cb, f);
+  csv = finish_export (f, &error);
+  g_assert_null (csv);
+  g_assert_error (error, TN_ERROR, TN_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  tn_client_set_token (f->client, NULL);
+  tn_client_export_attendees_async (f->client, tn_event_get_id (event), NULL, store_result_cb, f);
+  csv = finish_export (f, &error);
+  g_assert_null (csv);
+  g_assert_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED);
+}
+
+static GPtrArray *
+finish_audit (Fixture  *f,
+              char    **next_cursor,
+              GError  **error)
+{
+  g_autoptr(GAsyncResult) result = wait_result (f);
+
+  return tn_client_list_audit_finish (f->client, result, next_cursor, error);
+}
+
+static void
+test_audit (Fixture       *f,
+            gconstpointer  data)
+{
+  static const char * const newest_first[] = { "person.set", "event.update", "event.create" };
+  g_autofree char *sam_id = login_id (f, TN_DEMO_STAFF_EMAIL);
+  g_autofree char *admin_id = login_id (f, TN_DEMO_ADMIN_EMAIL);
+  g_autofree char *olivia_id = login_id (f, TN_DEMO_ORGANIZER_EMAIL);
+  g_autoptr(TnEvent) event = create_event (f, "Audited", NULL, 0, FALSE);
+  g_autoptr(TnEvent) updated = NULL;
+  g_autoptr(TnClientPerson) staff = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) updates = NULL;
+  g_autoptr(GPtrArray) by_admin = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  g_autoptr(GPtrArray) denied = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnClientAuditEntry) copy = NULL;
+  g_autofree char *cursor = NULL;
+  const char *event_id = tn_event_get_id (event);
+  TnAuditFilter filter = { .event_id = event_id };
+  const TnClientAuditEntry *update;
+  JsonObject *title;
+  gint64 last_seq = G_MAXINT64;
+  guint pages = 0, seen = 0;
+
+  tn_event_set_title (event, "Audited, renamed");
+  tn_client_update_event_async (f->client, event, NULL, store_result_cb, f);
+  updated = finish_event (f, &error);
+  g_assert_no_error (error);
+  tn_client_set_person_async (f->client, event_id, sam_id, TN_CLIENT_PERSON_ROLE_STAFF,
+                              NULL, store_result_cb, f);
+  staff = finish_person (f, &error);
+  g_assert_no_error (error);
+
+  /* Only admins read the log. */
+  tn_client_list_audit_async (f->client, &filter, NULL, store_result_cb, f);
+  denied = finish_audit (f, NULL, &error);
+  g_assert_null (denied);
+  g_assert_error (error, TN_ERROR, TN_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  login (f, TN_DEMO_ADMIN_EMAIL);
+  tn_client_list_audit_async (f->client, &filter, NULL, store_result_cb, f);
+  all = finish_audit (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, G_N_ELEMENTS (newest_first));
+  for (guint i = 0; i < all->len; i++)
+    {
+      const TnClientAuditEntry *entry = all->pdata[i];
+
+      g_assert_cmpstr (entry->action, ==, newest_first[i]);
+      g_assert_cmpstr (entry->actor_id, ==, olivia_id);
+      g_assert_cmpstr (entry->actor_email, ==, TN_DEMO_ORGANIZER_EMAIL);
+      g_assert_cmpstr (entry->event_id, ==, event_id);
+      g_assert_cmpint (entry->seq, <, last_seq);
+      g_assert_cmpint (entry->at, >, 0);
+      g_assert_nonnull (entry->details);
+      last_seq = entry->seq;
+    }
+  g_assert_cmpstr (((TnClientAuditEntry *) all->pdata[0])->target_type, ==, "user");
+  g_assert_cmpstr (((TnClientAuditEntry *) all->pdata[0])->target_id, ==, sam_id);
+  update = all->pdata[1];
+  g_assert_cmpstr (update->target_type, ==, "event");
+  g_assert_cmpstr (update->target_id, ==, event_id);
+  g_assert_true (json_object_has_member (update->details, "title"));
+  title = json_object_get_object_member (update->details, "title");
+  g_assert_cmpstr (json_object_get_string_member (title, "old"), ==, "Audited");
+  g_assert_cmpstr (json_object_get_string_member (title, "new"), ==, "Audited, renamed");
+  copy = tn_client_audit_entry_copy (update);
+  g_assert_cmpint (copy->seq, ==, update->seq);
+  g_assert_cmpstr (copy->action, ==, "event.update");
+
+  /* Pages of one give the same records. */
+  do
+    {
+      TnAuditFilter page_filter = { .event_id = event_id, .limit = 1, .cursor = cursor };
+      g_autoptr(GPtrArray) page = NULL;
+      char *next = NULL;
+
+      tn_client_list_audit_async (f->client, &page_filter, NULL, store_result_cb, f);
+      page = finish_audit (f, &next, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, <=, 1);
+      if (page->len == 1)
+        {
+          g_assert_cmpuint (seen, <, all->len);
+          g_assert_cmpint (((TnClientAuditEntry *) page->pdata[0])->seq, ==,
+                           ((TnClientAuditEntry *) all->pdata[seen])->seq);
+          seen++;
+        }
+      g_free (cursor);
+      cursor = next;
+      pages++;
+    }
+  while (cursor != NULL && pages < 10);
+  g_assert_cmpuint (seen, ==, all->len);
+  g_assert_null (cursor);
+
+  filter = (TnAuditFilter) { .event_id = event_id, .action = "event.update", .actor_id = olivia_id };
+  tn_client_list_audit_async (f->client, &filter, NULL, store_result_cb, f);
+  updates = finish_audit (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (updates->len, ==, 1);
+  g_assert_cmpint (((TnClientAuditEntry *) updates->pdata[0])->seq, ==, update->seq);
+
+  filter = (TnAuditFilter) { .event_id = event_id, .actor_id = admin_id };
+  tn_client_list_audit_async (f->client, &filter, NULL, store_result_cb, f);
+  by_admin = finish_audit (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_admin->len, ==, 0);
+
+  filter = (TnAuditFilter) { .event_id = event_id, .from = tn_time_now () + 86400 };
+  tn_client_list_audit_async (f->client, &filter, NULL, store_result_cb, f);
+  later = finish_audit (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (later->len, ==, 0);
+
+  filter = (TnAuditFilter) { .action = "event.explode" };
+  tn_client_list_audit_async (f->client, &filter, NULL, store_result_cb, f);
+  g_assert_null (finish_audit (f, NULL, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_clear_error (&error);
+
+  tn_client_set_token (f->client, NULL);
+  tn_client_list_audit_async (f->client, NULL, NULL, store_result_cb, f);
+  g_assert_null (finish_audit (f, NULL, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED);
+}
+
 static void
 test_network_error (void)
 {
@@ -534,6 +1241,11 @@ main (int    argc,
   ADD ("/common/client/cancelled", test_cancelled);
   ADD ("/common/client/rsvp", test_rsvp);
   ADD ("/common/client/attendees", test_attendees);
+  ADD ("/common/client/categories", test_categories);
+  ADD ("/common/client/people", test_people);
+  ADD ("/common/client/import-export", test_import_export);
+  ADD ("/common/client/import-errors", test_import_errors);
+  ADD ("/common/client/audit", test_audit);
 #undef ADD
   g_test_add_func ("/common/client/network-error", test_network_error);
 
