@@ -13,6 +13,7 @@
 #include "tn-cli.h"
 #include "tn-demo.h"
 #include "tn-error.h"
+#include "tn-id.h"
 #include "tn-server.h"
 #include "tn-time.h"
 
@@ -238,7 +239,7 @@ run_init (Options *options)
   g_autoptr(TnUser) user = NULL;
   g_autofree char *password = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *id = tn_id_new ();
   g_autofree char *token = NULL;
   gboolean generated;
   gint64 users;

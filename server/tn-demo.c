@@ -6,6 +6,7 @@
 #include "tn-auth.h"
 #include "tn-demo.h"
 #include "tn-error.h"
+#include "tn-id.h"
 #include "tn-json.h"
 
 /* Finds the id of a demo user by e-mail among those just created. */
@@ -29,7 +30,7 @@ seed_event (TnStore     *store,
   g_autoptr(JsonObject) fields = json_object_new ();
   g_autoptr(TnEvent) event = NULL;
   g_autoptr(TnEvent) stored = NULL;
-  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *id = tn_id_new ();
   const char *start_time = tn_json_object_get_string (spec, "start_time");
   guint hour = 18, minute = 0;
   gint64 starts_at;
@@ -177,7 +178,7 @@ tn_demo_seed (TnStore  *store,
   for (guint i = 0; i < json_array_get_length (users); i++)
     {
       JsonObject *spec = json_array_get_object_element (users, i);
-      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *id = tn_id_new ();
       g_autoptr(TnUser) user = NULL;
       TnRole role = TN_ROLE_MEMBER;
 

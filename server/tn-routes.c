@@ -9,6 +9,7 @@
 #include "tn-csv.h"
 #include "tn-error.h"
 #include "tn-ics.h"
+#include "tn-id.h"
 #include "tn-json.h"
 #include "tn-request.h"
 #include "tn-routes.h"
@@ -1090,7 +1091,7 @@ user_hashed_cb (GObject      *source,
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  id = g_uuid_string_random ();
+  id = tn_id_new ();
   {
     g_autoptr(JsonObject) details = json_object_new ();
 
@@ -1426,7 +1427,7 @@ handle_event_create (TnRequest *req)
     }
   if (tn_event_get_id (event) == NULL)
     {
-      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *id = tn_id_new ();
 
       tn_event_set_id (event, id);
     }

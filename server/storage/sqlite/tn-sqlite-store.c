@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "tn-error.h"
+#include "tn-id.h"
 #include "tn-sqlite-store.h"
 #include "tn-ticket-code.h"
 #include "tn-time.h"
@@ -1707,7 +1708,7 @@ tn_sqlite_store_set_rsvp (TnStore       *store,
 
   if (current == NULL)
     {
-      attendee_id = g_uuid_string_random ();
+      attendee_id = tn_id_new ();
       stmt = prepare (self,
                       "INSERT INTO attendees (id, event_id, user_id, name, email, status, waitlist_seq, "
                       "  created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)", error);
@@ -2072,7 +2073,7 @@ insert_guest (TnSqliteStore  *self,
     return NULL;
 
   if (id == NULL)
-    id = g_uuid_string_random ();
+    id = tn_id_new ();
   stmt = prepare (self,
                   "INSERT INTO attendees (id, event_id, user_id, name, email, status, waitlist_seq, "
                   "  ticket_type, note, created_at, updated_at) "
