@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bad input on every endpoint that takes input: each request gets its
- * documented 4xx and error body, the database never changes, and the
- * server never answers 500 and stays up. */
+ * documented 4xx and error body, the database never changes (neither
+ * what admins see through the API nor any row of any table, read through
+ * a second connection), and the server never answers 500 and stays up. */
 #include "config.h"
 
 #include <string.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "tn-auth.h"
 #include "tn-json.h"
@@ -22,6 +24,7 @@ typedef enum
   WHO_STAFF,
   WHO_MEMBER,
   WHO_LOGOUT,      /* a member token that logout cases must not revoke */
+  WHO_COHOST,      /* chloe: a member who co-hosts {id} */
   WHO_WRONG,       /* well-formed, but never issued */
   WHO_EXPIRED,
   WHO_REVOKED,
@@ -51,6 +54,21 @@ static TnTestServer *server;
 static char         *tokens[N_WHO];
 static char         *event_id;        /* a public event of the organizer */
 static char         *snapshot;        /* the database, as admins see it */
+static char         *tables_snapshot; /* every row of every table */
+static gint64        tables_version;  /* the data version it was read at */
+static sqlite3      *reader;          /* a read-only connection to the server's database */
+/* Made in setup(), before the snapshot: see expand(). */
+static char         *going_id;        /* an attendee of {id} with a ticket */
+static char         *interested_id;   /* an attendee of {id} without one */
+static char         *private_id;      /* a private event of the organizer */
+static char         *cancelled_id;    /* a cancelled event of the organizer */
+static char         *deleted_id;      /* an event the organizer deleted (with an RSVP) */
+static char         *other_event_id;  /* an event of the other organizer */
+static char         *other_guest_id;  /* an attendee of that event */
+static char         *member_uid;
+static char         *organizer_uid;
+static char         *cohost_uid;
+static char         *staff_uid;
 static guint         n_requests;
 static guint         n_server_errors;
 
@@ -71,11 +89,16 @@ typedef struct
   gboolean    chunked;
 } Request;
 
+/* The checks between cases (snapshots, /me) share one session and its
+ * kept-alive connection; a case gets a session of its own, so that what
+ * a bad request does to its connection cannot touch the next one. */
+static SoupSession *check_session;
+
 static guint
-send_request (const Request  *r,
-              char          **out_body)
+send_request_with (SoupSession    *session,
+                   const Request  *r,
+                   char          **out_body)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
@@ -131,17 +154,126 @@ send_request (const Request  *r,
   return status;
 }
 
+static guint
+send_request (const Request  *r,
+              char          **out_body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+
+  return send_request_with (session, r, out_body);
+}
+
 static char *
 get_ok (const char *path,
         const char *token)
 {
   Request r = { .method = "GET", .path = path, .token = token };
   char *body = NULL;
-  guint status = send_request (&r, &body);
+  guint status = send_request_with (check_session, &r, &body);
 
   if (status != 200)
     g_error ("GET %s: %u %s", path, status, body);
   return body;
+}
+
+/* One statement per table, prepared once: a line with the table's name
+ * and row count, then its rows, one a line, each value as SQLite's
+ * quote() writes it (so that text, numbers, blobs and NULL differ),
+ * sorted: the order in which SQLite returns rows is not part of what is
+ * stored. */
+static GPtrArray *dump_statements;
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+prepare_dump (void)
+{
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  dump_statements = g_ptr_array_new_with_free_func (finalize_statement);
+  /* The full-text index is left out: it follows the events table. */
+  g_assert_cmpint (sqlite3_prepare_v2 (reader,
+                                       "SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                       "AND name NOT LIKE 'sqlite_%' "
+                                       "AND name NOT LIKE 'events_fts%' ORDER BY name",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  /* a dump without the tables of the newer endpoints would prove little */
+  g_assert_cmpuint (tables->len, >=, 9);
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *table = tables->pdata[i];
+      g_autofree char *info = g_strdup_printf ("PRAGMA table_info(\"%s\")", table);
+      g_autoptr(GString) row = g_string_new (NULL);
+      g_autofree char *sql = NULL;
+      sqlite3_stmt *dump = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (reader, info, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_string_append_printf (row, "%squote(\"%s\")", row->len > 0 ? " || '|' || " : "",
+                                (const char *) sqlite3_column_text (stmt, 1));
+      sqlite3_finalize (stmt);
+      g_assert_cmpuint (row->len, >, 0);
+      sql = g_strdup_printf ("SELECT '%s: ' || count(*) || ' rows' || char(10) || "
+                             "coalesce(group_concat(r, char(10)) || char(10), '') "
+                             "FROM (SELECT %s AS r FROM \"%s\" ORDER BY r)",
+                             table, row->str, table);
+      g_assert_cmpint (sqlite3_prepare_v2 (reader, sql, -1, &dump, NULL), ==, SQLITE_OK);
+      g_ptr_array_add (dump_statements, dump);
+    }
+}
+
+/* Every row of every table, read in one transaction: what the API shows
+ * of attendees, tickets, people and the audit log is not all there is. */
+static char *
+dump_database (void)
+{
+  GString *out = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_exec (reader, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < dump_statements->len; i++)
+    {
+      sqlite3_stmt *stmt = dump_statements->pdata[i];
+
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_string_append_len (out, (const char *) sqlite3_column_text (stmt, 0),
+        sqlite3_column_bytes (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  g_assert_cmpint (sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  return g_string_free (out, FALSE);
+}
+
+/* The 30 demo events and the three that setup() adds (private, cancelled,
+ * the other organizer's); the deleted one is gone. */
+#define N_EVENTS (30 + 3)
+
+/* PRAGMA data_version of the reader: it changes when another connection
+ * (the server's) commits a change, so while it stays the same, so does
+ * every table. */
+static sqlite3_stmt *data_version_stmt;
+
+static gint64
+data_version (void)
+{
+  gint64 version;
+
+  if (data_version_stmt == NULL)
+    g_assert_cmpint (sqlite3_prepare_v2 (reader, "PRAGMA data_version", -1, &data_version_stmt,
+      NULL), ==,
+                     SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (data_version_stmt), ==, SQLITE_ROW);
+  version = sqlite3_column_int64 (data_version_stmt, 0);
+  sqlite3_reset (data_version_stmt);
+  return version;
 }
 
 /* Everything stored that an admin can list: every event, every user. */
@@ -150,19 +282,84 @@ take_snapshot (void)
 {
   g_autofree char *events = get_ok ("/api/v1/events?limit=500", tokens[WHO_ADMIN]);
   g_autofree char *users = get_ok ("/api/v1/users?limit=500", tokens[WHO_ADMIN]);
-  g_autoptr(JsonObject) object = tn_test_parse_object (events);
 
-  /* A snapshot that holds nothing would compare equal to anything. */
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "items")), ==, 30);
+  /* A snapshot that holds nothing would compare equal to anything. Later
+   * ones are compared with the first, so only that one is counted: a
+   * parse after each case was half the time of the battery under
+   * AddressSanitizer. */
+  if (snapshot == NULL)
+    {
+      g_autoptr(JsonObject) object = tn_test_parse_object (events);
+
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "items")), ==,
+        N_EVENTS);
+    }
   return g_strconcat (events, "\n", users, NULL);
+}
+
+/* Every table, and the data version it was read at. */
+static char *
+take_tables_snapshot (gint64 *out_version)
+{
+  char *tables;
+
+  *out_version = data_version ();
+  tables = dump_database ();
+  g_assert_null (strstr (tables, "attendees: 0 rows"));
+  g_assert_null (strstr (tables, "tickets: 0 rows"));
+  g_assert_null (strstr (tables, "event_people: 0 rows"));
+  g_assert_null (strstr (tables, "audit_log: 0 rows"));
+  return tables;
+}
+
+static void
+assert_same (const char *what,
+             const char *before_text,
+             const char *after_text)
+{
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+  gsize at;
+  guint i;
+
+  if (g_str_equal (before_text, after_text))
+    return;
+  /* Name the first line that differs rather than print it all. */
+  before = g_strsplit (before_text, "\n", -1);
+  after = g_strsplit (after_text, "\n", -1);
+  for (i = 0; before[i] != NULL && after[i] != NULL && g_str_equal (before[i], after[i]); i++)
+    ;
+  if (before[i] == NULL || after[i] == NULL)
+    g_error ("%s changed: %s lines", what, before[i] == NULL ? "more" : "fewer");
+  for (at = 0; before[i][at] != '\0' && before[i][at] == after[i][at]; at++)
+    ;
+  at = at > 200 ? at - 200 : 0;
+  g_error ("%s changed; first difference, line %u:\n- %.600s\n+ %.600s", what, i,
+           before[i] + at, after[i] + at);
+}
+
+/* What admins see is the same, and so is every table. The tables are
+ * read again only when the server committed something since they were
+ * last read (dumping them after each case took most of the battery's
+ * time under AddressSanitizer); with @always, in any case. */
+static void
+check_unchanged (gboolean always)
+{
+  g_autofree char *now = take_snapshot ();
+
+  assert_same ("what admins see", snapshot, now);
+  if (always || data_version () != tables_version)
+    {
+      g_autofree char *tables = take_tables_snapshot (&tables_version);
+
+      assert_same ("the database", tables_snapshot, tables);
+    }
 }
 
 static void
 assert_unchanged (void)
 {
-  g_autofree char *now = take_snapshot ();
-
-  g_assert_cmpstr (now, ==, snapshot);
+  check_unchanged (FALSE);
 }
 
 /* --- placeholders -------------------------------------------------------- */
@@ -188,24 +385,71 @@ many_tags (guint n)
   return g_string_free (out, FALSE);
 }
 
-/* Replaces {id} (the organizer's event), {A201} (201 × "a"), {E201}
- * (201 × "é"), {D20001}, {T41}, {TAGS21}, {A300}, {N101}, {P1025}, {Q201}
- * and {BIG} (2 MiB of "a"). */
+/* n rows of well-formed guests, each with an address of its own. */
+static char *
+many_guests (guint n)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "Guest %u,guest%u@bad-input.example\n", i, i);
+  return g_string_free (out, FALSE);
+}
+
+typedef enum
+{
+  EXPAND_REPEAT,   /* unit, n times */
+  EXPAND_TAGS,     /* n tags, as a JSON array's elements */
+  EXPAND_GUESTS,   /* n CSV rows of guests */
+  EXPAND_ID,       /* the string *id */
+} ExpandKind;
+
+/* Replaces {id} (the organizer's event) and the other ids of setup():
+ * {going}, {interested}, {private}, {cancelled}, {deleted}, {other_event},
+ * {other_guest}, {member_uid}, {organizer_uid}, {cohost_uid}, {staff_uid};
+ * {A201} (201 × "a"), {E201} (201 × "é"), {D20001}, {T41}, {TAGS21},
+ * {A300}, {N101}, {P1025}, {Q201}, {BIG} (2 MiB of "a"); for CSV files
+ * {ROWS100000} (as many rows "a,b"), {GUESTS1000}, {GUESTS20001} and
+ * {GUESTS100000} (rows of distinct guests), {COLS99} and {COLS9999}
+ * (",a" 99 and 9,999 times). */
 static char *
 expand (const char *text)
 {
-  static const struct { const char *key; const char *unit; guint n; } table[] = {
-    { "{A201}", "a", 201 },
-    { "{E201}", "é", 201 },
-    { "{D20001}", "d", 20001 },
-    { "{T41}", "t", 41 },
-    { "{A300}", "a", 300 },
-    { "{N101}", "n", 101 },
-    { "{P1025}", "p", 1025 },
-    { "{Q201}", "q", 201 },
-    { "{BIG}", "a", 2 * 1024 * 1024 },
-    { "{TAGS21}", NULL, 21 },
-    { "{id}", NULL, 0 },
+  static const struct {
+    const char *key;
+    ExpandKind  kind;
+    const char *unit;
+    guint       n;
+    char      **id;
+  } table[] = {
+    { "{A201}", EXPAND_REPEAT, "a", 201 },
+    { "{E201}", EXPAND_REPEAT, "é", 201 },
+    { "{D20001}", EXPAND_REPEAT, "d", 20001 },
+    { "{T41}", EXPAND_REPEAT, "t", 41 },
+    { "{A300}", EXPAND_REPEAT, "a", 300 },
+    { "{N101}", EXPAND_REPEAT, "n", 101 },
+    { "{P1025}", EXPAND_REPEAT, "p", 1025 },
+    { "{Q201}", EXPAND_REPEAT, "q", 201 },
+    { "{BIG}", EXPAND_REPEAT, "a", 2 * 1024 * 1024 },
+    { "{ROWS100000}", EXPAND_REPEAT, "a,b\n", 100000 },
+    { "{COLS9999}", EXPAND_REPEAT, ",a", 9999 },
+    { "{COLS99}", EXPAND_REPEAT, ",a", 99 },
+    { "{TAGS21}", EXPAND_TAGS, NULL, 21 },
+    { "{GUESTS1000}", EXPAND_GUESTS, NULL, 1000 },
+    { "{GUESTS20001}", EXPAND_GUESTS, NULL, 20001 },
+    { "{GUESTS100000}", EXPAND_GUESTS, NULL, 100000 },
+    { "{id}", EXPAND_ID, .id = &event_id },
+    { "{going}", EXPAND_ID, .id = &going_id },
+    { "{interested}", EXPAND_ID, .id = &interested_id },
+    { "{private}", EXPAND_ID, .id = &private_id },
+    { "{cancelled}", EXPAND_ID, .id = &cancelled_id },
+    { "{deleted}", EXPAND_ID, .id = &deleted_id },
+    { "{other_event}", EXPAND_ID, .id = &other_event_id },
+    { "{other_guest}", EXPAND_ID, .id = &other_guest_id },
+    { "{member_uid}", EXPAND_ID, .id = &member_uid },
+    { "{organizer_uid}", EXPAND_ID, .id = &organizer_uid },
+    { "{cohost_uid}", EXPAND_ID, .id = &cohost_uid },
+    { "{staff_uid}", EXPAND_ID, .id = &staff_uid },
   };
   char *result = g_strdup (text);
 
@@ -215,12 +459,24 @@ expand (const char *text)
         g_auto(GStrv) parts = g_strsplit (result, table[i].key, -1);
         g_autofree char *value = NULL;
 
-        if (table[i].unit != NULL)
-          value = repeat (table[i].unit, table[i].n);
-        else if (table[i].n > 0)
-          value = many_tags (table[i].n);
-        else
-          value = g_strdup (event_id);
+        switch (table[i].kind)
+          {
+          case EXPAND_REPEAT:
+            value = repeat (table[i].unit, table[i].n);
+            break;
+          case EXPAND_TAGS:
+            value = many_tags (table[i].n);
+            break;
+          case EXPAND_GUESTS:
+            value = many_guests (table[i].n);
+            break;
+          case EXPAND_ID:
+            g_assert_nonnull (*table[i].id);
+            value = g_strdup (*table[i].id);
+            break;
+          default:
+            g_assert_not_reached ();
+          }
         g_free (result);
         result = g_strjoinv (value, parts);
       }
@@ -271,6 +527,104 @@ expand (const char *text)
 #define IMPORT_AS(n, w, st, c) \
   { .name = "import/" n, .method = "POST", .path = "/api/v1/events/{id}/attendees/import", .who = w, \
     .content_type = "text/csv", .body = "name,email\nA,a@example.org\n", .status = st, .code = c }
+
+/* The newer endpoints: RSVPs, attendees and tickets, people, the audit
+ * log, calendars. */
+#define NUL_RAW_RSVP "{\"status\": \"go\0ing\"}"
+#define NUL_RAW_GUEST "{\"name\": \"A\0\", \"email\": \"new@bad-input.example\"}"
+#define NUL_RAW_NOTE "{\"note\": \"a\0b\"}"
+#define NUL_RAW_ROLE "{\"role\": \"staff\0\"}"
+#define NUL_RAW_UTF16 "\xff\xfen\0a\0m\0e\0,\0e\0m\0a\0i\0l\0\n\0A\0,\0a\0@\0b\0.\0e\0x\0\n\0"
+#define GUEST(fields) "{\"name\": \"Ada\", \"email\": \"new@bad-input.example\"" fields "}"
+/* Forged cursors, in base64url padded as the server pads (unpadded, the
+ * last bytes are dropped): "123:MISSING_ID" (of the events list),
+ * "att:1:not-a-uuid", "att:x:MISSING_ID", "audit:0", "audit:-1",
+ * "audit:99999999999999999999", "near:1:2:MISSING_ID" and
+ * "near:nan:2:MISSING_ID". */
+#define CURSOR_EVENTS "MTIzOjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA=="
+#define CURSOR_ATT_NOT_ID "YXR0OjE6bm90LWEtdXVpZA=="
+#define CURSOR_ATT_NOT_TIME "YXR0Ong6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw"
+#define CURSOR_AUDIT_0 "YXVkaXQ6MA=="
+#define CURSOR_AUDIT_NEGATIVE "YXVkaXQ6LTE="
+#define CURSOR_AUDIT_HUGE "YXVkaXQ6OTk5OTk5OTk5OTk5OTk5OTk5OTk="
+#define CURSOR_NEAR "bmVhcjoxOjI6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw"
+#define CURSOR_NEAR_NAN "bmVhcjpuYW46MjowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA="
+
+/* Every authenticated route: no token, one never issued, an expired and
+ * a revoked one. Routes open to anyone get the last three only. */
+#define BAD_TOKEN_CASES(prefix, m, p) \
+  { .name = prefix "/wrong-token", .method = m, .path = p, .who = WHO_WRONG, .status = 401, \
+    .code = "unauthorized" }, \
+  { .name = prefix "/expired-token", .method = m, .path = p, .who = WHO_EXPIRED, .status = 401, \
+    .code = "unauthorized" }, \
+  { .name = prefix "/revoked-token", .method = m, .path = p, .who = WHO_REVOKED, .status = 401, \
+    .code = "unauthorized" }
+#define AUTH_CASES(prefix, m, p, b, ct) \
+  { .name = prefix "/no-token", .method = m, .path = p, .body = b, .content_type = ct, \
+    .status = 401, .code = "unauthorized" }, \
+  { .name = prefix "/wrong-token", .method = m, .path = p, .who = WHO_WRONG, .body = b, \
+    .content_type = ct, .status = 401, .code = "unauthorized" }, \
+  { .name = prefix "/expired-token", .method = m, .path = p, .who = WHO_EXPIRED, .body = b, \
+    .content_type = ct, .status = 401, .code = "unauthorized" }, \
+  { .name = prefix "/revoked-token", .method = m, .path = p, .who = WHO_REVOKED, .body = b, \
+    .content_type = ct, .status = 401, .code = "unauthorized" }
+#define DENIED(prefix, n, w, m, p, b, ct) \
+  { .name = prefix "/" n, .method = m, .path = p, .who = w, .body = b, .content_type = ct, \
+    .status = 403, .code = "forbidden" }
+
+#define RSVP_PUT(n, b, st, c, f) \
+  { .name = "rsvp-put/" n, .method = "PUT", .path = "/api/v1/events/{id}/rsvp", \
+    .who = WHO_MEMBER, .body = b, .status = st, .code = c, .field = f }
+#define RSVP_PUT_AT(n, p, w, st, c) \
+  { .name = "rsvp-put/" n, .method = "PUT", .path = p, .who = w, \
+    .body = "{\"status\": \"going\"}", .status = st, .code = c }
+#define ATT_LIST(n, q, st, c, f) \
+  { .name = "attendees-list/" n, .method = "GET", .path = "/api/v1/events/{id}/attendees" q, \
+    .who = WHO_ORGANIZER, .status = st, .code = c, .field = f }
+#define ATT_ADD(n, b, st, c, f) \
+  { .name = "attendees-add/" n, .method = "POST", .path = "/api/v1/events/{id}/attendees", \
+    .who = WHO_ORGANIZER, .body = b, .status = st, .code = c, .field = f }
+#define ATT_ADD_AT(n, p, st, c) \
+  { .name = "attendees-add/" n, .method = "POST", .path = p, .who = WHO_ORGANIZER, \
+    .body = GUEST (""), .status = st, .code = c }
+#define ATT_GET(n, p, w, st, c) \
+  { .name = "attendee-get/" n, .method = "GET", .path = p, .who = w, .status = st, .code = c }
+#define ATT_PATCH(n, b, st, c, f) \
+  { .name = "attendee-patch/" n, .method = "PATCH", \
+    .path = "/api/v1/events/{id}/attendees/{going}", .who = WHO_ORGANIZER, .body = b, \
+    .status = st, .code = c, .field = f }
+#define ATT_PATCH_AT(n, p, w, st, c) \
+  { .name = "attendee-patch/" n, .method = "PATCH", .path = p, .who = w, \
+    .body = "{\"note\": \"x\"}", .status = st, .code = c }
+#define TICKET(kind, m, n, ev, att, b, st, c) \
+  { .name = "ticket-" kind "/" n, .method = m, \
+    .path = "/api/v1/events/" ev "/attendees/" att "/ticket", .who = WHO_ORGANIZER, .body = b, \
+    .status = st, .code = c }
+#define IMPORT_TYPE(n, t, st) \
+  { .name = "import/" n, .method = "POST", .path = "/api/v1/events/{id}/attendees/import", \
+    .who = WHO_ORGANIZER, .content_type = t, .body = "name,email\nA,a@bad-input.example\n", \
+    .status = st, .code = "bad_request" }
+#define IMPORT_AT(n, p, w, st, c) \
+  { .name = "import/" n, .method = "POST", .path = p, .who = w, .content_type = "text/csv", \
+    .body = "name,email\nA,a@bad-input.example\n", .status = st, .code = c }
+#define PERSON_PUT(n, b, st, c, f) \
+  { .name = "person-put/" n, .method = "PUT", .path = "/api/v1/events/{id}/people/{member_uid}", \
+    .who = WHO_ORGANIZER, .body = b, .status = st, .code = c, .field = f }
+#define PERSON_PUT_AT(n, p, w, st, c) \
+  { .name = "person-put/" n, .method = "PUT", .path = p, .who = w, \
+    .body = "{\"role\": \"staff\"}", .status = st, .code = c }
+#define PERSON_DELETE(n, p, w, st, c) \
+  { .name = "person-delete/" n, .method = "DELETE", .path = p, .who = w, .status = st, \
+    .code = c }
+#define AUDIT(n, q, st, f) \
+  { .name = "audit/" n, .method = "GET", .path = "/api/v1/audit" q, .who = WHO_ADMIN, \
+    .status = st, .code = "validation_failed", .field = f }
+#define ICS(n, q, f) \
+  { .name = "events-ics/" n, .method = "GET", .path = "/api/v1/events.ics" q, .status = 422, \
+    .code = "validation_failed", .field = f }
+#define EVENT_ICS(n, p, w) \
+  { .name = "event-ics/" n, .method = "GET", .path = p, .who = w, .status = 404, \
+    .code = "not_found" }
 
 static const BadCase cases[] = {
   /* POST /api/v1/auth/login */
@@ -870,6 +1224,592 @@ static const BadCase cases[] = {
     .who = WHO_ORGANIZER, .content_type = "text/csv", .body = "name,email\n", .status = 405,
     .code = "bad_request" },
 
+  /* --- the newer endpoints ---------------------------------------------- */
+
+  /* PUT /api/v1/events/{id}/rsvp */
+  RSVP_PUT ("malformed-json", "{\"status\": ", 400, "bad_request", NULL),
+  RSVP_PUT ("trailing-garbage", "{\"status\": \"going\"} x", 400, "bad_request", NULL),
+  RSVP_PUT ("two-documents", "{\"status\": \"going\"} {}", 400, "bad_request", NULL),
+  RSVP_PUT ("array", "[\"going\"]", 400, "bad_request", NULL),
+  RSVP_PUT ("string", "\"going\"", 400, "bad_request", NULL),
+  RSVP_PUT ("null", "null", 400, "bad_request", NULL),
+  RSVP_PUT ("empty-body", "", 400, "bad_request", NULL),
+  RSVP_PUT ("empty-object", "{}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-unknown", "{\"status\": \"sometimes\"}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-waitlisted", "{\"status\": \"waitlisted\"}", 422, "validation_failed",
+            "status"),
+  RSVP_PUT ("status-uppercase", "{\"status\": \"GOING\"}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-padded", "{\"status\": \" going\"}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-empty", "{\"status\": \"\"}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-201", "{\"status\": \"{A201}\"}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-number", "{\"status\": 1}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-bool", "{\"status\": true}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-null", "{\"status\": null}", 422, "validation_failed", "status"),
+  RSVP_PUT ("status-array", "{\"status\": [\"going\"]}", 422, "validation_failed", "status"),
+  RSVP_PUT ("unknown-field", "{\"status\": \"going\", \"guests\": 3}", 422, "validation_failed",
+            "guests"),
+  RSVP_PUT ("read-only-waitlist-position", "{\"status\": \"going\", \"waitlist_position\": 1}", 422,
+            "validation_failed", "waitlist_position"),
+  RSVP_PUT ("invalid-utf8", "{\"status\": \"go\xffing\"}", 400, "bad_request", NULL),
+  RSVP_PUT ("invalid-utf8-overlong", "{\"status\": \"going\xc0\xae\"}", 400, "bad_request", NULL),
+  { .name = "rsvp-put/nul-byte", .method = "PUT", .path = "/api/v1/events/{id}/rsvp",
+    .who = WHO_MEMBER, .body = NUL_RAW_RSVP, .body_len = sizeof (NUL_RAW_RSVP) - 1, .status = 400,
+    .code = "bad_request" },
+  RSVP_PUT ("nul-escape", "{\"status\": \"going\\u0000\"}", 400, "bad_request", NULL),
+  RSVP_PUT ("too-large", "{\"status\": \"going\", \"x\": \"{BIG}\"}", 413, "payload_too_large",
+            NULL),
+  { .name = "rsvp-put/chunked", .method = "PUT", .path = "/api/v1/events/{id}/rsvp",
+    .who = WHO_MEMBER, .body = "{\"status\": \"going\"}", .chunked = TRUE, .status = 400,
+    .code = "bad_request" },
+  { .name = "rsvp-put/content-type", .method = "PUT", .path = "/api/v1/events/{id}/rsvp",
+    .who = WHO_MEMBER, .body = "status=going", .content_type = "application/x-www-form-urlencoded",
+    .status = 400, .code = "bad_request" },
+  RSVP_PUT_AT ("unknown-event", "/api/v1/events/" MISSING_ID "/rsvp", WHO_MEMBER, 404, "not_found"),
+  RSVP_PUT_AT ("not-a-uuid", "/api/v1/events/tonight/rsvp", WHO_MEMBER, 404, "not_found"),
+  RSVP_PUT_AT ("uuid-with-suffix", "/api/v1/events/{id}x/rsvp", WHO_MEMBER, 404, "not_found"),
+  RSVP_PUT_AT ("deleted-event", "/api/v1/events/{deleted}/rsvp", WHO_MEMBER, 404, "not_found"),
+  RSVP_PUT_AT ("deleted-event-as-admin", "/api/v1/events/{deleted}/rsvp", WHO_ADMIN, 404,
+               "not_found"),
+  RSVP_PUT_AT ("cancelled-event", "/api/v1/events/{cancelled}/rsvp", WHO_MEMBER, 409, "conflict"),
+  RSVP_PUT_AT ("private-event", "/api/v1/events/{private}/rsvp", WHO_MEMBER, 404, "not_found"),
+  AUTH_CASES ("rsvp-put", "PUT", "/api/v1/events/{id}/rsvp", "{\"status\": \"going\"}", NULL),
+
+  /* GET /api/v1/events/{id}/rsvp */
+  { .name = "rsvp-get/never-answered", .method = "GET", .path = "/api/v1/events/{id}/rsvp",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+  { .name = "rsvp-get/unknown-event", .method = "GET", .path = "/api/v1/events/" MISSING_ID "/rsvp",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  { .name = "rsvp-get/not-a-uuid", .method = "GET", .path = "/api/v1/events/%FF/rsvp",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  { .name = "rsvp-get/deleted-event", .method = "GET", .path = "/api/v1/events/{deleted}/rsvp",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  { .name = "rsvp-get/private-event", .method = "GET", .path = "/api/v1/events/{private}/rsvp",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  AUTH_CASES ("rsvp-get", "GET", "/api/v1/events/{id}/rsvp", NULL, NULL),
+  { .name = "rsvp/wrong-method", .method = "POST", .path = "/api/v1/events/{id}/rsvp",
+    .who = WHO_MEMBER, .body = "{\"status\": \"going\"}", .status = 405, .code = "bad_request" },
+
+  /* GET /api/v1/events/{id}/attendees */
+  ATT_LIST ("limit-zero", "?limit=0", 422, "validation_failed", "limit"),
+  ATT_LIST ("limit-501", "?limit=501", 422, "validation_failed", "limit"),
+  ATT_LIST ("limit-abc", "?limit=abc", 422, "validation_failed", "limit"),
+  ATT_LIST ("limit-negative", "?limit=-1", 422, "validation_failed", "limit"),
+  ATT_LIST ("limit-huge", "?limit=99999999999999999999999", 422, "validation_failed", "limit"),
+  ATT_LIST ("cursor-garbage", "?cursor=garbage", 422, "validation_failed", "cursor"),
+  ATT_LIST ("cursor-not-base64", "?cursor=%21%21", 422, "validation_failed", "cursor"),
+  ATT_LIST ("cursor-invalid-utf8", "?cursor=%FF", 422, "validation_failed", "cursor"),
+  ATT_LIST ("cursor-of-events", "?cursor=" CURSOR_EVENTS, 422, "validation_failed", "cursor"),
+  ATT_LIST ("cursor-not-an-id", "?cursor=" CURSOR_ATT_NOT_ID, 422, "validation_failed", "cursor"),
+  ATT_LIST ("cursor-not-a-time", "?cursor=" CURSOR_ATT_NOT_TIME, 422, "validation_failed",
+            "cursor"),
+  ATT_LIST ("q-invalid-utf8", "?q=%FF", 422, "validation_failed", "q"),
+  ATT_LIST ("q-overlong-utf8", "?q=%C0%AF", 422, "validation_failed", "q"),
+  ATT_LIST ("q-too-long", "?q={Q201}", 422, "validation_failed", "q"),
+  ATT_LIST ("status-unknown", "?status=sometimes", 422, "validation_failed", "status"),
+  ATT_LIST ("status-uppercase", "?status=GOING", 422, "validation_failed", "status"),
+  ATT_LIST ("status-invalid-utf8", "?status=go%FEing", 422, "validation_failed", "status"),
+  ATT_LIST ("several-bad", "?limit=0&status=x", 422, "validation_failed", "status"),
+  { .name = "attendees-list/unknown-event", .method = "GET",
+    .path = "/api/v1/events/" MISSING_ID "/attendees", .who = WHO_ADMIN, .status = 404,
+    .code = "not_found" },
+  { .name = "attendees-list/not-a-uuid", .method = "GET", .path = "/api/v1/events/x/attendees",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+  { .name = "attendees-list/deleted-event", .method = "GET",
+    .path = "/api/v1/events/{deleted}/attendees", .who = WHO_ADMIN, .status = 404,
+    .code = "not_found" },
+  { .name = "attendees-list/private-as-member", .method = "GET",
+    .path = "/api/v1/events/{private}/attendees", .who = WHO_MEMBER, .status = 404,
+    .code = "not_found" },
+  AUTH_CASES ("attendees-list", "GET", "/api/v1/events/{id}/attendees", NULL, NULL),
+  DENIED ("attendees-list", "as-member", WHO_MEMBER, "GET", "/api/v1/events/{id}/attendees", NULL,
+          NULL),
+  DENIED ("attendees-list", "as-other-organizer", WHO_OTHER, "GET", "/api/v1/events/{id}/attendees",
+          NULL, NULL),
+
+  /* POST /api/v1/events/{id}/attendees */
+  ATT_ADD ("malformed-json", "{\"name\": \"A\",", 400, "bad_request", NULL),
+  ATT_ADD ("trailing-garbage", GUEST ("") " ]", 400, "bad_request", NULL),
+  ATT_ADD ("array", "[" GUEST ("") "]", 400, "bad_request", NULL),
+  ATT_ADD ("string", "\"Ada\"", 400, "bad_request", NULL),
+  ATT_ADD ("empty-body", "", 400, "bad_request", NULL),
+  ATT_ADD ("empty-object", "{}", 422, "validation_failed", "name"),
+  ATT_ADD ("missing-name", "{\"email\": \"new@bad-input.example\"}", 422, "validation_failed",
+           "name"),
+  ATT_ADD ("missing-email", "{\"name\": \"Ada\"}", 422, "validation_failed", "email"),
+  ATT_ADD ("name-number", "{\"name\": 1, \"email\": \"new@bad-input.example\"}", 422,
+           "validation_failed", "name"),
+  ATT_ADD ("name-null", "{\"name\": null, \"email\": \"new@bad-input.example\"}", 422,
+           "validation_failed", "name"),
+  ATT_ADD ("email-array", "{\"name\": \"Ada\", \"email\": [\"new@bad-input.example\"]}", 422,
+           "validation_failed", "email"),
+  ATT_ADD ("name-empty", "{\"name\": \"\", \"email\": \"new@bad-input.example\"}", 422,
+           "validation_failed", "name"),
+  ATT_ADD ("name-blank", "{\"name\": \"   \", \"email\": \"new@bad-input.example\"}", 422,
+           "validation_failed", "name"),
+  ATT_ADD ("name-101", "{\"name\": \"{N101}\", \"email\": \"new@bad-input.example\"}", 422,
+           "validation_failed", "name"),
+  ATT_ADD ("name-control", "{\"name\": \"Ada\\u0007\", \"email\": \"new@bad-input.example\"}", 422,
+           "validation_failed", "name"),
+  ATT_ADD ("name-newline", "{\"name\": \"Ada\\nLovelace\", \"email\": \"new@bad-input.example\"}",
+           422, "validation_failed", "name"),
+  ATT_ADD ("email-invalid", "{\"name\": \"Ada\", \"email\": \"not-an-address\"}", 422,
+           "validation_failed", "email"),
+  ATT_ADD ("email-too-long", "{\"name\": \"Ada\", \"email\": \"{A300}@example.org\"}", 422,
+           "validation_failed", "email"),
+  ATT_ADD ("ticket-type-41", GUEST (", \"ticket_type\": \"{T41}\""), 422, "validation_failed",
+           "ticket_type"),
+  ATT_ADD ("ticket-type-number", GUEST (", \"ticket_type\": 2"), 422, "validation_failed",
+           "ticket_type"),
+  ATT_ADD ("ticket-type-newline", GUEST (", \"ticket_type\": \"Crew\\nVIP\""), 422,
+           "validation_failed", "ticket_type"),
+  ATT_ADD ("note-too-long", GUEST (", \"note\": \"{D20001}\""), 422, "validation_failed", "note"),
+  ATT_ADD ("note-control", GUEST (", \"note\": \"a\\u001bb\""), 422, "validation_failed", "note"),
+  ATT_ADD ("status-unknown", GUEST (", \"status\": \"sometimes\""), 422, "validation_failed",
+           "status"),
+  ATT_ADD ("status-waitlisted", GUEST (", \"status\": \"waitlisted\""), 422, "validation_failed",
+           "status"),
+  ATT_ADD ("status-bool", GUEST (", \"status\": true"), 422, "validation_failed", "status"),
+  ATT_ADD ("unknown-field", GUEST (", \"vip\": true"), 422, "validation_failed", "vip"),
+  ATT_ADD ("read-only-ticket-code", GUEST (", \"ticket_code\": \"AAAA-BBBB\""), 422,
+           "validation_failed", "ticket_code"),
+  ATT_ADD ("read-only-user-id", GUEST (", \"user_id\": \"{member_uid}\""), 422, "validation_failed",
+           "user_id"),
+  ATT_ADD ("email-on-event", "{\"name\": \"Again\", \"email\": \"going@bad-input.example\"}", 409,
+           "conflict", NULL),
+  ATT_ADD ("email-on-event-case",
+           "{\"name\": \"Again\", \"email\": \"INTERESTED@Bad-Input.example\"}", 409, "conflict",
+           NULL),
+  ATT_ADD ("email-of-member-who-answered",
+           "{\"name\": \"Maria\", \"email\": \"MARIA@example.org\"}", 409, "conflict", NULL),
+  ATT_ADD ("invalid-utf8", "{\"name\": \"A\xff\", \"email\": \"new@bad-input.example\"}", 400,
+           "bad_request", NULL),
+  ATT_ADD ("invalid-utf8-surrogate",
+           "{\"name\": \"A\xed\xa0\x80\", \"email\": \"new@bad-input.example\"}", 400,
+           "bad_request", NULL),
+  { .name = "attendees-add/nul-byte", .method = "POST", .path = "/api/v1/events/{id}/attendees",
+    .who = WHO_ORGANIZER, .body = NUL_RAW_GUEST, .body_len = sizeof (NUL_RAW_GUEST) - 1,
+    .status = 400, .code = "bad_request" },
+  ATT_ADD ("nul-escape", "{\"name\": \"A\\u0000B\", \"email\": \"new@bad-input.example\"}", 400,
+           "bad_request", NULL),
+  ATT_ADD ("too-large", GUEST (", \"note\": \"{BIG}\""), 413, "payload_too_large", NULL),
+  { .name = "attendees-add/chunked", .method = "POST", .path = "/api/v1/events/{id}/attendees",
+    .who = WHO_ORGANIZER, .body = GUEST (""), .chunked = TRUE, .status = 400,
+    .code = "bad_request" },
+  { .name = "attendees-add/content-type", .method = "POST", .path = "/api/v1/events/{id}/attendees",
+    .who = WHO_ORGANIZER, .body = "name,email\nAda,new@bad-input.example\n",
+    .content_type = "text/csv", .status = 400, .code = "bad_request" },
+  ATT_ADD_AT ("unknown-event", "/api/v1/events/" MISSING_ID "/attendees", 404, "not_found"),
+  ATT_ADD_AT ("not-a-uuid", "/api/v1/events/42/attendees", 404, "not_found"),
+  ATT_ADD_AT ("deleted-event", "/api/v1/events/{deleted}/attendees", 404, "not_found"),
+  ATT_ADD_AT ("cancelled-event", "/api/v1/events/{cancelled}/attendees", 409, "conflict"),
+  AUTH_CASES ("attendees-add", "POST", "/api/v1/events/{id}/attendees", GUEST (""), NULL),
+  DENIED ("attendees-add", "as-member", WHO_MEMBER, "POST", "/api/v1/events/{id}/attendees",
+          GUEST (""), NULL),
+  DENIED ("attendees-add", "as-staff", WHO_STAFF, "POST", "/api/v1/events/{id}/attendees",
+          GUEST (""), NULL),
+  DENIED ("attendees-add", "as-other-organizer", WHO_OTHER, "POST", "/api/v1/events/{id}/attendees",
+          GUEST (""), NULL),
+  { .name = "attendees-add/private-as-member", .method = "POST",
+    .path = "/api/v1/events/{private}/attendees", .who = WHO_MEMBER, .body = GUEST (""),
+    .status = 404, .code = "not_found" },
+
+  /* GET /api/v1/events/{id}/attendees/{attendee_id} */
+  ATT_GET ("unknown-attendee", "/api/v1/events/{id}/attendees/" MISSING_ID, WHO_ORGANIZER, 404,
+           "not_found"),
+  ATT_GET ("attendee-not-a-uuid", "/api/v1/events/{id}/attendees/1", WHO_ORGANIZER, 404,
+           "not_found"),
+  ATT_GET ("attendee-invalid-utf8", "/api/v1/events/{id}/attendees/%C0%AF", WHO_ORGANIZER, 404,
+           "not_found"),
+  ATT_GET ("attendee-of-another-event", "/api/v1/events/{id}/attendees/{other_guest}",
+           WHO_ORGANIZER, 404, "not_found"),
+  ATT_GET ("attendee-of-another-event-as-admin", "/api/v1/events/{id}/attendees/{other_guest}",
+           WHO_ADMIN, 404, "not_found"),
+  ATT_GET ("unknown-event", "/api/v1/events/" MISSING_ID "/attendees/{going}", WHO_ADMIN, 404,
+           "not_found"),
+  ATT_GET ("deleted-event", "/api/v1/events/{deleted}/attendees/{going}", WHO_ADMIN, 404,
+           "not_found"),
+  AUTH_CASES ("attendee-get", "GET", "/api/v1/events/{id}/attendees/{going}", NULL, NULL),
+  DENIED ("attendee-get", "as-member", WHO_MEMBER, "GET", "/api/v1/events/{id}/attendees/{going}",
+          NULL, NULL),
+  DENIED ("attendee-get", "as-other-organizer", WHO_OTHER, "GET",
+          "/api/v1/events/{id}/attendees/{going}", NULL, NULL),
+
+  /* PATCH /api/v1/events/{id}/attendees/{attendee_id} */
+  ATT_PATCH ("malformed-json", "{\"note\": ", 400, "bad_request", NULL),
+  ATT_PATCH ("array", "[{\"note\": \"x\"}]", 400, "bad_request", NULL),
+  ATT_PATCH ("string", "\"x\"", 400, "bad_request", NULL),
+  ATT_PATCH ("empty-body", "", 400, "bad_request", NULL),
+  ATT_PATCH ("ticket-type-number", "{\"ticket_type\": 1}", 422, "validation_failed", "ticket_type"),
+  ATT_PATCH ("ticket-type-null", "{\"ticket_type\": null}", 422, "validation_failed",
+             "ticket_type"),
+  ATT_PATCH ("ticket-type-41", "{\"ticket_type\": \"{T41}\"}", 422, "validation_failed",
+             "ticket_type"),
+  ATT_PATCH ("ticket-type-201-accented", "{\"ticket_type\": \"{E201}\"}", 422, "validation_failed",
+             "ticket_type"),
+  ATT_PATCH ("ticket-type-nul-escape", "{\"ticket_type\": \"VIP\\u0000\"}", 400, "bad_request",
+             NULL),
+  ATT_PATCH ("ticket-type-tab", "{\"ticket_type\": \"V\\tIP\"}", 422, "validation_failed",
+             "ticket_type"),
+  ATT_PATCH ("note-501", "{\"note\": \"{D20001}\"}", 422, "validation_failed", "note"),
+  ATT_PATCH ("note-object", "{\"note\": {\"text\": \"x\"}}", 422, "validation_failed", "note"),
+  ATT_PATCH ("note-bell", "{\"note\": \"x\\u0007\"}", 422, "validation_failed", "note"),
+  ATT_PATCH ("one-bad-field-among-good", "{\"note\": \"fine\", \"ticket_type\": \"{T41}\"}", 422,
+             "validation_failed", "ticket_type"),
+  ATT_PATCH ("status", "{\"status\": \"going\"}", 422, "validation_failed", "status"),
+  ATT_PATCH ("name", "{\"name\": \"Renamed\"}", 422, "validation_failed", "name"),
+  ATT_PATCH ("email", "{\"email\": \"renamed@bad-input.example\"}", 422, "validation_failed",
+             "email"),
+  ATT_PATCH ("ticket-code", "{\"ticket_code\": \"AAAA\"}", 422, "validation_failed", "ticket_code"),
+  ATT_PATCH ("invalid-utf8", "{\"note\": \"\xfe\"}", 400, "bad_request", NULL),
+  ATT_PATCH ("invalid-utf8-truncated", "{\"note\": \"a\xe2\x82\"}", 400, "bad_request", NULL),
+  { .name = "attendee-patch/nul-byte", .method = "PATCH",
+    .path = "/api/v1/events/{id}/attendees/{going}", .who = WHO_ORGANIZER, .body = NUL_RAW_NOTE,
+    .body_len = sizeof (NUL_RAW_NOTE) - 1, .status = 400, .code = "bad_request" },
+  ATT_PATCH ("too-large", "{\"note\": \"{BIG}\"}", 413, "payload_too_large", NULL),
+  { .name = "attendee-patch/chunked", .method = "PATCH",
+    .path = "/api/v1/events/{id}/attendees/{going}", .who = WHO_ORGANIZER,
+    .body = "{\"note\": \"chunked\"}", .chunked = TRUE, .status = 400, .code = "bad_request" },
+  { .name = "attendee-patch/content-type", .method = "PATCH",
+    .path = "/api/v1/events/{id}/attendees/{going}", .who = WHO_ORGANIZER,
+    .body = "{\"note\": \"x\"}", .content_type = "text/plain", .status = 400,
+    .code = "bad_request" },
+  ATT_PATCH_AT ("unknown-attendee", "/api/v1/events/{id}/attendees/" MISSING_ID, WHO_ORGANIZER, 404,
+                "not_found"),
+  ATT_PATCH_AT ("attendee-not-a-uuid", "/api/v1/events/{id}/attendees/all", WHO_ORGANIZER, 404,
+                "not_found"),
+  ATT_PATCH_AT ("attendee-of-another-event", "/api/v1/events/{id}/attendees/{other_guest}",
+                WHO_ADMIN, 404, "not_found"),
+  ATT_PATCH_AT ("unknown-event", "/api/v1/events/" MISSING_ID "/attendees/{going}", WHO_ADMIN, 404,
+                "not_found"),
+  ATT_PATCH_AT ("deleted-event", "/api/v1/events/{deleted}/attendees/{going}", WHO_ADMIN, 404,
+                "not_found"),
+  AUTH_CASES ("attendee-patch", "PATCH", "/api/v1/events/{id}/attendees/{going}",
+              "{\"note\": \"x\"}", NULL),
+  DENIED ("attendee-patch", "as-member", WHO_MEMBER, "PATCH",
+          "/api/v1/events/{id}/attendees/{going}", "{\"note\": \"x\"}", NULL),
+  DENIED ("attendee-patch", "as-staff", WHO_STAFF, "PATCH", "/api/v1/events/{id}/attendees/{going}",
+          "{\"note\": \"x\"}", NULL),
+  DENIED ("attendee-patch", "as-other-organizer", WHO_OTHER, "PATCH",
+          "/api/v1/events/{id}/attendees/{going}", "{\"note\": \"x\"}", NULL),
+
+  /* POST /api/v1/events/{id}/attendees/{attendee_id}/ticket (reissue) */
+  TICKET ("reissue", "POST", "fields", "{id}", "{going}", "{\"reason\": \"lost\"}", 422,
+          "validation_failed"),
+  TICKET ("reissue", "POST", "malformed-json", "{id}", "{going}", "{", 400, "bad_request"),
+  TICKET ("reissue", "POST", "array", "{id}", "{going}", "[]", 400, "bad_request"),
+  TICKET ("reissue", "POST", "null", "{id}", "{going}", "null", 400, "bad_request"),
+  TICKET ("reissue", "POST", "invalid-utf8", "{id}", "{going}", "{\"\xff\": 1}", 400,
+          "bad_request"),
+  TICKET ("reissue", "POST", "too-large", "{id}", "{going}", "{\"x\": \"{BIG}\"}", 413,
+          "payload_too_large"),
+  { .name = "ticket-reissue/chunked", .method = "POST",
+    .path = "/api/v1/events/{id}/attendees/{going}/ticket", .who = WHO_ORGANIZER, .body = "{}",
+    .chunked = TRUE, .status = 400, .code = "bad_request" },
+  { .name = "ticket-reissue/content-type", .method = "POST",
+    .path = "/api/v1/events/{id}/attendees/{going}/ticket", .who = WHO_ORGANIZER, .body = "{}",
+    .content_type = "text/plain", .status = 400, .code = "bad_request" },
+  TICKET ("reissue", "POST", "not-going", "{id}", "{interested}", NULL, 409, "conflict"),
+  TICKET ("reissue", "POST", "unknown-attendee", "{id}", MISSING_ID, NULL, 404, "not_found"),
+  TICKET ("reissue", "POST", "attendee-not-a-uuid", "{id}", "x", NULL, 404, "not_found"),
+  TICKET ("reissue", "POST", "attendee-of-another-event", "{id}", "{other_guest}", NULL, 404,
+          "not_found"),
+  TICKET ("reissue", "POST", "unknown-event", MISSING_ID, "{going}", NULL, 404, "not_found"),
+  TICKET ("reissue", "POST", "deleted-event", "{deleted}", "{going}", NULL, 404, "not_found"),
+  AUTH_CASES ("ticket-reissue", "POST", "/api/v1/events/{id}/attendees/{going}/ticket", NULL, NULL),
+  DENIED ("ticket-reissue", "as-member", WHO_MEMBER, "POST",
+          "/api/v1/events/{id}/attendees/{going}/ticket", NULL, NULL),
+  DENIED ("ticket-reissue", "as-staff", WHO_STAFF, "POST",
+          "/api/v1/events/{id}/attendees/{going}/ticket", NULL, NULL),
+  DENIED ("ticket-reissue", "as-other-organizer", WHO_OTHER, "POST",
+          "/api/v1/events/{id}/attendees/{going}/ticket", NULL, NULL),
+
+  /* DELETE /api/v1/events/{id}/attendees/{attendee_id}/ticket (revoke) */
+  TICKET ("revoke", "DELETE", "fields", "{id}", "{going}", "{\"reason\": \"lost\"}", 422,
+          "validation_failed"),
+  TICKET ("revoke", "DELETE", "malformed-json", "{id}", "{going}", "{\"", 400, "bad_request"),
+  TICKET ("revoke", "DELETE", "string", "{id}", "{going}", "\"now\"", 400, "bad_request"),
+  TICKET ("revoke", "DELETE", "invalid-utf8", "{id}", "{going}", "{\"a\": \"\xc0\xaf\"}", 400,
+          "bad_request"),
+  TICKET ("revoke", "DELETE", "too-large", "{id}", "{going}", "{\"x\": \"{BIG}\"}", 413,
+          "payload_too_large"),
+  TICKET ("revoke", "DELETE", "unknown-attendee", "{id}", MISSING_ID, NULL, 404, "not_found"),
+  TICKET ("revoke", "DELETE", "attendee-not-a-uuid", "{id}", "%FF", NULL, 404, "not_found"),
+  TICKET ("revoke", "DELETE", "attendee-of-another-event", "{id}", "{other_guest}", NULL, 404,
+          "not_found"),
+  TICKET ("revoke", "DELETE", "unknown-event", MISSING_ID, "{going}", NULL, 404, "not_found"),
+  TICKET ("revoke", "DELETE", "deleted-event", "{deleted}", "{going}", NULL, 404, "not_found"),
+  AUTH_CASES ("ticket-revoke", "DELETE", "/api/v1/events/{id}/attendees/{going}/ticket", NULL,
+              NULL),
+  DENIED ("ticket-revoke", "as-member", WHO_MEMBER, "DELETE",
+          "/api/v1/events/{id}/attendees/{going}/ticket", NULL, NULL),
+  DENIED ("ticket-revoke", "as-staff", WHO_STAFF, "DELETE",
+          "/api/v1/events/{id}/attendees/{going}/ticket", NULL, NULL),
+  DENIED ("ticket-revoke", "as-other-organizer", WHO_OTHER, "DELETE",
+          "/api/v1/events/{id}/attendees/{going}/ticket", NULL, NULL),
+  { .name = "ticket/wrong-method", .method = "PUT",
+    .path = "/api/v1/events/{id}/attendees/{going}/ticket", .who = WHO_ORGANIZER, .body = "{}",
+    .status = 405, .code = "bad_request" },
+
+  /* GET /api/v1/events/{id}/attendees.csv */
+  BAD_TOKEN_CASES ("attendees-csv", "GET", "/api/v1/events/{id}/attendees.csv"),
+  DENIED ("attendees-csv", "as-other-organizer", WHO_OTHER, "GET",
+          "/api/v1/events/{id}/attendees.csv", NULL, NULL),
+  { .name = "attendees-csv/not-a-uuid", .method = "GET", .path = "/api/v1/events/x/attendees.csv",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+  { .name = "attendees-csv/deleted-event", .method = "GET",
+    .path = "/api/v1/events/{deleted}/attendees.csv", .who = WHO_ADMIN, .status = 404,
+    .code = "not_found" },
+  { .name = "attendees-csv/private-as-member", .method = "GET",
+    .path = "/api/v1/events/{private}/attendees.csv", .who = WHO_MEMBER, .status = 404,
+    .code = "not_found" },
+
+  /* POST /api/v1/events/{id}/attendees/import: the limits of server/tn-csv.c */
+  IMPORT ("rows-100000", "name,email\n{ROWS100000}", 400, "bad_request", NULL),
+  IMPORT ("rows-100000-distinct", "name,email\n{GUESTS100000}", 413, "payload_too_large", NULL),
+  IMPORT ("rows-20001-distinct", "name,email\n{GUESTS20001}", 400, "bad_request", NULL),
+  IMPORT ("columns-10000", "name,email\nA,a@bad-input.example{COLS9999}\n", 400, "bad_request",
+          NULL),
+  IMPORT ("columns-10000-header", "name,email{COLS9999}\nA,a@bad-input.example\n", 400,
+          "bad_request", NULL),
+  IMPORT ("columns-101", "name,email\nA,a@bad-input.example{COLS99}\n", 400, "bad_request", NULL),
+  IMPORT ("columns-10000-after-good-rows",
+          "name,email\n{GUESTS1000}B,b@bad-input.example{COLS9999}\n", 400, "bad_request", NULL),
+  IMPORT ("invalid-utf8-header", "na\xffme,email\nA,a@bad-input.example\n", 400, "bad_request",
+          NULL),
+  IMPORT ("invalid-utf8-email", "name,email\nA,a\xfe@bad-input.example\n", 400, "bad_request",
+          NULL),
+  IMPORT ("invalid-utf8-quoted", "name,email\n\"A\xff\",a@bad-input.example\n", 400, "bad_request",
+          NULL),
+  IMPORT ("invalid-utf8-last-byte", "name,email\nA,a@bad-input.example\n\xe2\x82", 400,
+          "bad_request", NULL),
+  IMPORT ("invalid-utf8-surrogate", "name,email\n\xed\xa0\x80,a@bad-input.example\n", 400,
+          "bad_request", NULL),
+  IMPORT ("invalid-utf8-after-good-rows", "name,email\n{GUESTS1000}A\xff,a@bad-input.example\n",
+          400, "bad_request", NULL),
+  { .name = "import/utf16", .method = "POST", .path = "/api/v1/events/{id}/attendees/import",
+    .who = WHO_ORGANIZER, .content_type = "text/csv", .body = NUL_RAW_UTF16,
+    .body_len = sizeof (NUL_RAW_UTF16) - 1, .status = 400, .code = "bad_request" },
+  IMPORT ("bom-only", "\xef\xbb\xbf", 400, "bad_request", NULL),
+  IMPORT ("newlines-only", "\r\n\n\r\n", 400, "bad_request", NULL),
+  IMPORT ("good-rows-then-bad-row", "name,email\n{GUESTS1000}C,not-an-address\n", 422,
+          "validation_failed", NULL),
+  IMPORT ("good-rows-then-attendee-twice",
+          "name,email\n{GUESTS1000}Gabi,GOING@bad-input.example\n"
+          "Gabi again,going@bad-input.example\n", 422, "validation_failed", NULL),
+  IMPORT ("good-rows-then-unknown-status",
+          "name,email,status\n{GUESTS1000}B,b@bad-input.example,sometimes\n", 422,
+          "validation_failed", NULL),
+  IMPORT_TYPE ("content-type-text-plain", "text/plain", 400),
+  IMPORT_TYPE ("content-type-multipart", "multipart/form-data; boundary=x", 400),
+  IMPORT_TYPE ("content-type-csv-prefix", "text/csvx", 400),
+  { .name = "import/latin1", .method = "POST", .path = "/api/v1/events/{id}/attendees/import",
+    .who = WHO_ORGANIZER, .content_type = "text/csv; charset=iso-8859-1",
+    .body = "name,email\nJos\xe9,jose@bad-input.example\n", .status = 400, .code = "bad_request" },
+  { .name = "import/empty-json", .method = "POST", .path = "/api/v1/events/{id}/attendees/import",
+    .who = WHO_ORGANIZER, .body = "", .status = 400, .code = "bad_request" },
+  IMPORT_AT ("deleted-event", "/api/v1/events/{deleted}/attendees/import", WHO_ORGANIZER, 404,
+             "not_found"),
+  IMPORT_AT ("not-a-uuid", "/api/v1/events/x/attendees/import", WHO_ORGANIZER, 404, "not_found"),
+  IMPORT_AT ("cancelled-event", "/api/v1/events/{cancelled}/attendees/import", WHO_ORGANIZER, 409,
+             "conflict"),
+  IMPORT_AT ("private-as-member", "/api/v1/events/{private}/attendees/import", WHO_MEMBER, 404,
+             "not_found"),
+  IMPORT_AS ("revoked-token", WHO_REVOKED, 401, "unauthorized"),
+
+  /* GET /api/v1/events/{id}/people */
+  AUTH_CASES ("people-list", "GET", "/api/v1/events/{id}/people", NULL, NULL),
+  DENIED ("people-list", "as-member", WHO_MEMBER, "GET", "/api/v1/events/{id}/people", NULL, NULL),
+  DENIED ("people-list", "as-staff", WHO_STAFF, "GET", "/api/v1/events/{id}/people", NULL, NULL),
+  DENIED ("people-list", "as-other-organizer", WHO_OTHER, "GET", "/api/v1/events/{id}/people", NULL,
+          NULL),
+  { .name = "people-list/unknown-event", .method = "GET",
+    .path = "/api/v1/events/" MISSING_ID "/people", .who = WHO_ADMIN, .status = 404,
+    .code = "not_found" },
+  { .name = "people-list/not-a-uuid", .method = "GET", .path = "/api/v1/events/me/people",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+  { .name = "people-list/deleted-event", .method = "GET", .path = "/api/v1/events/{deleted}/people",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+
+  /* PUT /api/v1/events/{id}/people/{user_id} */
+  PERSON_PUT ("malformed-json", "{\"role\": ", 400, "bad_request", NULL),
+  PERSON_PUT ("trailing-garbage", "{\"role\": \"staff\"}}", 400, "bad_request", NULL),
+  PERSON_PUT ("array", "[\"staff\"]", 400, "bad_request", NULL),
+  PERSON_PUT ("string", "\"staff\"", 400, "bad_request", NULL),
+  PERSON_PUT ("empty-body", "", 400, "bad_request", NULL),
+  PERSON_PUT ("empty-object", "{}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-unknown", "{\"role\": \"owner\"}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-organizer", "{\"role\": \"organizer\"}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-none", "{\"role\": \"none\"}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-admin", "{\"role\": \"admin\"}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-attendee", "{\"role\": \"attendee\"}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-uppercase", "{\"role\": \"STAFF\"}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-empty", "{\"role\": \"\"}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-number", "{\"role\": 2}", 422, "validation_failed", "role"),
+  PERSON_PUT ("role-null", "{\"role\": null}", 422, "validation_failed", "role"),
+  PERSON_PUT ("unknown-field", "{\"role\": \"staff\", \"until\": \"2031-01-01T00:00:00Z\"}", 422,
+              "validation_failed", "until"),
+  PERSON_PUT ("invalid-utf8", "{\"role\": \"st\xff" "aff\"}", 400, "bad_request", NULL),
+  { .name = "person-put/nul-byte", .method = "PUT",
+    .path = "/api/v1/events/{id}/people/{member_uid}", .who = WHO_ORGANIZER, .body = NUL_RAW_ROLE,
+    .body_len = sizeof (NUL_RAW_ROLE) - 1, .status = 400, .code = "bad_request" },
+  PERSON_PUT ("nul-escape", "{\"role\": \"staff\\u0000\"}", 400, "bad_request", NULL),
+  PERSON_PUT ("too-large", "{\"role\": \"staff\", \"x\": \"{BIG}\"}", 413, "payload_too_large",
+              NULL),
+  { .name = "person-put/chunked", .method = "PUT",
+    .path = "/api/v1/events/{id}/people/{member_uid}", .who = WHO_ORGANIZER,
+    .body = "{\"role\": \"staff\"}", .chunked = TRUE, .status = 400, .code = "bad_request" },
+  { .name = "person-put/content-type", .method = "PUT",
+    .path = "/api/v1/events/{id}/people/{member_uid}", .who = WHO_ORGANIZER, .body = "role=staff",
+    .content_type = "application/x-www-form-urlencoded", .status = 400, .code = "bad_request" },
+  PERSON_PUT_AT ("the-organizer", "/api/v1/events/{id}/people/{organizer_uid}", WHO_ORGANIZER, 422,
+                 "validation_failed"),
+  PERSON_PUT_AT ("the-organizer-as-admin", "/api/v1/events/{id}/people/{organizer_uid}", WHO_ADMIN,
+                 422, "validation_failed"),
+  PERSON_PUT_AT ("unknown-user", "/api/v1/events/{id}/people/" MISSING_ID, WHO_ORGANIZER, 404,
+                 "not_found"),
+  PERSON_PUT_AT ("user-not-a-uuid", "/api/v1/events/{id}/people/maria", WHO_ORGANIZER, 404,
+                 "not_found"),
+  PERSON_PUT_AT ("user-is-an-event", "/api/v1/events/{id}/people/{id}", WHO_ORGANIZER, 404,
+                 "not_found"),
+  PERSON_PUT_AT ("unknown-event", "/api/v1/events/" MISSING_ID "/people/{member_uid}", WHO_ADMIN,
+                 404, "not_found"),
+  PERSON_PUT_AT ("deleted-event", "/api/v1/events/{deleted}/people/{member_uid}", WHO_ADMIN, 404,
+                 "not_found"),
+  AUTH_CASES ("person-put", "PUT", "/api/v1/events/{id}/people/{member_uid}",
+              "{\"role\": \"staff\"}", NULL),
+  DENIED ("person-put", "as-member", WHO_MEMBER, "PUT", "/api/v1/events/{id}/people/{member_uid}",
+          "{\"role\": \"invited\"}", NULL),
+  DENIED ("person-put", "self-as-member", WHO_MEMBER, "PUT",
+          "/api/v1/events/{id}/people/{member_uid}", "{\"role\": \"cohost\"}", NULL),
+  DENIED ("person-put", "as-staff", WHO_STAFF, "PUT", "/api/v1/events/{id}/people/{member_uid}",
+          "{\"role\": \"staff\"}", NULL),
+  DENIED ("person-put", "as-other-organizer", WHO_OTHER, "PUT",
+          "/api/v1/events/{id}/people/{member_uid}", "{\"role\": \"staff\"}", NULL),
+  DENIED ("person-put", "cohost-makes-cohost", WHO_COHOST, "PUT",
+          "/api/v1/events/{id}/people/{member_uid}", "{\"role\": \"cohost\"}", NULL),
+  DENIED ("person-put", "cohost-demotes-itself", WHO_COHOST, "PUT",
+          "/api/v1/events/{id}/people/{cohost_uid}", "{\"role\": \"staff\"}", NULL),
+
+  /* DELETE /api/v1/events/{id}/people/{user_id} */
+  PERSON_DELETE ("not-on-the-list", "/api/v1/events/{id}/people/{member_uid}", WHO_ORGANIZER, 404,
+                 "not_found"),
+  PERSON_DELETE ("the-organizer", "/api/v1/events/{id}/people/{organizer_uid}", WHO_ORGANIZER, 404,
+                 "not_found"),
+  PERSON_DELETE ("unknown-user", "/api/v1/events/{id}/people/" MISSING_ID, WHO_ORGANIZER, 404,
+                 "not_found"),
+  PERSON_DELETE ("user-not-a-uuid", "/api/v1/events/{id}/people/everyone", WHO_ORGANIZER, 404,
+                 "not_found"),
+  PERSON_DELETE ("unknown-event", "/api/v1/events/" MISSING_ID "/people/{staff_uid}", WHO_ADMIN,
+                 404, "not_found"),
+  PERSON_DELETE ("deleted-event", "/api/v1/events/{deleted}/people/{staff_uid}", WHO_ADMIN, 404,
+                 "not_found"),
+  PERSON_DELETE ("cohost-of-another-event", "/api/v1/events/{other_event}/people/{cohost_uid}",
+                 WHO_ADMIN, 404, "not_found"),
+  AUTH_CASES ("person-delete", "DELETE", "/api/v1/events/{id}/people/{staff_uid}", NULL, NULL),
+  DENIED ("person-delete", "as-member", WHO_MEMBER, "DELETE",
+          "/api/v1/events/{id}/people/{staff_uid}", NULL, NULL),
+  DENIED ("person-delete", "staff-removes-itself", WHO_STAFF, "DELETE",
+          "/api/v1/events/{id}/people/{staff_uid}", NULL, NULL),
+  DENIED ("person-delete", "as-other-organizer", WHO_OTHER, "DELETE",
+          "/api/v1/events/{id}/people/{staff_uid}", NULL, NULL),
+  DENIED ("person-delete", "cohost-removes-itself", WHO_COHOST, "DELETE",
+          "/api/v1/events/{id}/people/{cohost_uid}", NULL, NULL),
+
+  /* GET /api/v1/categories */
+  BAD_TOKEN_CASES ("categories", "GET", "/api/v1/categories"),
+  { .name = "categories/wrong-method", .method = "POST", .path = "/api/v1/categories",
+    .who = WHO_ADMIN, .body = "{\"slug\": \"x\", \"name\": \"X\"}", .status = 405,
+    .code = "bad_request" },
+
+  /* GET /api/v1/audit */
+  AUDIT ("limit-zero", "?limit=0", 422, "limit"),
+  AUDIT ("limit-501", "?limit=501", 422, "limit"),
+  AUDIT ("limit-abc", "?limit=abc", 422, "limit"),
+  AUDIT ("cursor-garbage", "?cursor=garbage", 422, "cursor"),
+  AUDIT ("cursor-invalid-utf8", "?cursor=%FF", 422, "cursor"),
+  AUDIT ("cursor-seq-0", "?cursor=" CURSOR_AUDIT_0, 422, "cursor"),
+  AUDIT ("cursor-seq-negative", "?cursor=" CURSOR_AUDIT_NEGATIVE, 422, "cursor"),
+  AUDIT ("cursor-seq-huge", "?cursor=" CURSOR_AUDIT_HUGE, 422, "cursor"),
+  AUDIT ("cursor-of-attendees", "?cursor=" CURSOR_ATT_NOT_TIME, 422, "cursor"),
+  AUDIT ("event-id-not-a-uuid", "?event_id=42", 422, "event_id"),
+  AUDIT ("event-id-invalid-utf8", "?event_id=%FF", 422, "event_id"),
+  AUDIT ("actor-id-not-a-uuid", "?actor_id=admin%40example.org", 422, "actor_id"),
+  AUDIT ("action-unknown", "?action=event.explode", 422, "action"),
+  AUDIT ("action-uppercase", "?action=EVENT.CREATE", 422, "action"),
+  AUDIT ("action-invalid-utf8", "?action=event.%FF", 422, "action"),
+  AUDIT ("from-garbage", "?from=yesterday", 422, "from"),
+  AUDIT ("to-no-zone", "?to=2026-12-01T18:00:00", 422, "to"),
+  AUDIT ("to-before-from", "?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", 422, "to"),
+  AUDIT ("to-equals-from", "?from=2026-12-01T00:00:00Z&to=2026-12-01T00:00:00Z", 422, "to"),
+  AUTH_CASES ("audit", "GET", "/api/v1/audit", NULL, NULL),
+  DENIED ("audit", "as-organizer", WHO_ORGANIZER, "GET", "/api/v1/audit", NULL, NULL),
+  DENIED ("audit", "as-staff", WHO_STAFF, "GET", "/api/v1/audit", NULL, NULL),
+  DENIED ("audit", "as-member", WHO_MEMBER, "GET", "/api/v1/audit", NULL, NULL),
+  DENIED ("audit", "as-cohost", WHO_COHOST, "GET", "/api/v1/audit?event_id={id}", NULL, NULL),
+  DENIED ("audit", "as-member-with-bad-filter", WHO_MEMBER, "GET", "/api/v1/audit?limit=0", NULL,
+          NULL),
+  { .name = "audit/wrong-method", .method = "DELETE", .path = "/api/v1/audit", .who = WHO_ADMIN,
+    .status = 405, .code = "bad_request" },
+
+  /* GET /api/v1/events?near=…&radius_km=… */
+  LIST ("near-garbage", "?near=here", 422, "validation_failed", "near"),
+  LIST ("near-one-number", "?near=51.3", 422, "validation_failed", "near"),
+  LIST ("near-three-numbers", "?near=51.3,12.4,7", 422, "validation_failed", "near"),
+  LIST ("near-empty-part", "?near=51.3,", 422, "validation_failed", "near"),
+  LIST ("near-lat-91", "?near=91,12.4", 422, "validation_failed", "near"),
+  LIST ("near-lon-181", "?near=51.3,-180.01", 422, "validation_failed", "near"),
+  LIST ("near-nan", "?near=nan,12.4", 422, "validation_failed", "near"),
+  LIST ("near-infinite", "?near=1e400,12.4", 422, "validation_failed", "near"),
+  LIST ("near-hex", "?near=0x10,12.4", 422, "validation_failed", "near"),
+  LIST ("near-semicolon", "?near=51.3;12.4", 422, "validation_failed", "near"),
+  LIST ("near-invalid-utf8", "?near=51.3,%FF", 422, "validation_failed", "near"),
+  LIST ("near-long", "?near={A300},1", 422, "validation_failed", "near"),
+  LIST ("radius-zero", "?near=51.3,12.4&radius_km=0", 422, "validation_failed", "radius_km"),
+  LIST ("radius-negative", "?near=51.3,12.4&radius_km=-5", 422, "validation_failed", "radius_km"),
+  LIST ("radius-20001", "?near=51.3,12.4&radius_km=20001", 422, "validation_failed", "radius_km"),
+  LIST ("radius-abc", "?near=51.3,12.4&radius_km=far", 422, "validation_failed", "radius_km"),
+  LIST ("radius-nan", "?near=51.3,12.4&radius_km=nan", 422, "validation_failed", "radius_km"),
+  LIST ("radius-infinite", "?near=51.3,12.4&radius_km=1e999", 422, "validation_failed",
+        "radius_km"),
+  LIST ("radius-without-near", "?radius_km=10", 422, "validation_failed", "radius_km"),
+  LIST ("near-with-plain-cursor", "?near=51.3,12.4&cursor=" CURSOR_EVENTS, 422, "validation_failed",
+        "cursor"),
+  LIST ("plain-with-near-cursor", "?cursor=" CURSOR_NEAR, 422, "validation_failed", "cursor"),
+  LIST ("near-cursor-nan", "?near=51.3,12.4&cursor=" CURSOR_NEAR_NAN, 422, "validation_failed",
+        "cursor"),
+  { .name = "events-list/revoked-token", .method = "GET", .path = "/api/v1/events?near=51.3,12.4",
+    .who = WHO_REVOKED, .status = 401, .code = "unauthorized" },
+
+  /* GET /api/v1/events.ics */
+  ICS ("from-garbage", "?from=garbage", "from"),
+  ICS ("to-number", "?to=1700000000", "to"),
+  ICS ("limit-zero", "?limit=0", "limit"),
+  ICS ("limit-501", "?limit=501", "limit"),
+  ICS ("q-invalid-utf8", "?q=%FF", "q"),
+  ICS ("q-too-long", "?q={Q201}", "q"),
+  ICS ("category-invalid-utf8", "?category=caf%E9", "category"),
+  ICS ("tag-too-long", "?tag={T41}", "tag"),
+  ICS ("status-unknown", "?status=postponed", "status"),
+  ICS ("near-garbage", "?near=here", "near"),
+  ICS ("radius-without-near", "?radius_km=5", "radius_km"),
+  ICS ("radius-20001", "?near=0,0&radius_km=20001", "radius_km"),
+  BAD_TOKEN_CASES ("events-ics", "GET", "/api/v1/events.ics"),
+  { .name = "events-ics/wrong-method", .method = "POST", .path = "/api/v1/events.ics",
+    .who = WHO_ADMIN, .body = EV ("\"capacity\": 5"), .status = 405, .code = "bad_request" },
+
+  /* GET /api/v1/events/{id}.ics */
+  EVENT_ICS ("unknown-id", "/api/v1/events/" MISSING_ID ".ics", WHO_NONE),
+  EVENT_ICS ("not-a-uuid", "/api/v1/events/calendar.ics", WHO_NONE),
+  EVENT_ICS ("uuid-with-suffix", "/api/v1/events/{id}x.ics", WHO_NONE),
+  EVENT_ICS ("double-extension", "/api/v1/events/{id}.ics.ics", WHO_NONE),
+  EVENT_ICS ("invalid-utf8", "/api/v1/events/%FF%FE.ics", WHO_NONE),
+  EVENT_ICS ("deleted-event", "/api/v1/events/{deleted}.ics", WHO_ADMIN),
+  EVENT_ICS ("private-anonymous", "/api/v1/events/{private}.ics", WHO_NONE),
+  EVENT_ICS ("private-as-member", "/api/v1/events/{private}.ics", WHO_MEMBER),
+  BAD_TOKEN_CASES ("event-ics", "GET", "/api/v1/events/{id}.ics"),
+  { .name = "event-ics/wrong-method", .method = "DELETE", .path = "/api/v1/events/{id}.ics",
+    .who = WHO_ORGANIZER, .status = 405, .code = "bad_request" },
+
   /* Paths and methods that do not exist */
   { .name = "routes/unknown-path", .method = "GET", .path = "/api/v1/evil", .status = 404,
     .code = "not_found" },
@@ -950,7 +1890,7 @@ test_afterwards (void)
   /* This runs last: the whole batch changed nothing and never got a 500. */
   g_assert_cmpuint (n_requests, >, G_N_ELEMENTS (cases));
   g_assert_cmpuint (n_server_errors, ==, 0);
-  assert_unchanged ();
+  check_unchanged (TRUE);
   tn_assert_json_equal (ready, "{\"status\": \"ready\", \"database\": \"ok\"}");
   g_assert_nonnull (strstr (health, "\"ok\""));
 }
@@ -998,6 +1938,111 @@ make_revoked_token (void)
   return token;
 }
 
+/* A request of setup() that must get @expected; returns member @member
+ * of the answer (a JSON object), or NULL when @member is NULL. */
+static char *
+call (const char *method,
+      const char *path,
+      const char *token,
+      const char *body,
+      guint       expected,
+      const char *member)
+{
+  Request r = { .method = method, .path = path, .token = token, .body = body,
+                .body_len = body != NULL ? strlen (body) : 0 };
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  guint status = send_request (&r, &answer);
+
+  if (status != expected)
+    g_error ("%s %s: expected %u, got %u: %s", method, path, expected, status, answer);
+  if (member == NULL)
+    return NULL;
+  object = tn_test_parse_object (answer);
+  return g_strdup (tn_json_object_get_string (object, member));
+}
+
+static char *
+user_id_of (Who who)
+{
+  return call ("GET", "/api/v1/me", tokens[who], NULL, 200, "id");
+}
+
+/* An event of @who's, after every demo event; returns its id. */
+static char *
+create_event (Who         who,
+              const char *title,
+              const char *visibility)
+{
+  g_autofree char *body = g_strdup_printf ("{\"title\": \"%s\", "
+                                           "\"starts_at\": \"2031-03-01T18:00:00Z\", "
+                                           "\"ends_at\": \"2031-03-01T21:00:00Z\", "
+                                           "\"capacity\": 50, \"visibility\": \"%s\"}",
+                                           title, visibility);
+
+  return call ("POST", "/api/v1/events", tokens[who], body, 201, "id");
+}
+
+static char *
+add_guest (const char *event,
+           Who         who,
+           const char *fields)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/attendees", event);
+
+  return call ("POST", path, tokens[who], fields, 201, "id");
+}
+
+/* What the cases of the newer endpoints need: the member's RSVP to {id},
+ * attendees with and without a ticket, a co-host, a private, a cancelled and a deleted event,
+   and an
+ * event of the other organizer with a guest. */
+static void
+setup_targets (void)
+{
+  g_autofree char *cohost_path = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *status = NULL;
+
+  member_uid = user_id_of (WHO_MEMBER);
+  organizer_uid = user_id_of (WHO_ORGANIZER);
+  cohost_uid = user_id_of (WHO_COHOST);
+  staff_uid = user_id_of (WHO_STAFF);
+
+  path = g_strdup_printf ("/api/v1/events/%s/rsvp", event_id);
+  g_free (call ("PUT", path, tokens[WHO_MEMBER], "{\"status\": \"going\"}", 200, NULL));
+  g_free (path);
+  going_id = add_guest (event_id, WHO_ORGANIZER,
+                        "{\"name\": \"Gabi Going\", \"email\": \"going@bad-input.example\"}");
+  path = g_strdup_printf ("/api/v1/events/%s/attendees/%s", event_id, going_id);
+  status = call ("GET", path, tokens[WHO_ORGANIZER], NULL, 200, "status");
+  g_assert_cmpstr (status, ==, "going");
+  interested_id = add_guest (event_id, WHO_ORGANIZER,
+                             "{\"name\": \"Ines Interested\", "
+                             "\"email\": \"interested@bad-input.example\", "
+                             "\"status\": \"interested\"}");
+  cohost_path = g_strdup_printf ("/api/v1/events/%s/people/%s", event_id, cohost_uid);
+  g_free (call ("PUT", cohost_path, tokens[WHO_ORGANIZER], "{\"role\": \"cohost\"}", 200, NULL));
+
+  private_id = create_event (WHO_ORGANIZER, "Bad input: private", "private");
+  cancelled_id = create_event (WHO_ORGANIZER, "Bad input: cancelled", "public");
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/events/%s/cancel", cancelled_id);
+  g_free (call ("POST", path, tokens[WHO_ORGANIZER], NULL, 200, NULL));
+
+  deleted_id = create_event (WHO_ORGANIZER, "Bad input: deleted", "public");
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/events/%s/rsvp", deleted_id);
+  g_free (call ("PUT", path, tokens[WHO_MEMBER], "{\"status\": \"going\"}", 200, NULL));
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/events/%s", deleted_id);
+  g_free (call ("DELETE", path, tokens[WHO_ORGANIZER], NULL, 204, NULL));
+
+  other_event_id = create_event (WHO_OTHER, "Bad input: someone else's", "public");
+  other_guest_id = add_guest (other_event_id, WHO_OTHER,
+                              "{\"name\": \"Otto Other\", \"email\": \"other@bad-input.example\"}");
+}
+
 static void
 setup (void)
 {
@@ -1008,12 +2053,14 @@ setup (void)
   JsonArray *items;
 
   server = tn_test_server_new (TRUE);
+  check_session = soup_session_new ();
   tokens[WHO_ADMIN] = tn_test_server_token_for (server, TN_DEMO_ADMIN_EMAIL);
   tokens[WHO_ORGANIZER] = tn_test_server_token_for (server, TN_DEMO_ORGANIZER_EMAIL);
   tokens[WHO_OTHER] = tn_test_server_token_for (server, "omar@example.org");
   tokens[WHO_STAFF] = tn_test_server_token_for (server, TN_DEMO_STAFF_EMAIL);
   tokens[WHO_MEMBER] = tn_test_server_token_for (server, TN_DEMO_MEMBER_EMAIL);
   tokens[WHO_LOGOUT] = tn_test_server_token_for (server, "priya@example.org");
+  tokens[WHO_COHOST] = tn_test_server_token_for (server, "chloe@example.org");
   tokens[WHO_WRONG] = tn_auth_new_token ();
   tokens[WHO_EXPIRED] = make_expired_token (tokens[WHO_MEMBER]);
   tokens[WHO_REVOKED] = make_revoked_token ();
@@ -1033,18 +2080,40 @@ setup (void)
         event_id = g_strdup (tn_json_object_get_string (event, "id"));
     }
   g_assert_nonnull (event_id);
+  setup_targets ();
 
+  g_assert_cmpint (sqlite3_open_v2 (tn_test_server_get_db_path (server), &reader,
+                                    SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (reader, 5000);
+  prepare_dump ();
   snapshot = take_snapshot ();
+  tables_snapshot = take_tables_snapshot (&tables_version);
 }
 
 static void
 teardown (void)
 {
+  g_clear_pointer (&dump_statements, g_ptr_array_unref);
+  g_clear_pointer (&data_version_stmt, finalize_statement);
+  g_clear_pointer (&reader, sqlite3_close);
+  g_clear_object (&check_session);
   g_clear_pointer (&server, tn_test_server_free);
   for (guint i = 0; i < N_WHO; i++)
     g_clear_pointer (&tokens[i], g_free);
   g_clear_pointer (&event_id, g_free);
   g_clear_pointer (&snapshot, g_free);
+  g_clear_pointer (&tables_snapshot, g_free);
+  g_clear_pointer (&going_id, g_free);
+  g_clear_pointer (&interested_id, g_free);
+  g_clear_pointer (&private_id, g_free);
+  g_clear_pointer (&cancelled_id, g_free);
+  g_clear_pointer (&deleted_id, g_free);
+  g_clear_pointer (&other_event_id, g_free);
+  g_clear_pointer (&other_guest_id, g_free);
+  g_clear_pointer (&member_uid, g_free);
+  g_clear_pointer (&organizer_uid, g_free);
+  g_clear_pointer (&cohost_uid, g_free);
+  g_clear_pointer (&staff_uid, g_free);
 }
 
 int
