@@ -1571,6 +1571,13 @@ handle_event_patch (TnRequest *req)
   {
     g_autoptr(JsonObject) changes = audit_event_changes (event, changed);
 
+    /* A PATCH that changes nothing stores nothing: no new version (which
+     * would make every other client's copy stale), no record. */
+    if (json_object_get_size (changes) == 0)
+      {
+        reply_event (req, SOUP_STATUS_OK, event);
+        return;
+      }
     audit_begin (req, "event.update", "event", tn_event_get_id (event), tn_event_get_id (event), changes);
   }
   stored = tn_store_update_event (tn_server_get_store (req->server), changed, version, &error);
@@ -2420,6 +2427,11 @@ handle_attendee_patch (TnRequest *req)
       audit_change_string (changes, "ticket_type", tn_attendee_get_ticket_type (current), ticket_type);
     if (note != NULL && g_strcmp0 (note, tn_attendee_get_note (current)) != 0)
       audit_change_string (changes, "note", tn_attendee_get_note (current), note);
+    if (json_object_get_size (changes) == 0)
+      {
+        reply_attendee_status (req, SOUP_STATUS_OK, current);
+        return;
+      }
     audit_begin (req, "attendee.update", "attendee", id, tn_event_get_id (event), changes);
   }
   attendee = tn_store_update_attendee (tn_server_get_store (req->server), tn_event_get_id (event), id,
@@ -2622,7 +2634,9 @@ handle_person_put (TnRequest *req)
                          current == TN_EVENT_ROLE_COHOST || current == TN_EVENT_ROLE_STAFF ||
                          current == TN_EVENT_ROLE_INVITED ? tn_event_role_to_string (current) : NULL,
                          tn_event_role_to_string (wanted));
-    audit_begin (req, "person.set", "user", user_id, tn_event_get_id (event), changes);
+    /* The same role again is answered as set, and not recorded. */
+    if (current != wanted)
+      audit_begin (req, "person.set", "user", user_id, tn_event_get_id (event), changes);
   }
   person = tn_store_set_event_person (tn_server_get_store (req->server), tn_event_get_id (event), user_id,
                                       wanted, tn_time_now (), &error);

@@ -386,6 +386,70 @@ test_audit_import (Fixture       *f,
   g_assert_cmpint (tn_json_object_get_int (json_object_get_object_member (record, "details"), "rows", -1), ==, 2);
 }
 
+/* A request that changes nothing succeeds and leaves no record: a PATCH
+ * with nothing new (no new version either), revoking where no ticket is
+ * valid, the same role again, an empty file or the same file again. */
+static void
+test_audit_no_change (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *id = create_event (f, "Nothing new");
+  g_autofree char *event_path = g_strdup_printf ("/api/v1/events/%s", id);
+  g_autofree char *guests_path = g_strdup_printf ("/api/v1/events/%s/attendees", id);
+  g_autofree char *import_path = g_strdup_printf ("/api/v1/events/%s/attendees/import", id);
+  g_autofree char *person_path = g_strdup_printf ("/api/v1/events/%s/people/%s", id, f->staff_id);
+  g_autofree char *event_query = g_strdup_printf ("?event_id=%s", id);
+  g_autofree char *ticket_path = NULL;
+  g_autofree char *attendee_path = NULL;
+  const char *csv_type[] = { "Content-Type", "text/csv", NULL };
+  const char *csv = "name,email\r\nAda,ada@example.org\r\n";
+  g_autoptr(JsonObject) same = NULL;
+  g_autoptr(JsonObject) same_title = NULL;
+  g_autoptr(JsonObject) guest = NULL;
+  g_autoptr(JsonObject) unchanged = NULL;
+  g_autoptr(JsonObject) revoked = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autofree char *answer = NULL;
+  JsonArray *items;
+
+  same = send_ok (f, "PATCH", event_path, f->organizer, "{}", "\"1\"", 200);
+  g_assert_cmpint (tn_json_object_get_int (same, "version", 0), ==, 1);
+  same_title = send_ok (f, "PATCH", event_path, f->organizer, "{\"title\":\"Nothing new\",\"capacity\":10}",
+                        "\"1\"", 200);
+  g_assert_cmpint (tn_json_object_get_int (same_title, "version", 0), ==, 1);
+
+  guest = send_ok (f, "POST", guests_path, f->organizer,
+                   "{\"name\":\"Iris\",\"email\":\"iris@example.org\",\"status\":\"interested\"}", NULL, 201);
+  attendee_path = g_strdup_printf ("%s/%s", guests_path, tn_json_object_get_string (guest, "id"));
+  ticket_path = g_strdup_printf ("%s/ticket", attendee_path);
+  revoked = send_ok (f, "DELETE", ticket_path, f->organizer, NULL, NULL, 200);
+  g_assert_true (json_node_is_null (json_object_get_member (revoked, "ticket_code")));
+  unchanged = send_ok (f, "PATCH", attendee_path, f->organizer, "{}", NULL, 200);
+  g_assert_cmpstr (tn_json_object_get_string (unchanged, "updated_at"), ==,
+                   tn_json_object_get_string (guest, "updated_at"));
+
+  g_free (send (f, "PUT", person_path, f->organizer, "{\"role\":\"staff\"}", NULL, 200));
+  g_free (send (f, "PUT", person_path, f->organizer, "{\"role\":\"staff\"}", NULL, 200));
+
+  g_assert_cmpuint (tn_test_http (f->url, "POST", import_path, f->organizer, "name,email\r\n", -1, csv_type,
+                                  &answer), ==, 200);
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (tn_test_http (f->url, "POST", import_path, f->organizer, csv, -1, csv_type, &answer), ==, 200);
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (tn_test_http (f->url, "POST", import_path, f->organizer, csv, -1, csv_type, &answer), ==, 200);
+
+  page = audit_page (f, event_query);
+  items = items_of (page);
+  g_assert_cmpuint (count_action (items, "event.create"), ==, 1);
+  g_assert_cmpuint (count_action (items, "event.update"), ==, 0);
+  g_assert_cmpuint (count_action (items, "attendee.add"), ==, 1);
+  g_assert_cmpuint (count_action (items, "ticket.revoke"), ==, 0);
+  g_assert_cmpuint (count_action (items, "attendee.update"), ==, 0);
+  g_assert_cmpuint (count_action (items, "person.set"), ==, 1);
+  g_assert_cmpuint (count_action (items, "attendees.import"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (items), ==, 4);
+}
+
 static void
 test_audit_access (Fixture       *f,
                    gconstpointer  data)
@@ -533,6 +597,7 @@ main (int    argc,
   g_test_add ("/server/audit/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("actions", test_audit_actions);
   ADD ("import", test_audit_import);
+  ADD ("no-change", test_audit_no_change);
   ADD ("access", test_audit_access);
   ADD ("pages", test_audit_pages);
   ADD ("filters", test_audit_filters);

@@ -2242,7 +2242,7 @@ tn_sqlite_store_import_guests (TnStore         *store,
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   g_autoptr(TnAuditEntry) audit = take_audit (self);
   gint64 capacity = -1;
-  gboolean has_waitlist = FALSE;
+  gboolean has_waitlist = FALSE, changed = FALSE;
 
   if (!begin (self, error))
     return FALSE;
@@ -2253,13 +2253,19 @@ tn_sqlite_store_import_guests (TnStore         *store,
       return FALSE;
     }
   for (guint i = 0; i < guests->len; i++)
-    if (!import_guest (self, event_id, guests->pdata[i], now, &out_results[i], error))
-      {
-        *out_failed = i;
-        rollback (self);
-        return FALSE;
-      }
-  if (!write_audit (self, audit, NULL, error) || !commit (self, error))
+    {
+      if (!import_guest (self, event_id, guests->pdata[i], now, &out_results[i], error))
+        {
+          *out_failed = i;
+          rollback (self);
+          return FALSE;
+        }
+      if (out_results[i] != TN_IMPORT_UNCHANGED)
+        changed = TRUE;
+    }
+  /* An import that changed nothing (an empty file, the same file again)
+   * is not an action worth a record. */
+  if ((changed && !write_audit (self, audit, NULL, error)) || !commit (self, error))
     {
       rollback (self);
       return FALSE;
@@ -2321,6 +2327,7 @@ change_ticket (TnSqliteStore  *self,
 {
   g_autoptr(TnAttendee) current = NULL;
   g_autoptr(TnAuditEntry) audit = take_audit (self);
+  gboolean revoked;
 
   if (!begin (self, error))
     return NULL;
@@ -2332,9 +2339,13 @@ change_ticket (TnSqliteStore  *self,
       g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "Only an attendee who is going has a ticket");
       goto failed;
     }
-  if (!revoke_tickets (self, attendee_id, now, error) ||
-      (reissue && !issue_ticket (self, attendee_id, event_id, now, error)) ||
-      !write_audit (self, audit, NULL, error) ||
+  if (!revoke_tickets (self, attendee_id, now, error))
+    goto failed;
+  /* Revoking where no ticket is valid changes nothing, and is recorded
+   * as nothing: the answer is the same, so DELETE stays idempotent. */
+  revoked = sqlite3_changes (self->db) > 0;
+  if ((reissue && !issue_ticket (self, attendee_id, event_id, now, error)) ||
+      ((reissue || revoked) && !write_audit (self, audit, NULL, error)) ||
       !commit (self, error))
     goto failed;
   return tn_sqlite_store_get_attendee (TN_STORE (self), event_id, attendee_id, error);
