@@ -388,6 +388,44 @@ test_batch (Fixture       *f,
   g_assert_null (refused);
   g_clear_error (&error);
 
+  /* A change that fails after writing: the import of two guests into
+   * the one seat seats the first, then finds no seat for the second, and
+   * must undo the first too. */
+  {
+    g_autoptr(GPtrArray) guests = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(TnEvent) other_event = tn_event_copy (small);
+    g_autoptr(TnEvent) other_stored = NULL;
+    TnImportResult results[2];
+    guint failed = 0;
+
+    tn_event_set_id (other_event, "6b0f3a52-0000-4000-8000-000000000003");
+    other_stored = tn_store_create_event (f->store, other_event, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < 2; i++)
+      {
+        TnAttendee *guest = tn_attendee_new ();
+        g_autofree char *email = g_strdup_printf ("guest%u@example.org", i);
+
+        tn_attendee_set_name (guest, "Guest");
+        tn_attendee_set_email (guest, email);
+        tn_attendee_set_status (guest, TN_RSVP_GOING);
+        g_ptr_array_add (guests, guest);
+      }
+    g_assert_false (tn_store_import_guests (f->store, tn_event_get_id (other_event), guests, now, results,
+                                            &failed, &error));
+    g_assert_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL);
+    g_assert_cmpuint (failed, ==, 1);
+    g_clear_error (&error);
+    {
+      TnAttendeeQuery query = { .event_id = tn_event_get_id (other_event) };
+      gboolean more = FALSE;
+      g_autoptr(GPtrArray) left = tn_store_list_attendees (f->store, &query, &more, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (left->len, ==, 0);
+    }
+  }
+
   /* The batch's own connection sees its changes, another one does not. */
   in_batch = tn_store_get_event (f->store, tn_event_get_id (small), &error);
   g_assert_no_error (error);
