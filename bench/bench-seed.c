@@ -120,6 +120,9 @@ static const Venue venues[] = {
 
 static const gint64 capacities[] = { -1, 12, 20, 30, 50, 80, 120, 250, 500, 1500 };
 
+/* Changes per batch (one transaction, one sync) while seeding. */
+#define SEED_BATCH 1000
+
 /* A UUID in the v4 layout from @rand, so that a seed gives the same
  * database every time. */
 static char *
@@ -257,12 +260,15 @@ create_users (TnStore     *store,
 
   for (gint64 i = 0; i < n_users; i++)
     {
-      g_autofree char *id = random_uuid (rand);
+      g_autofree char *id = NULL;
       g_autofree char *email = g_strdup_printf ("bench-member-%" G_GINT64_FORMAT "@example.org", i + 1);
       g_autofree char *name = g_strdup_printf ("Bench Member %" G_GINT64_FORMAT, i + 1);
       g_autoptr(TnUser) user = NULL;
       g_autofree char *token = NULL;
 
+      id = random_uuid (rand);
+      if (i % SEED_BATCH == 0 && !tn_store_begin_batch (store, error))
+        return FALSE;
       user = tn_store_create_user (store, id, email, name, password_hash, TN_ROLE_MEMBER, error);
       if (user == NULL ||
           (token = tn_server_issue_token (server, id, NULL, error)) == NULL)
@@ -270,6 +276,8 @@ create_users (TnStore     *store,
           g_prefix_error (error, "member %" G_GINT64_FORMAT ": ", i + 1);
           return FALSE;
         }
+      if ((i % SEED_BATCH == SEED_BATCH - 1 || i == n_users - 1) && !tn_store_commit_batch (store, error))
+        return FALSE;
       g_string_append_printf (tokens, "%s\n", token);
     }
   return g_file_set_contents (tokens_path, tokens->str, (gssize) tokens->len, error);
@@ -370,7 +378,7 @@ main (int    argc,
       return 1;
     }
 
-  /* The store has no bulk API: one transaction per event, as the server does. */
+  /* Through the store's batches (group commit), as the server writes. */
   timer = g_timer_new ();
   today = tn_time_now ();
   today -= today % 86400;
@@ -379,8 +387,10 @@ main (int    argc,
       g_autoptr(TnEvent) event = random_event (rand, (guint) i, today, organizer_id);
       g_autoptr(TnEvent) stored = NULL;
 
-      if (!tn_event_validate (event, NULL, &error) ||
-          (stored = tn_store_create_event (store, event, &error)) == NULL)
+      if ((i % SEED_BATCH == 0 && !tn_store_begin_batch (store, &error)) ||
+          !tn_event_validate (event, NULL, &error) ||
+          (stored = tn_store_create_event (store, event, &error)) == NULL ||
+          ((i % SEED_BATCH == SEED_BATCH - 1 || i == n_events - 1) && !tn_store_commit_batch (store, &error)))
         {
           g_printerr ("bench-seed: event %" G_GINT64_FORMAT ": %s\n", i + 1, error->message);
           return 1;

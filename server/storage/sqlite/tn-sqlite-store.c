@@ -621,18 +621,23 @@ bind_event (sqlite3_stmt *stmt,
 static gboolean
 replace_tags (TnSqliteStore  *self,
               TnEvent        *event,
+              gboolean        is_new,
               GError        **error)
 {
   const char * const *tags = tn_event_get_tags (event);
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = prepare (self, "DELETE FROM event_tags WHERE event_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, tn_event_get_id (event));
-  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+  /* A new event has none to remove. */
+  if (!is_new)
+    {
+      stmt = prepare (self, "DELETE FROM event_tags WHERE event_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, tn_event_get_id (event));
+      if (!step_bound (self, stmt, error))
+        return FALSE;
+    }
 
   for (guint i = 0; tags[i] != NULL; i++)
     {
@@ -1040,7 +1045,7 @@ tn_sqlite_store_create_event (TnStore     *store,
         set_sqlite_error (self, rc, error);
       goto failed;
     }
-  if (!replace_tags (self, event, error) || !write_audit (self, audit, NULL, error) ||
+  if (!replace_tags (self, event, TRUE, error) || !write_audit (self, audit, NULL, error) ||
       !commit (self, error))
     goto failed;
 
@@ -1292,7 +1297,7 @@ tn_sqlite_store_update_event (TnStore     *store,
       goto failed;
     }
   /* A larger capacity seats people from the waitlist at once. */
-  if (!replace_tags (self, event, error) ||
+  if (!replace_tags (self, event, FALSE, error) ||
       !promote_waitlist (self, tn_event_get_id (event), tn_time_now (), error) ||
       !write_audit (self, audit, NULL, error) ||
       !commit (self, error))
