@@ -130,6 +130,7 @@ describe_error (const GError *error,
         case TN_ERROR_CAPACITY_FULL:
         case TN_ERROR_PAYLOAD_TOO_LARGE:
         case TN_ERROR_PRECONDITION_REQUIRED:
+        case TN_ERROR_DEVICE_REVOKED:
         default:
           break;
         }

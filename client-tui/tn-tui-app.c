@@ -355,6 +355,7 @@ describe_error (TnTuiApp     *self,
     case TN_ERROR_CAPACITY_FULL:
     case TN_ERROR_PAYLOAD_TOO_LARGE:
     case TN_ERROR_PRECONDITION_REQUIRED:
+    case TN_ERROR_DEVICE_REVOKED:
     default:
       /* Translators: %s is the server's own (English) explanation */
       return g_strdup_printf (_("The server refused the request: %s"), error->message);

@@ -20,6 +20,7 @@ struct _TnAttendee
   TnRsvpStatus  status;
   guint         waitlist_position;   /* 1-based; 0 unless waitlisted */
   char         *ticket_code;  /* NULL unless going */
+  char         *signed_ticket; /* the QR form of ticket_code; NULL when none was made */
   char         *ticket_type;
   char         *note;
   gint64        created_at;
@@ -61,6 +62,7 @@ tn_attendee_finalize (GObject *object)
   g_free (self->name);
   g_free (self->email);
   g_free (self->ticket_code);
+  g_free (self->signed_ticket);
   g_free (self->ticket_type);
   g_free (self->note);
 
@@ -94,7 +96,8 @@ tn_attendee_new (void)
  * @self: a #TnAttendee
  *
  * Returns: (transfer full): the attendee as the API answers it;
- *   `waitlist_position` and `ticket_code` are null when they do not apply
+ *   `waitlist_position`, `ticket_code` and `signed_ticket` are null when
+ *   they do not apply
  */
 JsonNode *
 tn_attendee_to_json (TnAttendee *self)
@@ -125,6 +128,10 @@ tn_attendee_to_json (TnAttendee *self)
     json_object_set_string_member (object, "ticket_code", self->ticket_code);
   else
     json_object_set_null_member (object, "ticket_code");
+  if (self->ticket_code != NULL && self->signed_ticket != NULL)
+    json_object_set_string_member (object, "signed_ticket", self->signed_ticket);
+  else
+    json_object_set_null_member (object, "signed_ticket");
   json_object_set_string_member (object, "ticket_type", self->ticket_type);
   json_object_set_string_member (object, "note", self->note);
   json_object_set_string_member (object, "created_at", created);
@@ -167,6 +174,7 @@ tn_attendee_new_from_json (JsonObject  *object,
   tn_attendee_set_email (self, tn_json_object_get_string (object, "email"));
   self->waitlist_position = (guint) CLAMP (tn_json_object_get_int (object, "waitlist_position", 0), 0, G_MAXUINT);
   self->ticket_code = g_strdup (tn_json_object_get_string (object, "ticket_code"));
+  self->signed_ticket = g_strdup (tn_json_object_get_string (object, "signed_ticket"));
   tn_attendee_set_ticket_type (self, tn_json_object_get_string (object, "ticket_type"));
   tn_attendee_set_note (self, tn_json_object_get_string (object, "note"));
   return g_steal_pointer (&self);
@@ -194,6 +202,7 @@ STRING_ACCESSORS (user_id, TRUE)
 STRING_ACCESSORS (name, FALSE)
 STRING_ACCESSORS (email, FALSE)
 STRING_ACCESSORS (ticket_code, TRUE)
+STRING_ACCESSORS (signed_ticket, TRUE)
 STRING_ACCESSORS (ticket_type, FALSE)
 STRING_ACCESSORS (note, FALSE)
 

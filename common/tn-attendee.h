@@ -62,6 +62,9 @@ void          tn_attendee_set_waitlist_position (TnAttendee   *self,
 const char   *tn_attendee_get_ticket_code       (TnAttendee   *self);
 void          tn_attendee_set_ticket_code       (TnAttendee   *self,
                                                  const char   *code);
+const char   *tn_attendee_get_signed_ticket     (TnAttendee   *self);
+void          tn_attendee_set_signed_ticket     (TnAttendee   *self,
+                                                 const char   *signed_ticket);
 const char   *tn_attendee_get_ticket_type       (TnAttendee   *self);
 void          tn_attendee_set_ticket_type       (TnAttendee   *self,
                                                  const char   *ticket_type);
