@@ -822,3 +822,310 @@ tn_store_list_audit (TnStore            *self,
   g_return_val_if_fail (query != NULL, NULL);
   return IFACE (self)->list_audit (self, query, out_more, error);
 }
+
+/* --- door devices, check-in and sync -------------------------------------- */
+
+static const char * const device_role_names[] = { "steward", "supervisor" };
+
+const char *
+tn_device_role_to_string (TnDeviceRole role)
+{
+  g_return_val_if_fail ((guint) role < G_N_ELEMENTS (device_role_names), NULL);
+  return device_role_names[role];
+}
+
+gboolean
+tn_device_role_from_string (const char   *text,
+                            TnDeviceRole *out_role)
+{
+  g_return_val_if_fail (out_role != NULL, FALSE);
+
+  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (device_role_names); i++)
+    if (g_str_equal (text, device_role_names[i]))
+      {
+        *out_role = (TnDeviceRole) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+TnDevice *
+tn_device_copy (const TnDevice *device)
+{
+  TnDevice *copy;
+
+  g_return_val_if_fail (device != NULL, NULL);
+  copy = g_memdup2 (device, sizeof *device);
+  copy->id = g_strdup (device->id);
+  copy->event_id = g_strdup (device->event_id);
+  copy->name = g_strdup (device->name);
+  return copy;
+}
+
+void
+tn_device_free (TnDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->id);
+  g_free (device->event_id);
+  g_free (device->name);
+  g_free (device);
+}
+
+static const char * const verdict_names[] = {
+  "accepted", "duplicate", "unknown", "wrong_event", "revoked", "not_going", "not_inside"
+};
+
+const char *
+tn_verdict_to_string (TnVerdict verdict)
+{
+  g_return_val_if_fail ((guint) verdict < G_N_ELEMENTS (verdict_names), NULL);
+  return verdict_names[verdict];
+}
+
+gboolean
+tn_verdict_from_string (const char *text,
+                        TnVerdict  *out_verdict)
+{
+  g_return_val_if_fail (out_verdict != NULL, FALSE);
+
+  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (verdict_names); i++)
+    if (g_str_equal (text, verdict_names[i]))
+      {
+        *out_verdict = (TnVerdict) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+tn_checkin_free (TnCheckin *checkin)
+{
+  if (checkin == NULL)
+    return;
+  g_free (checkin->id);
+  g_free (checkin->event_id);
+  g_free (checkin->code);
+  g_free (checkin->device);
+  g_free (checkin->attendee_id);
+  g_free (checkin->previous_device);
+  g_free (checkin);
+}
+
+void
+tn_sync_change_free (TnSyncChange *change)
+{
+  if (change == NULL)
+    return;
+  g_clear_object (&change->attendee);
+  g_free (change->code);
+  g_clear_pointer (&change->checkin, tn_checkin_free);
+  g_free (change);
+}
+
+/**
+ * tn_store_add_pairing_code:
+ * @code_hash: tn_auth_hash_token() of the canonical pairing code
+ *
+ * Keeps a one-time pairing code for a door device of @event_id, valid
+ * until @expires_at.
+ */
+gboolean
+tn_store_add_pairing_code (TnStore      *self,
+                           const char   *code_hash,
+                           const char   *event_id,
+                           TnDeviceRole  role,
+                           const char   *name,
+                           gint64        expires_at,
+                           gint64        now,
+                           GError      **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (code_hash != NULL && event_id != NULL, FALSE);
+  return IFACE (self)->add_pairing_code (self, code_hash, event_id, role, name, expires_at, now, error);
+}
+
+/**
+ * tn_store_pair_device:
+ *
+ * Uses up the pairing code of @code_hash and makes a device with it:
+ * %TN_ERROR_UNAUTHORIZED when the code is unknown, used or expired.
+ *
+ * Returns: (transfer full): the new device
+ */
+TnDevice *
+tn_store_pair_device (TnStore     *self,
+                      const char  *code_hash,
+                      const char  *device_id,
+                      const char  *name,
+                      const char  *token_hash,
+                      gint64       now,
+                      GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (code_hash != NULL && device_id != NULL && name != NULL && token_hash != NULL, NULL);
+  return IFACE (self)->pair_device (self, code_hash, device_id, name, token_hash, now, error);
+}
+
+/**
+ * tn_store_list_devices:
+ *
+ * Returns: (transfer container): the #TnDevice records of @event_id,
+ *   oldest first, revoked ones included
+ */
+GPtrArray *
+tn_store_list_devices (TnStore     *self,
+                       const char  *event_id,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  return IFACE (self)->list_devices (self, event_id, error);
+}
+
+TnDevice *
+tn_store_get_device (TnStore     *self,
+                     const char  *id,
+                     GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  return IFACE (self)->get_device (self, id, error);
+}
+
+/**
+ * tn_store_lookup_device:
+ *
+ * Returns: (transfer full): the device whose token has @token_hash,
+ *   revoked or not (the caller tells them apart); %TN_ERROR_NOT_FOUND
+ *   when there is none
+ */
+TnDevice *
+tn_store_lookup_device (TnStore     *self,
+                        const char  *token_hash,
+                        GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  return IFACE (self)->lookup_device (self, token_hash, error);
+}
+
+TnDevice *
+tn_store_rename_device (TnStore     *self,
+                        const char  *id,
+                        const char  *name,
+                        GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  return IFACE (self)->rename_device (self, id, name, error);
+}
+
+/**
+ * tn_store_revoke_device:
+ *
+ * Revokes the device's token (a device revoked already stays as it was).
+ *
+ * Returns: (transfer full): the device
+ */
+TnDevice *
+tn_store_revoke_device (TnStore     *self,
+                        const char  *id,
+                        gint64       now,
+                        GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  return IFACE (self)->revoke_device (self, id, now, error);
+}
+
+/**
+ * tn_store_touch_device:
+ *
+ * Notes that the device was seen at @now (written at most once a minute).
+ */
+gboolean
+tn_store_touch_device (TnStore     *self,
+                       const char  *id,
+                       gint64       now,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  return IFACE (self)->touch_device (self, id, now, error);
+}
+
+/**
+ * tn_store_get_event_key:
+ *
+ * Reads the Ed25519 key pair that signs the tickets of @event_id, making
+ * it when the event has none yet.
+ */
+gboolean
+tn_store_get_event_key (TnStore     *self,
+                        const char  *event_id,
+                        guint8       public_key[32],
+                        guint8       secret_key[64],
+                        GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  return IFACE (self)->get_event_key (self, event_id, public_key, secret_key, error);
+}
+
+/**
+ * tn_store_record_checkins:
+ * @checkins: (element-type TnCheckin): scans, with the fields the caller
+ *   fills set
+ *
+ * Judges and stores every scan in one transaction (docs/CHECKIN.md): a
+ * scan id stored already changes nothing and gets its stored verdict
+ * back (%TN_ERROR_CONFLICT when it was a scan of another event).
+ */
+gboolean
+tn_store_record_checkins (TnStore    *self,
+                          GPtrArray  *checkins,
+                          gint64      now,
+                          GError    **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (checkins != NULL, FALSE);
+  return IFACE (self)->record_checkins (self, checkins, now, error);
+}
+
+TnCheckin *
+tn_store_get_checkin (TnStore     *self,
+                      const char  *id,
+                      GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  return IFACE (self)->get_checkin (self, id, error);
+}
+
+/**
+ * tn_store_undo_checkin:
+ *
+ * Marks the scan undone (once) and judges its ticket's other scans again.
+ */
+gboolean
+tn_store_undo_checkin (TnStore     *self,
+                       const char  *id,
+                       gint64       now,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  return IFACE (self)->undo_checkin (self, id, now, error);
+}
+
+/**
+ * tn_store_list_changes:
+ *
+ * Returns: (transfer container): the #TnSyncChange records of @event_id
+ *   after sequence number @since, in order, at most @limit
+ */
+GPtrArray *
+tn_store_list_changes (TnStore     *self,
+                       const char  *event_id,
+                       gint64       since,
+                       guint        limit,
+                       gboolean    *out_more,
+                       GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (out_more != NULL, NULL);
+  return IFACE (self)->list_changes (self, event_id, since, limit, out_more, error);
+}

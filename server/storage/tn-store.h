@@ -173,6 +173,121 @@ typedef enum
 
 const char *tn_import_result_to_string (TnImportResult result);
 
+/**
+ * TnDeviceRole:
+ * A door device's role: a steward only scans; a supervisor also undoes
+ * scans.
+ */
+typedef enum
+{
+  TN_DEVICE_ROLE_STEWARD,
+  TN_DEVICE_ROLE_SUPERVISOR,
+} TnDeviceRole;
+
+const char *tn_device_role_to_string   (TnDeviceRole  role);
+gboolean    tn_device_role_from_string (const char   *text,
+                                        TnDeviceRole *out_role);
+
+/**
+ * TnDevice:
+ * A door device paired with one event (docs/CHECKIN.md). Times are Unix
+ * seconds, 0 for never.
+ */
+typedef struct
+{
+  char         *id;
+  char         *event_id;
+  char         *name;
+  TnDeviceRole  role;
+  gint64        created_at;
+  gint64        last_seen_at;
+  gint64        revoked_at;
+} TnDevice;
+
+TnDevice *tn_device_copy (const TnDevice *device);
+void      tn_device_free (TnDevice       *device);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnDevice, tn_device_free)
+
+/**
+ * TnVerdict:
+ * What the server says about a scan (docs/CHECKIN.md, "Scans").
+ */
+typedef enum
+{
+  TN_VERDICT_ACCEPTED,
+  TN_VERDICT_DUPLICATE,
+  TN_VERDICT_UNKNOWN,
+  TN_VERDICT_WRONG_EVENT,
+  TN_VERDICT_REVOKED,
+  TN_VERDICT_NOT_GOING,
+  TN_VERDICT_NOT_INSIDE,
+} TnVerdict;
+
+const char *tn_verdict_to_string   (TnVerdict   verdict);
+gboolean    tn_verdict_from_string (const char *text,
+                                    TnVerdict  *out_verdict);
+
+/**
+ * TnCheckin:
+ * A scan made at a door. The caller fills the first group
+ * (tn_store_record_checkins()); the store fills the rest: the verdict,
+ * whether the door let in someone it should not have (@flagged), the
+ * scan that let the ticket in for a duplicate (@previous_*), the
+ * attendee the code belongs to, and the sync sequence number of its
+ * last change. Times are Unix seconds, 0 for none.
+ */
+typedef struct
+{
+  char      *id;
+  char      *event_id;
+  char      *code;
+  gboolean   out;               /* direction "out", else "in" */
+  gint64     scanned_at;
+  char      *device;
+  gboolean   has_local_verdict;
+  TnVerdict  local_verdict;
+
+  TnVerdict  verdict;
+  gboolean   flagged;
+  gint64     received_at;
+  gint64     undone_at;
+  char      *attendee_id;
+  gint64     previous_scanned_at;
+  char      *previous_device;
+  gint64     seq;
+} TnCheckin;
+
+void tn_checkin_free (TnCheckin *checkin);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnCheckin, tn_checkin_free)
+
+/**
+ * TnSyncChange:
+ * One change of an event's sync data, at server sequence number @seq:
+ * an attendee's new state (@attendee, its signed ticket unset), a
+ * revoked ticket code (@code) or a scan (@checkin).
+ */
+typedef enum
+{
+  TN_SYNC_ATTENDEE,
+  TN_SYNC_REVOKED,
+  TN_SYNC_CHECKIN,
+} TnSyncType;
+
+typedef struct
+{
+  gint64      seq;
+  TnSyncType  type;
+  TnAttendee *attendee;
+  char       *code;
+  TnCheckin  *checkin;
+} TnSyncChange;
+
+void tn_sync_change_free (TnSyncChange *change);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnSyncChange, tn_sync_change_free)
+
+#define TN_SYNC_LIMIT_DEFAULT 1000
+#define TN_SYNC_LIMIT_MAX     5000
+
 #define TN_TYPE_STORE (tn_store_get_type ())
 G_DECLARE_INTERFACE (TnStore, tn_store, TN, STORE, GObject)
 
@@ -337,6 +452,67 @@ struct _TnStoreInterface
                                         const TnAuditQuery  *query,
                                         gboolean            *out_more,
                                         GError             **error);
+
+  /* Door devices, signed tickets, check-in and sync (docs/CHECKIN.md).
+   * Pairing codes and device tokens are given as hashes. */
+  gboolean       (*add_pairing_code)   (TnStore             *self,
+                                        const char          *code_hash,
+                                        const char          *event_id,
+                                        TnDeviceRole         role,
+                                        const char          *name,
+                                        gint64               expires_at,
+                                        gint64               now,
+                                        GError             **error);
+  TnDevice      *(*pair_device)        (TnStore             *self,
+                                        const char          *code_hash,
+                                        const char          *device_id,
+                                        const char          *name,
+                                        const char          *token_hash,
+                                        gint64               now,
+                                        GError             **error);
+  GPtrArray     *(*list_devices)       (TnStore             *self,
+                                        const char          *event_id,
+                                        GError             **error);
+  TnDevice      *(*get_device)         (TnStore             *self,
+                                        const char          *id,
+                                        GError             **error);
+  TnDevice      *(*lookup_device)      (TnStore             *self,
+                                        const char          *token_hash,
+                                        GError             **error);
+  TnDevice      *(*rename_device)      (TnStore             *self,
+                                        const char          *id,
+                                        const char          *name,
+                                        GError             **error);
+  TnDevice      *(*revoke_device)      (TnStore             *self,
+                                        const char          *id,
+                                        gint64               now,
+                                        GError             **error);
+  gboolean       (*touch_device)       (TnStore             *self,
+                                        const char          *id,
+                                        gint64               now,
+                                        GError             **error);
+  gboolean       (*get_event_key)      (TnStore             *self,
+                                        const char          *event_id,
+                                        guint8               public_key[32],
+                                        guint8               secret_key[64],
+                                        GError             **error);
+  gboolean       (*record_checkins)    (TnStore             *self,
+                                        GPtrArray           *checkins,
+                                        gint64               now,
+                                        GError             **error);
+  TnCheckin     *(*get_checkin)        (TnStore             *self,
+                                        const char          *id,
+                                        GError             **error);
+  gboolean       (*undo_checkin)       (TnStore             *self,
+                                        const char          *id,
+                                        gint64               now,
+                                        GError             **error);
+  GPtrArray     *(*list_changes)       (TnStore             *self,
+                                        const char          *event_id,
+                                        gint64               since,
+                                        guint                limit,
+                                        gboolean            *out_more,
+                                        GError             **error);
 };
 
 TnStore    *tn_store_open               (const char          *uri,
@@ -483,6 +659,65 @@ void           tn_store_set_audit           (TnStore             *self,
                                             const TnAuditEntry  *entry);
 GPtrArray     *tn_store_list_audit          (TnStore             *self,
                                             const TnAuditQuery  *query,
+                                            gboolean            *out_more,
+                                            GError             **error);
+
+gboolean       tn_store_add_pairing_code    (TnStore             *self,
+                                            const char          *code_hash,
+                                            const char          *event_id,
+                                            TnDeviceRole         role,
+                                            const char          *name,
+                                            gint64               expires_at,
+                                            gint64               now,
+                                            GError             **error);
+TnDevice      *tn_store_pair_device         (TnStore             *self,
+                                            const char          *code_hash,
+                                            const char          *device_id,
+                                            const char          *name,
+                                            const char          *token_hash,
+                                            gint64               now,
+                                            GError             **error);
+GPtrArray     *tn_store_list_devices        (TnStore             *self,
+                                            const char          *event_id,
+                                            GError             **error);
+TnDevice      *tn_store_get_device          (TnStore             *self,
+                                            const char          *id,
+                                            GError             **error);
+TnDevice      *tn_store_lookup_device       (TnStore             *self,
+                                            const char          *token_hash,
+                                            GError             **error);
+TnDevice      *tn_store_rename_device       (TnStore             *self,
+                                            const char          *id,
+                                            const char          *name,
+                                            GError             **error);
+TnDevice      *tn_store_revoke_device       (TnStore             *self,
+                                            const char          *id,
+                                            gint64               now,
+                                            GError             **error);
+gboolean       tn_store_touch_device        (TnStore             *self,
+                                            const char          *id,
+                                            gint64               now,
+                                            GError             **error);
+gboolean       tn_store_get_event_key       (TnStore             *self,
+                                            const char          *event_id,
+                                            guint8               public_key[32],
+                                            guint8               secret_key[64],
+                                            GError             **error);
+gboolean       tn_store_record_checkins     (TnStore             *self,
+                                            GPtrArray           *checkins,
+                                            gint64               now,
+                                            GError             **error);
+TnCheckin     *tn_store_get_checkin         (TnStore             *self,
+                                            const char          *id,
+                                            GError             **error);
+gboolean       tn_store_undo_checkin        (TnStore             *self,
+                                            const char          *id,
+                                            gint64               now,
+                                            GError             **error);
+GPtrArray     *tn_store_list_changes        (TnStore             *self,
+                                            const char          *event_id,
+                                            gint64               since,
+                                            guint                limit,
                                             gboolean            *out_more,
                                             GError             **error);
 

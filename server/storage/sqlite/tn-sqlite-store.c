@@ -6,9 +6,11 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <sodium.h>
 
 #include "tn-error.h"
 #include "tn-id.h"
+#include "tn-signed-ticket.h"
 #include "tn-sqlite-store.h"
 #include "tn-ticket-code.h"
 #include "tn-time.h"
@@ -241,6 +243,95 @@ static const char *migrations[] = {
   "CREATE TRIGGER events_fts_update AFTER UPDATE OF title, description, location, category, tags ON events BEGIN"
   "  INSERT OR IGNORE INTO events_fts_pending VALUES"
   "    (old.rowid, 1, old.title, old.description, old.location, old.category, old.tags);"
+  "END;",
+
+  /* 7: check-in (docs/CHECKIN.md). Door devices and their one-time
+   * pairing codes (both kept as hashes), each event's Ed25519 key pair,
+   * scans, and one server-wide sequence for the sync data: triggers give
+   * every change of an attendee (its ticket included) and every revoked
+   * ticket the next number, the store does so for scans. Rows from
+   * before get numbers in the order they were made. */
+  "CREATE TABLE sync_counter ("
+  "  id  INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  seq INTEGER NOT NULL"
+  ");"
+  "INSERT INTO sync_counter (id, seq) VALUES (1, 0);"
+  "CREATE TABLE event_keys ("
+  "  event_id   TEXT PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,"
+  "  public_key BLOB NOT NULL CHECK (length(public_key) = 32),"
+  "  secret_key BLOB NOT NULL CHECK (length(secret_key) = 64),"
+  "  created_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE pairing_codes ("
+  "  hash       TEXT PRIMARY KEY,"
+  "  event_id   TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+  "  role       TEXT NOT NULL CHECK (role IN ('steward','supervisor')),"
+  "  name       TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  used_at    INTEGER"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE devices ("
+  "  id           TEXT PRIMARY KEY,"
+  "  event_id     TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+  "  name         TEXT NOT NULL,"
+  "  role         TEXT NOT NULL CHECK (role IN ('steward','supervisor')),"
+  "  token_hash   TEXT NOT NULL UNIQUE,"
+  "  created_at   INTEGER NOT NULL,"
+  "  last_seen_at INTEGER,"
+  "  revoked_at   INTEGER"
+  ");"
+  "CREATE INDEX devices_event ON devices(event_id, created_at);"
+  "CREATE TABLE checkins ("
+  "  id              TEXT PRIMARY KEY,"
+  "  event_id        TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+  "  code            TEXT NOT NULL,"                /* as scanned */
+  "  ticket_code     TEXT,"                         /* the short code it names, when known */
+  "  attendee_id     TEXT,"
+  "  direction       TEXT NOT NULL CHECK (direction IN ('in','out')),"
+  "  scanned_at      INTEGER NOT NULL,"
+  "  received_at     INTEGER NOT NULL,"
+  "  device          TEXT NOT NULL,"
+  "  local_verdict   TEXT,"
+  "  verdict         TEXT NOT NULL CHECK (verdict IN ('accepted','duplicate','unknown','wrong_event',"
+  "                    'revoked','not_going','not_inside')),"
+  "  flagged         INTEGER NOT NULL DEFAULT 0,"
+  "  undone_at       INTEGER,"
+  "  prev_scanned_at INTEGER,"
+  "  prev_device     TEXT,"
+  "  sync_seq        INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX checkins_ticket ON checkins(event_id, ticket_code, scanned_at);"
+  "CREATE INDEX checkins_sync ON checkins(event_id, sync_seq);"
+  "ALTER TABLE attendees ADD COLUMN sync_seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE tickets ADD COLUMN sync_seq INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE attendees SET sync_seq = rowid;"
+  "UPDATE sync_counter SET seq = coalesce ((SELECT max(rowid) FROM attendees), 0);"
+  "UPDATE tickets SET sync_seq = (SELECT seq FROM sync_counter) +"
+  "  (SELECT count(*) FROM tickets r WHERE r.revoked_at IS NOT NULL AND r.code <= tickets.code)"
+  "  WHERE revoked_at IS NOT NULL;"
+  "UPDATE sync_counter SET seq = seq + (SELECT count(*) FROM tickets WHERE revoked_at IS NOT NULL);"
+  "CREATE INDEX attendees_sync ON attendees(event_id, sync_seq);"
+  "CREATE INDEX tickets_sync ON tickets(event_id, sync_seq) WHERE revoked_at IS NOT NULL;"
+  /* Recursive triggers are off: the triggers' own updates fire nothing. */
+  "CREATE TRIGGER attendees_sync_insert AFTER INSERT ON attendees BEGIN"
+  "  UPDATE sync_counter SET seq = seq + 1;"
+  "  UPDATE attendees SET sync_seq = (SELECT seq FROM sync_counter) WHERE rowid = new.rowid;"
+  "END;"
+  "CREATE TRIGGER attendees_sync_update AFTER UPDATE ON attendees WHEN new.sync_seq IS old.sync_seq BEGIN"
+  "  UPDATE sync_counter SET seq = seq + 1;"
+  "  UPDATE attendees SET sync_seq = (SELECT seq FROM sync_counter) WHERE rowid = new.rowid;"
+  "END;"
+  "CREATE TRIGGER tickets_sync_insert AFTER INSERT ON tickets BEGIN"
+  "  UPDATE sync_counter SET seq = seq + 1;"
+  "  UPDATE attendees SET sync_seq = (SELECT seq FROM sync_counter) WHERE id = new.attendee_id;"
+  "END;"
+  "CREATE TRIGGER tickets_sync_revoke AFTER UPDATE OF revoked_at ON tickets"
+  "  WHEN old.revoked_at IS NULL AND new.revoked_at IS NOT NULL BEGIN"
+  "  UPDATE sync_counter SET seq = seq + 1;"
+  "  UPDATE tickets SET sync_seq = (SELECT seq FROM sync_counter) WHERE code = new.code;"
+  "  UPDATE sync_counter SET seq = seq + 1;"
+  "  UPDATE attendees SET sync_seq = (SELECT seq FROM sync_counter) WHERE id = new.attendee_id;"
   "END;",
 };
 
@@ -652,6 +743,9 @@ replace_tags (TnSqliteStore  *self,
   return TRUE;
 }
 
+static gboolean ensure_event_key (TnSqliteStore  *self,
+                                  const char     *event_id,
+                                  GError        **error);
 static gboolean promote_waitlist (TnSqliteStore  *self,
                                   const char     *event_id,
                                   gint64          now,
@@ -1486,6 +1580,8 @@ issue_ticket (TnSqliteStore  *self,
   g_autofree char *code = tn_ticket_code_new ();
   sqlite3_stmt *stmt;
 
+  if (!ensure_event_key (self, event_id, error))
+    return FALSE;
   stmt = prepare (self, "INSERT INTO tickets (code, attendee_id, event_id, issued_at) VALUES (?1, ?2, ?3, ?4)",
                   error);
   if (stmt == NULL)
@@ -2403,6 +2499,866 @@ tn_sqlite_store_lookup_ticket (TnStore     *store,
   return fetch_one (self, stmt, attendee_from_row, "No such ticket, or it was revoked", error);
 }
 
+/* --- door devices ---------------------------------------------------------- */
+
+#define DEVICE_COLUMNS "id, event_id, name, role, created_at, last_seen_at, revoked_at"
+
+/* Returns a new TnDevice (gpointer: a RowFunc for fetch_one()). */
+static gpointer
+device_from_row (sqlite3_stmt *stmt)
+{
+  TnDevice *device = g_new0 (TnDevice, 1);
+
+  device->id = g_strdup (column_text (stmt, 0));
+  device->event_id = g_strdup (column_text (stmt, 1));
+  device->name = g_strdup (column_text (stmt, 2));
+  tn_device_role_from_string (column_text (stmt, 3), &device->role);
+  device->created_at = sqlite3_column_int64 (stmt, 4);
+  device->last_seen_at = sqlite3_column_int64 (stmt, 5);
+  device->revoked_at = sqlite3_column_int64 (stmt, 6);
+  return device;
+}
+
+static gboolean
+tn_sqlite_store_add_pairing_code (TnStore       *store,
+                                  const char    *code_hash,
+                                  const char    *event_id,
+                                  TnDeviceRole   role,
+                                  const char    *name,
+                                  gint64         expires_at,
+                                  gint64         now,
+                                  GError       **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  sqlite3_stmt *stmt;
+
+  if (!begin (self, error))
+    return FALSE;
+  /* Used and expired codes are of no further use: they go as new ones come. */
+  stmt = prepare (self, "DELETE FROM pairing_codes WHERE expires_at <= ?1 OR used_at IS NOT NULL", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (!step_bound (self, stmt, error))
+    goto failed;
+  stmt = prepare (self,
+                  "INSERT INTO pairing_codes (hash, event_id, role, name, created_at, expires_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, code_hash);
+  bind_text (stmt, 2, event_id);
+  bind_text (stmt, 3, tn_device_role_to_string (role));
+  bind_text (stmt, 4, name);
+  sqlite3_bind_int64 (stmt, 5, now);
+  sqlite3_bind_int64 (stmt, 6, expires_at);
+  if (!step_bound (self, stmt, error) || !write_audit (self, audit, NULL, error) || !commit (self, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
+}
+
+static TnDevice *
+tn_sqlite_store_get_device (TnStore     *store,
+                            const char  *id,
+                            GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " DEVICE_COLUMNS " FROM devices WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, id);
+  return fetch_one (self, stmt, device_from_row, "No such device", error);
+}
+
+static TnDevice *
+tn_sqlite_store_pair_device (TnStore     *store,
+                             const char  *code_hash,
+                             const char  *device_id,
+                             const char  *name,
+                             const char  *token_hash,
+                             gint64       now,
+                             GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autofree char *event_id = NULL;
+  g_autofree char *role = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!begin (self, error))
+    return NULL;
+  stmt = prepare (self,
+                  "UPDATE pairing_codes SET used_at = ?2 "
+                  "WHERE hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING event_id, role", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, code_hash);
+  sqlite3_bind_int64 (stmt, 2, now);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      event_id = g_strdup (column_text (stmt, 0));
+      role = g_strdup (column_text (stmt, 1));
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto failed;
+    }
+  if (event_id == NULL)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_UNAUTHORIZED, "The pairing code is wrong, used or expired");
+      goto failed;
+    }
+  stmt = prepare (self,
+                  "INSERT INTO devices (id, event_id, name, role, token_hash, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, device_id);
+  bind_text (stmt, 2, event_id);
+  bind_text (stmt, 3, name);
+  bind_text (stmt, 4, role);
+  bind_text (stmt, 5, token_hash);
+  sqlite3_bind_int64 (stmt, 6, now);
+  if (!step_bound (self, stmt, error) || !commit (self, error))
+    goto failed;
+  return tn_sqlite_store_get_device (store, device_id, error);
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
+static GPtrArray *
+tn_sqlite_store_list_devices (TnStore     *store,
+                              const char  *event_id,
+                              GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_device_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self, "SELECT " DEVICE_COLUMNS " FROM devices WHERE event_id = ?1 ORDER BY created_at, id", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, event_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (devices, device_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&devices);
+}
+
+static TnDevice *
+tn_sqlite_store_lookup_device (TnStore     *store,
+                               const char  *token_hash,
+                               GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " DEVICE_COLUMNS " FROM devices WHERE token_hash = ?1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token_hash);
+  return fetch_one (self, stmt, device_from_row, "No such device", error);
+}
+
+/* Renames (@name) or revokes (@name NULL) a device, in one transaction. */
+static TnDevice *
+change_device (TnSqliteStore  *self,
+               const char     *id,
+               const char     *name,
+               gint64          now,
+               GError        **error)
+{
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  sqlite3_stmt *stmt;
+
+  if (!begin (self, error))
+    return NULL;
+  if (name != NULL)
+    stmt = prepare (self, "UPDATE devices SET name = ?2 WHERE id = ?1 AND name IS NOT ?2", error);
+  else
+    stmt = prepare (self, "UPDATE devices SET revoked_at = ?3 WHERE id = ?1 AND revoked_at IS NULL", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, id);
+  if (name != NULL)
+    bind_text (stmt, 2, name);
+  else
+    sqlite3_bind_int64 (stmt, 3, now);
+  if (!step_bound (self, stmt, error))
+    goto failed;
+  /* Nothing changed (the same name, revoked already): nothing to record. */
+  if ((sqlite3_changes (self->db) > 0 && !write_audit (self, audit, NULL, error)) || !commit (self, error))
+    goto failed;
+  return tn_sqlite_store_get_device (TN_STORE (self), id, error);
+
+failed:
+  rollback (self);
+  return NULL;
+}
+
+static TnDevice *
+tn_sqlite_store_rename_device (TnStore     *store,
+                               const char  *id,
+                               const char  *name,
+                               GError     **error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  return change_device (TN_SQLITE_STORE (store), id, name, 0, error);
+}
+
+static TnDevice *
+tn_sqlite_store_revoke_device (TnStore     *store,
+                               const char  *id,
+                               gint64       now,
+                               GError     **error)
+{
+  return change_device (TN_SQLITE_STORE (store), id, NULL, now, error);
+}
+
+static gboolean
+tn_sqlite_store_touch_device (TnStore     *store,
+                              const char  *id,
+                              gint64       now,
+                              GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "UPDATE devices SET last_seen_at = ?2 "
+                  "WHERE id = ?1 AND (last_seen_at IS NULL OR last_seen_at <= ?2 - 60)", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (!step_bound (self, stmt, error) || !commit (self, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
+}
+
+/* --- signed tickets ---------------------------------------------------------- */
+
+/* Reads the key pair of @event_id inside the caller's transaction (or
+ * none); FALSE with @out_found FALSE when the event has none. */
+static gboolean
+read_event_key (TnSqliteStore  *self,
+                const char     *event_id,
+                guint8          public_key[TN_SIGNED_TICKET_PUBLIC_KEY],
+                guint8          secret_key[TN_SIGNED_TICKET_SECRET_KEY],
+                gboolean       *out_found,
+                GError        **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT public_key, secret_key FROM event_keys WHERE event_id = ?1", error);
+  int rc;
+
+  *out_found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW &&
+      sqlite3_column_bytes (stmt, 0) == TN_SIGNED_TICKET_PUBLIC_KEY &&
+      sqlite3_column_bytes (stmt, 1) == TN_SIGNED_TICKET_SECRET_KEY)
+    {
+      if (public_key != NULL)
+        memcpy (public_key, sqlite3_column_blob (stmt, 0), TN_SIGNED_TICKET_PUBLIC_KEY);
+      if (secret_key != NULL)
+        memcpy (secret_key, sqlite3_column_blob (stmt, 1), TN_SIGNED_TICKET_SECRET_KEY);
+      *out_found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+/* Makes the key pair of @event_id if it has none, inside the caller's
+ * transaction: the first ticket of an event brings its key. */
+static gboolean
+ensure_event_key (TnSqliteStore  *self,
+                  const char     *event_id,
+                  GError        **error)
+{
+  guint8 public_key[TN_SIGNED_TICKET_PUBLIC_KEY];
+  guint8 secret_key[TN_SIGNED_TICKET_SECRET_KEY];
+  gboolean found = FALSE, stored;
+  sqlite3_stmt *stmt;
+
+  if (!read_event_key (self, event_id, NULL, NULL, &found, error))
+    return FALSE;
+  if (found)
+    return TRUE;
+  tn_signed_ticket_new_keypair (public_key, secret_key);
+  stmt = prepare (self,
+                  "INSERT INTO event_keys (event_id, public_key, secret_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  sqlite3_bind_blob (stmt, 2, public_key, sizeof public_key, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 3, secret_key, sizeof secret_key, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, tn_time_now ());
+  stored = step_bound (self, stmt, error);
+  sodium_memzero (secret_key, sizeof secret_key);
+  return stored;
+}
+
+static gboolean
+tn_sqlite_store_get_event_key (TnStore     *store,
+                               const char  *event_id,
+                               guint8       public_key[32],
+                               guint8       secret_key[64],
+                               GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  gboolean found = FALSE;
+
+  if (!read_event_key (self, event_id, public_key, secret_key, &found, error))
+    return FALSE;
+  if (found)
+    return TRUE;
+  /* An event whose tickets were issued before keys existed. */
+  if (!begin (self, error))
+    return FALSE;
+  if (!ensure_event_key (self, event_id, error) ||
+      !read_event_key (self, event_id, public_key, secret_key, &found, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- check-in ------------------------------------------------------------------ */
+
+#define CHECKIN_COLUMNS \
+  "id, event_id, code, attendee_id, direction, scanned_at, received_at, device, local_verdict, " \
+  "verdict, flagged, coalesce (undone_at, 0), coalesce (prev_scanned_at, 0), prev_device, sync_seq"
+
+/* Returns a new TnCheckin (gpointer: a RowFunc for fetch_one()). */
+static gpointer
+checkin_from_row (sqlite3_stmt *stmt)
+{
+  TnCheckin *checkin = g_new0 (TnCheckin, 1);
+
+  checkin->id = g_strdup (column_text (stmt, 0));
+  checkin->event_id = g_strdup (column_text (stmt, 1));
+  checkin->code = g_strdup (column_text (stmt, 2));
+  checkin->attendee_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  checkin->out = g_str_equal (column_text (stmt, 4), "out");
+  checkin->scanned_at = sqlite3_column_int64 (stmt, 5);
+  checkin->received_at = sqlite3_column_int64 (stmt, 6);
+  checkin->device = g_strdup (column_text (stmt, 7));
+  checkin->has_local_verdict = tn_verdict_from_string ((const char *) sqlite3_column_text (stmt, 8),
+                                                       &checkin->local_verdict);
+  tn_verdict_from_string (column_text (stmt, 9), &checkin->verdict);
+  checkin->flagged = sqlite3_column_int (stmt, 10) != 0;
+  checkin->undone_at = sqlite3_column_int64 (stmt, 11);
+  checkin->previous_scanned_at = sqlite3_column_int64 (stmt, 12);
+  checkin->previous_device = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+  checkin->seq = sqlite3_column_int64 (stmt, 14);
+  return checkin;
+}
+
+static TnCheckin *
+tn_sqlite_store_get_checkin (TnStore     *store,
+                             const char  *id,
+                             GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt = prepare (self, "SELECT " CHECKIN_COLUMNS " FROM checkins WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, id);
+  return fetch_one (self, stmt, checkin_from_row, "No such scan", error);
+}
+
+static gboolean
+next_sync_seq (TnSqliteStore  *self,
+               gint64         *out_seq,
+               GError        **error)
+{
+  return query_int (self, "UPDATE sync_counter SET seq = seq + 1 RETURNING seq", NULL, out_seq, error);
+}
+
+/* What the door said matters when it let someone in who should not be. */
+static gboolean
+is_flagged (const char *local_verdict,
+            TnVerdict   verdict)
+{
+  return g_strcmp0 (local_verdict, "accepted") == 0 && verdict != TN_VERDICT_ACCEPTED;
+}
+
+typedef struct
+{
+  char   *id;
+  gboolean out;
+  gint64  scanned_at;
+  char   *device;
+  char   *local_verdict;
+  char   *verdict;
+  gint64  prev_scanned_at;
+  char   *prev_device;
+} ReplayScan;
+
+static void
+replay_scan_clear (gpointer data)
+{
+  ReplayScan *scan = data;
+
+  g_free (scan->id);
+  g_free (scan->device);
+  g_free (scan->local_verdict);
+  g_free (scan->verdict);
+  g_free (scan->prev_device);
+}
+
+/* Judges the scans of one ticket again, in the order they were made
+ * (scanned_at, then arrival): in is accepted when the ticket is not
+ * inside, else a duplicate of the scan that let it in; out is accepted
+ * when it is inside, else not_inside. Undone scans and those refused for
+ * the ticket itself (revoked, …) do not count. A scan whose verdict
+ * changes gets a new sequence number: the change travels in the sync
+ * data. Inside the caller's transaction. */
+static gboolean
+replay_ticket (TnSqliteStore  *self,
+               const char     *event_id,
+               const char     *ticket_code,
+               GError        **error)
+{
+  g_autoptr(GArray) scans = g_array_new (FALSE, TRUE, sizeof (ReplayScan));
+  gboolean inside = FALSE;
+  gint64 admitted_at = 0;
+  const char *admitted_by = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_array_set_clear_func (scans, replay_scan_clear);
+  stmt = prepare (self,
+                  "SELECT id, direction, scanned_at, device, local_verdict, verdict, "
+                  "  coalesce (prev_scanned_at, 0), prev_device FROM checkins "
+                  "WHERE event_id = ?1 AND ticket_code = ?2 AND undone_at IS NULL "
+                  "  AND verdict IN ('accepted', 'duplicate', 'not_inside') "
+                  "ORDER BY scanned_at, received_at, rowid", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, ticket_code);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ReplayScan scan = { 0 };
+
+      scan.id = g_strdup (column_text (stmt, 0));
+      scan.out = g_str_equal (column_text (stmt, 1), "out");
+      scan.scanned_at = sqlite3_column_int64 (stmt, 2);
+      scan.device = g_strdup (column_text (stmt, 3));
+      scan.local_verdict = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      scan.verdict = g_strdup (column_text (stmt, 5));
+      scan.prev_scanned_at = sqlite3_column_int64 (stmt, 6);
+      scan.prev_device = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+      g_array_append_val (scans, scan);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+
+  for (guint i = 0; i < scans->len; i++)
+    {
+      ReplayScan *scan = &g_array_index (scans, ReplayScan, i);
+      TnVerdict verdict;
+      gint64 prev_at = 0, seq;
+      const char *prev_device = NULL;
+
+      if (!scan->out && !inside)
+        {
+          verdict = TN_VERDICT_ACCEPTED;
+          inside = TRUE;
+          admitted_at = scan->scanned_at;
+          admitted_by = scan->device;
+        }
+      else if (!scan->out)
+        {
+          verdict = TN_VERDICT_DUPLICATE;
+          prev_at = admitted_at;
+          prev_device = admitted_by;
+        }
+      else if (inside)
+        {
+          verdict = TN_VERDICT_ACCEPTED;
+          inside = FALSE;
+        }
+      else
+        verdict = TN_VERDICT_NOT_INSIDE;
+
+      if (g_str_equal (scan->verdict, tn_verdict_to_string (verdict)) &&
+          scan->prev_scanned_at == prev_at && g_strcmp0 (scan->prev_device, prev_device) == 0)
+        continue;
+      if (!next_sync_seq (self, &seq, error))
+        return FALSE;
+      stmt = prepare (self,
+                      "UPDATE checkins SET verdict = ?2, flagged = ?3, prev_scanned_at = ?4, prev_device = ?5, "
+                      "  sync_seq = ?6 WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, scan->id);
+      bind_text (stmt, 2, tn_verdict_to_string (verdict));
+      sqlite3_bind_int (stmt, 3, is_flagged (scan->local_verdict, verdict));
+      if (prev_device != NULL)
+        {
+          sqlite3_bind_int64 (stmt, 4, prev_at);
+          bind_text (stmt, 5, prev_device);
+        }
+      sqlite3_bind_int64 (stmt, 6, seq);
+      if (!step_bound (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The ticket a scanned code names, for a scan at @event_id: its short
+ * code, or NULL with @out_verdict set when the code itself settles it
+ * (unknown, wrong_event, revoked, not_going). A signed ticket counts
+ * only with a valid signature of the event it names. */
+static gboolean
+resolve_code (TnSqliteStore  *self,
+              const char     *event_id,
+              const char     *code,
+              char          **out_ticket_code,
+              char          **out_attendee_id,
+              TnVerdict      *out_verdict,
+              GError        **error)
+{
+  g_autofree char *canonical = NULL;
+  g_autofree char *ticket_event = NULL;
+  g_autofree char *status = NULL;
+  gboolean revoked = FALSE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *out_ticket_code = NULL;
+  *out_attendee_id = NULL;
+  *out_verdict = TN_VERDICT_UNKNOWN;
+  if (tn_signed_ticket_is_signed (code))
+    {
+      TnTicketClaim claim;
+      guint8 public_key[TN_SIGNED_TICKET_PUBLIC_KEY];
+      gboolean found = FALSE;
+
+      if (!tn_signed_ticket_read (code, &claim))
+        return TRUE;
+      if (!read_event_key (self, claim.event_id, public_key, NULL, &found, error))
+        return FALSE;
+      if (!found || tn_signed_ticket_check (code, public_key, &claim) != TN_SIGNED_TICKET_VALID)
+        return TRUE;
+      canonical = g_strdup (claim.code);
+    }
+  else
+    canonical = tn_ticket_code_normalize (code);
+  if (canonical == NULL)
+    return TRUE;
+
+  /* The code's latest ticket row: a code is issued once. */
+  stmt = prepare (self,
+                  "SELECT k.event_id, k.attendee_id, k.revoked_at IS NOT NULL, a.status "
+                  "FROM tickets k JOIN attendees a ON a.id = k.attendee_id WHERE k.code = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, canonical);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      ticket_event = g_strdup (column_text (stmt, 0));
+      *out_attendee_id = g_strdup (column_text (stmt, 1));
+      revoked = sqlite3_column_int (stmt, 2) != 0;
+      status = g_strdup (column_text (stmt, 3));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  if (ticket_event == NULL)
+    return TRUE;
+  if (!g_str_equal (ticket_event, event_id))
+    {
+      /* Nothing of another event's attendee goes to this event's door. */
+      g_clear_pointer (out_attendee_id, g_free);
+      *out_verdict = TN_VERDICT_WRONG_EVENT;
+      return TRUE;
+    }
+  if (revoked)
+    {
+      *out_verdict = g_str_equal (status, "going") ? TN_VERDICT_REVOKED : TN_VERDICT_NOT_GOING;
+      return TRUE;
+    }
+  if (!g_str_equal (status, "going"))
+    {
+      *out_verdict = TN_VERDICT_NOT_GOING;
+      return TRUE;
+    }
+  *out_ticket_code = g_steal_pointer (&canonical);
+  return TRUE;
+}
+
+/* Copies the stored scan @id's verdict and what goes with it into @scan;
+ * FALSE with @out_found FALSE when there is none. */
+static gboolean
+read_stored_checkin (TnSqliteStore  *self,
+                     TnCheckin      *scan,
+                     gboolean       *out_found,
+                     GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TnCheckin) stored = tn_sqlite_store_get_checkin (TN_STORE (self), scan->id, &local_error);
+
+  *out_found = FALSE;
+  if (stored == NULL)
+    {
+      if (g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!g_str_equal (stored->event_id, scan->event_id))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "The scan id %s is taken by a scan of another event",
+                   scan->id);
+      return FALSE;
+    }
+  *out_found = TRUE;
+  scan->verdict = stored->verdict;
+  scan->flagged = stored->flagged;
+  scan->received_at = stored->received_at;
+  scan->undone_at = stored->undone_at;
+  scan->previous_scanned_at = stored->previous_scanned_at;
+  scan->seq = stored->seq;
+  g_free (scan->attendee_id);
+  scan->attendee_id = g_steal_pointer (&stored->attendee_id);
+  g_free (scan->previous_device);
+  scan->previous_device = g_steal_pointer (&stored->previous_device);
+  return TRUE;
+}
+
+static gboolean
+record_checkin (TnSqliteStore  *self,
+                TnCheckin      *scan,
+                gint64          now,
+                GError        **error)
+{
+  g_autofree char *ticket_code = NULL;
+  g_autofree char *attendee_id = NULL;
+  const char *local_verdict = scan->has_local_verdict ? tn_verdict_to_string (scan->local_verdict) : NULL;
+  TnVerdict verdict;
+  gboolean found;
+  sqlite3_stmt *stmt;
+  gint64 seq;
+
+  if (!read_stored_checkin (self, scan, &found, error))
+    return FALSE;
+  if (found)
+    return TRUE;
+  if (!resolve_code (self, scan->event_id, scan->code, &ticket_code, &attendee_id, &verdict, error) ||
+      !next_sync_seq (self, &seq, error))
+    return FALSE;
+  /* A scan of a valid ticket is judged with the ticket's other scans. */
+  if (ticket_code != NULL)
+    verdict = TN_VERDICT_ACCEPTED;
+  stmt = prepare (self,
+                  "INSERT INTO checkins (id, event_id, code, ticket_code, attendee_id, direction, scanned_at, "
+                  "  received_at, device, local_verdict, verdict, flagged, sync_seq) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, scan->id);
+  bind_text (stmt, 2, scan->event_id);
+  bind_text (stmt, 3, scan->code);
+  bind_text (stmt, 4, ticket_code);
+  bind_text (stmt, 5, attendee_id);
+  bind_text (stmt, 6, scan->out ? "out" : "in");
+  sqlite3_bind_int64 (stmt, 7, scan->scanned_at);
+  sqlite3_bind_int64 (stmt, 8, now);
+  bind_text (stmt, 9, scan->device);
+  bind_text (stmt, 10, local_verdict);
+  bind_text (stmt, 11, tn_verdict_to_string (verdict));
+  sqlite3_bind_int (stmt, 12, is_flagged (local_verdict, verdict));
+  sqlite3_bind_int64 (stmt, 13, seq);
+  if (!step_bound (self, stmt, error))
+    return FALSE;
+  if (ticket_code != NULL && !replay_ticket (self, scan->event_id, ticket_code, error))
+    return FALSE;
+  return read_stored_checkin (self, scan, &found, error);
+}
+
+static gboolean
+tn_sqlite_store_record_checkins (TnStore    *store,
+                                 GPtrArray  *checkins,
+                                 gint64      now,
+                                 GError    **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+
+  if (!begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < checkins->len; i++)
+    if (!record_checkin (self, checkins->pdata[i], now, error))
+      {
+        rollback (self);
+        return FALSE;
+      }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+tn_sqlite_store_undo_checkin (TnStore     *store,
+                              const char  *id,
+                              gint64       now,
+                              GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autofree char *event_id = NULL;
+  g_autofree char *ticket_code = NULL;
+  sqlite3_stmt *stmt;
+  gint64 seq;
+  int rc;
+
+  if (!begin (self, error))
+    return FALSE;
+  if (!next_sync_seq (self, &seq, error))
+    goto failed;
+  stmt = prepare (self,
+                  "UPDATE checkins SET undone_at = ?2, sync_seq = ?3 WHERE id = ?1 AND undone_at IS NULL "
+                  "RETURNING event_id, ticket_code", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 3, seq);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      event_id = g_strdup (column_text (stmt, 0));
+      ticket_code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      goto failed;
+    }
+  /* Undone already: nothing changes, not even the sequence. */
+  if (event_id == NULL)
+    {
+      rollback (self);
+      return TRUE;
+    }
+  if ((ticket_code != NULL && !replay_ticket (self, event_id, ticket_code, error)) || !commit (self, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
+}
+
+/* --- sync ------------------------------------------------------------------ */
+
+static GPtrArray *
+tn_sqlite_store_list_changes (TnStore     *store,
+                              const char  *event_id,
+                              gint64       since,
+                              guint        limit,
+                              gboolean    *out_more,
+                              GError     **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_sync_change_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  limit = limit > 0 ? MIN (limit, TN_SYNC_LIMIT_MAX) : TN_SYNC_LIMIT_DEFAULT;
+  stmt = prepare (self,
+                  "SELECT seq, type, key FROM ("
+                  "  SELECT sync_seq AS seq, 0 AS type, id AS key FROM attendees "
+                  "    WHERE event_id = ?1 AND sync_seq > ?2 "
+                  "  UNION ALL SELECT sync_seq, 1, code FROM tickets "
+                  "    WHERE event_id = ?1 AND revoked_at IS NOT NULL AND sync_seq > ?2 "
+                  "  UNION ALL SELECT sync_seq, 2, id FROM checkins WHERE event_id = ?1 AND sync_seq > ?2"
+                  ") ORDER BY seq LIMIT ?3", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, event_id);
+  sqlite3_bind_int64 (stmt, 2, since);
+  sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TnSyncChange *change = g_new0 (TnSyncChange, 1);
+
+      change->seq = sqlite3_column_int64 (stmt, 0);
+      change->type = (TnSyncType) sqlite3_column_int (stmt, 1);
+      change->code = g_strdup (column_text (stmt, 2));   /* the key, for now */
+      g_ptr_array_add (changes, change);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  *out_more = changes->len > limit;
+  if (*out_more)
+    g_ptr_array_set_size (changes, limit);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      TnSyncChange *change = changes->pdata[i];
+
+      if (change->type == TN_SYNC_ATTENDEE)
+        {
+          change->attendee = tn_sqlite_store_get_attendee (store, event_id, change->code, error);
+          g_clear_pointer (&change->code, g_free);
+          if (change->attendee == NULL)
+            return NULL;
+        }
+      else if (change->type == TN_SYNC_CHECKIN)
+        {
+          change->checkin = tn_sqlite_store_get_checkin (store, change->code, error);
+          g_clear_pointer (&change->code, g_free);
+          if (change->checkin == NULL)
+            return NULL;
+        }
+    }
+  return g_steal_pointer (&changes);
+}
+
 /* --- audit log ------------------------------------------------------------ */
 
 /* --- batches ------------------------------------------------------------ */
@@ -2563,6 +3519,19 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
   iface->remove_event_person = tn_sqlite_store_remove_event_person;
   iface->set_audit = tn_sqlite_store_set_audit;
   iface->list_audit = tn_sqlite_store_list_audit;
+  iface->add_pairing_code = tn_sqlite_store_add_pairing_code;
+  iface->pair_device = tn_sqlite_store_pair_device;
+  iface->list_devices = tn_sqlite_store_list_devices;
+  iface->get_device = tn_sqlite_store_get_device;
+  iface->lookup_device = tn_sqlite_store_lookup_device;
+  iface->rename_device = tn_sqlite_store_rename_device;
+  iface->revoke_device = tn_sqlite_store_revoke_device;
+  iface->touch_device = tn_sqlite_store_touch_device;
+  iface->get_event_key = tn_sqlite_store_get_event_key;
+  iface->record_checkins = tn_sqlite_store_record_checkins;
+  iface->get_checkin = tn_sqlite_store_get_checkin;
+  iface->undo_checkin = tn_sqlite_store_undo_checkin;
+  iface->list_changes = tn_sqlite_store_list_changes;
 }
 
 /* tn_fold(text) in SQL: text in the form attendee searches compare,
