@@ -154,14 +154,8 @@ tn_auth_verify_password_finish (GAsyncResult *result)
   return g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
-/**
- * tn_auth_new_token:
- *
- * Returns: (transfer full): a new bearer token: 256 random bits, base64url,
- *   after a version prefix that lets secret scanners recognise it
- */
-char *
-tn_auth_new_token (void)
+static char *
+new_token_with_prefix (const char *prefix)
 {
   guchar bytes[TOKEN_BYTES];
   char encoded[sodium_base64_ENCODED_LEN (TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
@@ -171,7 +165,103 @@ tn_auth_new_token (void)
   sodium_bin2base64 (encoded, sizeof encoded, bytes, sizeof bytes,
                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   sodium_memzero (bytes, sizeof bytes);
-  return g_strconcat (TN_TOKEN_PREFIX, encoded, NULL);
+  return g_strconcat (prefix, encoded, NULL);
+}
+
+/**
+ * tn_auth_new_token:
+ *
+ * Returns: (transfer full): a new bearer token: 256 random bits, base64url,
+ *   after a version prefix that lets secret scanners recognise it
+ */
+char *
+tn_auth_new_token (void)
+{
+  return new_token_with_prefix (TN_TOKEN_PREFIX);
+}
+
+/**
+ * tn_auth_new_device_token:
+ *
+ * Returns: (transfer full): a new door-device token: as a bearer token,
+ *   with its own prefix, so the server tells them apart before a lookup
+ */
+char *
+tn_auth_new_device_token (void)
+{
+  return new_token_with_prefix (TN_DEVICE_TOKEN_PREFIX);
+}
+
+#define PAIRING_SYMBOLS 12
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * tn_auth_new_pairing_code:
+ *
+ * Returns: (transfer full): a one-time pairing code for a door device:
+ *   12 Crockford base32 symbols (60 random bits) in groups of four,
+ *   such as `7K2Q-MW9D-X4T1`
+ */
+char *
+tn_auth_new_pairing_code (void)
+{
+  GString *code = g_string_sized_new (PAIRING_SYMBOLS + 3);
+
+  tn_auth_init (NULL);
+  for (guint i = 0; i < PAIRING_SYMBOLS; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, crockford[randombytes_uniform (32)]);
+    }
+  return g_string_free (code, FALSE);
+}
+
+/**
+ * tn_auth_normalize_pairing_code:
+ * @text: a pairing code as typed: any case, dashes and spaces anywhere,
+ *   O for 0, I and L for 1
+ *
+ * Returns: (transfer full) (nullable): the code as tn_auth_new_pairing_code()
+ *   writes it, or %NULL when @text is not one
+ */
+char *
+tn_auth_normalize_pairing_code (const char *text)
+{
+  GString *code;
+  guint n = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (strlen (text) > 64)
+    return NULL;
+  code = g_string_sized_new (PAIRING_SYMBOLS + 3);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      char c = g_ascii_toupper (*p);
+
+      if (c == '-' || c == ' ')
+        continue;
+      if (c == 'O')
+        c = '0';
+      else if (c == 'I' || c == 'L')
+        c = '1';
+      if (strchr (crockford, c) == NULL || n == PAIRING_SYMBOLS)
+        {
+          g_string_free (code, TRUE);
+          return NULL;
+        }
+      if (n > 0 && n % 4 == 0)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, c);
+      n++;
+    }
+  if (n != PAIRING_SYMBOLS)
+    {
+      g_string_free (code, TRUE);
+      return NULL;
+    }
+  return g_string_free (code, FALSE);
 }
 
 /**

@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 #define TN_TOKEN_PREFIX "tn1_"
+#define TN_DEVICE_TOKEN_PREFIX "tnd_"
 
 gboolean  tn_auth_init             (GError       **error);
 char     *tn_auth_hash_password    (const char    *password,
@@ -20,5 +21,8 @@ void      tn_auth_verify_password_async (const char          *hash,
 gboolean  tn_auth_verify_password_finish (GAsyncResult   *result);
 char     *tn_auth_new_token        (void);
 char     *tn_auth_hash_token       (const char    *token);
+char     *tn_auth_new_device_token (void);
+char     *tn_auth_new_pairing_code (void);
+char     *tn_auth_normalize_pairing_code (const char *text);
 
 G_END_DECLS

@@ -38,6 +38,7 @@ tn_request_clear (gpointer data)
   for (guint i = 0; i < TN_ROUTE_MAX_PARAMS; i++)
     g_clear_pointer (&req->params[i], g_free);
   g_clear_object (&req->user);
+  g_clear_pointer (&req->device, tn_device_free);
   g_clear_pointer (&req->token_hash, g_free);
 }
 

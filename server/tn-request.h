@@ -19,7 +19,8 @@ typedef struct
   SoupServerMessage *msg;
   GHashTable        *query;        /* may be NULL */
   char              *params[TN_ROUTE_MAX_PARAMS];
-  TnUser            *user;         /* NULL: anonymous */
+  TnUser            *user;         /* NULL: anonymous or a door device */
+  TnDevice          *device;       /* a door device's token is in use */
   char              *token_hash;   /* of the token in use, if any */
   gboolean           paused;
   gboolean           dispatched;   /* reached the routes, not only the early check */

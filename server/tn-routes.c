@@ -13,6 +13,7 @@
 #include "tn-json.h"
 #include "tn-request.h"
 #include "tn-routes.h"
+#include "tn-signed-ticket.h"
 #include "tn-time.h"
 
 typedef enum
@@ -20,6 +21,10 @@ typedef enum
   AUTH_NONE,       /* no token is looked at (health, metrics) */
   AUTH_OPTIONAL,   /* anonymous callers allowed; a token given must be valid */
   AUTH_REQUIRED,
+  /* As AUTH_OPTIONAL and AUTH_REQUIRED, and a door device's token may be
+   * used too (docs/CHECKIN.md): on every other route it is refused. */
+  AUTH_OPTIONAL_DEVICE,
+  AUTH_REQUIRED_DEVICE,
 } RouteAuth;
 
 typedef void (*RouteHandler) (TnRequest *req);
@@ -66,6 +71,14 @@ static void handle_ticket_revoke  (TnRequest *req);
 static void handle_people_list  (TnRequest *req);
 static void handle_person_put   (TnRequest *req);
 static void handle_person_delete (TnRequest *req);
+static void handle_pairing_create (TnRequest *req);
+static void handle_device_pair    (TnRequest *req);
+static void handle_devices_list   (TnRequest *req);
+static void handle_device_patch   (TnRequest *req);
+static void handle_device_delete  (TnRequest *req);
+static void handle_checkins_post  (TnRequest *req);
+static void handle_checkin_delete (TnRequest *req);
+static void handle_sync           (TnRequest *req);
 
 static const Route routes[] = {
   { "GET",    "/health",                        AUTH_NONE,     handle_health },
@@ -83,7 +96,7 @@ static const Route routes[] = {
   { "GET",    "/api/v1/events.ics",             AUTH_OPTIONAL, handle_events_ics },
   { "POST",   "/api/v1/events",                 AUTH_REQUIRED, handle_event_create },
   { "GET",    "/api/v1/events/{id}.ics",        AUTH_OPTIONAL, handle_event_ics },
-  { "GET",    "/api/v1/events/{id}",            AUTH_OPTIONAL, handle_event_get },
+  { "GET",    "/api/v1/events/{id}",            AUTH_OPTIONAL_DEVICE, handle_event_get },
   { "PATCH",  "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_patch },
   { "DELETE", "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_delete },
   { "POST",   "/api/v1/events/{id}/cancel",     AUTH_REQUIRED, handle_event_cancel },
@@ -100,6 +113,14 @@ static const Route routes[] = {
   { "GET",    "/api/v1/events/{id}/people",     AUTH_REQUIRED, handle_people_list },
   { "PUT",    "/api/v1/events/{id}/people/{user_id}", AUTH_REQUIRED, handle_person_put },
   { "DELETE", "/api/v1/events/{id}/people/{user_id}", AUTH_REQUIRED, handle_person_delete },
+  { "POST",   "/api/v1/devices/pairing",        AUTH_REQUIRED, handle_pairing_create },
+  { "POST",   "/api/v1/devices",                AUTH_NONE,     handle_device_pair },
+  { "GET",    "/api/v1/devices",                AUTH_REQUIRED, handle_devices_list },
+  { "PATCH",  "/api/v1/devices/{id}",           AUTH_REQUIRED, handle_device_patch },
+  { "DELETE", "/api/v1/devices/{id}",           AUTH_REQUIRED, handle_device_delete },
+  { "POST",   "/api/v1/checkins",               AUTH_REQUIRED_DEVICE, handle_checkins_post },
+  { "DELETE", "/api/v1/checkins/{id}",          AUTH_REQUIRED_DEVICE, handle_checkin_delete },
+  { "GET",    "/api/v1/sync",                   AUTH_REQUIRED_DEVICE, handle_sync },
 };
 
 /* --- matching ------------------------------------------------------------ */
@@ -141,6 +162,42 @@ match_pattern (const char  *pattern,
   return *p == '\0' && *s == '\0';
 }
 
+/* A door device's token: the device, if it is not revoked and the route
+ * takes devices. */
+static gboolean
+authenticate_device (TnRequest   *req,
+                     RouteAuth    auth,
+                     char        *hash,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TnDevice) device = tn_store_lookup_device (tn_server_get_store (req->server), hash, &local_error);
+
+  if (device == NULL)
+    {
+      if (g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
+        g_set_error_literal (error, TN_ERROR, TN_ERROR_UNAUTHORIZED, "The token is unknown, revoked or expired");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (device->revoked_at != 0)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED,
+                           "This door device was revoked: wipe its data; pair it again to use it");
+      return FALSE;
+    }
+  if (auth != AUTH_OPTIONAL_DEVICE && auth != AUTH_REQUIRED_DEVICE)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_FORBIDDEN,
+                           "A door device's token only reads its event, syncs and checks people in");
+      return FALSE;
+    }
+  req->device = g_steal_pointer (&device);
+  req->token_hash = g_strdup (hash);
+  return TRUE;
+}
+
 static gboolean
 authenticate (TnRequest  *req,
               RouteAuth   auth,
@@ -155,7 +212,7 @@ authenticate (TnRequest  *req,
   header = tn_request_get_header (req, "Authorization");
   if (header == NULL)
     {
-      if (auth == AUTH_OPTIONAL)
+      if (auth == AUTH_OPTIONAL || auth == AUTH_OPTIONAL_DEVICE)
         return TRUE;
       g_set_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED, "Sign in first: send Authorization: Bearer <token>");
       return FALSE;
@@ -167,6 +224,8 @@ authenticate (TnRequest  *req,
     }
 
   hash = tn_auth_hash_token (header + 7);
+  if (g_str_has_prefix (header + 7, TN_DEVICE_TOKEN_PREFIX))
+    return authenticate_device (req, auth, hash, error);
   req->user = tn_store_lookup_token (tn_server_get_store (req->server), hash, tn_time_now (), error);
   if (req->user == NULL)
     return FALSE;
@@ -365,8 +424,14 @@ load_event (TnRequest  *req,
       return NULL;
     }
   id = g_ascii_strdown (req->params[0], -1);
+  /* A door device sees its own event and no other. */
+  if (req->device != NULL && !g_str_equal (id, req->device->event_id))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return NULL;
+    }
   event = tn_store_get_event (tn_server_get_store (req->server), id, error);
-  if (event == NULL || !may_see_event (req, event, error))
+  if (event == NULL || (req->device == NULL && !may_see_event (req, event, error)))
     return NULL;
   return g_steal_pointer (&event);
 }
@@ -1660,13 +1725,71 @@ handle_event_cancel (TnRequest *req)
 
 /* --- RSVPs --------------------------------------------------------------- */
 
+/* Signed tickets: the QR form of every valid ticket of @attendees (of
+ * @event), signed with the event's key (made on first need), valid until
+ * 12 hours after the event ends. */
+#define SIGNED_TICKET_GRACE (12 * 3600)
+
+static gboolean
+sign_tickets (TnRequest   *req,
+              TnEvent     *event,
+              TnAttendee **attendees,
+              guint        n,
+              GError     **error)
+{
+  guint8 public_key[TN_SIGNED_TICKET_PUBLIC_KEY];
+  guint8 secret_key[TN_SIGNED_TICKET_SECRET_KEY];
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < n && !any; i++)
+    any = tn_attendee_get_ticket_code (attendees[i]) != NULL;
+  if (!any)
+    return TRUE;
+  if (!tn_store_get_event_key (tn_server_get_store (req->server), tn_event_get_id (event),
+                               public_key, secret_key, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *code = tn_attendee_get_ticket_code (attendees[i]);
+      g_autofree char *text = NULL;
+      TnTicketClaim claim = { 0 };
+
+      if (code == NULL)
+        continue;
+      g_strlcpy (claim.event_id, tn_event_get_id (event), sizeof claim.event_id);
+      g_strlcpy (claim.code, code, sizeof claim.code);
+      claim.valid_until = tn_event_get_ends_at (event) + SIGNED_TICKET_GRACE;
+      text = tn_signed_ticket_new (&claim, secret_key);
+      tn_attendee_set_signed_ticket (attendees[i], text);
+    }
+  memset (secret_key, 0, sizeof secret_key);
+  return TRUE;
+}
+
+static void
+reply_attendee_status (TnRequest  *req,
+                       guint       status,
+                       TnEvent    *event,
+                       TnAttendee *attendee)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!sign_tickets (req, event, &attendee, 1, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  node = tn_attendee_to_json (attendee);
+  tn_request_reply_json (req, status, node);
+}
+
 static void
 reply_attendee (TnRequest  *req,
+                TnEvent    *event,
                 TnAttendee *attendee)
 {
-  g_autoptr(JsonNode) node = tn_attendee_to_json (attendee);
-
-  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+  reply_attendee_status (req, SOUP_STATUS_OK, event, attendee);
 }
 
 static void
@@ -1684,7 +1807,7 @@ handle_rsvp_get (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  reply_attendee (req, attendee);
+  reply_attendee (req, event, attendee);
 }
 
 static void
@@ -1731,7 +1854,7 @@ handle_rsvp_put (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  reply_attendee (req, attendee);
+  reply_attendee (req, event, attendee);
 }
 
 /* --- attendees and tickets ----------------------------------------------- */
@@ -1784,16 +1907,6 @@ attendee_param (TnRequest *req)
       return NULL;
     }
   return g_ascii_strdown (req->params[1], -1);
-}
-
-static void
-reply_attendee_status (TnRequest  *req,
-                       guint       status,
-                       TnAttendee *attendee)
-{
-  g_autoptr(JsonNode) node = tn_attendee_to_json (attendee);
-
-  tn_request_reply_json (req, status, node);
 }
 
 /* Checks that every member of @object is one of @names and a string, and
@@ -1931,6 +2044,11 @@ handle_attendees_list (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  if (!sign_tickets (req, event, (TnAttendee **) attendees->pdata, attendees->len, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
   items = json_array_new ();
   for (guint i = 0; i < attendees->len; i++)
     json_array_add_element (items, tn_attendee_to_json (attendees->pdata[i]));
@@ -2047,7 +2165,7 @@ handle_attendee_add (TnRequest *req)
     }
   location = g_strdup_printf ("/api/v1/events/%s/attendees/%s", tn_event_get_id (event), tn_attendee_get_id (stored));
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Location", location);
-  reply_attendee_status (req, SOUP_STATUS_CREATED, stored);
+  reply_attendee_status (req, SOUP_STATUS_CREATED, event, stored);
 }
 
 /* --- CSV export and import ------------------------------------------------ */
@@ -2372,7 +2490,7 @@ handle_attendee_get (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  reply_attendee_status (req, SOUP_STATUS_OK, attendee);
+  reply_attendee_status (req, SOUP_STATUS_OK, event, attendee);
 }
 
 static void
@@ -2429,7 +2547,7 @@ handle_attendee_patch (TnRequest *req)
       audit_change_string (changes, "note", tn_attendee_get_note (current), note);
     if (json_object_get_size (changes) == 0)
       {
-        reply_attendee_status (req, SOUP_STATUS_OK, current);
+        reply_attendee_status (req, SOUP_STATUS_OK, event, current);
         return;
       }
     audit_begin (req, "attendee.update", "attendee", id, tn_event_get_id (event), changes);
@@ -2442,7 +2560,7 @@ handle_attendee_patch (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  reply_attendee_status (req, SOUP_STATUS_OK, attendee);
+  reply_attendee_status (req, SOUP_STATUS_OK, event, attendee);
 }
 
 /* POST …/ticket reissues (a new code, the old one revoked); DELETE
@@ -2473,7 +2591,7 @@ change_attendee_ticket (TnRequest *req,
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  reply_attendee_status (req, SOUP_STATUS_OK, attendee);
+  reply_attendee_status (req, SOUP_STATUS_OK, event, attendee);
 }
 
 static void
@@ -2694,6 +2812,7 @@ static const char * const audit_actions[] = {
   "event.create", "event.update", "event.cancel", "event.delete",
   "attendee.add", "attendee.update", "ticket.reissue", "ticket.revoke",
   "person.set", "person.remove", "attendees.import",
+  "device.pairing", "device.rename", "device.revoke",
   NULL
 };
 
@@ -2839,6 +2958,800 @@ handle_audit_list (TnRequest *req)
     }
   else
     json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+/* --- door devices (docs/CHECKIN.md) ---------------------------------------- */
+
+#define PAIRING_CODE_TTL  (10 * 60)
+#define DEVICE_NAME_MAX   100
+
+static JsonNode *
+device_to_json (TnDevice *device)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *created = tn_time_format (device->created_at);
+
+  json_object_set_string_member (object, "id", device->id);
+  json_object_set_string_member (object, "event_id", device->event_id);
+  json_object_set_string_member (object, "name", device->name);
+  json_object_set_string_member (object, "role", tn_device_role_to_string (device->role));
+  json_object_set_string_member (object, "created_at", created);
+  if (device->last_seen_at != 0)
+    {
+      g_autofree char *seen = tn_time_format (device->last_seen_at);
+
+      json_object_set_string_member (object, "last_seen_at", seen);
+    }
+  else
+    json_object_set_null_member (object, "last_seen_at");
+  if (device->revoked_at != 0)
+    {
+      g_autofree char *revoked = tn_time_format (device->revoked_at);
+
+      json_object_set_string_member (object, "revoked_at", revoked);
+    }
+  else
+    json_object_set_null_member (object, "revoked_at");
+  return node_take_object (object);
+}
+
+/* The event @id (a UUID or anything else), if the caller may check
+ * people in there: its organizer, co-hosts, staff, admins (as for its
+ * attendees); a door device at its own event only. 404 for an event the
+ * caller may not see, 403 for one they see but may not check in at. */
+static TnEvent *
+load_checkin_event (TnRequest   *req,
+                    const char  *id,
+                    GError     **error)
+{
+  g_autoptr(TnEvent) event = NULL;
+  g_autofree char *lower = NULL;
+
+  if (id == NULL || !g_uuid_string_is_valid (id))
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return NULL;
+    }
+  lower = g_ascii_strdown (id, -1);
+  if (req->device != NULL && !g_str_equal (lower, req->device->event_id))
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return NULL;
+    }
+  event = tn_store_get_event (tn_server_get_store (req->server), lower, error);
+  if (event == NULL)
+    return NULL;
+  if (req->device == NULL &&
+      (!may_see_event (req, event, error) || !may_change_event (req, event, EVENT_SEE_ATTENDEES, error)))
+    return NULL;
+  return g_steal_pointer (&event);
+}
+
+/* A device's name: 1 to 100 characters, no control characters. */
+static char *
+device_name (JsonObject *details,
+             const char *name)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name));
+
+  check_text_field (details, "name", stripped, 1, DEVICE_NAME_MAX, FALSE);
+  return g_steal_pointer (&stripped);
+}
+
+static void
+handle_pairing_create (TnRequest *req)
+{
+  static const char * const fields[] = { "event_id", "role", "name", NULL };
+  static const char * const required[] = { "event_id", "role", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *expires = NULL;
+  const char *event_id, *role_text;
+  TnDeviceRole role = TN_DEVICE_ROLE_STEWARD;
+  gint64 now = tn_time_now ();
+  gboolean stored;
+
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_optional_string_fields (body, fields, required, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+  event_id = tn_json_object_get_string (body, "event_id");
+  role_text = tn_json_object_get_string (body, "role");
+  if (!g_uuid_string_is_valid (event_id))
+    json_object_set_string_member (details, "event_id", "must be an event id (a UUID)");
+  if (!tn_device_role_from_string (role_text, &role))
+    json_object_set_string_member (details, "role", "must be steward or supervisor");
+  if (tn_json_object_get_string (body, "name") != NULL)
+    name = device_name (details, tn_json_object_get_string (body, "name"));
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  event = load_checkin_event (req, event_id, &error);
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+
+  code = tn_auth_new_pairing_code ();
+  hash = tn_auth_hash_token (code);
+  {
+    g_autoptr(JsonObject) audit = json_object_new ();
+
+    json_object_set_string_member (audit, "role", tn_device_role_to_string (role));
+    if (name != NULL)
+      json_object_set_string_member (audit, "name", name);
+    audit_begin (req, "device.pairing", "event", tn_event_get_id (event), tn_event_get_id (event), audit);
+  }
+  stored = tn_store_add_pairing_code (tn_server_get_store (req->server), hash, tn_event_get_id (event), role,
+                                      name, now + PAIRING_CODE_TTL, now, &error);
+  audit_done (req);
+  if (!stored)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  expires = tn_time_format (now + PAIRING_CODE_TTL);
+  object = json_object_new ();
+  json_object_set_string_member (object, "code", code);
+  json_object_set_string_member (object, "event_id", tn_event_get_id (event));
+  json_object_set_string_member (object, "role", tn_device_role_to_string (role));
+  json_object_set_string_member (object, "expires_at", expires);
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_CREATED, node);
+}
+
+/* POST /api/v1/devices: a door exchanges a pairing code for a device
+ * token. Rate-limited per client address like sign-ins (the limiter is
+ * shared, the keys are not): a code has 60 bits, and guessing must stay
+ * slow. */
+static void
+handle_device_pair (TnRequest *req)
+{
+  static const char * const fields[] = { "pairing_code", "name", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnDevice) device = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *code_hash = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *token_hash = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *id = NULL;
+
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_string_fields (body, fields, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+  name = device_name (details, tn_json_object_get_string (body, "name"));
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  address = tn_request_get_client_address (req);
+  key = g_strconcat ("pairing ", address, NULL);
+  if (!check_login_limit (req, tn_server_get_address_limiter (req->server), key))
+    return;
+
+  code = tn_auth_normalize_pairing_code (tn_json_object_get_string (body, "pairing_code"));
+  if (code == NULL)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_UNAUTHORIZED, "The pairing code is wrong, used or expired");
+      return;
+    }
+  code_hash = tn_auth_hash_token (code);
+  token = tn_auth_new_device_token ();
+  token_hash = tn_auth_hash_token (token);
+  id = tn_id_new ();
+  device = tn_store_pair_device (tn_server_get_store (req->server), code_hash, id, name, token_hash,
+                                 tn_time_now (), &error);
+  if (device == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  object = json_object_new ();
+  json_object_set_member (object, "device", device_to_json (device));
+  json_object_set_string_member (object, "token", token);
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_CREATED, node);
+}
+
+static void
+handle_devices_list (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  const char *event_id = tn_request_get_query (req, "event_id");
+
+  if (event_id == NULL || event_id[0] == '\0')
+    json_object_set_string_member (details, "event_id", "is required");
+  else if (!g_uuid_string_is_valid (event_id))
+    json_object_set_string_member (details, "event_id", "must be an event id (a UUID)");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  event = load_checkin_event (req, event_id, &error);
+  if (event != NULL)
+    devices = tn_store_list_devices (tn_server_get_store (req->server), tn_event_get_id (event), &error);
+  if (devices == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < devices->len; i++)
+    json_array_add_element (items, device_to_json (devices->pdata[i]));
+  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+  json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+/* The device of {id}, if the caller may manage the devices of its event
+ * (as load_checkin_event()). On failure the error is answered here. */
+static TnDevice *
+load_device (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnDevice) device = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autofree char *id = NULL;
+
+  if (!g_uuid_string_is_valid (req->params[0]))
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_NOT_FOUND, "No such device");
+      return NULL;
+    }
+  id = g_ascii_strdown (req->params[0], -1);
+  device = tn_store_get_device (tn_server_get_store (req->server), id, &error);
+  if (device != NULL)
+    {
+      event = load_checkin_event (req, device->event_id, &error);
+      /* A device of an event the caller does not see does not exist. */
+      if (event == NULL && g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such device");
+        }
+    }
+  if (device == NULL || event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&device);
+}
+
+static void
+handle_device_patch (TnRequest *req)
+{
+  static const char * const fields[] = { "name", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnDevice) device = NULL;
+  g_autoptr(TnDevice) renamed = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *name = NULL;
+
+  device = load_device (req);
+  if (device == NULL)
+    return;
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (!read_string_fields (body, fields, details))
+    {
+      reply_validation (req, details);
+      return;
+    }
+  name = device_name (details, tn_json_object_get_string (body, "name"));
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  {
+    g_autoptr(JsonObject) changes = json_object_new ();
+
+    audit_change_string (changes, "name", device->name, name);
+    audit_begin (req, "device.rename", "device", device->id, device->event_id, changes);
+  }
+  renamed = tn_store_rename_device (tn_server_get_store (req->server), device->id, name, &error);
+  audit_done (req);
+  if (renamed == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  node = device_to_json (renamed);
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_device_delete (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnDevice) device = NULL;
+  g_autoptr(TnDevice) revoked = NULL;
+
+  device = load_device (req);
+  if (device == NULL)
+    return;
+  if (!tn_request_read_empty (req, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  {
+    g_autoptr(JsonObject) audit = json_object_new ();
+
+    json_object_set_string_member (audit, "name", device->name);
+    json_object_set_string_member (audit, "role", tn_device_role_to_string (device->role));
+    audit_begin (req, "device.revoke", "device", device->id, device->event_id, audit);
+  }
+  revoked = tn_store_revoke_device (tn_server_get_store (req->server), device->id, tn_time_now (), &error);
+  audit_done (req);
+  if (revoked == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+}
+
+/* --- check-in -------------------------------------------------------------- */
+
+#define CHECKIN_BATCH_MAX     1000
+#define CHECKIN_CODE_MAX      300
+#define CHECKIN_DEVICE_MAX    100
+/* A door's clock may run a little fast; a scan from further ahead, or
+ * from more than a day before the event starts, is a broken clock or a
+ * broken door, and its batch is refused. */
+#define CHECKIN_FUTURE_SLACK  (5 * 60)
+#define CHECKIN_EARLIEST      (24 * 3600)
+
+static void
+scan_detail (JsonObject *details,
+             guint       index,
+             const char *field,
+             const char *message)
+{
+  g_autofree char *name = field != NULL ? g_strdup_printf ("scans[%u].%s", index, field)
+                                        : g_strdup_printf ("scans[%u]", index);
+
+  if (!json_object_has_member (details, name))
+    json_object_set_string_member (details, name, message);
+}
+
+/* Reads scan @index of a batch into a TnCheckin, or fills @details. */
+static TnCheckin *
+read_scan (JsonNode   *node,
+           guint       index,
+           gint64      now,
+           JsonObject *details)
+{
+  static const char * const fields[] = {
+    "id", "event_id", "code", "direction", "scanned_at", "device", "local_verdict", NULL
+  };
+  static const char * const required[] = { "id", "event_id", "code", "direction", "scanned_at", "device", NULL };
+  g_autoptr(TnCheckin) scan = g_new0 (TnCheckin, 1);
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+  const char *text;
+  guint before = json_object_get_size (details);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      scan_detail (details, index, NULL, "must be an object");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *member = json_object_get_member (object, l->data);
+
+      if (!g_strv_contains (fields, l->data))
+        scan_detail (details, index, l->data, "is not a field of a scan");
+      else if (!tn_json_node_is_string (member) &&
+               !(g_str_equal (l->data, "local_verdict") && JSON_NODE_HOLDS_NULL (member)))
+        scan_detail (details, index, l->data, "must be a string");
+    }
+  for (guint i = 0; required[i] != NULL; i++)
+    if (!json_object_has_member (object, required[i]))
+      scan_detail (details, index, required[i], "is required");
+  if (json_object_get_size (details) > before)
+    return NULL;
+
+  text = tn_json_object_get_string (object, "id");
+  if (!g_uuid_string_is_valid (text))
+    scan_detail (details, index, "id", "must be a UUID");
+  else
+    scan->id = g_ascii_strdown (text, -1);
+  text = tn_json_object_get_string (object, "event_id");
+  if (!g_uuid_string_is_valid (text))
+    scan_detail (details, index, "event_id", "must be an event id (a UUID)");
+  else
+    scan->event_id = g_ascii_strdown (text, -1);
+  text = tn_json_object_get_string (object, "code");
+  if (!g_utf8_validate (text, -1, NULL) || text[0] == '\0' || g_utf8_strlen (text, -1) > CHECKIN_CODE_MAX)
+    scan_detail (details, index, "code", "must be 1 to 300 characters long");
+  else
+    scan->code = g_strdup (text);
+  text = tn_json_object_get_string (object, "direction");
+  if (g_strcmp0 (text, "in") != 0 && g_strcmp0 (text, "out") != 0)
+    scan_detail (details, index, "direction", "must be in or out");
+  else
+    scan->out = g_str_equal (text, "out");
+  text = tn_json_object_get_string (object, "scanned_at");
+  if (!tn_time_parse (text, &scan->scanned_at, NULL))
+    scan_detail (details, index, "scanned_at",
+                 "must be an RFC 3339 date and time with a time zone, such as 2026-11-22T18:00:00Z");
+  else if (scan->scanned_at > now + CHECKIN_FUTURE_SLACK)
+    scan_detail (details, index, "scanned_at", "is in the future: check the door's clock");
+  {
+    g_autoptr(JsonObject) device_details = json_object_new ();
+
+    text = tn_json_object_get_string (object, "device");
+    check_text_field (device_details, "device", text, 1, CHECKIN_DEVICE_MAX, FALSE);
+    if (json_object_get_size (device_details) > 0)
+      scan_detail (details, index, "device", json_object_get_string_member (device_details, "device"));
+    else
+      scan->device = g_strdup (text);
+  }
+  text = tn_json_object_get_string (object, "local_verdict");
+  if (text != NULL)
+    {
+      if (!tn_verdict_from_string (text, &scan->local_verdict))
+        scan_detail (details, index, "local_verdict",
+                     "must be accepted, duplicate, unknown, wrong_event, revoked, not_going or not_inside");
+      else
+        scan->has_local_verdict = TRUE;
+    }
+  if (json_object_get_size (details) > before)
+    return NULL;
+  return g_steal_pointer (&scan);
+}
+
+static JsonNode *
+checkin_result_to_json (TnCheckin  *scan,
+                        TnAttendee *attendee)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "id", scan->id);
+  json_object_set_string_member (object, "verdict", tn_verdict_to_string (scan->verdict));
+  if (attendee != NULL)
+    json_object_set_member (object, "attendee", tn_attendee_to_json (attendee));
+  if (scan->verdict == TN_VERDICT_DUPLICATE && scan->previous_device != NULL)
+    {
+      JsonObject *previous = json_object_new ();
+      g_autofree char *at = tn_time_format (scan->previous_scanned_at);
+
+      json_object_set_string_member (previous, "scanned_at", at);
+      json_object_set_string_member (previous, "device", scan->previous_device);
+      json_object_set_object_member (object, "previous", previous);
+    }
+  json_object_set_boolean_member (object, "flagged", scan->flagged);
+  return node_take_object (object);
+}
+
+static void
+handle_checkins_post (TnRequest *req)
+{
+  static const char * const fields[] = { "scans", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_checkin_free);
+  g_autoptr(GHashTable) events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) results = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GList) members = NULL;
+  TnStore *store = tn_server_get_store (req->server);
+  gint64 now = tn_time_now ();
+  JsonNode *scans_node;
+  JsonArray *array;
+  guint n;
+
+  body = tn_request_read_object (req, &error);
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  members = json_object_get_members (body);
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (fields, l->data))
+      json_object_set_string_member (details, l->data, "is not a field of this request");
+  scans_node = json_object_get_member (body, "scans");
+  if (scans_node == NULL)
+    json_object_set_string_member (details, "scans", "is required");
+  else if (!JSON_NODE_HOLDS_ARRAY (scans_node))
+    json_object_set_string_member (details, "scans", "must be an array of scans");
+  else if ((n = json_array_get_length (array = json_node_get_array (scans_node))) < 1 || n > CHECKIN_BATCH_MAX)
+    json_object_set_string_member (details, "scans", "must hold 1 to 1000 scans");
+  else
+    for (guint i = 0; i < n; i++)
+      {
+        TnCheckin *scan = read_scan (json_array_get_element (array, i), i, now, details);
+
+        if (scan != NULL)
+          g_ptr_array_add (scans, scan);
+      }
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  /* Every event of the batch: the caller checks people in there, and the
+   * scans are not from before its day. */
+  for (guint i = 0; i < scans->len; i++)
+    {
+      TnCheckin *scan = scans->pdata[i];
+      TnEvent *event = g_hash_table_lookup (events, scan->event_id);
+
+      if (event == NULL)
+        {
+          event = load_checkin_event (req, scan->event_id, &error);
+          if (event == NULL)
+            {
+              tn_request_reply_error (req, error, NULL);
+              return;
+            }
+          g_hash_table_insert (events, g_strdup (scan->event_id), event);
+        }
+      if (scan->scanned_at < tn_event_get_starts_at (event) - CHECKIN_EARLIEST)
+        scan_detail (details, i, "scanned_at", "is more than a day before the event starts: check the door's clock");
+    }
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+
+  if (!tn_store_record_checkins (store, scans, now, &error) ||
+      (req->device != NULL && !tn_store_touch_device (store, req->device->id, now, &error)))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < scans->len; i++)
+    {
+      TnCheckin *scan = scans->pdata[i];
+      g_autoptr(TnAttendee) attendee = NULL;
+
+      if (scan->attendee_id != NULL)
+        {
+          TnEvent *event = g_hash_table_lookup (events, scan->event_id);
+
+          attendee = tn_store_get_attendee (store, scan->event_id, scan->attendee_id, &error);
+          if (attendee == NULL || !sign_tickets (req, event, &attendee, 1, &error))
+            {
+              tn_request_reply_error (req, error, NULL);
+              return;
+            }
+        }
+      json_array_add_element (results, checkin_result_to_json (scan, attendee));
+    }
+  json_object_set_array_member (object, "results", g_steal_pointer (&results));
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+/* DELETE /api/v1/checkins/{id}: undo a scan. A supervisor device of its
+ * event, or whoever checks people in there. */
+static void
+handle_checkin_delete (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnCheckin) scan = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autofree char *id = NULL;
+  TnStore *store = tn_server_get_store (req->server);
+
+  if (!g_uuid_string_is_valid (req->params[0]))
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_NOT_FOUND, "No such scan");
+      return;
+    }
+  id = g_ascii_strdown (req->params[0], -1);
+  scan = tn_store_get_checkin (store, id, &error);
+  if (scan != NULL)
+    {
+      event = load_checkin_event (req, scan->event_id, &error);
+      if (event == NULL && g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such scan");
+        }
+    }
+  if (scan == NULL || event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (req->device != NULL && req->device->role != TN_DEVICE_ROLE_SUPERVISOR)
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_FORBIDDEN, "Only a supervisor device can undo a scan");
+      return;
+    }
+  if (!tn_request_read_empty (req, &error) ||
+      !tn_store_undo_checkin (store, id, tn_time_now (), &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+}
+
+/* --- sync ------------------------------------------------------------------ */
+
+static JsonNode *
+checkin_to_json (TnCheckin *scan)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *scanned = tn_time_format (scan->scanned_at);
+  g_autofree char *received = tn_time_format (scan->received_at);
+
+  json_object_set_string_member (object, "id", scan->id);
+  json_object_set_string_member (object, "code", scan->code);
+  if (scan->attendee_id != NULL)
+    json_object_set_string_member (object, "attendee_id", scan->attendee_id);
+  else
+    json_object_set_null_member (object, "attendee_id");
+  json_object_set_string_member (object, "direction", scan->out ? "out" : "in");
+  json_object_set_string_member (object, "scanned_at", scanned);
+  json_object_set_string_member (object, "received_at", received);
+  json_object_set_string_member (object, "device", scan->device);
+  json_object_set_string_member (object, "verdict", tn_verdict_to_string (scan->verdict));
+  json_object_set_boolean_member (object, "flagged", scan->flagged);
+  json_object_set_boolean_member (object, "undone", scan->undone_at != 0);
+  return node_take_object (object);
+}
+
+static void
+handle_sync (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) attendees = g_ptr_array_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) event_node = NULL;
+  g_autofree char *public_text = NULL;
+  g_autofree char *cursor = NULL;
+  TnStore *store = tn_server_get_store (req->server);
+  const char *event_id = tn_request_get_query (req, "event_id");
+  const char *since_text = tn_request_get_query (req, "since");
+  const char *limit_text = tn_request_get_query (req, "limit");
+  guint8 public_key[TN_SIGNED_TICKET_PUBLIC_KEY];
+  guint8 secret_key[TN_SIGNED_TICKET_SECRET_KEY];
+  guint64 since = 0, limit = TN_SYNC_LIMIT_DEFAULT;
+  gboolean more = FALSE;
+
+  if (event_id == NULL || event_id[0] == '\0')
+    json_object_set_string_member (details, "event_id", "is required");
+  else if (!g_uuid_string_is_valid (event_id))
+    json_object_set_string_member (details, "event_id", "must be an event id (a UUID)");
+  if (since_text != NULL && since_text[0] != '\0' &&
+      !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
+    json_object_set_string_member (details, "since", "is not a cursor this server gave out");
+  if (limit_text != NULL && limit_text[0] != '\0' &&
+      !g_ascii_string_to_unsigned (limit_text, 10, 1, TN_SYNC_LIMIT_MAX, &limit, NULL))
+    json_object_set_string_member (details, "limit", "must be a whole number from 1 to 5000");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  event = load_checkin_event (req, event_id, &error);
+  if (event == NULL ||
+      !tn_store_get_event_key (store, tn_event_get_id (event), public_key, secret_key, &error) ||
+      (changes = tn_store_list_changes (store, tn_event_get_id (event), (gint64) since, (guint) limit,
+                                        &more, &error)) == NULL ||
+      (req->device != NULL && !tn_store_touch_device (store, req->device->id, tn_time_now (), &error)))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  memset (secret_key, 0, sizeof secret_key);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      TnSyncChange *change = changes->pdata[i];
+
+      if (change->type == TN_SYNC_ATTENDEE)
+        g_ptr_array_add (attendees, change->attendee);
+    }
+  if (!sign_tickets (req, event, (TnAttendee **) attendees->pdata, attendees->len, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < changes->len; i++)
+    {
+      TnSyncChange *change = changes->pdata[i];
+      JsonObject *item = json_object_new ();
+
+      json_object_set_int_member (item, "seq", change->seq);
+      switch (change->type)
+        {
+        case TN_SYNC_ATTENDEE:
+          json_object_set_string_member (item, "type", "attendee");
+          json_object_set_member (item, "attendee", tn_attendee_to_json (change->attendee));
+          break;
+        case TN_SYNC_REVOKED:
+          json_object_set_string_member (item, "type", "revoked");
+          json_object_set_string_member (item, "code", change->code);
+          break;
+        case TN_SYNC_CHECKIN:
+          json_object_set_string_member (item, "type", "checkin");
+          json_object_set_member (item, "checkin", checkin_to_json (change->checkin));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      json_array_add_element (items, node_take_object (item));
+    }
+
+  event_node = tn_event_to_json (event, TN_EVENT_JSON_STORED);
+  public_text = g_base64_encode (public_key, sizeof public_key);
+  json_object_set_string_member (json_node_get_object (event_node), "public_key", public_text);
+  cursor = g_strdup_printf ("%" G_GINT64_FORMAT,
+                            changes->len > 0 ? ((TnSyncChange *) changes->pdata[changes->len - 1])->seq
+                                             : (gint64) since);
+  json_object_set_member (object, "event", g_steal_pointer (&event_node));
+  json_object_set_array_member (object, "changes", g_steal_pointer (&items));
+  json_object_set_string_member (object, "cursor", cursor);
+  json_object_set_boolean_member (object, "more", more);
   node = node_take_object (g_steal_pointer (&object));
   tn_request_reply_json (req, SOUP_STATUS_OK, node);
 }
