@@ -28,8 +28,14 @@ typedef enum
   WHO_WRONG,       /* well-formed, but never issued */
   WHO_EXPIRED,
   WHO_REVOKED,
+  WHO_DEVICE,          /* a steward device of {door} */
+  WHO_DEVICE_OTHER,    /* a supervisor device of {other_door} */
+  WHO_DEVICE_REVOKED,  /* a revoked device of {door} */
   N_WHO
 } Who;
+
+/* Door devices' tokens work only on a few routes: /me is not one. */
+#define WHO_IS_DEVICE(who) ((who) >= WHO_DEVICE && (who) <= WHO_DEVICE_REVOKED)
 
 typedef struct
 {
@@ -69,6 +75,15 @@ static char         *member_uid;
 static char         *organizer_uid;
 static char         *cohost_uid;
 static char         *staff_uid;
+/* Check-in (docs/CHECKIN.md): an event starting soon with a going guest,
+ * its devices and a stored scan; another such event; the time now. */
+static char         *door_id;
+static char         *door_code;
+static char         *door_signed;
+static char         *door_scan_id;
+static char         *door_device_id;
+static char         *other_door_id;
+static char         *now_text;
 static guint         n_requests;
 static guint         n_server_errors;
 
@@ -252,9 +267,10 @@ dump_database (void)
   return g_string_free (out, FALSE);
 }
 
-/* The 30 demo events and the three that setup() adds (private, cancelled,
- * the other organizer's); the deleted one is gone. */
-#define N_EVENTS (30 + 3)
+/* The 30 demo events, the three that setup() adds (private, cancelled,
+ * the other organizer's) and the two of check-in ({door}, {other_door});
+ * the deleted one is gone. */
+#define N_EVENTS (30 + 3 + 2)
 
 /* PRAGMA data_version of the reader: it changes when another connection
  * (the server's) commits a change, so while it stays the same, so does
@@ -402,7 +418,20 @@ typedef enum
   EXPAND_TAGS,     /* n tags, as a JSON array's elements */
   EXPAND_GUESTS,   /* n CSV rows of guests */
   EXPAND_ID,       /* the string *id */
+  EXPAND_SCANS,    /* n well-formed scans of {door}, as a JSON array's elements */
 } ExpandKind;
+
+static char *
+many_scans (guint n)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s{\"id\": \"0190b000-0000-7000-8000-%012u\", \"event_id\": \"%s\", "
+                            "\"code\": \"%s\", \"direction\": \"in\", \"scanned_at\": \"%s\", "
+                            "\"device\": \"Door\"}", i > 0 ? ", " : "", i, door_id, door_code, now_text);
+  return g_string_free (out, FALSE);
+}
 
 /* Replaces {id} (the organizer's event) and the other ids of setup():
  * {going}, {interested}, {private}, {cancelled}, {deleted}, {other_event},
@@ -438,6 +467,8 @@ expand (const char *text)
     { "{GUESTS1000}", EXPAND_GUESTS, NULL, 1000 },
     { "{GUESTS20001}", EXPAND_GUESTS, NULL, 20001 },
     { "{GUESTS100000}", EXPAND_GUESTS, NULL, 100000 },
+    { "{SCANS1001}", EXPAND_SCANS, NULL, 1001 },
+    { "{SCANS1}", EXPAND_SCANS, NULL, 1 },
     { "{id}", EXPAND_ID, .id = &event_id },
     { "{going}", EXPAND_ID, .id = &going_id },
     { "{interested}", EXPAND_ID, .id = &interested_id },
@@ -450,6 +481,13 @@ expand (const char *text)
     { "{organizer_uid}", EXPAND_ID, .id = &organizer_uid },
     { "{cohost_uid}", EXPAND_ID, .id = &cohost_uid },
     { "{staff_uid}", EXPAND_ID, .id = &staff_uid },
+    { "{other_door}", EXPAND_ID, .id = &other_door_id },
+    { "{door_code}", EXPAND_ID, .id = &door_code },
+    { "{door_signed}", EXPAND_ID, .id = &door_signed },
+    { "{door_scan}", EXPAND_ID, .id = &door_scan_id },
+    { "{door_device}", EXPAND_ID, .id = &door_device_id },
+    { "{door}", EXPAND_ID, .id = &door_id },
+    { "{NOW}", EXPAND_ID, .id = &now_text },
   };
   char *result = g_strdup (text);
 
@@ -469,6 +507,9 @@ expand (const char *text)
             break;
           case EXPAND_GUESTS:
             value = many_guests (table[i].n);
+            break;
+          case EXPAND_SCANS:
+            value = many_scans (table[i].n);
             break;
           case EXPAND_ID:
             g_assert_nonnull (*table[i].id);
@@ -625,6 +666,41 @@ expand (const char *text)
 #define EVENT_ICS(n, p, w) \
   { .name = "event-ics/" n, .method = "GET", .path = p, .who = w, .status = 404, \
     .code = "not_found" }
+
+/* Check-in: door devices, scans, sync (docs/CHECKIN.md). */
+#define DEVICE_TOKEN_NEVER_ISSUED "Bearer tnd_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define DEVICE_AUTH_CASES(prefix, m, p, b) \
+  { .name = prefix "/device-never-issued", .method = m, .path = p, .auth = DEVICE_TOKEN_NEVER_ISSUED, \
+    .body = b, .status = 401, .code = "unauthorized" }, \
+  { .name = prefix "/device-revoked", .method = m, .path = p, .who = WHO_DEVICE_REVOKED, .body = b, \
+    .status = 401, .code = "device_revoked" }
+#define PAIRING(n, b, w, st, c, f) \
+  { .name = "devices-pairing/" n, .method = "POST", .path = "/api/v1/devices/pairing", .who = w, \
+    .body = b, .status = st, .code = c, .field = f }
+#define PAIR(n, b, st, c, f) \
+  { .name = "devices-pair/" n, .method = "POST", .path = "/api/v1/devices", .body = b, \
+    .status = st, .code = c, .field = f }
+#define DEVICES_GET(n, q, w, st, c, f) \
+  { .name = "devices-list/" n, .method = "GET", .path = "/api/v1/devices" q, .who = w, \
+    .status = st, .code = c, .field = f }
+#define DEVICE_PATCH(n, p, w, b, st, c, f) \
+  { .name = "device-patch/" n, .method = "PATCH", .path = p, .who = w, .body = b, \
+    .status = st, .code = c, .field = f }
+#define DEVICE_DELETE(n, p, w, st, c) \
+  { .name = "device-delete/" n, .method = "DELETE", .path = p, .who = w, .status = st, .code = c }
+#define SCAN(fields) "{\"scans\": [{" fields "}]}"
+#define SCAN_OK_ID "\"id\": \"0190b000-0000-7000-8000-999999999999\""
+#define SCAN_OK_EVENT "\"event_id\": \"{door}\""
+#define SCAN_OK_REST "\"code\": \"{door_code}\", \"direction\": \"in\", \"scanned_at\": \"{NOW}\", \"device\": \"Door\""
+#define SCAN_OK SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", " SCAN_OK_REST)
+#define CHECKINS(n, b, w, st, c, f) \
+  { .name = "checkins/" n, .method = "POST", .path = "/api/v1/checkins", .who = w, .body = b, \
+    .status = st, .code = c, .field = f }
+#define UNDO(n, p, w, st, c) \
+  { .name = "checkin-undo/" n, .method = "DELETE", .path = p, .who = w, .status = st, .code = c }
+#define SYNC(n, q, w, st, c, f) \
+  { .name = "sync/" n, .method = "GET", .path = "/api/v1/sync" q, .who = w, .status = st, \
+    .code = c, .field = f }
 
 static const BadCase cases[] = {
   /* POST /api/v1/auth/login */
@@ -1810,6 +1886,243 @@ static const BadCase cases[] = {
   { .name = "event-ics/wrong-method", .method = "DELETE", .path = "/api/v1/events/{id}.ics",
     .who = WHO_ORGANIZER, .status = 405, .code = "bad_request" },
 
+  /* POST /api/v1/devices/pairing */
+  PAIRING ("malformed-json", "{\"event_id\": ", WHO_ORGANIZER, 400, "bad_request", NULL),
+  PAIRING ("array", "[\"{door}\", \"steward\"]", WHO_ORGANIZER, 400, "bad_request", NULL),
+  PAIRING ("invalid-utf8", "{\"event_id\": \"{door}\", \"role\": \"steward\", \"name\": \"\xff\"}", WHO_ORGANIZER,
+           400, "bad_request", NULL),
+  PAIRING ("event-missing", "{\"role\": \"steward\"}", WHO_ORGANIZER, 422, "validation_failed", "event_id"),
+  PAIRING ("event-number", "{\"event_id\": 7, \"role\": \"steward\"}", WHO_ORGANIZER, 422, "validation_failed",
+           "event_id"),
+  PAIRING ("event-not-uuid", "{\"event_id\": \"door\", \"role\": \"steward\"}", WHO_ORGANIZER, 422,
+           "validation_failed", "event_id"),
+  PAIRING ("role-unknown", "{\"event_id\": \"{door}\", \"role\": \"bouncer\"}", WHO_ORGANIZER, 422,
+           "validation_failed", "role"),
+  PAIRING ("role-missing", "{\"event_id\": \"{door}\"}", WHO_ORGANIZER, 422, "validation_failed", "role"),
+  PAIRING ("name-too-long", "{\"event_id\": \"{door}\", \"role\": \"steward\", \"name\": \"{A201}\"}",
+           WHO_ORGANIZER, 422, "validation_failed", "name"),
+  PAIRING ("name-empty", "{\"event_id\": \"{door}\", \"role\": \"steward\", \"name\": \"  \"}", WHO_ORGANIZER,
+           422, "validation_failed", "name"),
+  PAIRING ("name-control", "{\"event_id\": \"{door}\", \"role\": \"steward\", \"name\": \"a\\u0007b\"}",
+           WHO_ORGANIZER, 422, "validation_failed", "name"),
+  PAIRING ("unknown-field", "{\"event_id\": \"{door}\", \"role\": \"steward\", \"token\": \"x\"}",
+           WHO_ORGANIZER, 422, "validation_failed", "token"),
+  PAIRING ("unknown-event", "{\"event_id\": \"" MISSING_ID "\", \"role\": \"steward\"}", WHO_ORGANIZER, 404,
+           "not_found", NULL),
+  PAIRING ("deleted-event", "{\"event_id\": \"{deleted}\", \"role\": \"steward\"}", WHO_ADMIN, 404,
+           "not_found", NULL),
+  PAIRING ("private-as-member", "{\"event_id\": \"{private}\", \"role\": \"steward\"}", WHO_MEMBER, 404,
+           "not_found", NULL),
+  PAIRING ("as-member", "{\"event_id\": \"{door}\", \"role\": \"steward\"}", WHO_MEMBER, 403, "forbidden", NULL),
+  PAIRING ("as-other-organizer", "{\"event_id\": \"{door}\", \"role\": \"steward\"}", WHO_OTHER, 403,
+           "forbidden", NULL),
+  PAIRING ("as-unassigned-staff", "{\"event_id\": \"{door}\", \"role\": \"steward\"}", WHO_STAFF, 403,
+           "forbidden", NULL),
+  PAIRING ("as-device", "{\"event_id\": \"{door}\", \"role\": \"steward\"}", WHO_DEVICE, 403, "forbidden", NULL),
+  AUTH_CASES ("devices-pairing", "POST", "/api/v1/devices/pairing", "{\"event_id\": \"{door}\", \"role\": \"steward\"}",
+              NULL),
+  DEVICE_AUTH_CASES ("devices-pairing", "POST", "/api/v1/devices/pairing",
+                     "{\"event_id\": \"{door}\", \"role\": \"steward\"}"),
+
+  /* POST /api/v1/devices */
+  PAIR ("malformed-json", "{\"pairing_code\": \"AAAA", 400, "bad_request", NULL),
+  PAIR ("empty-body", "", 400, "bad_request", NULL),
+  PAIR ("invalid-utf8", "{\"pairing_code\": \"\xc3\x28\", \"name\": \"Door\"}", 400, "bad_request", NULL),
+  PAIR ("code-number", "{\"pairing_code\": 1234, \"name\": \"Door\"}", 422, "validation_failed", "pairing_code"),
+  PAIR ("code-missing", "{\"name\": \"Door\"}", 422, "validation_failed", "pairing_code"),
+  PAIR ("name-missing", "{\"pairing_code\": \"AAAA-AAAA-AAAA\"}", 422, "validation_failed", "name"),
+  PAIR ("name-too-long", "{\"pairing_code\": \"AAAA-AAAA-AAAA\", \"name\": \"{A201}\"}", 422,
+        "validation_failed", "name"),
+  PAIR ("unknown-field", "{\"pairing_code\": \"AAAA-AAAA-AAAA\", \"name\": \"Door\", \"role\": \"supervisor\"}",
+        422, "validation_failed", "role"),
+  PAIR ("wrong-code", "{\"pairing_code\": \"AAAA-AAAA-AAAA\", \"name\": \"Door\"}", 401, "unauthorized", NULL),
+  PAIR ("garbage-code", "{\"pairing_code\": \"' OR 1=1 --\", \"name\": \"Door\"}", 401, "unauthorized", NULL),
+  PAIR ("huge-code", "{\"pairing_code\": \"{A300}\", \"name\": \"Door\"}", 401, "unauthorized", NULL),
+
+  /* GET /api/v1/devices */
+  DEVICES_GET ("event-missing", "", WHO_ORGANIZER, 422, "validation_failed", "event_id"),
+  DEVICES_GET ("event-not-uuid", "?event_id=door", WHO_ORGANIZER, 422, "validation_failed", "event_id"),
+  DEVICES_GET ("unknown-event", "?event_id=" MISSING_ID, WHO_ORGANIZER, 404, "not_found", NULL),
+  DEVICES_GET ("as-member", "?event_id={door}", WHO_MEMBER, 403, "forbidden", NULL),
+  DEVICES_GET ("as-other-organizer", "?event_id={door}", WHO_OTHER, 403, "forbidden", NULL),
+  DEVICES_GET ("as-device", "?event_id={door}", WHO_DEVICE, 403, "forbidden", NULL),
+  AUTH_CASES ("devices-list", "GET", "/api/v1/devices?event_id={door}", NULL, NULL),
+  DEVICE_AUTH_CASES ("devices-list", "GET", "/api/v1/devices?event_id={door}", NULL),
+
+  /* PATCH and DELETE /api/v1/devices/{id} */
+  DEVICE_PATCH ("malformed-json", "/api/v1/devices/{door_device}", WHO_ORGANIZER, "{\"name\": ", 400,
+                "bad_request", NULL),
+  DEVICE_PATCH ("name-number", "/api/v1/devices/{door_device}", WHO_ORGANIZER, "{\"name\": 5}", 422,
+                "validation_failed", "name"),
+  DEVICE_PATCH ("name-empty", "/api/v1/devices/{door_device}", WHO_ORGANIZER, "{\"name\": \"\"}", 422,
+                "validation_failed", "name"),
+  DEVICE_PATCH ("name-too-long", "/api/v1/devices/{door_device}", WHO_ORGANIZER, "{\"name\": \"{E201}\"}", 422,
+                "validation_failed", "name"),
+  DEVICE_PATCH ("role-field", "/api/v1/devices/{door_device}", WHO_ORGANIZER,
+                "{\"name\": \"Door\", \"role\": \"supervisor\"}", 422, "validation_failed", "role"),
+  DEVICE_PATCH ("unknown-id", "/api/v1/devices/" MISSING_ID, WHO_ORGANIZER, "{\"name\": \"Door\"}", 404,
+                "not_found", NULL),
+  DEVICE_PATCH ("not-a-uuid", "/api/v1/devices/door", WHO_ORGANIZER, "{\"name\": \"Door\"}", 404,
+                "not_found", NULL),
+  DEVICE_PATCH ("as-member", "/api/v1/devices/{door_device}", WHO_MEMBER, "{\"name\": \"Mine\"}", 403,
+                "forbidden", NULL),
+  DEVICE_PATCH ("as-other-organizer", "/api/v1/devices/{door_device}", WHO_OTHER, "{\"name\": \"Mine\"}", 403,
+                "forbidden", NULL),
+  DEVICE_PATCH ("as-device", "/api/v1/devices/{door_device}", WHO_DEVICE, "{\"name\": \"Mine\"}", 403,
+                "forbidden", NULL),
+  AUTH_CASES ("device-patch", "PATCH", "/api/v1/devices/{door_device}", "{\"name\": \"Mine\"}", NULL),
+  DEVICE_AUTH_CASES ("device-patch", "PATCH", "/api/v1/devices/{door_device}", "{\"name\": \"Mine\"}"),
+  DEVICE_DELETE ("unknown-id", "/api/v1/devices/" MISSING_ID, WHO_ORGANIZER, 404, "not_found"),
+  DEVICE_DELETE ("as-member", "/api/v1/devices/{door_device}", WHO_MEMBER, 403, "forbidden"),
+  DEVICE_DELETE ("as-other-organizer", "/api/v1/devices/{door_device}", WHO_OTHER, 403, "forbidden"),
+  DEVICE_DELETE ("as-itself", "/api/v1/devices/{door_device}", WHO_DEVICE, 403, "forbidden"),
+  { .name = "device-delete/with-fields", .method = "DELETE", .path = "/api/v1/devices/{door_device}",
+    .who = WHO_ORGANIZER, .body = "{\"now\": true}", .status = 422, .code = "validation_failed" },
+  AUTH_CASES ("device-delete", "DELETE", "/api/v1/devices/{door_device}", NULL, NULL),
+  DEVICE_AUTH_CASES ("device-delete", "DELETE", "/api/v1/devices/{door_device}", NULL),
+
+  /* POST /api/v1/checkins */
+  CHECKINS ("malformed-json", "{\"scans\": [", WHO_DEVICE, 400, "bad_request", NULL),
+  CHECKINS ("array", "[]", WHO_DEVICE, 400, "bad_request", NULL),
+  CHECKINS ("empty-body", "", WHO_DEVICE, 400, "bad_request", NULL),
+  CHECKINS ("invalid-utf8", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"\xff\xfe\", \"direction\": \"in\", "
+                                  "\"scanned_at\": \"{NOW}\", \"device\": \"Door\""), WHO_DEVICE, 400, "bad_request",
+            NULL),
+  CHECKINS ("scans-missing", "{}", WHO_DEVICE, 422, "validation_failed", "scans"),
+  CHECKINS ("scans-object", "{\"scans\": {}}", WHO_DEVICE, 422, "validation_failed", "scans"),
+  CHECKINS ("scans-empty", "{\"scans\": []}", WHO_DEVICE, 422, "validation_failed", "scans"),
+  CHECKINS ("scans-1001", "{\"scans\": [{SCANS1001}]}", WHO_DEVICE, 422, "validation_failed", "scans"),
+  CHECKINS ("scans-1001-as-organizer", "{\"scans\": [{SCANS1001}]}", WHO_ORGANIZER, 422, "validation_failed",
+            "scans"),
+  CHECKINS ("unknown-field", "{\"scans\": [{SCANS1}], \"device\": \"x\"}", WHO_DEVICE, 422,
+            "validation_failed", "device"),
+  CHECKINS ("scan-number", "{\"scans\": [42]}", WHO_DEVICE, 422, "validation_failed", "scans[0]"),
+  CHECKINS ("scan-second-bad", "{\"scans\": [{SCANS1}, null]}", WHO_DEVICE, 422, "validation_failed", "scans[1]"),
+  CHECKINS ("id-not-uuid", SCAN ("\"id\": \"scan-1\", " SCAN_OK_EVENT ", " SCAN_OK_REST), WHO_DEVICE, 422,
+            "validation_failed", "scans[0].id"),
+  CHECKINS ("id-missing", SCAN (SCAN_OK_EVENT ", " SCAN_OK_REST), WHO_DEVICE, 422, "validation_failed",
+            "scans[0].id"),
+  CHECKINS ("event-number", SCAN (SCAN_OK_ID ", \"event_id\": 3, " SCAN_OK_REST), WHO_DEVICE, 422,
+            "validation_failed", "scans[0].event_id"),
+  CHECKINS ("code-empty", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"\", \"direction\": \"in\", "
+                                "\"scanned_at\": \"{NOW}\", \"device\": \"Door\""), WHO_DEVICE, 422,
+            "validation_failed", "scans[0].code"),
+  CHECKINS ("code-too-long", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{A300}x\", \"direction\": \"in\", "
+                                   "\"scanned_at\": \"{NOW}\", \"device\": \"Door\""), WHO_DEVICE, 422,
+            "validation_failed", "scans[0].code"),
+  CHECKINS ("code-null", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": null, \"direction\": \"in\", "
+                               "\"scanned_at\": \"{NOW}\", \"device\": \"Door\""), WHO_DEVICE, 422,
+            "validation_failed", "scans[0].code"),
+  CHECKINS ("direction-unknown", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                       "\"direction\": \"through\", \"scanned_at\": \"{NOW}\", \"device\": \"Door\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].direction"),
+  CHECKINS ("scanned-at-garbage", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                        "\"direction\": \"in\", \"scanned_at\": \"2026-13-45T99:00:00Z\", "
+                                        "\"device\": \"Door\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].scanned_at"),
+  CHECKINS ("scanned-at-no-zone", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                        "\"direction\": \"in\", \"scanned_at\": \"2026-11-22T18:00:00\", "
+                                        "\"device\": \"Door\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].scanned_at"),
+  CHECKINS ("scanned-at-number", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                       "\"direction\": \"in\", \"scanned_at\": 1700000000, \"device\": \"Door\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].scanned_at"),
+  CHECKINS ("scanned-at-future", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                       "\"direction\": \"in\", \"scanned_at\": \"2999-01-01T00:00:00Z\", "
+                                       "\"device\": \"Door\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].scanned_at"),
+  CHECKINS ("scanned-at-1970", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                     "\"direction\": \"in\", \"scanned_at\": \"1970-01-01T00:00:00Z\", "
+                                     "\"device\": \"Door\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].scanned_at"),
+  CHECKINS ("scanned-at-1970-signed", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_signed}\", "
+                                            "\"direction\": \"in\", \"scanned_at\": \"1970-01-01T00:00:00Z\", "
+                                            "\"device\": \"Door\""),
+            WHO_ORGANIZER, 422, "validation_failed", "scans[0].scanned_at"),
+  CHECKINS ("device-empty", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                  "\"direction\": \"in\", \"scanned_at\": \"{NOW}\", \"device\": \"\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].device"),
+  CHECKINS ("device-control", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                    "\"direction\": \"in\", \"scanned_at\": \"{NOW}\", \"device\": \"a\\nb\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].device"),
+  CHECKINS ("local-verdict-unknown", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", " SCAN_OK_REST
+                                           ", \"local_verdict\": \"welcome\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].local_verdict"),
+  CHECKINS ("scan-unknown-field", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", " SCAN_OK_REST ", \"verdict\": \"accepted\""),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].verdict"),
+  CHECKINS ("good-then-bad", "{\"scans\": [{SCANS1}, {\"id\": \"x\"}]}", WHO_DEVICE, 422, "validation_failed",
+            "scans[1].code"),
+  CHECKINS ("unknown-event", SCAN (SCAN_OK_ID ", \"event_id\": \"" MISSING_ID "\", " SCAN_OK_REST), WHO_ORGANIZER,
+            404, "not_found", NULL),
+  CHECKINS ("deleted-event", SCAN (SCAN_OK_ID ", \"event_id\": \"{deleted}\", " SCAN_OK_REST), WHO_ADMIN,
+            404, "not_found", NULL),
+  CHECKINS ("private-as-member", SCAN (SCAN_OK_ID ", \"event_id\": \"{private}\", " SCAN_OK_REST), WHO_MEMBER,
+            404, "not_found", NULL),
+  CHECKINS ("as-member", SCAN_OK, WHO_MEMBER, 403, "forbidden", NULL),
+  CHECKINS ("as-other-organizer", SCAN_OK, WHO_OTHER, 403, "forbidden", NULL),
+  CHECKINS ("as-unassigned-staff", SCAN_OK, WHO_STAFF, 403, "forbidden", NULL),
+  CHECKINS ("device-of-another-event", SCAN_OK, WHO_DEVICE_OTHER, 404, "not_found", NULL),
+  CHECKINS ("device-another-event", SCAN (SCAN_OK_ID ", \"event_id\": \"{other_door}\", " SCAN_OK_REST), WHO_DEVICE,
+            404, "not_found", NULL),
+  CHECKINS ("scan-id-of-another-event", SCAN ("\"id\": \"{door_scan}\", \"event_id\": \"{other_door}\", "
+                                              SCAN_OK_REST), WHO_ADMIN, 409, "conflict", NULL),
+  AUTH_CASES ("checkins", "POST", "/api/v1/checkins", SCAN_OK, NULL),
+  DEVICE_AUTH_CASES ("checkins", "POST", "/api/v1/checkins", SCAN_OK),
+
+  /* DELETE /api/v1/checkins/{id} */
+  UNDO ("unknown-id", "/api/v1/checkins/" MISSING_ID, WHO_ORGANIZER, 404, "not_found"),
+  UNDO ("not-a-uuid", "/api/v1/checkins/scan", WHO_ORGANIZER, 404, "not_found"),
+  UNDO ("as-member", "/api/v1/checkins/{door_scan}", WHO_MEMBER, 403, "forbidden"),
+  UNDO ("as-other-organizer", "/api/v1/checkins/{door_scan}", WHO_OTHER, 403, "forbidden"),
+  UNDO ("as-steward-device", "/api/v1/checkins/{door_scan}", WHO_DEVICE, 403, "forbidden"),
+  UNDO ("as-device-of-another-event", "/api/v1/checkins/{door_scan}", WHO_DEVICE_OTHER, 404, "not_found"),
+  { .name = "checkin-undo/with-fields", .method = "DELETE", .path = "/api/v1/checkins/{door_scan}",
+    .who = WHO_ORGANIZER, .body = "{\"why\": \"mistake\"}", .status = 422, .code = "validation_failed" },
+  AUTH_CASES ("checkin-undo", "DELETE", "/api/v1/checkins/{door_scan}", NULL, NULL),
+  DEVICE_AUTH_CASES ("checkin-undo", "DELETE", "/api/v1/checkins/{door_scan}", NULL),
+
+  /* GET /api/v1/sync */
+  SYNC ("event-missing", "", WHO_ORGANIZER, 422, "validation_failed", "event_id"),
+  SYNC ("event-not-uuid", "?event_id=%FF", WHO_ORGANIZER, 422, "validation_failed", "event_id"),
+  SYNC ("since-garbage", "?event_id={door}&since=abc", WHO_DEVICE, 422, "validation_failed", "since"),
+  SYNC ("since-negative", "?event_id={door}&since=-5", WHO_DEVICE, 422, "validation_failed", "since"),
+  SYNC ("since-huge", "?event_id={door}&since=99999999999999999999", WHO_DEVICE, 422, "validation_failed", "since"),
+  SYNC ("limit-zero", "?event_id={door}&limit=0", WHO_DEVICE, 422, "validation_failed", "limit"),
+  SYNC ("limit-5001", "?event_id={door}&limit=5001", WHO_DEVICE, 422, "validation_failed", "limit"),
+  SYNC ("limit-garbage", "?event_id={door}&limit=all", WHO_DEVICE, 422, "validation_failed", "limit"),
+  SYNC ("unknown-event", "?event_id=" MISSING_ID, WHO_ADMIN, 404, "not_found", NULL),
+  SYNC ("deleted-event", "?event_id={deleted}", WHO_ADMIN, 404, "not_found", NULL),
+  SYNC ("private-as-member", "?event_id={private}", WHO_MEMBER, 404, "not_found", NULL),
+  SYNC ("as-member", "?event_id={door}", WHO_MEMBER, 403, "forbidden", NULL),
+  SYNC ("as-other-organizer", "?event_id={door}", WHO_OTHER, 403, "forbidden", NULL),
+  SYNC ("device-another-event", "?event_id={door}", WHO_DEVICE_OTHER, 404, "not_found", NULL),
+  SYNC ("device-demo-event", "?event_id={id}", WHO_DEVICE, 404, "not_found", NULL),
+  AUTH_CASES ("sync", "GET", "/api/v1/sync?event_id={door}", NULL, NULL),
+  DEVICE_AUTH_CASES ("sync", "GET", "/api/v1/sync?event_id={door}", NULL),
+
+  /* A device token on routes that are not for devices */
+  { .name = "device-scope/users", .method = "GET", .path = "/api/v1/users", .who = WHO_DEVICE, .status = 403,
+    .code = "forbidden" },
+  { .name = "device-scope/me", .method = "GET", .path = "/api/v1/me", .who = WHO_DEVICE, .status = 403,
+    .code = "forbidden" },
+  { .name = "device-scope/event-patch", .method = "PATCH", .path = "/api/v1/events/{door}", .who = WHO_DEVICE,
+    .if_match = "\"1\"", .body = "{\"title\": \"Taken over\"}", .status = 403, .code = "forbidden" },
+  { .name = "device-scope/event-delete", .method = "DELETE", .path = "/api/v1/events/{door}", .who = WHO_DEVICE,
+    .status = 403, .code = "forbidden" },
+  { .name = "device-scope/attendees", .method = "GET", .path = "/api/v1/events/{door}/attendees",
+    .who = WHO_DEVICE, .status = 403, .code = "forbidden" },
+  { .name = "device-scope/rsvp", .method = "PUT", .path = "/api/v1/events/{door}/rsvp", .who = WHO_DEVICE,
+    .body = "{\"status\": \"going\"}", .status = 403, .code = "forbidden" },
+  { .name = "device-scope/ticket-revoke", .method = "DELETE",
+    .path = "/api/v1/events/{id}/attendees/{going}/ticket", .who = WHO_DEVICE, .status = 403, .code = "forbidden" },
+  { .name = "device-scope/logout", .method = "POST", .path = "/api/v1/auth/logout", .who = WHO_DEVICE,
+    .status = 403, .code = "forbidden" },
+  { .name = "device-scope/other-event", .method = "GET", .path = "/api/v1/events/{other_door}", .who = WHO_DEVICE,
+    .status = 404, .code = "not_found" },
+  { .name = "device-scope/private-event", .method = "GET", .path = "/api/v1/events/{private}", .who = WHO_DEVICE,
+    .status = 404, .code = "not_found" },
+  DEVICE_AUTH_CASES ("device-scope/event-get", "GET", "/api/v1/events/{door}", NULL),
+
   /* Paths and methods that do not exist */
   { .name = "routes/unknown-path", .method = "GET", .path = "/api/v1/evil", .status = 404,
     .code = "not_found" },
@@ -1873,7 +2186,8 @@ test_bad_case (gconstpointer data)
 
   /* Nothing stored changed, and the token used still works. */
   assert_unchanged ();
-  if (c->who != WHO_NONE && c->who != WHO_WRONG && c->who != WHO_EXPIRED && c->who != WHO_REVOKED)
+  if (c->who != WHO_NONE && c->who != WHO_WRONG && c->who != WHO_EXPIRED && c->who != WHO_REVOKED &&
+      !WHO_IS_DEVICE (c->who))
     {
       g_autofree char *me = get_ok ("/api/v1/me", tokens[c->who]);
 
@@ -2043,6 +2357,83 @@ setup_targets (void)
                               "{\"name\": \"Otto Other\", \"email\": \"other@bad-input.example\"}");
 }
 
+/* Pairs a device for @event as @who; returns its token, and its id in
+ * @out_id (nullable). */
+static char *
+pair_device (const char  *event,
+             Who          who,
+             const char  *role,
+             char       **out_id)
+{
+  g_autofree char *body = g_strdup_printf ("{\"event_id\": \"%s\", \"role\": \"%s\"}", event, role);
+  g_autofree char *code = call ("POST", "/api/v1/devices/pairing", tokens[who], body, 201, "code");
+  g_autofree char *pair = g_strdup_printf ("{\"pairing_code\": \"%s\", \"name\": \"Door\"}", code);
+  Request r = { .method = "POST", .path = "/api/v1/devices", .body = pair, .body_len = strlen (pair) };
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  g_assert_cmpuint (send_request (&r, &answer), ==, 201);
+  object = tn_test_parse_object (answer);
+  if (out_id != NULL)
+    *out_id = g_strdup (tn_json_object_get_string (json_object_get_object_member (object, "device"), "id"));
+  return g_strdup (tn_json_object_get_string (object, "token"));
+}
+
+/* An event of @who's starting in ten minutes, for scans made now. */
+static char *
+create_door_event (Who who)
+{
+  g_autofree char *starts = tn_time_format (tn_time_now () + 600);
+  g_autofree char *ends = tn_time_format (tn_time_now () + 4 * 3600);
+  g_autofree char *body = g_strdup_printf ("{\"title\": \"Bad input: door\", \"starts_at\": \"%s\", "
+                                           "\"ends_at\": \"%s\"}", starts, ends);
+
+  return call ("POST", "/api/v1/events", tokens[who], body, 201, "id");
+}
+
+/* Check-in targets: {door} with a going guest ({door_code},
+ * {door_signed}), a steward device, a revoked one and a stored scan
+ * ({door_scan}); {other_door} of the other organizer, with a supervisor
+ * device. */
+static void
+setup_checkin_targets (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *guest = NULL;
+  g_autofree char *revoked_id = NULL;
+  g_autofree char *scan = NULL;
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  Request r = { .method = "GET" };
+
+  now_text = tn_time_format (tn_time_now ());
+  door_id = create_door_event (WHO_ORGANIZER);
+  guest = add_guest (door_id, WHO_ORGANIZER, "{\"name\": \"Doris Door\", \"email\": \"door@bad-input.example\"}");
+  path = g_strdup_printf ("/api/v1/events/%s/attendees/%s", door_id, guest);
+  r.path = path;
+  r.token = tokens[WHO_ORGANIZER];
+  g_assert_cmpuint (send_request (&r, &answer), ==, 200);
+  object = tn_test_parse_object (answer);
+  door_code = g_strdup (tn_json_object_get_string (object, "ticket_code"));
+  door_signed = g_strdup (tn_json_object_get_string (object, "signed_ticket"));
+  g_assert_nonnull (door_signed);
+
+  tokens[WHO_DEVICE] = pair_device (door_id, WHO_ORGANIZER, "steward", &door_device_id);
+  tokens[WHO_DEVICE_REVOKED] = pair_device (door_id, WHO_ORGANIZER, "supervisor", &revoked_id);
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/devices/%s", revoked_id);
+  g_free (call ("DELETE", path, tokens[WHO_ORGANIZER], NULL, 204, NULL));
+
+  other_door_id = create_door_event (WHO_OTHER);
+  tokens[WHO_DEVICE_OTHER] = pair_device (other_door_id, WHO_OTHER, "supervisor", NULL);
+
+  door_scan_id = g_strdup ("0190b000-0000-7000-8000-000000000001");
+  scan = g_strdup_printf ("{\"scans\": [{\"id\": \"%s\", \"event_id\": \"%s\", \"code\": \"%s\", "
+                          "\"direction\": \"in\", \"scanned_at\": \"%s\", \"device\": \"Door\"}]}",
+                          door_scan_id, door_id, door_code, now_text);
+  g_free (call ("POST", "/api/v1/checkins", tokens[WHO_DEVICE], scan, 200, NULL));
+}
+
 static void
 setup (void)
 {
@@ -2081,6 +2472,7 @@ setup (void)
     }
   g_assert_nonnull (event_id);
   setup_targets ();
+  setup_checkin_targets ();
 
   g_assert_cmpint (sqlite3_open_v2 (tn_test_server_get_db_path (server), &reader,
                                     SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
@@ -2114,6 +2506,13 @@ teardown (void)
   g_clear_pointer (&organizer_uid, g_free);
   g_clear_pointer (&cohost_uid, g_free);
   g_clear_pointer (&staff_uid, g_free);
+  g_clear_pointer (&door_id, g_free);
+  g_clear_pointer (&door_code, g_free);
+  g_clear_pointer (&door_signed, g_free);
+  g_clear_pointer (&door_scan_id, g_free);
+  g_clear_pointer (&door_device_id, g_free);
+  g_clear_pointer (&other_door_id, g_free);
+  g_clear_pointer (&now_text, g_free);
 }
 
 int
