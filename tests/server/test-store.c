@@ -529,6 +529,111 @@ test_search_index (Fixture       *f,
   g_assert_cmpuint (count_matches (f, "pumpernickel"), ==, 1);
 }
 
+static TnCheckin *
+new_scan (const char *id,
+          const char *event_id,
+          const char *code,
+          gint64      scanned_at)
+{
+  TnCheckin *scan = g_new0 (TnCheckin, 1);
+
+  scan->id = g_strdup (id);
+  scan->event_id = g_strdup (event_id);
+  scan->code = g_strdup (code);
+  scan->scanned_at = scanned_at;
+  scan->device = g_strdup ("Door");
+  return scan;
+}
+
+/* Check-in in a group-commit batch: a batch of scans that fails (a scan
+ * id of another event) undoes all of itself and nothing else; every
+ * change gets a sequence number above the ones before, and the sync
+ * data lists them in order. */
+static void
+test_checkins_in_batch (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(TnUser) owner = add_user (f, "owner@example.org", TN_ROLE_ORGANIZER);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = tn_event_new ();
+  g_autoptr(TnEvent) other = tn_event_new ();
+  g_autoptr(TnEvent) stored = NULL;
+  g_autoptr(TnEvent) other_stored = NULL;
+  g_autoptr(TnAttendee) guest = tn_attendee_new ();
+  g_autoptr(TnAttendee) added = NULL;
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_checkin_free);
+  g_autoptr(GPtrArray) failing = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_checkin_free);
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(TnCheckin) missing = NULL;
+  guint8 public_key[32], secret_key[64], again_public[32], again_secret[64];
+  gint64 now = tn_time_now ();
+  gboolean more = TRUE;
+  const char *code;
+
+  tn_event_set_id (event, "6b0f3a52-0000-4000-8000-0000000000c1");
+  tn_event_set_title (event, "Doors");
+  tn_event_set_starts_at (event, now + 600);
+  tn_event_set_ends_at (event, now + 3600);
+  tn_event_set_organizer (event, tn_user_get_id (owner));
+  stored = tn_store_create_event (f->store, event, &error);
+  g_assert_no_error (error);
+  other = tn_event_copy (event);
+  tn_event_set_id (other, "6b0f3a52-0000-4000-8000-0000000000c2");
+  other_stored = tn_store_create_event (f->store, other, &error);
+  g_assert_no_error (error);
+  tn_attendee_set_event_id (guest, tn_event_get_id (event));
+  tn_attendee_set_name (guest, "Gina Guest");
+  tn_attendee_set_email (guest, "gina@example.org");
+  tn_attendee_set_status (guest, TN_RSVP_GOING);
+  added = tn_store_add_guest (f->store, guest, now, &error);
+  g_assert_no_error (error);
+  code = tn_attendee_get_ticket_code (added);
+  g_assert_nonnull (code);
+
+  /* The first ticket made the event's key; it stays the same */
+  g_assert_true (tn_store_get_event_key (f->store, tn_event_get_id (event), public_key, secret_key, &error));
+  g_assert_true (tn_store_get_event_key (f->store, tn_event_get_id (event), again_public, again_secret, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (public_key, 32, again_public, 32);
+  g_assert_cmpmem (secret_key, 64, again_secret, 64);
+
+  g_ptr_array_add (first, new_scan ("0190c000-0000-7000-8000-000000000001", tn_event_get_id (event), code, now - 60));
+  g_ptr_array_add (failing, new_scan ("0190c000-0000-7000-8000-000000000002", tn_event_get_id (event), code, now - 90));
+  g_ptr_array_add (failing, new_scan ("0190c000-0000-7000-8000-000000000001", tn_event_get_id (other), code, now));
+
+  g_assert_true (tn_store_begin_batch (f->store, &error));
+  g_assert_true (tn_store_record_checkins (f->store, first, now, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (((TnCheckin *) first->pdata[0])->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_false (tn_store_record_checkins (f->store, failing, now, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_true (tn_store_commit_batch (f->store, &error));
+  g_assert_no_error (error);
+
+  /* The earlier scan of the failed batch is not there, so the first
+   * scan's verdict stands */
+  missing = tn_store_get_checkin (f->store, "0190c000-0000-7000-8000-000000000002", &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_assert_null (missing);
+  g_clear_error (&error);
+
+  changes = tn_store_list_changes (f->store, tn_event_get_id (event), 0, 10, &more, &error);
+  g_assert_no_error (error);
+  g_assert_false (more);
+  g_assert_cmpuint (changes->len, ==, 2);
+  g_assert_cmpint (((TnSyncChange *) changes->pdata[0])->type, ==, TN_SYNC_ATTENDEE);
+  g_assert_cmpint (((TnSyncChange *) changes->pdata[1])->type, ==, TN_SYNC_CHECKIN);
+  g_assert_cmpint (((TnSyncChange *) changes->pdata[0])->seq, <, ((TnSyncChange *) changes->pdata[1])->seq);
+  g_assert_cmpint (((TnSyncChange *) changes->pdata[1])->checkin->verdict, ==, TN_VERDICT_ACCEPTED);
+
+  /* The other event has no changes at all */
+  g_clear_pointer (&changes, g_ptr_array_unref);
+  changes = tn_store_list_changes (f->store, tn_event_get_id (other), 0, 10, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, ==, 0);
+}
+
 static void
 test_open_errors (void)
 {
@@ -558,6 +663,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/server/store/migrate-idempotent", test_migrate_idempotent);
+  ADD ("/server/store/checkins-in-batch", test_checkins_in_batch);
   ADD ("/server/store/users", test_users);
   ADD ("/server/store/tokens", test_tokens);
   ADD ("/server/store/event-versions", test_event_versions);
