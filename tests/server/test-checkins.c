@@ -13,6 +13,21 @@ scan_id (guint n)
   return g_strdup_printf ("0190a000-0000-7000-8000-%012u", n);
 }
 
+/* scan_json() with the id scan_id (@n). */
+static char *
+scan_n (guint       n,
+        const char *event_id,
+        const char *code,
+        const char *direction,
+        gint64      scanned_at,
+        const char *device,
+        const char *local)
+{
+  g_autofree char *id = scan_id (n);
+
+  return scan_json (id, event_id, code, direction, scanned_at, device, local);
+}
+
 static void
 assert_verdict (Fixture    *f,
                 const char *token,
@@ -125,7 +140,7 @@ test_verdicts (Fixture       *f,
   gint64 now = tn_time_now ();
   guint n = 100;
 
-#define SCAN(code_, direction_) scan_json (scan_id (n++), event_id, code_, direction_, now, "Door", NULL)
+#define SCAN(code_, direction_) scan_n (n++, event_id, code_, direction_, now, "Door", NULL)
 #define VERDICT(code_, direction_, expected_) \
   G_STMT_START { g_autofree char *s_ = SCAN (code_, direction_); assert_verdict (f, door, s_, expected_); } G_STMT_END
 
@@ -257,18 +272,18 @@ test_refused_batches (Fixture       *f,
   g_autoptr(JsonArray) before = sync_all (f, f->organizer, event_id);
   g_autoptr(JsonArray) after = NULL;
   GString *huge = g_string_new ("{\"scans\":[");
-  g_autofree char *future = scan_json (scan_id (2), event_id, code, "in", now + 3600, "Door", NULL);
-  g_autofree char *ancient = scan_json (scan_id (3), event_id, code, "in", 0, "Door", NULL);
-  g_autofree char *day_before = scan_json (scan_id (4), event_id, code, "in", now - 2 * 86400, "Door", NULL);
-  g_autofree char *sideways = scan_json (scan_id (5), event_id, code, "sideways", now, "Door", NULL);
-  g_autofree char *bad_local = scan_json (scan_id (6), event_id, code, "in", now, "Door", "maybe");
-  g_autofree char *private_scan = scan_json (scan_id (7), private_id, code, "in", now, "Door", NULL);
-  g_autofree char *other_scan = scan_json (scan_id (8), public_other, code, "in", now, "Door", NULL);
-  g_autofree char *missing_event = scan_json (scan_id (9), "00000000-0000-4000-8000-000000000000", code, "in", now,
+  g_autofree char *future = scan_n (2, event_id, code, "in", now + 3600, "Door", NULL);
+  g_autofree char *ancient = scan_n (3, event_id, code, "in", 0, "Door", NULL);
+  g_autofree char *day_before = scan_n (4, event_id, code, "in", now - 2 * 86400, "Door", NULL);
+  g_autofree char *sideways = scan_n (5, event_id, code, "sideways", now, "Door", NULL);
+  g_autofree char *bad_local = scan_n (6, event_id, code, "in", now, "Door", "maybe");
+  g_autofree char *private_scan = scan_n (7, private_id, code, "in", now, "Door", NULL);
+  g_autofree char *other_scan = scan_n (8, public_other, code, "in", now, "Door", NULL);
+  g_autofree char *missing_event = scan_n (9, "00000000-0000-4000-8000-000000000000", code, "in", now,
                                               "Door", NULL);
   g_autofree char *bad_id = scan_json ("not-a-uuid", event_id, code, "in", now, "Door", NULL);
-  g_autofree char *empty_code = scan_json (scan_id (10), event_id, "", "in", now, "Door", NULL);
-  g_autofree char *empty_device = scan_json (scan_id (11), event_id, code, "in", now, "", NULL);
+  g_autofree char *empty_code = scan_n (10, event_id, "", "in", now, "Door", NULL);
+  g_autofree char *empty_device = scan_n (11, event_id, code, "in", now, "", NULL);
   g_autofree char *bad_date = g_strdup_printf ("{\"id\":\"%s\",\"event_id\":\"%s\",\"code\":\"%s\",\"direction\":\"in\","
                                                "\"scanned_at\":\"2026-13-45T99:00:00Z\",\"device\":\"Door\"}",
                                                good_id, event_id, code);
@@ -382,7 +397,7 @@ test_undo (Fixture       *f,
   /* and the organizer may undo too: then she is not inside */
   {
     g_autofree char *path2 = g_strdup_printf ("/api/v1/checkins/%s", id2);
-    g_autofree char *out = scan_json (scan_id (3), event_id, code, "out", now, "Door", NULL);
+    g_autofree char *out = scan_n (3, event_id, code, "out", now, "Door", NULL);
 
     g_assert_null (request (f, "DELETE", path2, f->organizer, NULL, 204));
     assert_verdict (f, steward, out, "not_inside");
