@@ -913,9 +913,10 @@ typedef struct
  * neither answers nor limits tell whether an account exists. Only
  * well-formed attempts count: malformed requests cost nothing to refuse. */
 static gboolean
-check_login_limit (TnRequest     *req,
-                   TnRateLimiter *limiter,
-                   const char    *key)
+check_rate_limit (TnRequest     *req,
+                  TnRateLimiter *limiter,
+                  const char    *key,
+                  const char    *attempts)
 {
   g_autofree char *seconds = NULL;
   g_autofree char *message = NULL;
@@ -925,11 +926,19 @@ check_login_limit (TnRequest     *req,
     return TRUE;
 
   seconds = g_strdup_printf ("%u", retry_after);
-  message = g_strdup_printf ("Too many sign-in attempts; try again in %u seconds", retry_after);
+  message = g_strdup_printf ("Too many %s; try again in %u seconds", attempts, retry_after);
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
                                 "Retry-After", seconds);
   tn_request_reply_error_literal (req, TN_ERROR_RATE_LIMITED, message);
   return FALSE;
+}
+
+static gboolean
+check_login_limit (TnRequest     *req,
+                   TnRateLimiter *limiter,
+                   const char    *key)
+{
+  return check_rate_limit (req, limiter, key, "sign-in attempts");
 }
 
 static void
@@ -3161,7 +3170,7 @@ handle_device_pair (TnRequest *req)
     }
   address = tn_request_get_client_address (req);
   key = g_strconcat ("pairing ", address, NULL);
-  if (!check_login_limit (req, tn_server_get_address_limiter (req->server), key))
+  if (!check_rate_limit (req, tn_server_get_address_limiter (req->server), key, "pairing attempts"))
     return;
 
   code = tn_auth_normalize_pairing_code (tn_json_object_get_string (body, "pairing_code"));
