@@ -807,6 +807,24 @@ tn_store_set_audit (TnStore            *self,
 }
 
 /**
+ * tn_store_get_event_stats:
+ * @out_stats: (out): the event's capacity and attendees by RSVP status
+ *
+ * Returns: %FALSE with %TN_ERROR_NOT_FOUND when there is no such event
+ */
+gboolean
+tn_store_get_event_stats (TnStore       *self,
+                          const char    *event_id,
+                          TnEventStats  *out_stats,
+                          GError       **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+  return IFACE (self)->get_event_stats (self, event_id, out_stats, error);
+}
+
+/**
  * tn_store_list_audit:
  *
  * Returns: (transfer container): #TnAuditEntry records matching @query,

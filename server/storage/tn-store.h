@@ -141,6 +141,21 @@ void          tn_audit_entry_free (TnAuditEntry       *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnAuditEntry, tn_audit_entry_free)
 
 /**
+ * TnEventStats:
+ * An event's figures for its dashboard: its capacity (-1: none) and the
+ * number of attendees in each RSVP status.
+ */
+typedef struct
+{
+  gint64 capacity;
+  gint64 going;
+  gint64 waitlisted;
+  gint64 interested;
+  gint64 maybe;
+  gint64 not_going;
+} TnEventStats;
+
+/**
  * TnAuditQuery:
  * Filters of the audit log, newest first. Strings are NULL and times 0
  * when unset; @from is inclusive, @to exclusive; @before_seq (0: first
@@ -328,6 +343,11 @@ struct _TnStoreInterface
                                         const char          *user_id,
                                         GError             **error);
 
+  gboolean       (*get_event_stats)    (TnStore             *self,
+                                        const char          *event_id,
+                                        TnEventStats        *out_stats,
+                                        GError             **error);
+
   /* Audit: set_audit() keeps a copy of @entry (NULL: none) for the next
    * change the store makes, which records it in its own transaction (a
    * change that fails records nothing) and drops it either way. */
@@ -477,6 +497,11 @@ TnEventPerson *tn_store_set_event_person    (TnStore             *self,
 gboolean       tn_store_remove_event_person (TnStore             *self,
                                             const char          *event_id,
                                             const char          *user_id,
+                                            GError             **error);
+
+gboolean       tn_store_get_event_stats     (TnStore             *self,
+                                            const char          *event_id,
+                                            TnEventStats        *out_stats,
                                             GError             **error);
 
 void           tn_store_set_audit           (TnStore             *self,
