@@ -1472,6 +1472,25 @@ tn_replica_outbox_next_due (TnReplica *self)
 }
 
 /**
+ * tn_replica_outbox_retry_all:
+ * @self: a #TnReplica
+ * @error: return location for a #TnError
+ *
+ * Makes every entry due now: the server answers again, so the backoff
+ * that kept them waiting while it could not be reached is over.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_replica_outbox_retry_all (TnReplica  *self,
+                             GError    **error)
+{
+  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
+
+  return check_open (self, error) && exec (self, "UPDATE outbox SET next_attempt_at = 0", error);
+}
+
+/**
  * tn_replica_outbox_peek:
  * @self: a #TnReplica
  * @max: at most this many

@@ -173,6 +173,8 @@ GPtrArray   *tn_replica_outbox_peek        (TnReplica        *self,
                                             guint             max,
                                             gint64            now);
 gint64       tn_replica_outbox_next_due    (TnReplica        *self);
+gboolean     tn_replica_outbox_retry_all   (TnReplica        *self,
+                                            GError          **error);
 gboolean     tn_replica_outbox_confirm     (TnReplica        *self,
                                             const char       *id,
                                             JsonObject       *result,

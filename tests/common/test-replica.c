@@ -580,6 +580,12 @@ test_outbox (Fixture       *f,
   g_assert_cmpint (entry->next_attempt_at, >=, now + 500);
   g_assert_cmpint (entry->next_attempt_at, <=, now + 1000);
   g_assert_cmpint (tn_replica_outbox_next_due (f->replica), ==, 0);   /* b is due at once */
+  g_assert_true (tn_replica_outbox_retry_all (f->replica, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&due, g_ptr_array_unref);
+  due = tn_replica_outbox_peek (f->replica, 10, now);
+  g_assert_cmpuint (due->len, ==, 2);
+  g_assert_cmpuint (((TnReplicaOutboxEntry *) g_ptr_array_index (due, 0))->attempts, ==, 1);
 
   /* the schedule doubles up to its maximum */
   for (guint attempts = 1; attempts < 10; attempts++)

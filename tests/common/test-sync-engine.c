@@ -17,6 +17,7 @@
 #include "tn-json.h"
 #include "tn-replica.h"
 #include "tn-signed-ticket.h"
+#include "tn-sync-engine.h"
 #include "tn-ticket-code.h"
 #include "tn-test-utils.h"
 
@@ -54,6 +55,7 @@ typedef struct
   GPtrArray    *held;          /* SoupServerMessage held in FAKE_SLEEP */
   guint         posted;        /* scans received */
   guint         syncs;         /* sync requests answered */
+  guint         page_size;     /* changes per page when the door asks for no limit */
 } FakeServer;
 
 static void
@@ -221,7 +223,7 @@ fake_sync (FakeServer        *fake,
   const char *since_text = query != NULL ? g_hash_table_lookup (query, "since") : NULL;
   const char *limit_text = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
   guint since = since_text != NULL ? (guint) g_ascii_strtoull (since_text, NULL, 10) : 0;
-  guint limit = limit_text != NULL ? (guint) g_ascii_strtoull (limit_text, NULL, 10) : 1000;
+  guint limit = limit_text != NULL ? (guint) g_ascii_strtoull (limit_text, NULL, 10) : fake->page_size;
   g_autoptr(GString) page = g_string_new (NULL);
   guint end;
 
@@ -316,6 +318,7 @@ fake_server_new (const guint8 public_key[TN_SIGNED_TICKET_PUBLIC_KEY])
   fake->verdicts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fake->refuse = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fake->held = g_ptr_array_new_with_free_func (g_object_unref);
+  fake->page_size = 1000;
   fake->context = g_main_context_new ();
   fake->loop = g_main_loop_new (fake->context, FALSE);
 
@@ -410,6 +413,12 @@ typedef struct
   TnClient   *client;
   GPtrArray  *codes;
   GAsyncResult *result;
+  TnReplica    *replica;
+  TnSyncEngine *engine;
+  GPtrArray    *conflicts;
+  guint         undelivered;
+  gboolean      revoked;
+  gint64        last_sync;
 } Fixture;
 
 static void
@@ -431,10 +440,28 @@ fixture_setup (Fixture       *f,
   f->client = tn_client_new (f->fake->url);
 }
 
+static gboolean
+is_null (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  if (f->engine != NULL)
+    {
+      gpointer engine = f->engine;
+
+      /* nothing of the engine outlives it: requests and timers end */
+      tn_sync_engine_stop (f->engine);
+      g_object_add_weak_pointer (engine, &engine);
+      g_clear_object (&f->engine);
+      g_assert_true (tn_test_wait_until (is_null, &engine, WAIT_MS));
+    }
+  g_clear_object (&f->replica);
+  g_clear_pointer (&f->conflicts, g_ptr_array_unref);
   g_clear_object (&f->result);
   g_clear_object (&f->client);
   g_clear_pointer (&f->codes, g_ptr_array_unref);
@@ -584,6 +611,232 @@ test_client_revoked (Fixture       *f,
   g_assert_error (error, TN_ERROR, TN_ERROR_UNAUTHORIZED);
 }
 
+/* --- the engine ---------------------------------------------------------- */
+
+static void
+conflict_cb (TnSyncEngine  *engine,
+             TnReplicaScan *scan,
+             Fixture       *f)
+{
+  g_ptr_array_add (f->conflicts, tn_replica_scan_copy (scan));
+}
+
+static void
+device_revoked_cb (TnSyncEngine *engine,
+                   GPtrArray    *undelivered,
+                   Fixture      *f)
+{
+  f->revoked = TRUE;
+  f->undelivered = undelivered->len;
+}
+
+/* An engine with short intervals: a request may take 250 ms, a probe
+ * every 100 ms, retries after 20 to 200 ms. */
+static void
+start_engine (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->replica = tn_replica_open (f->fake->url, DEVICE_ID, &error);
+  g_assert_no_error (error);
+  tn_replica_set_backoff (f->replica, 20 * 1000, 200 * 1000);
+  tn_client_set_token (f->client, DEVICE_TOKEN);
+  f->engine = tn_sync_engine_new (f->replica, f->client, EVENT_ID);
+  g_assert_cmpuint (tn_sync_engine_get_timeout (f->engine), ==, 3000);
+  g_object_set (f->engine, "timeout", 250, "probe-interval", 100, NULL);
+  f->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_replica_scan_free);
+  g_signal_connect (f->engine, "conflict", G_CALLBACK (conflict_cb), f);
+  g_signal_connect (f->engine, "device-revoked", G_CALLBACK (device_revoked_cb), f);
+  g_assert_false (tn_sync_engine_get_online (f->engine));
+  g_assert_cmpint (tn_sync_engine_get_last_sync (f->engine), ==, 0);
+  tn_sync_engine_start (f->engine);
+}
+
+static gboolean
+synced (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return tn_sync_engine_get_last_sync (f->engine) > 0 && tn_sync_engine_get_pending (f->engine) == 0;
+}
+
+static gboolean
+offline (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return !tn_sync_engine_get_online (f->engine);
+}
+
+static gboolean
+online_and_delivered (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return tn_sync_engine_get_online (f->engine) && tn_sync_engine_get_pending (f->engine) == 0;
+}
+
+/* a probe-interval cycle ran to its end since f->last_sync */
+static gboolean
+synced_again (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return tn_sync_engine_get_last_sync (f->engine) > f->last_sync;
+}
+
+static gboolean
+has_conflict (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return f->conflicts->len > 0;
+}
+
+static gboolean
+was_revoked (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return f->revoked;
+}
+
+static TnReplicaScan *
+engine_scan (Fixture         *f,
+             guint            attendee,
+             TnScanDirection  direction)
+{
+  g_autoptr(GError) error = NULL;
+  TnReplicaScan *scan = tn_sync_engine_scan (f->engine, g_ptr_array_index (f->codes, attendee),
+                                             direction, DEVICE_ID, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (scan);
+  return scan;
+}
+
+static void
+test_engine_sync (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(TnReplicaScan) scan = NULL;
+  g_autoptr(TnReplicaScan) stored = NULL;
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonObject) event = NULL;
+  gint64 first_sync;
+
+  f->fake->page_size = 7;   /* four pages for 25 attendees */
+  start_engine (f);
+  g_assert_true (tn_test_wait_until (synced, f, WAIT_MS));
+  g_assert_true (tn_sync_engine_get_online (f->engine));
+  g_assert_cmpuint (tn_replica_count_attendees (f->replica), ==, ATTENDEES);
+  cursor = tn_replica_dup_cursor (f->replica);
+  g_assert_cmpstr (cursor, ==, "25");
+  event = tn_replica_dup_event (f->replica);
+  g_assert_cmpstr (json_object_get_string_member (event, "public_key"), ==, f->fake->public_key);
+
+  scan = engine_scan (f, 0, TN_SCAN_IN);
+  g_assert_cmpint (scan->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_cmpstr (scan->name, ==, "Guest 00");
+  first_sync = tn_sync_engine_get_last_sync (f->engine);
+  g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));
+  g_assert_cmpuint (fake_posted (f->fake), ==, 1);
+
+  stored = tn_replica_get_scan (f->replica, scan->id);
+  g_assert_true (stored->has_server_verdict);
+  g_assert_cmpint (stored->server_verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_cmpint (tn_sync_engine_get_last_sync (f->engine), >=, first_sync);
+  g_assert_cmpuint (f->conflicts->len, ==, 0);
+}
+
+static void
+test_engine_offline (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TnReplicaScan) a = NULL;
+  g_autoptr(TnReplicaScan) b = NULL;
+  g_autoptr(TnReplicaScan) a_again = NULL;
+  g_autoptr(TnReplicaScan) stored = NULL;
+
+  start_engine (f);
+  g_assert_true (tn_test_wait_until (synced, f, WAIT_MS));
+
+  /* the server stops answering: verdicts go on, the engine notices */
+  fake_set_mode (f->fake, FAKE_SLEEP);
+  a = engine_scan (f, 1, TN_SCAN_IN);
+  g_assert_cmpint (a->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_true (tn_test_wait_until (offline, f, WAIT_MS));
+  b = engine_scan (f, 2, TN_SCAN_IN);
+  g_assert_cmpint (b->verdict, ==, TN_VERDICT_ACCEPTED);
+  a_again = engine_scan (f, 1, TN_SCAN_IN);
+  g_assert_cmpint (a_again->verdict, ==, TN_VERDICT_DUPLICATE);
+  g_assert_cmpuint (tn_sync_engine_get_pending (f->engine), ==, 3);
+  g_assert_cmpuint (fake_posted (f->fake), ==, 0);
+
+  /* it answers again: the probe finds it and the outbox goes */
+  fake_set_mode (f->fake, FAKE_ANSWER);
+  g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));
+  g_assert_cmpuint (fake_posted (f->fake), ==, 3);
+  stored = tn_replica_get_scan (f->replica, b->id);
+  g_assert_true (stored->has_server_verdict);
+}
+
+static void
+test_engine_conflict (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TnReplicaScan) scan = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  TnReplicaScan *conflict;
+
+  /* another door let this ticket in first, offline */
+  fake_refuse (f->fake, g_ptr_array_index (f->codes, 3), "duplicate");
+  start_engine (f);
+  g_assert_true (tn_test_wait_until (synced, f, WAIT_MS));
+  scan = engine_scan (f, 3, TN_SCAN_IN);
+  g_assert_cmpint (scan->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_true (tn_test_wait_until (has_conflict, f, WAIT_MS));
+  conflict = g_ptr_array_index (f->conflicts, 0);
+  g_assert_cmpstr (conflict->id, ==, scan->id);
+  g_assert_cmpint (conflict->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_cmpint (conflict->server_verdict, ==, TN_VERDICT_DUPLICATE);
+  g_assert_true (conflict->flagged);
+
+  /* the sync that brings the same verdict back is no new conflict */
+  g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));
+  f->last_sync = tn_sync_engine_get_last_sync (f->engine);
+  g_assert_true (tn_test_wait_until (synced_again, f, WAIT_MS));
+  g_assert_cmpuint (f->conflicts->len, ==, 1);
+  conflicts = tn_replica_get_conflicts (f->replica);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+}
+
+static void
+test_engine_revoked (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TnReplicaScan) scan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  start_engine (f);
+  g_assert_true (tn_test_wait_until (synced, f, WAIT_MS));
+  path = g_strdup (tn_replica_get_path (f->replica));
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  fake_set_mode (f->fake, FAKE_REVOKED);
+  scan = engine_scan (f, 4, TN_SCAN_IN);
+  g_assert_true (tn_test_wait_until (was_revoked, f, WAIT_MS));
+  g_assert_cmpuint (f->undelivered, ==, 1);
+  g_assert_true (tn_sync_engine_get_revoked (f->engine));
+  g_assert_false (tn_sync_engine_get_online (f->engine));
+  g_assert_cmpuint (tn_sync_engine_get_pending (f->engine), ==, 0);
+  g_assert_true (tn_replica_is_wiped (f->replica));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (tn_sync_engine_scan (f->engine, g_ptr_array_index (f->codes, 5), TN_SCAN_IN, NULL, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -594,6 +847,10 @@ main (int    argc,
   ADD ("/common/sync-engine/client-pair", test_client_pair);
   ADD ("/common/sync-engine/client-checkins-and-sync", test_client_checkins_and_sync);
   ADD ("/common/sync-engine/client-revoked", test_client_revoked);
+  ADD ("/common/sync-engine/engine-sync", test_engine_sync);
+  ADD ("/common/sync-engine/engine-offline", test_engine_offline);
+  ADD ("/common/sync-engine/engine-conflict", test_engine_conflict);
+  ADD ("/common/sync-engine/engine-revoked", test_engine_revoked);
 #undef ADD
 
   return g_test_run ();
