@@ -48,6 +48,8 @@ struct _TnReplica
   gint64   backoff_base;
   gint64   backoff_max;
 
+  GHashTable   *statements;   /* SQL text → prepared statement, reused */
+
   /* the verdict path, prepared once */
   sqlite3_stmt *find_code;
   sqlite3_stmt *find_revoked;
@@ -272,6 +274,44 @@ column_dup (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
+/* A statement prepared once and kept: g_autoptr(CachedStmt) resets it
+ * instead of finalizing it. For the statements a sync page or a scan
+ * runs thousands of times. */
+typedef sqlite3_stmt CachedStmt;
+
+static void
+release_cached (CachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, release_cached)
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static CachedStmt *
+cached (TnReplica   *self,
+        const char  *sql,
+        GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error);
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
 /* Runs a statement that returns no rows. */
 static gboolean
 step_done (TnReplica     *self,
@@ -341,7 +381,7 @@ set_meta (TnReplica   *self,
           const char  *value,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "INSERT INTO meta (key, value) VALUES (?, ?) "
+  g_autoptr(CachedStmt) stmt = cached (self, "INSERT INTO meta (key, value) VALUES (?, ?) "
                                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
 
   if (stmt == NULL)
@@ -467,6 +507,7 @@ prepare_hot_path (TnReplica  *self,
 static void
 close_db (TnReplica *self)
 {
+  g_hash_table_remove_all (self->statements);
   g_clear_pointer (&self->find_code, sqlite3_finalize);
   g_clear_pointer (&self->find_revoked, sqlite3_finalize);
   g_clear_pointer (&self->find_last_accepted, sqlite3_finalize);
@@ -534,6 +575,7 @@ tn_replica_finalize (GObject *object)
   TnReplica *self = (TnReplica *) object;
 
   close_db (self);
+  g_hash_table_unref (self->statements);
   g_free (self->path);
   g_free (self->event_id);
 
@@ -549,6 +591,7 @@ tn_replica_class_init (TnReplicaClass *klass)
 static void
 tn_replica_init (TnReplica *self)
 {
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
   self->backoff_base = DEFAULT_BACKOFF_BASE;
   self->backoff_max = DEFAULT_BACKOFF_MAX;
 }
@@ -745,7 +788,7 @@ apply_attendee (TnReplica   *self,
   g_autofree char *key = fold_name (name);
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), attendee);
   g_autofree char *json = tn_json_to_string (node);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStmt) stmt = NULL;
 
   if (id == NULL || status == NULL)
     {
@@ -755,7 +798,7 @@ apply_attendee (TnReplica   *self,
   if (tn_json_object_get_string (attendee, "ticket_code") != NULL)
     code = tn_ticket_code_normalize (tn_json_object_get_string (attendee, "ticket_code"));
 
-  stmt = prepare (self, "INSERT INTO attendees (id, status, name, name_key, ticket_code, signed_ticket, ticket_type, note, json) "
+  stmt = cached (self, "INSERT INTO attendees (id, status, name, name_key, ticket_code, signed_ticket, ticket_type, note, json) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                         "status = excluded.status, name = excluded.name, name_key = excluded.name_key, "
                         "ticket_code = excluded.ticket_code, signed_ticket = excluded.signed_ticket, "
@@ -776,7 +819,7 @@ apply_attendee (TnReplica   *self,
 
   if (code != NULL)
     {
-      g_autoptr(sqlite3_stmt) codes = prepare (self, "INSERT OR REPLACE INTO ticket_codes (code, attendee_id) VALUES (?, ?)", error);
+      g_autoptr(CachedStmt) codes = cached (self, "INSERT OR REPLACE INTO ticket_codes (code, attendee_id) VALUES (?, ?)", error);
 
       if (codes == NULL)
         return FALSE;
@@ -794,14 +837,14 @@ apply_revoked (TnReplica   *self,
                GError     **error)
 {
   g_autofree char *code = text != NULL ? tn_ticket_code_normalize (text) : NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CachedStmt) stmt = NULL;
 
   if (code == NULL)
     {
       g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, "A revoked code in the sync data cannot be read");
       return FALSE;
     }
-  stmt = prepare (self, "INSERT OR IGNORE INTO revoked (code) VALUES (?)", error);
+  stmt = cached (self, "INSERT OR IGNORE INTO revoked (code) VALUES (?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, code);
@@ -823,8 +866,8 @@ store_server_verdict (TnReplica   *self,
                       GPtrArray   *conflicts,
                       GError     **error)
 {
-  g_autoptr(sqlite3_stmt) find = prepare (self, "SELECT own, local_verdict, server_verdict FROM scans WHERE id = ?", error);
-  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(CachedStmt) find = cached (self, "SELECT own, local_verdict, server_verdict FROM scans WHERE id = ?", error);
+  g_autoptr(CachedStmt) update = NULL;
   gboolean conflict = FALSE;
 
   if (find == NULL)
@@ -839,7 +882,7 @@ store_server_verdict (TnReplica   *self,
                  !g_str_equal (local, verdict) && g_strcmp0 (before, verdict) != 0;
     }
 
-  update = prepare (self, "UPDATE scans SET server_verdict = COALESCE(?, server_verdict), flagged = ?, undone = ?, "
+  update = cached (self, "UPDATE scans SET server_verdict = COALESCE(?, server_verdict), flagged = ?, undone = ?, "
                           "received_at = COALESCE(?, received_at) WHERE id = ?", error);
   if (update == NULL)
     return FALSE;
@@ -878,8 +921,8 @@ apply_checkin (TnReplica   *self,
   const char *received = tn_json_object_get_string (checkin, "received_at");
   gint64 scanned_at = 0, received_at = 0;
   g_autofree char *ticket_code = ticket_code_of (code);
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) unqueue = NULL;
+  g_autoptr(CachedStmt) insert = NULL;
+  g_autoptr(CachedStmt) unqueue = NULL;
   TnVerdict parsed;
 
   if (id == NULL || code == NULL || !tn_verdict_from_string (verdict, &parsed) ||
@@ -892,7 +935,7 @@ apply_checkin (TnReplica   *self,
     }
 
   /* Another door's scan, new to us; our own is there already. */
-  insert = prepare (self, "INSERT OR IGNORE INTO scans (id, code, ticket_code, attendee_id, direction, scanned_at, device, own) "
+  insert = cached (self, "INSERT OR IGNORE INTO scans (id, code, ticket_code, attendee_id, direction, scanned_at, device, own) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, 0)", error);
   if (insert == NULL)
     return FALSE;
@@ -913,7 +956,7 @@ apply_checkin (TnReplica   *self,
     return FALSE;
 
   /* The server has it: a post whose answer was lost needs no retry. */
-  unqueue = prepare (self, "DELETE FROM outbox WHERE id = ?", error);
+  unqueue = cached (self, "DELETE FROM outbox WHERE id = ?", error);
   if (unqueue == NULL)
     return FALSE;
   bind_text (unqueue, 1, id);
@@ -1209,8 +1252,8 @@ tn_replica_record_scan (TnReplica        *self,
                         GError          **error)
 {
   g_autoptr(TnReplicaScan) scan = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) queue = NULL;
+  g_autoptr(CachedStmt) insert = NULL;
+  g_autoptr(CachedStmt) queue = NULL;
   g_autofree char *payload = NULL;
 
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
@@ -1224,7 +1267,7 @@ tn_replica_record_scan (TnReplica        *self,
   scan->device = g_strdup (device);
   payload = scan_payload (self, scan);
 
-  insert = prepare (self, "INSERT INTO scans (id, code, ticket_code, attendee_id, direction, scanned_at, device, "
+  insert = cached (self, "INSERT INTO scans (id, code, ticket_code, attendee_id, direction, scanned_at, device, "
                           "local_verdict, own) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)", error);
   if (insert == NULL)
     goto fail;
@@ -1239,7 +1282,7 @@ tn_replica_record_scan (TnReplica        *self,
   if (!step_done (self, insert, error))
     goto fail;
 
-  queue = prepare (self, "INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)", error);
+  queue = cached (self, "INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)", error);
   if (queue == NULL)
     goto fail;
   bind_text (queue, 1, scan->id);
