@@ -466,6 +466,21 @@ test_sync_twice (Fixture       *f,
     g_assert_cmpstr (result->name, ==, "Nina New");
     g_assert_cmpint (stranger->verdict, ==, TN_VERDICT_REVOKED);
   }
+
+  /* a supervisor undid door-2's scan: Nina is not inside any more */
+  {
+    g_autoptr(JsonObject) undo = page_new (f, 10);
+    g_autoptr(TnReplicaScan) result = NULL;
+    JsonObject *checkin;
+
+    page_add_checkin (undo, 10, "c-other-door", f->newcomer, "in", NOW, "door-2", "accepted");
+    checkin = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (undo, "changes"), 0), "checkin");
+    json_object_set_boolean_member (checkin, "undone", TRUE);
+    apply (f, undo);
+    g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 0);
+    result = tn_replica_judge (f->replica, f->newcomer, TN_SCAN_IN, NOW + 30);
+    g_assert_cmpint (result->verdict, ==, TN_VERDICT_ACCEPTED);
+  }
 }
 
 /* A page that fails halfway leaves nothing of itself, and its cursor is
