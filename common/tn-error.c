@@ -22,6 +22,7 @@ static const struct {
   { TN_ERROR_INTERNAL,              "internal",              500 },
   { TN_ERROR_NETWORK,               "network",               503 },
   { TN_ERROR_PRECONDITION_REQUIRED, "precondition_required", 428 },
+  { TN_ERROR_DEVICE_REVOKED,        "device_revoked",        401 },
 };
 
 /**

@@ -287,6 +287,7 @@ test_errors (void)
     { TN_ERROR_PAYLOAD_TOO_LARGE, "payload_too_large", 413 },
     { TN_ERROR_INTERNAL, "internal", 500 },
     { TN_ERROR_PRECONDITION_REQUIRED, "precondition_required", 428 },
+    { TN_ERROR_DEVICE_REVOKED, "device_revoked", 401 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
