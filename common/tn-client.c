@@ -1968,3 +1968,238 @@ tn_client_list_audit_finish (TnClient      *self,
   g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_list_audit_async), NULL);
   return page_finish (result, next_cursor, error);
 }
+
+/* --- door devices and check-in ------------------------------------------- */
+
+static gpointer
+parse_pairing (TnClient   *self,
+               JsonObject *root,
+               GError    **error)
+{
+  const char *token = root != NULL ? tn_json_object_get_string (root, "token") : NULL;
+  JsonNode *device = root != NULL ? json_object_get_member (root, "device") : NULL;
+
+  if (token == NULL || device == NULL || !JSON_NODE_HOLDS_OBJECT (device) ||
+      tn_json_object_get_string (json_node_get_object (device), "id") == NULL ||
+      tn_json_object_get_string (json_node_get_object (device), "event_id") == NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent a pairing answer that cannot be read"));
+      return NULL;
+    }
+  tn_client_set_token (self, token);
+  return json_object_ref (json_node_get_object (device));
+}
+
+/**
+ * tn_client_pair_device_async:
+ * @self: a #TnClient
+ * @pairing_code: the code the organizer's app shows (`7K2Q-MW9D-X4T1`)
+ * @name: the door's name, such as "North entrance"
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Exchanges a pairing code for a device token (`POST /api/v1/devices`,
+ * sent without Authorization). On success the client keeps the device
+ * token for later calls, as after signing in.
+ */
+void
+tn_client_pair_device_async (TnClient            *self,
+                             const char          *pairing_code,
+                             const char          *name,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *token = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (pairing_code != NULL && name != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pairing_code");
+  json_builder_add_string_value (builder, pairing_code);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  /* The contract pairs without Authorization: a signed-in user's token
+   * stays out of this request (it is set on the message synchronously). */
+  token = g_steal_pointer (&self->token);
+  send_request (self, "POST", "/api/v1/devices", NULL, body, NULL,
+                parse_pairing, (GDestroyNotify) json_object_unref, tn_client_pair_device_async,
+                cancellable, callback, user_data);
+  self->token = g_steal_pointer (&token);
+}
+
+/**
+ * tn_client_pair_device_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError (%TN_ERROR_UNAUTHORIZED for a
+ *   wrong, used or expired code)
+ *
+ * Returns: (transfer full) (nullable): the Device, `{"id", "event_id",
+ *   "name", "role", …}`; its token is the client's now
+ */
+JsonObject *
+tn_client_pair_device_finish (TnClient      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+parse_checkins (TnClient   *self,
+                JsonObject *root,
+                GError    **error)
+{
+  JsonNode *results = root != NULL ? json_object_get_member (root, "results") : NULL;
+  JsonArray *array;
+
+  if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results))
+    goto bad;
+  array = json_node_get_array (results);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          tn_json_object_get_string (json_node_get_object (element), "id") == NULL ||
+          tn_json_object_get_string (json_node_get_object (element), "verdict") == NULL)
+        goto bad;
+    }
+  return json_array_ref (array);
+
+bad:
+  g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent check-in results that cannot be read"));
+  return NULL;
+}
+
+/**
+ * tn_client_post_checkins_async:
+ * @self: a #TnClient
+ * @scans: 1 to 1,000 scans, `{"id", "event_id", "code", "direction",
+ *   "scanned_at", "device", "local_verdict"}` each
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Posts scans (`POST /api/v1/checkins`). Posting a scan again is harmless:
+ * the server answers with the verdict it stored the first time.
+ */
+void
+tn_client_post_checkins_async (TnClient            *self,
+                               JsonArray           *scans,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (scans != NULL);
+
+  json_object_set_array_member (object, "scans", json_array_ref (scans));
+  body = json_node_init_object (json_node_alloc (), object);
+  send_request (self, "POST", "/api/v1/checkins", NULL, body, NULL,
+                parse_checkins, (GDestroyNotify) json_array_unref, tn_client_post_checkins_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_post_checkins_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError (%TN_ERROR_DEVICE_REVOKED when
+ *   the device was revoked)
+ *
+ * Returns: (transfer full) (nullable): one result per scan, in order:
+ *   `{"id", "verdict", "attendee"?, "previous"?, "flagged"}`
+ */
+JsonArray *
+tn_client_post_checkins_finish (TnClient      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+parse_sync (TnClient   *self,
+            JsonObject *root,
+            GError    **error)
+{
+  JsonNode *changes = root != NULL ? json_object_get_member (root, "changes") : NULL;
+  JsonNode *event = root != NULL ? json_object_get_member (root, "event") : NULL;
+
+  if (changes == NULL || !JSON_NODE_HOLDS_ARRAY (changes) ||
+      event == NULL || !JSON_NODE_HOLDS_OBJECT (event))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent sync data that cannot be read"));
+      return NULL;
+    }
+  return json_object_ref (root);
+}
+
+/**
+ * tn_client_sync_async:
+ * @self: a #TnClient
+ * @event_id: the followed event
+ * @since: (nullable): the `cursor` of the previous page; %NULL: from the
+ *   beginning
+ * @limit: changes per page (0: the server's default)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Asks for the changes after @since (`GET /api/v1/sync`).
+ */
+void
+tn_client_sync_async (TnClient            *self,
+                      const char          *event_id,
+                      const char          *since,
+                      guint                limit,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+
+  insert_string (query, "event_id", event_id);
+  insert_string (query, "since", since);
+  if (limit > 0)
+    g_hash_table_insert (query, g_strdup ("limit"), g_strdup_printf ("%u", limit));
+  send_request (self, "GET", "/api/v1/sync", query, NULL, NULL,
+                parse_sync, (GDestroyNotify) json_object_unref, tn_client_sync_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_sync_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError (%TN_ERROR_DEVICE_REVOKED when
+ *   the device was revoked)
+ *
+ * Returns: (transfer full) (nullable): the page, `{"event", "changes",
+ *   "cursor", "more"}`, for tn_replica_apply_sync_page()
+ */
+JsonObject *
+tn_client_sync_finish (TnClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -399,4 +399,33 @@ GPtrArray      *tn_client_list_audit_finish      (TnClient             *self,
                                                   char                **next_cursor,
                                                   GError              **error);
 
+/* Door devices and check-in (docs/CHECKIN.md) */
+void        tn_client_pair_device_async    (TnClient             *self,
+                                            const char           *pairing_code,
+                                            const char           *name,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+JsonObject *tn_client_pair_device_finish   (TnClient             *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+void        tn_client_post_checkins_async  (TnClient             *self,
+                                            JsonArray            *scans,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+JsonArray  *tn_client_post_checkins_finish (TnClient             *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+void        tn_client_sync_async           (TnClient             *self,
+                                            const char           *event_id,
+                                            const char           *since,
+                                            guint                 limit,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+JsonObject *tn_client_sync_finish          (TnClient             *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
 G_END_DECLS

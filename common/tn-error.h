@@ -21,8 +21,8 @@ G_BEGIN_DECLS
  * @TN_ERROR_INTERNAL: a fault on the server
  * @TN_ERROR_NETWORK: (client side) the server could not be reached
  * @TN_ERROR_PRECONDITION_REQUIRED: a conditional request lacked If-Match
- * @TN_ERROR_DEVICE_REVOKED: the door device's token was revoked: the
- *   device must wipe its replica
+ * @TN_ERROR_DEVICE_REVOKED: the door device's token was revoked: the door
+ *   wipes its replica
  *
  * The one error domain of Turnout. The server maps it to HTTP statuses and
  * error codes in one place; clients map error bodies back to it.

@@ -13,6 +13,7 @@
 #include "tn-json.h"
 #include "tn-request.h"
 #include "tn-routes.h"
+#include "tn-server-private.h"
 #include "tn-signed-ticket.h"
 #include "tn-time.h"
 
@@ -69,6 +70,8 @@ static void handle_attendee_patch (TnRequest *req);
 static void handle_ticket_reissue (TnRequest *req);
 static void handle_ticket_revoke  (TnRequest *req);
 static void handle_people_list  (TnRequest *req);
+static void handle_event_stats  (TnRequest *req);
+static void handle_event_live   (TnRequest *req);
 static void handle_person_put   (TnRequest *req);
 static void handle_person_delete (TnRequest *req);
 static void handle_pairing_create (TnRequest *req);
@@ -110,6 +113,8 @@ static const Route routes[] = {
   { "PATCH",  "/api/v1/events/{id}/attendees/{attendee_id}", AUTH_REQUIRED, handle_attendee_patch },
   { "POST",   "/api/v1/events/{id}/attendees/{attendee_id}/ticket", AUTH_REQUIRED, handle_ticket_reissue },
   { "DELETE", "/api/v1/events/{id}/attendees/{attendee_id}/ticket", AUTH_REQUIRED, handle_ticket_revoke },
+  { "GET",    "/api/v1/events/{id}/stats",      AUTH_REQUIRED_DEVICE, handle_event_stats },
+  { "GET",    "/api/v1/events/{id}/live",       AUTH_REQUIRED_DEVICE, handle_event_live },
   { "GET",    "/api/v1/events/{id}/people",     AUTH_REQUIRED, handle_people_list },
   { "PUT",    "/api/v1/events/{id}/people/{user_id}", AUTH_REQUIRED, handle_person_put },
   { "DELETE", "/api/v1/events/{id}/people/{user_id}", AUTH_REQUIRED, handle_person_delete },
@@ -469,6 +474,21 @@ reply_event (TnRequest *req,
   tn_event_append_json (event, TN_EVENT_JSON_STORED, text);
   set_etag (req, event);
   tn_request_reply_json_text (req, status, text);
+}
+
+/* Tells the event's live subscribers (once committed) that the event
+ * changed: its capacity, its status, or its details. */
+static void
+publish_event (TnRequest  *req,
+               TnEvent    *event)
+{
+  g_autoptr(JsonObject) change = json_object_new ();
+
+  json_object_set_string_member (change, "type", "event");
+  json_object_set_int_member (change, "version", tn_event_get_version (event));
+  json_object_set_string_member (change, "status",
+                                 tn_event_get_status (event) == TN_EVENT_STATUS_CANCELLED ? "cancelled" : "scheduled");
+  tn_server_publish_change (req->server, tn_event_get_id (event), change);
 }
 
 /* Reads If-Match as a version: `"3"`, `W/"3"` or `3`. Returns -1 when the
@@ -1661,6 +1681,7 @@ handle_event_patch (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  publish_event (req, stored);
   reply_event (req, SOUP_STATUS_OK, stored);
 }
 
@@ -1729,6 +1750,7 @@ handle_event_cancel (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  publish_event (req, stored);
   reply_event (req, SOUP_STATUS_OK, stored);
 }
 
@@ -1801,6 +1823,26 @@ reply_attendee (TnRequest  *req,
   reply_attendee_status (req, SOUP_STATUS_OK, event, attendee);
 }
 
+/* Tells the event's live subscribers (once committed) that @attendee's
+ * answer changed; @type says how. */
+static void
+publish_attendee (TnRequest  *req,
+                  const char *type,
+                  TnAttendee *attendee)
+{
+  g_autoptr(JsonObject) change = json_object_new ();
+  g_autoptr(JsonObject) who = json_object_new ();
+
+  json_object_set_string_member (who, "id", tn_attendee_get_id (attendee));
+  json_object_set_string_member (who, "name", tn_attendee_get_name (attendee));
+  json_object_set_string_member (who, "status", tn_rsvp_status_to_string (tn_attendee_get_status (attendee)));
+  if (tn_attendee_get_status (attendee) == TN_RSVP_WAITLISTED)
+    json_object_set_int_member (who, "waitlist_position", tn_attendee_get_waitlist_position (attendee));
+  json_object_set_string_member (change, "type", type);
+  json_object_set_object_member (change, "attendee", g_steal_pointer (&who));
+  tn_server_publish_change (req->server, tn_attendee_get_event_id (attendee), change);
+}
+
 static void
 handle_rsvp_get (TnRequest *req)
 {
@@ -1863,6 +1905,7 @@ handle_rsvp_put (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  publish_attendee (req, "rsvp", attendee);
   reply_attendee (req, event, attendee);
 }
 
@@ -2174,6 +2217,7 @@ handle_attendee_add (TnRequest *req)
     }
   location = g_strdup_printf ("/api/v1/events/%s/attendees/%s", tn_event_get_id (event), tn_attendee_get_id (stored));
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Location", location);
+  publish_attendee (req, "guest", stored);
   reply_attendee_status (req, SOUP_STATUS_CREATED, event, stored);
 }
 
@@ -2479,6 +2523,16 @@ handle_attendees_import (TnRequest *req)
   json_object_set_int_member (answer, "updated", counts[TN_IMPORT_UPDATED]);
   json_object_set_int_member (answer, "unchanged", counts[TN_IMPORT_UNCHANGED]);
   json_object_set_int_member (answer, "errors", 0);
+  {
+    g_autoptr(JsonObject) change = json_object_new ();
+
+    json_object_set_string_member (change, "type", "import");
+    json_object_set_int_member (change, "created", counts[TN_IMPORT_CREATED]);
+    json_object_set_int_member (change, "waitlisted", counts[TN_IMPORT_WAITLISTED]);
+    json_object_set_int_member (change, "updated", counts[TN_IMPORT_UPDATED]);
+    if (counts[TN_IMPORT_CREATED] + counts[TN_IMPORT_WAITLISTED] + counts[TN_IMPORT_UPDATED] > 0)
+      tn_server_publish_change (req->server, tn_event_get_id (event), change);
+  }
   node = node_take_object (g_steal_pointer (&answer));
   tn_request_reply_json (req, SOUP_STATUS_OK, node);
 }
@@ -2600,6 +2654,7 @@ change_attendee_ticket (TnRequest *req,
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  publish_attendee (req, "ticket", attendee);
   reply_attendee_status (req, SOUP_STATUS_OK, event, attendee);
 }
 
@@ -2678,6 +2733,74 @@ check_person_change (TnRequest   *req,
       return FALSE;
     }
   return TRUE;
+}
+
+/* --- live statistics ----------------------------------------------------- */
+
+/* The event of {id} for its figures: the team, or a door device of the
+ * event (load_event() shows a device its own event only). On failure the
+ * error is answered here. */
+static TnEvent *
+load_stats_event (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+
+  if (req->device == NULL)
+    return load_attendees_event (req, FALSE);
+  event = load_event (req, &error);
+  if (event == NULL)
+    tn_request_reply_error (req, error, NULL);
+  return g_steal_pointer (&event);
+}
+
+/* GET …/stats: the event's figures (the team and its door devices). */
+static void
+handle_event_stats (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_stats_event (req);
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (event == NULL)
+    return;
+  stats = tn_server_event_stats (req->server, tn_event_get_id (event), &error);
+  if (stats == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  node = node_take_object (g_steal_pointer (&stats));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+/* GET …/live: a WebSocket of the event's statistics: a snapshot, then a
+ * delta after every committed change (tn-live.c). The team and the
+ * event's door devices. */
+static void
+handle_event_live (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = load_stats_event (req);
+
+  if (event == NULL)
+    return;
+  if (!soup_websocket_server_check_handshake (req->msg, NULL, NULL, NULL, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("This is a WebSocket endpoint: %s", error->message);
+
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, message);
+      return;
+    }
+  /* Answers 101 Switching Protocols; the connection becomes the
+   * subscriber's once that is written. */
+  if (!soup_websocket_server_process_handshake (req->msg, NULL, NULL, NULL, NULL))
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "The WebSocket handshake failed");
+      return;
+    }
+  tn_server_accept_live (req->server, req->msg, tn_event_get_id (event));
 }
 
 static void

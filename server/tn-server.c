@@ -5,6 +5,7 @@
 
 #include "tn-auth.h"
 #include "tn-error.h"
+#include "tn-live.h"
 #include "tn-request.h"
 #include "tn-routes.h"
 #include "tn-server-private.h"
@@ -31,6 +32,8 @@ struct _TnServer
   gint64             batch_opened;      /* monotonic µs */
   GPtrArray         *held;              /* of TnRequest: answers waiting for the COMMIT */
   GSource           *flush_source;
+
+  TnLiveHub         *live;              /* WebSocket subscribers of events */
 };
 
 G_DEFINE_FINAL_TYPE (TnServer, tn_server, G_TYPE_OBJECT)
@@ -56,6 +59,7 @@ tn_server_dispose (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->live);
   g_clear_object (&self->store);
   g_clear_object (&self->metrics);
   g_clear_object (&self->account_limiter);
@@ -206,6 +210,11 @@ tn_server_flush (TnServer *self)
   held = g_steal_pointer (&self->held);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_request_unref);
   tn_metrics_observe_batch (self->metrics, held->len, stored);
+  /* Subscribers hear of committed changes only. */
+  if (stored)
+    tn_live_hub_flush (self->live);
+  else
+    tn_live_hub_drop (self->live);
 
   for (guint i = 0; i < held->len; i++)
     {
@@ -242,6 +251,140 @@ tn_server_hold_reply (TnServer  *self,
   tn_request_pause (req);
   g_ptr_array_add (self->held, tn_request_ref (req));
   return TRUE;
+}
+
+/* --- Live statistics ------------------------------------------------------ */
+
+/**
+ * tn_server_event_stats:
+ *
+ * Returns: (transfer full) (nullable): the statistics of @event_id, as
+ *   GET /api/v1/events/{id}/stats and the live stream give them
+ */
+JsonObject *
+tn_server_event_stats (TnServer    *self,
+                       const char  *event_id,
+                       GError     **error)
+{
+  TnEventStats stats;
+  JsonObject *object;
+
+  g_return_val_if_fail (TN_IS_SERVER (self), NULL);
+
+  if (!tn_store_get_event_stats (self->store, event_id, &stats, error))
+    return NULL;
+  object = json_object_new ();
+  json_object_set_string_member (object, "event_id", event_id);
+  if (stats.capacity >= 0)
+    json_object_set_int_member (object, "capacity", stats.capacity);
+  else
+    json_object_set_null_member (object, "capacity");
+  json_object_set_int_member (object, "going", stats.going);
+  json_object_set_int_member (object, "waitlisted", stats.waitlisted);
+  json_object_set_int_member (object, "interested", stats.interested);
+  json_object_set_int_member (object, "maybe", stats.maybe);
+  json_object_set_int_member (object, "not_going", stats.not_going);
+  if (stats.capacity >= 0)
+    json_object_set_int_member (object, "seats_left", MAX (stats.capacity - stats.going, 0));
+  else
+    json_object_set_null_member (object, "seats_left");
+  return object;
+}
+
+static JsonObject *
+live_stats_cb (const char *event_id,
+               gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *stats = tn_server_event_stats (user_data, event_id, &error);
+
+  if (stats == NULL && !g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))
+    g_warning ("Cannot read the statistics of event %s: %s", event_id, error->message);
+  return stats;
+}
+
+/**
+ * tn_server_publish_change:
+ * @change: `{"type": …, …}`
+ *
+ * Tells the live subscribers of @event_id about @change once it is
+ * committed: at the end of the open batch, or at once without one.
+ */
+void
+tn_server_publish_change (TnServer   *self,
+                          const char *event_id,
+                          JsonObject *change)
+{
+  g_return_if_fail (TN_IS_SERVER (self));
+
+  tn_live_hub_add_change (self->live, event_id, change);
+  if (!self->batch)
+    tn_live_hub_flush (self->live);
+}
+
+typedef struct
+{
+  TnServer *server;
+  char     *event_id;
+} LiveUpgrade;
+
+static void
+live_upgrade_free (gpointer data,
+                   GClosure *closure)
+{
+  LiveUpgrade *upgrade = data;
+
+  g_object_unref (upgrade->server);
+  g_free (upgrade->event_id);
+  g_free (upgrade);
+}
+
+/* The 101 answer is written: the connection is the WebSocket's now. */
+static void
+live_upgrade_cb (SoupServerMessage *msg,
+                 LiveUpgrade       *upgrade)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+
+  connection = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
+                                              SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                              soup_message_headers_get_one (headers, "Origin"),
+                                              NULL, NULL);
+  /* Pings find subscribers that went away without closing. */
+  soup_websocket_connection_set_keepalive_interval (connection, 30);
+  tn_live_hub_subscribe (upgrade->server->live, upgrade->event_id, connection);
+}
+
+/**
+ * tn_server_accept_live:
+ * @msg: a request whose WebSocket handshake was answered with 101
+ *   (soup_websocket_server_process_handshake())
+ *
+ * Subscribes the WebSocket @msg becomes to @event_id's live statistics.
+ */
+void
+tn_server_accept_live (TnServer          *self,
+                       SoupServerMessage *msg,
+                       const char        *event_id)
+{
+  LiveUpgrade *upgrade = g_new0 (LiveUpgrade, 1);
+
+  g_return_if_fail (TN_IS_SERVER (self));
+
+  upgrade->server = g_object_ref (self);
+  upgrade->event_id = g_strdup (event_id);
+  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (live_upgrade_cb), upgrade,
+                         live_upgrade_free, 0);
+}
+
+guint
+tn_server_get_live_subscribers (TnServer   *self,
+                                const char *event_id)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), 0);
+  return tn_live_hub_get_subscribers (self->live, event_id);
 }
 
 static gboolean
@@ -283,6 +426,7 @@ tn_server_init (TnServer *self)
                                                TN_LOGIN_ADDRESS_WINDOW);
   self->trusted_proxies = g_ptr_array_new_with_free_func (g_object_unref);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_request_unref);
+  self->live = tn_live_hub_new (live_stats_cb, self);
   self->soup = soup_server_new ("server-header", header, NULL);
 
   g_signal_connect_object (self->soup, "request-started",

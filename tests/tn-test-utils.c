@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
+#include <string.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <libsoup/soup.h>
 
 #include "tn-auth.h"
@@ -503,4 +509,111 @@ tn_test_init (int    *argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_FATAL_MASK);
+}
+
+/* --- the server binary in a process --------------------------------------- */
+
+static void
+child_setup (gpointer data)
+{
+#ifdef __linux__
+  /* A server must not outlive a test that aborted. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+#endif
+}
+
+GSubprocess *
+tn_test_spawn_server (const char * const *args,
+                      const char * const *env,
+                      int                 flags)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new ((GSubprocessFlags) flags);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("TURNOUT_SERVER");
+  GSubprocess *process;
+
+  g_assert_nonnull (binary);
+  g_strv_builder_add (builder, binary);
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL && env[i + 1] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+TnTestProcess *
+tn_test_process_start (const char * const *args,
+                       const char * const *env)
+{
+  TnTestProcess *server = g_new0 (TnTestProcess, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  server->process = tn_test_spawn_server (args, env, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  server->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line_utf8 (server->out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL)
+    g_error ("turnout-server said nothing and stopped");
+  g_assert_true (g_str_has_prefix (line, "Listening on http://127.0.0.1:"));
+  server->url = g_strdup (line + strlen ("Listening on "));
+  /* Port 0 was replaced by the real one. */
+  g_assert_cmpuint (g_ascii_strtoull (server->url + strlen ("http://127.0.0.1:"), NULL, 10), >, 0);
+  return server;
+}
+
+char *
+tn_test_process_stop (TnTestProcess *server,
+                      int            signal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) rest = g_string_new (NULL);
+  char *line;
+
+  g_subprocess_send_signal (server->process, signal);
+  while ((line = g_data_input_stream_read_line_utf8 (server->out, NULL, NULL, &error)) != NULL)
+    {
+      g_string_append_printf (rest, "%s\n", line);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (server->process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (server->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
+  return g_string_free (g_steal_pointer (&rest), FALSE);
+}
+
+void
+tn_test_process_kill (TnTestProcess *server)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (server->process, SIGKILL);
+  g_assert_true (g_subprocess_wait (server->process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (server->process));
+  g_assert_cmpint (g_subprocess_get_term_sig (server->process), ==, SIGKILL);
+}
+
+void
+tn_test_process_free (TnTestProcess *server)
+{
+  /* Still running: a test failed half-way. */
+  if (g_subprocess_get_identifier (server->process) != NULL)
+    {
+      g_subprocess_force_exit (server->process);
+      g_subprocess_wait (server->process, NULL, NULL);
+    }
+  g_clear_object (&server->out);
+  g_clear_object (&server->process);
+  g_free (server->url);
+  g_free (server);
 }

@@ -49,6 +49,34 @@ char         *tn_test_server_token_for    (TnTestServer *server,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnTestServer, tn_test_server_free)
 
+/* The turnout-server binary ($TURNOUT_SERVER) in a process of its own,
+ * for tests where the process matters: signals, SIGKILL, restarts. It
+ * dies with the test (PR_SET_PDEATHSIG). @env is NULL or a
+ * NULL-terminated list of "NAME", "value" pairs. */
+typedef struct _GSubprocess GSubprocess;
+typedef struct _GDataInputStream GDataInputStream;
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *out;
+  char             *url;     /* http://127.0.0.1:PORT */
+} TnTestProcess;
+
+GSubprocess   *tn_test_spawn_server   (const char * const *args,
+                                       const char * const *env,
+                                       int                 flags);
+/* Starts `turnout-server @args` and reads its stdout until it listens. */
+TnTestProcess *tn_test_process_start  (const char * const *args,
+                                       const char * const *env);
+/* Stops it with @signal, expects a clean exit; returns the rest of its
+ * output. */
+char          *tn_test_process_stop   (TnTestProcess      *process,
+                                       int                 signal);
+/* Kills it with SIGKILL, as a power cut would, and waits. */
+void           tn_test_process_kill   (TnTestProcess      *process);
+void           tn_test_process_free   (TnTestProcess      *process);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnTestProcess, tn_test_process_free)
+
 void          tn_test_remove_tree         (const char   *path);
 
 /* Iterates the thread-default main context until @condition returns TRUE

@@ -807,6 +807,24 @@ tn_store_set_audit (TnStore            *self,
 }
 
 /**
+ * tn_store_get_event_stats:
+ * @out_stats: (out): the event's capacity and attendees by RSVP status
+ *
+ * Returns: %FALSE with %TN_ERROR_NOT_FOUND when there is no such event
+ */
+gboolean
+tn_store_get_event_stats (TnStore       *self,
+                          const char    *event_id,
+                          TnEventStats  *out_stats,
+                          GError       **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+  return IFACE (self)->get_event_stats (self, event_id, out_stats, error);
+}
+
+/**
  * tn_store_list_audit:
  *
  * Returns: (transfer container): #TnAuditEntry records matching @query,
@@ -871,32 +889,6 @@ tn_device_free (TnDevice *device)
   g_free (device->event_id);
   g_free (device->name);
   g_free (device);
-}
-
-static const char * const verdict_names[] = {
-  "accepted", "duplicate", "unknown", "wrong_event", "revoked", "not_going", "not_inside"
-};
-
-const char *
-tn_verdict_to_string (TnVerdict verdict)
-{
-  g_return_val_if_fail ((guint) verdict < G_N_ELEMENTS (verdict_names), NULL);
-  return verdict_names[verdict];
-}
-
-gboolean
-tn_verdict_from_string (const char *text,
-                        TnVerdict  *out_verdict)
-{
-  g_return_val_if_fail (out_verdict != NULL, FALSE);
-
-  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (verdict_names); i++)
-    if (g_str_equal (text, verdict_names[i]))
-      {
-        *out_verdict = (TnVerdict) i;
-        return TRUE;
-      }
-  return FALSE;
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include "tn-attendee.h"
 #include "tn-event.h"
+#include "tn-replica.h"   /* TnVerdict, shared with the doors' replicas */
 #include "tn-user.h"
 
 G_BEGIN_DECLS
@@ -141,6 +142,21 @@ void          tn_audit_entry_free (TnAuditEntry       *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnAuditEntry, tn_audit_entry_free)
 
 /**
+ * TnEventStats:
+ * An event's figures for its dashboard: its capacity (-1: none) and the
+ * number of attendees in each RSVP status.
+ */
+typedef struct
+{
+  gint64 capacity;
+  gint64 going;
+  gint64 waitlisted;
+  gint64 interested;
+  gint64 maybe;
+  gint64 not_going;
+} TnEventStats;
+
+/**
  * TnAuditQuery:
  * Filters of the audit log, newest first. Strings are NULL and times 0
  * when unset; @from is inclusive, @to exclusive; @before_seq (0: first
@@ -207,25 +223,6 @@ typedef struct
 TnDevice *tn_device_copy (const TnDevice *device);
 void      tn_device_free (TnDevice       *device);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnDevice, tn_device_free)
-
-/**
- * TnVerdict:
- * What the server says about a scan (docs/CHECKIN.md, "Scans").
- */
-typedef enum
-{
-  TN_VERDICT_ACCEPTED,
-  TN_VERDICT_DUPLICATE,
-  TN_VERDICT_UNKNOWN,
-  TN_VERDICT_WRONG_EVENT,
-  TN_VERDICT_REVOKED,
-  TN_VERDICT_NOT_GOING,
-  TN_VERDICT_NOT_INSIDE,
-} TnVerdict;
-
-const char *tn_verdict_to_string   (TnVerdict   verdict);
-gboolean    tn_verdict_from_string (const char *text,
-                                    TnVerdict  *out_verdict);
 
 /**
  * TnCheckin:
@@ -443,6 +440,11 @@ struct _TnStoreInterface
                                         const char          *user_id,
                                         GError             **error);
 
+  gboolean       (*get_event_stats)    (TnStore             *self,
+                                        const char          *event_id,
+                                        TnEventStats        *out_stats,
+                                        GError             **error);
+
   /* Audit: set_audit() keeps a copy of @entry (NULL: none) for the next
    * change the store makes, which records it in its own transaction (a
    * change that fails records nothing) and drops it either way. */
@@ -653,6 +655,11 @@ TnEventPerson *tn_store_set_event_person    (TnStore             *self,
 gboolean       tn_store_remove_event_person (TnStore             *self,
                                             const char          *event_id,
                                             const char          *user_id,
+                                            GError             **error);
+
+gboolean       tn_store_get_event_stats     (TnStore             *self,
+                                            const char          *event_id,
+                                            TnEventStats        *out_stats,
                                             GError             **error);
 
 void           tn_store_set_audit           (TnStore             *self,

@@ -7,9 +7,6 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "tn-json.h"
 #include "tn-test-utils.h"
@@ -44,38 +41,8 @@ fixture_teardown (Fixture       *f,
 
 /* --- running the binary -------------------------------------------------- */
 
-static void
-child_setup (gpointer data)
-{
-#ifdef __linux__
-  /* A server must not outlive a test that aborted. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-#endif
-}
-
-static GSubprocess *
-spawn (const char * const *args,
-       GSubprocessFlags    flags)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("TURNOUT_SERVER");
-  GSubprocess *process;
-
-  g_assert_nonnull (binary);
-  g_strv_builder_add (builder, binary);
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-
-  g_subprocess_launcher_setenv (launcher, "TURNOUT_ADMIN_PASSWORD", ADMIN_PASSWORD, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
-  g_assert_no_error (error);
-  return process;
-}
+/* Every server here can make its first admin with this password. */
+static const char * const admin_env[] = { "TURNOUT_ADMIN_PASSWORD", ADMIN_PASSWORD, NULL };
 
 /* Runs the binary to its end; returns its exit status. */
 static int
@@ -84,7 +51,7 @@ run (const char * const  *args,
      char               **out_stderr)
 {
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
-  g_autoptr(GSubprocess) process = spawn (args, flags);
+  g_autoptr(GSubprocess) process = tn_test_spawn_server (args, admin_env, flags);
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -99,74 +66,13 @@ run (const char * const  *args,
   return g_subprocess_get_exit_status (process);
 }
 
-/* A running server, started with @args and read until it says where it
- * listens. */
-typedef struct
-{
-  GSubprocess      *process;
-  GDataInputStream *out;
-  char             *url;
-} Server;
-
-static Server *
+static TnTestProcess *
 server_start (const char * const *args)
 {
-  Server *server = g_new0 (Server, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  server->process = spawn (args, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  server->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  line = g_data_input_stream_read_line_utf8 (server->out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL)
-    g_error ("turnout-server said nothing and stopped");
-  g_assert_true (g_str_has_prefix (line, "Listening on http://127.0.0.1:"));
-  server->url = g_strdup (line + strlen ("Listening on "));
-  /* Port 0 was replaced by the real one. */
-  g_assert_cmpuint (g_ascii_strtoull (server->url + strlen ("http://127.0.0.1:"), NULL, 10), >, 0);
-  return server;
+  return tn_test_process_start (args, admin_env);
 }
 
-/* Stops @server with @signal; returns the rest of its output. */
-static char *
-server_stop (Server *server,
-             int     signal)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) rest = g_string_new (NULL);
-  char *line;
-
-  g_subprocess_send_signal (server->process, signal);
-  while ((line = g_data_input_stream_read_line_utf8 (server->out, NULL, NULL, &error)) != NULL)
-    {
-      g_string_append_printf (rest, "%s\n", line);
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait (server->process, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (server->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
-  return g_string_free (g_steal_pointer (&rest), FALSE);
-}
-
-static void
-server_free (Server *server)
-{
-  /* Still running: a test failed half-way. */
-  if (g_subprocess_get_identifier (server->process) != NULL)
-    {
-      g_subprocess_force_exit (server->process);
-      g_subprocess_wait (server->process, NULL, NULL);
-    }
-  g_clear_object (&server->out);
-  g_clear_object (&server->process);
-  g_free (server->url);
-  g_free (server);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Server, server_free)
+#define server_stop tn_test_process_stop
 
 static JsonObject *
 get_object (const char *url,
@@ -278,7 +184,7 @@ test_init (Fixture       *f,
   g_autofree char *token = NULL;
   g_autofree char *rest = NULL;
   g_autofree char *login_body = NULL;
-  g_autoptr(Server) server = NULL;
+  g_autoptr(TnTestProcess) server = NULL;
   g_autoptr(JsonObject) me = NULL;
   g_autoptr(JsonObject) users = NULL;
   g_autoptr(JsonObject) login = NULL;
@@ -334,8 +240,8 @@ test_backup (Fixture       *f,
   g_autofree char *after = NULL;
   g_autofree char *created = NULL;
   g_autofree char *stopped = NULL;
-  g_autoptr(Server) server = NULL;
-  g_autoptr(Server) restored = NULL;
+  g_autoptr(TnTestProcess) server = NULL;
+  g_autoptr(TnTestProcess) restored = NULL;
   g_autoptr(JsonObject) list = NULL;
   GStatBuf st;
 
@@ -388,8 +294,8 @@ test_config (Fixture       *f,
                              NULL };
   const char *broken[] = { "--config", bad_listen, "--database", f->db, NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(Server) server = NULL;
-  g_autoptr(Server) overridden = NULL;
+  g_autoptr(TnTestProcess) server = NULL;
+  g_autoptr(TnTestProcess) overridden = NULL;
   g_autoptr(JsonObject) events = NULL;
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
@@ -426,7 +332,7 @@ test_bad_listen (Fixture       *f,
     "example.org:80",
   };
   const char *serve[] = { "--listen", "127.0.0.1:0", "--database", f->db, NULL };
-  g_autoptr(Server) server = NULL;
+  g_autoptr(TnTestProcess) server = NULL;
   g_autofree char *taken = NULL;
   g_autofree char *rest = NULL;
 
@@ -463,8 +369,8 @@ test_demo (Fixture       *f,
            gconstpointer  data)
 {
   const char *demo[] = { "--demo", "--listen", "127.0.0.1:0", "--database", f->db, NULL };
-  g_autoptr(Server) server = NULL;
-  g_autoptr(Server) again = NULL;
+  g_autoptr(TnTestProcess) server = NULL;
+  g_autoptr(TnTestProcess) again = NULL;
   g_autoptr(JsonObject) events = NULL;
   g_autoptr(JsonObject) events_again = NULL;
   g_autoptr(JsonObject) login = NULL;
@@ -494,7 +400,7 @@ test_sigterm (Fixture       *f,
               gconstpointer  data)
 {
   const char *serve[] = { "--listen", "127.0.0.1:0", "--database", f->db, NULL };
-  g_autoptr(Server) server = server_start (serve);
+  g_autoptr(TnTestProcess) server = server_start (serve);
   g_autoptr(JsonObject) health = get_object (server->url, "/health", NULL);
   g_autofree char *rest = NULL;
 

@@ -247,6 +247,16 @@ test_device_scope (Fixture       *f,
                                      tn_time_now (), "Door", NULL);
   g_autofree char *scans = g_strdup_printf ("{\"scans\":[%s]}", scan);
 
+  /* its event's figures, and no other's */
+  {
+    g_autofree char *own_stats = g_strdup_printf ("/api/v1/events/%s/stats", event_id);
+    g_autofree char *other_stats = g_strdup_printf ("/api/v1/events/%s/stats", other_id);
+    g_autoptr(JsonObject) stats = request (f, "GET", own_stats, token, NULL, 200);
+
+    g_assert_cmpstr (tn_json_object_get_string (stats, "event_id"), ==, event_id);
+    refused (f, "GET", other_stats, token, NULL, 404, "not_found");
+  }
+
   /* another event does not exist for it, not even to check in */
   refused (f, "GET", other, token, NULL, 404, "not_found");
   refused (f, "GET", other_sync, token, NULL, 404, "not_found");

@@ -3361,6 +3361,52 @@ tn_sqlite_store_list_changes (TnStore     *store,
 
 /* --- audit log ------------------------------------------------------------ */
 
+/* --- statistics --------------------------------------------------------- */
+
+static gboolean
+tn_sqlite_store_get_event_stats (TnStore       *store,
+                                 const char    *event_id,
+                                 TnEventStats  *out_stats,
+                                 GError       **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  TnEventStats stats = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* going and waitlisted are kept on the event row; the others are
+   * counted, on the (event_id, status) index. */
+  stmt = prepare (self,
+                  "SELECT coalesce(e.capacity, -1), e.going_count, e.waitlisted_count, "
+                  "  (SELECT count(*) FROM attendees a WHERE a.event_id = e.id AND a.status = 'interested'), "
+                  "  (SELECT count(*) FROM attendees a WHERE a.event_id = e.id AND a.status = 'maybe'), "
+                  "  (SELECT count(*) FROM attendees a WHERE a.event_id = e.id AND a.status = 'not_going') "
+                  "FROM events e WHERE e.id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      stats.capacity = sqlite3_column_int64 (stmt, 0);
+      stats.going = sqlite3_column_int64 (stmt, 1);
+      stats.waitlisted = sqlite3_column_int64 (stmt, 2);
+      stats.interested = sqlite3_column_int64 (stmt, 3);
+      stats.maybe = sqlite3_column_int64 (stmt, 4);
+      stats.not_going = sqlite3_column_int64 (stmt, 5);
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (self, rc, error);
+  *out_stats = stats;
+  return TRUE;
+}
+
 /* --- batches ------------------------------------------------------------ */
 
 static gboolean
@@ -3486,6 +3532,7 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
   iface->begin_batch = tn_sqlite_store_begin_batch;
   iface->commit_batch = tn_sqlite_store_commit_batch;
   iface->in_batch = tn_sqlite_store_in_batch;
+  iface->get_event_stats = tn_sqlite_store_get_event_stats;
   iface->migrate = tn_sqlite_store_migrate;
   iface->ping = tn_sqlite_store_ping;
   iface->backup = tn_sqlite_store_backup;

@@ -1,0 +1,866 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tn-sync-engine.h"
+#include "tn-error.h"
+#include "tn-json.h"
+
+/* Keeps a door's replica and the server in step (docs/CHECKIN.md,
+ * ../shared/DESIGN.md "Offline-first clients").
+ *
+ * Scans go to the replica, which gives the verdict at once, and to its
+ * outbox in the same transaction. A cycle then pushes the outbox in
+ * batches (POST /api/v1/checkins) and pulls sync pages until `more` is
+ * false. One cycle runs at a time; asking for one while one runs makes it
+ * run again afterwards.
+ *
+ * Offline is automatic: a request not answered within `timeout` is
+ * cancelled and the engine is offline; failed deliveries wait in the
+ * outbox on an exponential schedule with jitter. A periodic probe (a
+ * cycle every `probe-interval`) finds the server again, and the outbox is
+ * then delivered at once. A 401 `device_revoked` wipes the replica. */
+
+#define DEFAULT_TIMEOUT_MS        3000
+#define DEFAULT_PROBE_INTERVAL_MS 15000
+#define DEFAULT_BATCH_SIZE        500
+#define MAX_BATCH_SIZE            1000   /* the contract's limit per post */
+
+struct _TnSyncEngine
+{
+  GObject parent_instance;
+
+  TnReplica    *replica;
+  TnClient     *client;
+  char         *event_id;
+
+  gboolean      online;
+  guint         pending;
+  gint64        last_sync;
+  gboolean      revoked;
+  guint         timeout_ms;
+  guint         probe_interval_ms;
+  guint         batch_size;
+
+  gboolean      started;
+  gboolean      stopped;
+  gboolean      busy;       /* a cycle runs */
+  gboolean      again;      /* run another cycle after it */
+  GPtrArray    *in_flight;  /* ids of the batch being posted */
+
+  GCancellable *request;    /* the request under way */
+  guint         request_timeout_id;
+  gboolean      timed_out;
+  guint         probe_id;
+  guint         retry_id;
+};
+
+enum {
+  PROP_0,
+  PROP_REPLICA,
+  PROP_CLIENT,
+  PROP_EVENT_ID,
+  PROP_ONLINE,
+  PROP_PENDING,
+  PROP_LAST_SYNC,
+  PROP_REVOKED,
+  PROP_TIMEOUT,
+  PROP_PROBE_INTERVAL,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_CHANGED,
+  SIGNAL_CONFLICT,
+  SIGNAL_DEVICE_REVOKED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TnSyncEngine, tn_sync_engine, G_TYPE_OBJECT)
+
+static void run_cycle (TnSyncEngine *self);
+static void push_step (TnSyncEngine *self);
+
+/* --- state --------------------------------------------------------------- */
+
+static void
+set_online (TnSyncEngine *self,
+            gboolean      online)
+{
+  if (self->online == online)
+    return;
+  self->online = online;
+  /* The outbox waited because the server could not be reached; it can
+   * now, so everything goes at once instead of after its backoff. */
+  if (online && self->replica != NULL)
+    tn_replica_outbox_retry_all (self->replica, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+}
+
+static void
+update_pending (TnSyncEngine *self)
+{
+  guint pending = self->replica != NULL ? tn_replica_outbox_size (self->replica) : 0;
+
+  if (self->pending == pending)
+    return;
+  self->pending = pending;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+}
+
+static void
+emit_conflict (TnSyncEngine  *self,
+               TnReplicaScan *scan)
+{
+  g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, scan);
+}
+
+static gboolean
+tn_sync_engine_retry_cb (gpointer user_data)
+{
+  TnSyncEngine *self = user_data;
+
+  self->retry_id = 0;
+  run_cycle (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* While online, wakes up when the first waiting outbox entry is due. */
+static void
+schedule_retry (TnSyncEngine *self)
+{
+  gint64 due, delay_ms;
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->stopped || !self->online || self->pending == 0)
+    return;
+  due = tn_replica_outbox_next_due (self->replica);
+  delay_ms = MAX (0, (due - g_get_real_time ()) / 1000) + 1;
+  self->retry_id = g_timeout_add ((guint) MIN (delay_ms, (gint64) G_MAXUINT), tn_sync_engine_retry_cb, self);
+}
+
+static void
+finish_cycle (TnSyncEngine *self)
+{
+  self->busy = FALSE;
+  g_ptr_array_set_size (self->in_flight, 0);
+  update_pending (self);
+  if (self->stopped)
+    return;
+  if (self->again)
+    {
+      self->again = FALSE;
+      run_cycle (self);
+      return;
+    }
+  schedule_retry (self);
+}
+
+static void
+handle_revoked (TnSyncEngine *self)
+{
+  g_autoptr(GPtrArray) undelivered = tn_replica_outbox_peek (self->replica, G_MAXUINT, G_MAXINT64);
+  g_autoptr(GError) error = NULL;
+
+  /* The contract: report the scans that could not be delivered, then
+   * wipe the attendee data and the outbox. */
+  if (!tn_replica_wipe (self->replica, &error))
+    g_message ("Could not wipe the revoked device's replica: %s", error->message);
+  self->revoked = TRUE;
+  self->stopped = TRUE;
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->busy = FALSE;
+  self->again = FALSE;
+  set_online (self, FALSE);
+  update_pending (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVOKED]);
+  g_signal_emit (self, signals[SIGNAL_DEVICE_REVOKED], 0, undelivered);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* --- requests ------------------------------------------------------------ */
+
+static gboolean
+tn_sync_engine_request_timeout_cb (gpointer user_data)
+{
+  TnSyncEngine *self = user_data;
+
+  self->request_timeout_id = 0;
+  self->timed_out = TRUE;
+  g_cancellable_cancel (self->request);
+  return G_SOURCE_REMOVE;
+}
+
+/* A cancellable for the next request, cancelled after `timeout`. */
+static GCancellable *
+begin_request (TnSyncEngine *self)
+{
+  g_clear_object (&self->request);
+  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
+  self->request = g_cancellable_new ();
+  self->timed_out = FALSE;
+  self->request_timeout_id = g_timeout_add (self->timeout_ms, tn_sync_engine_request_timeout_cb, self);
+  return self->request;
+}
+
+typedef enum
+{
+  OUTCOME_OK,
+  OUTCOME_STOPPED,   /* the engine was disposed or the device revoked */
+  OUTCOME_OFFLINE,   /* no answer in time, or no connection */
+  OUTCOME_REVOKED,
+  OUTCOME_REFUSED,   /* the server answered with an error */
+} Outcome;
+
+static Outcome
+end_request (TnSyncEngine *self,
+             const GError *error)
+{
+  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
+  if (self->stopped)
+    return OUTCOME_STOPPED;
+  if (error == NULL)
+    return OUTCOME_OK;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return self->timed_out ? OUTCOME_OFFLINE : OUTCOME_STOPPED;
+  if (g_error_matches (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED))
+    return OUTCOME_REVOKED;
+  if (g_error_matches (error, TN_ERROR, TN_ERROR_NETWORK))
+    return OUTCOME_OFFLINE;
+  return OUTCOME_REFUSED;
+}
+
+/* --- pull ---------------------------------------------------------------- */
+
+static void pull_step (TnSyncEngine *self);
+
+static void
+tn_sync_engine_client_sync_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(TnSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) page = tn_client_sync_finish (TN_CLIENT (source), result, &error);
+  g_autoptr(GPtrArray) conflicts = NULL;
+
+  switch (end_request (self, error))
+    {
+    case OUTCOME_STOPPED:
+      return;
+    case OUTCOME_REVOKED:
+      handle_revoked (self);
+      return;
+    case OUTCOME_OFFLINE:
+      set_online (self, FALSE);
+      finish_cycle (self);
+      return;
+    case OUTCOME_REFUSED:
+      set_online (self, TRUE);
+      g_message ("Sync refused: %s", error->message);
+      finish_cycle (self);
+      return;
+    case OUTCOME_OK:
+    default:
+      break;
+    }
+
+  set_online (self, TRUE);
+  if (!tn_replica_apply_sync_page (self->replica, page, &conflicts, &error))
+    {
+      g_message ("Could not apply a sync page: %s", error->message);
+      finish_cycle (self);
+      return;
+    }
+  for (guint i = 0; i < conflicts->len; i++)
+    emit_conflict (self, g_ptr_array_index (conflicts, i));
+  update_pending (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+
+  if (json_object_get_boolean_member_with_default (page, "more", FALSE) &&
+      json_array_get_length (json_object_get_array_member (page, "changes")) > 0)
+    {
+      pull_step (self);
+      return;
+    }
+  self->last_sync = g_get_real_time ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
+  finish_cycle (self);
+}
+
+static void
+pull_step (TnSyncEngine *self)
+{
+  g_autofree char *since = tn_replica_dup_cursor (self->replica);
+  GCancellable *cancellable = begin_request (self);
+
+  tn_client_sync_async (self->client, self->event_id, since, 0, cancellable,
+                        tn_sync_engine_client_sync_cb, g_object_ref (self));
+}
+
+/* --- push ---------------------------------------------------------------- */
+
+static void
+fail_in_flight (TnSyncEngine *self)
+{
+  gint64 now = g_get_real_time ();
+
+  for (guint i = 0; i < self->in_flight->len; i++)
+    tn_replica_outbox_fail (self->replica, g_ptr_array_index (self->in_flight, i), now, NULL);
+  g_ptr_array_set_size (self->in_flight, 0);
+}
+
+static void
+tn_sync_engine_client_post_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(TnSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) results = tn_client_post_checkins_finish (TN_CLIENT (source), result, &error);
+  g_autoptr(GHashTable) by_id = NULL;
+
+  switch (end_request (self, error))
+    {
+    case OUTCOME_STOPPED:
+      return;
+    case OUTCOME_REVOKED:
+      handle_revoked (self);
+      return;
+    case OUTCOME_OFFLINE:
+      fail_in_flight (self);
+      set_online (self, FALSE);
+      finish_cycle (self);
+      return;
+    case OUTCOME_REFUSED:
+      /* A refused batch (a 422) waits on its backoff: the rest of the
+       * outbox and the pull go on. */
+      g_message ("Check-ins refused: %s", error->message);
+      set_online (self, TRUE);
+      fail_in_flight (self);
+      update_pending (self);
+      push_step (self);
+      return;
+    case OUTCOME_OK:
+    default:
+      break;
+    }
+
+  set_online (self, TRUE);
+  by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *item = json_array_get_object_element (results, i);
+
+      g_hash_table_insert (by_id, (gpointer) tn_json_object_get_string (item, "id"), item);
+    }
+  for (guint i = 0; i < self->in_flight->len; i++)
+    {
+      const char *id = g_ptr_array_index (self->in_flight, i);
+      JsonObject *item = g_hash_table_lookup (by_id, id);
+      g_autoptr(TnReplicaScan) conflict = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (item == NULL)
+        tn_replica_outbox_fail (self->replica, id, g_get_real_time (), NULL);
+      else if (!tn_replica_outbox_confirm (self->replica, id, item, &conflict, &local_error))
+        g_message ("Could not confirm scan %s: %s", id, local_error->message);
+      else if (conflict != NULL)
+        emit_conflict (self, conflict);
+    }
+  g_ptr_array_set_size (self->in_flight, 0);
+  update_pending (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  push_step (self);
+}
+
+/* Posts the next batch that is due, or goes on to pull. */
+static void
+push_step (TnSyncEngine *self)
+{
+  g_autoptr(GPtrArray) entries = tn_replica_outbox_peek (self->replica, self->batch_size, g_get_real_time ());
+  g_autoptr(JsonArray) scans = json_array_new ();
+  GCancellable *cancellable;
+
+  g_ptr_array_set_size (self->in_flight, 0);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      TnReplicaOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(JsonObject) payload = NULL;
+
+      if (!g_str_equal (entry->kind, TN_REPLICA_KIND_CHECKIN))
+        continue;   /* no other kind yet */
+      payload = tn_json_parse_object (entry->payload, strlen (entry->payload), NULL);
+      if (payload == NULL)
+        continue;
+      json_array_add_object_element (scans, g_steal_pointer (&payload));
+      g_ptr_array_add (self->in_flight, g_strdup (entry->id));
+    }
+  if (self->in_flight->len == 0)
+    {
+      pull_step (self);
+      return;
+    }
+
+  cancellable = begin_request (self);
+  tn_client_post_checkins_async (self->client, scans, cancellable,
+                                 tn_sync_engine_client_post_cb, g_object_ref (self));
+}
+
+static void
+run_cycle (TnSyncEngine *self)
+{
+  if (self->stopped)
+    return;
+  if (self->busy)
+    {
+      self->again = TRUE;
+      return;
+    }
+  self->busy = TRUE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  push_step (self);
+}
+
+static gboolean
+tn_sync_engine_probe_cb (gpointer user_data)
+{
+  TnSyncEngine *self = user_data;
+
+  /* offline: a probe; online: catching up with other doors */
+  if (!self->busy)
+    run_cycle (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+restart_probe (TnSyncEngine *self)
+{
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  if (self->started && !self->stopped)
+    self->probe_id = g_timeout_add (self->probe_interval_ms, tn_sync_engine_probe_cb, self);
+}
+
+/* --- GObject ------------------------------------------------------------- */
+
+static void
+stop (TnSyncEngine *self)
+{
+  self->stopped = TRUE;
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
+  if (self->request != NULL)
+    g_cancellable_cancel (self->request);
+  g_clear_object (&self->request);
+}
+
+static void
+tn_sync_engine_dispose (GObject *object)
+{
+  TnSyncEngine *self = (TnSyncEngine *) object;
+
+  stop (self);
+  g_clear_object (&self->replica);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (tn_sync_engine_parent_class)->dispose (object);
+}
+
+static void
+tn_sync_engine_finalize (GObject *object)
+{
+  TnSyncEngine *self = (TnSyncEngine *) object;
+
+  g_free (self->event_id);
+  g_ptr_array_unref (self->in_flight);
+
+  G_OBJECT_CLASS (tn_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+tn_sync_engine_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TnSyncEngine *self = TN_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPLICA:        g_value_set_object (value, self->replica); break;
+    case PROP_CLIENT:         g_value_set_object (value, self->client); break;
+    case PROP_EVENT_ID:       g_value_set_string (value, self->event_id); break;
+    case PROP_ONLINE:         g_value_set_boolean (value, self->online); break;
+    case PROP_PENDING:        g_value_set_uint (value, self->pending); break;
+    case PROP_LAST_SYNC:      g_value_set_int64 (value, self->last_sync); break;
+    case PROP_REVOKED:        g_value_set_boolean (value, self->revoked); break;
+    case PROP_TIMEOUT:        g_value_set_uint (value, self->timeout_ms); break;
+    case PROP_PROBE_INTERVAL: g_value_set_uint (value, self->probe_interval_ms); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tn_sync_engine_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TnSyncEngine *self = TN_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPLICA:        self->replica = g_value_dup_object (value); break;
+    case PROP_CLIENT:         self->client = g_value_dup_object (value); break;
+    case PROP_EVENT_ID:       self->event_id = g_value_dup_string (value); break;
+    case PROP_TIMEOUT:        tn_sync_engine_set_timeout (self, g_value_get_uint (value)); break;
+    case PROP_PROBE_INTERVAL: tn_sync_engine_set_probe_interval (self, g_value_get_uint (value)); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tn_sync_engine_constructed (GObject *object)
+{
+  TnSyncEngine *self = TN_SYNC_ENGINE (object);
+
+  G_OBJECT_CLASS (tn_sync_engine_parent_class)->constructed (object);
+  self->pending = tn_replica_outbox_size (self->replica);
+}
+
+static void
+tn_sync_engine_class_init (TnSyncEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tn_sync_engine_dispose;
+  object_class->finalize = tn_sync_engine_finalize;
+  object_class->constructed = tn_sync_engine_constructed;
+  object_class->get_property = tn_sync_engine_get_property;
+  object_class->set_property = tn_sync_engine_set_property;
+
+  properties[PROP_REPLICA] =
+    g_param_spec_object ("replica", NULL, NULL, TN_TYPE_REPLICA,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, TN_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EVENT_ID] =
+    g_param_spec_string ("event-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * TnSyncEngine:online:
+   *
+   * Whether the server answered the last request in time.
+   */
+  properties[PROP_ONLINE] =
+    g_param_spec_boolean ("online", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * TnSyncEngine:pending:
+   *
+   * Scans the server has not confirmed (the outbox's size).
+   */
+  properties[PROP_PENDING] =
+    g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * TnSyncEngine:last-sync:
+   *
+   * When the replica last caught up with the server (g_get_real_time()
+   * µs), 0 before that.
+   */
+  properties[PROP_LAST_SYNC] =
+    g_param_spec_int64 ("last-sync", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REVOKED] =
+    g_param_spec_boolean ("revoked", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * TnSyncEngine:timeout:
+   *
+   * Milliseconds a request may take before the engine counts the server
+   * as unreachable and goes offline.
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL, 1, G_MAXUINT, DEFAULT_TIMEOUT_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * TnSyncEngine:probe-interval:
+   *
+   * Milliseconds between cycles run by themselves: a probe when offline,
+   * a catch-up when online.
+   */
+  properties[PROP_PROBE_INTERVAL] =
+    g_param_spec_uint ("probe-interval", NULL, NULL, 1, G_MAXUINT, DEFAULT_PROBE_INTERVAL_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TnSyncEngine::changed:
+   *
+   * The replica changed: a scan, a sync page, a confirmation.
+   */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * TnSyncEngine::conflict:
+   * @scan: a #TnReplicaScan of this door that the server judged otherwise
+   *   (its @server_verdict)
+   */
+  signals[SIGNAL_CONFLICT] =
+    g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TN_TYPE_REPLICA_SCAN);
+  /**
+   * TnSyncEngine::device-revoked:
+   * @undelivered: (element-type TnReplicaOutboxEntry): the scans the
+   *   server never confirmed, reported before they were wiped
+   *
+   * The server revoked this device: the replica is wiped and the engine
+   * stops.
+   */
+  signals[SIGNAL_DEVICE_REVOKED] =
+    g_signal_new ("device-revoked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+}
+
+static void
+tn_sync_engine_init (TnSyncEngine *self)
+{
+  self->timeout_ms = DEFAULT_TIMEOUT_MS;
+  self->probe_interval_ms = DEFAULT_PROBE_INTERVAL_MS;
+  self->batch_size = DEFAULT_BATCH_SIZE;
+  self->in_flight = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* --- public API ---------------------------------------------------------- */
+
+/**
+ * tn_sync_engine_new:
+ * @replica: the door's replica
+ * @client: a client holding the device token
+ * @event_id: the followed event (the paired device's `event_id`)
+ *
+ * Returns: (transfer full): an engine; nothing happens before
+ *   tn_sync_engine_start()
+ */
+TnSyncEngine *
+tn_sync_engine_new (TnReplica  *replica,
+                    TnClient   *client,
+                    const char *event_id)
+{
+  g_return_val_if_fail (TN_IS_REPLICA (replica), NULL);
+  g_return_val_if_fail (TN_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (event_id != NULL, NULL);
+
+  return g_object_new (TN_TYPE_SYNC_ENGINE,
+                       "replica", replica,
+                       "client", client,
+                       "event-id", event_id,
+                       NULL);
+}
+
+/**
+ * tn_sync_engine_start:
+ * @self: a #TnSyncEngine
+ *
+ * Runs a first cycle now and one every #TnSyncEngine:probe-interval.
+ */
+void
+tn_sync_engine_start (TnSyncEngine *self)
+{
+  g_return_if_fail (TN_IS_SYNC_ENGINE (self));
+
+  if (self->started || self->stopped)
+    return;
+  self->started = TRUE;
+  restart_probe (self);
+  run_cycle (self);
+}
+
+/**
+ * tn_sync_engine_stop:
+ * @self: a #TnSyncEngine
+ *
+ * Stops for good: cancels the request under way and every timer. What
+ * waits in the outbox stays there for the next engine.
+ */
+void
+tn_sync_engine_stop (TnSyncEngine *self)
+{
+  g_return_if_fail (TN_IS_SYNC_ENGINE (self));
+  stop (self);
+}
+
+/**
+ * tn_sync_engine_sync_now:
+ * @self: a #TnSyncEngine
+ *
+ * Pushes what is due and pulls what is new, now (or right after the
+ * cycle under way).
+ */
+void
+tn_sync_engine_sync_now (TnSyncEngine *self)
+{
+  g_return_if_fail (TN_IS_SYNC_ENGINE (self));
+  run_cycle (self);
+}
+
+/**
+ * tn_sync_engine_scan:
+ * @self: a #TnSyncEngine
+ * @code: a short code as typed, or a signed ticket as scanned
+ * @direction: in or out
+ * @device: (nullable): the device id, or free text for a staff member
+ * @error: return location for a #TnError
+ *
+ * Records a scan in the replica and its outbox and returns the door's
+ * verdict at once, from the replica alone; the scan is delivered later.
+ *
+ * Returns: (transfer full) (nullable): the scan and its verdict
+ */
+TnReplicaScan *
+tn_sync_engine_scan (TnSyncEngine     *self,
+                     const char       *code,
+                     TnScanDirection   direction,
+                     const char       *device,
+                     GError          **error)
+{
+  g_autoptr(TnReplicaScan) scan = NULL;
+
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), NULL);
+  g_return_val_if_fail (code != NULL, NULL);
+
+  if (self->revoked)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED, "This device was revoked");
+      return NULL;
+    }
+  scan = tn_replica_record_scan (self->replica, code, direction, g_get_real_time () / G_USEC_PER_SEC,
+                                 device, error);
+  if (scan == NULL)
+    return NULL;
+  update_pending (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  if (self->started)
+    run_cycle (self);
+  return g_steal_pointer (&scan);
+}
+
+TnReplica *
+tn_sync_engine_get_replica (TnSyncEngine *self)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), NULL);
+  return self->replica;
+}
+
+TnClient *
+tn_sync_engine_get_client (TnSyncEngine *self)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), NULL);
+  return self->client;
+}
+
+gboolean
+tn_sync_engine_get_online (TnSyncEngine *self)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), FALSE);
+  return self->online;
+}
+
+guint
+tn_sync_engine_get_pending (TnSyncEngine *self)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), 0);
+  return self->pending;
+}
+
+gint64
+tn_sync_engine_get_last_sync (TnSyncEngine *self)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), 0);
+  return self->last_sync;
+}
+
+gboolean
+tn_sync_engine_get_revoked (TnSyncEngine *self)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), FALSE);
+  return self->revoked;
+}
+
+guint
+tn_sync_engine_get_timeout (TnSyncEngine *self)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), 0);
+  return self->timeout_ms;
+}
+
+/**
+ * tn_sync_engine_set_timeout:
+ * @self: a #TnSyncEngine
+ * @timeout_ms: milliseconds a request may take (default 3,000)
+ */
+void
+tn_sync_engine_set_timeout (TnSyncEngine *self,
+                            guint         timeout_ms)
+{
+  g_return_if_fail (TN_IS_SYNC_ENGINE (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  if (self->timeout_ms == timeout_ms)
+    return;
+  self->timeout_ms = timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+guint
+tn_sync_engine_get_probe_interval (TnSyncEngine *self)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), 0);
+  return self->probe_interval_ms;
+}
+
+/**
+ * tn_sync_engine_set_probe_interval:
+ * @self: a #TnSyncEngine
+ * @interval_ms: milliseconds between cycles run by themselves (default
+ *   15,000)
+ */
+void
+tn_sync_engine_set_probe_interval (TnSyncEngine *self,
+                                   guint         interval_ms)
+{
+  g_return_if_fail (TN_IS_SYNC_ENGINE (self));
+  g_return_if_fail (interval_ms > 0);
+
+  if (self->probe_interval_ms == interval_ms)
+    return;
+  self->probe_interval_ms = interval_ms;
+  restart_probe (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBE_INTERVAL]);
+}
+
+/**
+ * tn_sync_engine_set_batch_size:
+ * @self: a #TnSyncEngine
+ * @batch_size: scans per post, 1 to 1,000 (default 500)
+ */
+void
+tn_sync_engine_set_batch_size (TnSyncEngine *self,
+                               guint         batch_size)
+{
+  g_return_if_fail (TN_IS_SYNC_ENGINE (self));
+  g_return_if_fail (batch_size >= 1 && batch_size <= MAX_BATCH_SIZE);
+
+  self->batch_size = batch_size;
+}

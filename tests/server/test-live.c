@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Live statistics: GET …/stats, and the …/live WebSocket with a real
+ * libsoup WebSocket client: a snapshot on connect, a delta after each
+ * committed change made by another client. */
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "tn-json.h"
+#include "tn-test-utils.h"
+#include "tn-time.h"
+
+#define WAIT_MS 10000
+
+typedef struct
+{
+  TnTestServer *server;
+  const char   *url;
+  char         *organizer;
+  char         *event_id;
+} Fixture;
+
+typedef struct
+{
+  SoupSession             *session;
+  SoupMessage             *msg;
+  SoupWebsocketConnection *connection;
+  GError                  *error;
+  gboolean                 done;
+  GPtrArray               *messages;   /* of JsonObject */
+} Subscriber;
+
+static char *
+create_event (Fixture    *f,
+              const char *extra)
+{
+  g_autofree char *starts = tn_time_format (tn_time_now () + 86400);
+  g_autofree char *ends = tn_time_format (tn_time_now () + 90000);
+  g_autofree char *body = g_strdup_printf ("{\"title\":\"Live night\",\"starts_at\":\"%s\",\"ends_at\":\"%s\"%s}",
+                                           starts, ends, extra);
+  g_autoptr(TnTestReply) reply = tn_test_request (f->url, "POST", "/api/v1/events", f->organizer, body, NULL);
+  g_autoptr(JsonObject) event = NULL;
+
+  g_assert_cmpuint (reply->status, ==, 201);
+  event = tn_test_parse_object (reply->body);
+  return g_strdup (tn_json_object_get_string (event, "id"));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->server = tn_test_server_new (TRUE);
+  f->url = tn_test_server_get_url (f->server);
+  f->organizer = tn_test_server_token_for (f->server, TN_DEMO_ORGANIZER_EMAIL);
+  f->event_id = create_event (f, ",\"capacity\":2,\"waitlist\":true");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_free (f->event_id);
+  g_free (f->organizer);
+  tn_test_server_free (f->server);
+}
+
+static void
+message_cb (SoupWebsocketConnection *connection,
+            SoupWebsocketDataType    type,
+            GBytes                  *message,
+            Subscriber              *s)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+
+  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  g_ptr_array_add (s->messages, tn_test_parse_object (text));
+}
+
+static void
+connected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Subscriber *s = user_data;
+
+  s->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &s->error);
+  if (s->connection != NULL)
+    g_signal_connect (s->connection, "message", G_CALLBACK (message_cb), s);
+  s->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Subscriber *) data)->done;
+}
+
+/* Opens the live stream of @event_id as @token (NULL: anonymous). */
+static Subscriber *
+subscribe (Fixture    *f,
+           const char *event_id,
+           const char *token)
+{
+  Subscriber *s = g_new0 (Subscriber, 1);
+  g_autofree char *uri = g_strdup_printf ("%s/api/v1/events/%s/live", f->url, event_id);
+
+  s->session = soup_session_new ();
+  s->msg = soup_message_new ("GET", uri);
+  s->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (s->msg), "Authorization", value);
+    }
+  soup_session_websocket_connect_async (s->session, s->msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        connected_cb, s);
+  g_assert_true (tn_test_wait_until (is_done, s, WAIT_MS));
+  return s;
+}
+
+static gboolean
+closed (gpointer data)
+{
+  return soup_websocket_connection_get_state (data) == SOUP_WEBSOCKET_STATE_CLOSED;
+}
+
+static void
+subscriber_free (Subscriber *s)
+{
+  if (s->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (s->connection, s);
+      soup_websocket_connection_close (s->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      tn_test_wait_until (closed, s->connection, WAIT_MS);
+      g_object_unref (s->connection);
+    }
+  g_clear_error (&s->error);
+  g_object_unref (s->msg);
+  g_object_unref (s->session);
+  g_ptr_array_unref (s->messages);
+  g_free (s);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Subscriber, subscriber_free)
+
+typedef struct
+{
+  Subscriber *s;
+  guint       count;
+} Waiting;
+
+static gboolean
+has_messages (gpointer data)
+{
+  Waiting *w = data;
+
+  return w->s->messages->len >= w->count;
+}
+
+/* The @n-th message (from 1), waiting for it. */
+static JsonObject *
+nth_message (Subscriber *s,
+             guint       n)
+{
+  Waiting w = { s, n };
+
+  if (!tn_test_wait_until (has_messages, &w, WAIT_MS))
+    g_error ("message %u did not come (%u so far)", n, s->messages->len);
+  return s->messages->pdata[n - 1];
+}
+
+static gint64
+stat (JsonObject *message,
+      const char *name)
+{
+  return tn_json_object_get_int (json_object_get_object_member (message, "stats"), name, -1);
+}
+
+static void
+rsvp (Fixture    *f,
+      const char *token,
+      const char *status,
+      guint       expected)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/rsvp", f->event_id);
+  g_autofree char *body = g_strdup_printf ("{\"status\":\"%s\"}", status);
+  g_autoptr(TnTestReply) reply = tn_test_request (f->url, "PUT", path, token, body, NULL);
+
+  g_assert_cmpuint (reply->status, ==, expected);
+}
+
+static void
+test_stats (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/stats", f->event_id);
+  g_autofree char *member = tn_test_server_add_user (f->server, "m1@example.org", "member-password", TN_ROLE_MEMBER);
+  g_autofree char *other = tn_test_server_add_user (f->server, "m2@example.org", "member-password", TN_ROLE_MEMBER);
+  g_autofree char *third = tn_test_server_add_user (f->server, "m3@example.org", "member-password", TN_ROLE_MEMBER);
+  g_autoptr(TnTestReply) reply = NULL;
+  g_autoptr(TnTestReply) refused = NULL;
+  g_autoptr(TnTestReply) anonymous = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+
+  rsvp (f, member, "going", 200);
+  rsvp (f, other, "going", 200);
+  rsvp (f, third, "going", 200);        /* the waitlist */
+  reply = tn_test_request (f->url, "GET", path, f->organizer, NULL, NULL);
+  g_assert_cmpuint (reply->status, ==, 200);
+  stats = tn_test_parse_object (reply->body);
+  g_assert_cmpstr (tn_json_object_get_string (stats, "event_id"), ==, f->event_id);
+  g_assert_cmpint (tn_json_object_get_int (stats, "capacity", -1), ==, 2);
+  g_assert_cmpint (tn_json_object_get_int (stats, "going", -1), ==, 2);
+  g_assert_cmpint (tn_json_object_get_int (stats, "waitlisted", -1), ==, 1);
+  g_assert_cmpint (tn_json_object_get_int (stats, "interested", -1), ==, 0);
+  g_assert_cmpint (tn_json_object_get_int (stats, "seats_left", -1), ==, 0);
+
+  /* the team only */
+  refused = tn_test_request (f->url, "GET", path, member, NULL, NULL);
+  g_assert_cmpuint (refused->status, ==, 403);
+  tn_test_assert_error_body (refused->body, "forbidden");
+  anonymous = tn_test_request (f->url, "GET", path, NULL, NULL, NULL);
+  g_assert_cmpuint (anonymous->status, ==, 401);
+  tn_test_assert_error_body (anonymous->body, "unauthorized");
+}
+
+static void
+test_live_deltas (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *member = tn_test_server_add_user (f->server, "live1@example.org", "member-password", TN_ROLE_MEMBER);
+  g_autofree char *other = tn_test_server_add_user (f->server, "live2@example.org", "member-password", TN_ROLE_MEMBER);
+  g_autofree char *third = tn_test_server_add_user (f->server, "live3@example.org", "member-password", TN_ROLE_MEMBER);
+  g_autoptr(Subscriber) s = subscribe (f, f->event_id, f->organizer);
+  g_autoptr(Subscriber) staff = NULL;
+  g_autofree char *staff_token = tn_test_server_token_for (f->server, TN_DEMO_STAFF_EMAIL);
+  JsonObject *snapshot, *delta, *change, *attendee;
+
+  g_assert_no_error (s->error);
+  snapshot = nth_message (s, 1);
+  g_assert_cmpstr (tn_json_object_get_string (snapshot, "type"), ==, "snapshot");
+  g_assert_cmpstr (tn_json_object_get_string (snapshot, "event_id"), ==, f->event_id);
+  g_assert_cmpint (stat (snapshot, "going"), ==, 0);
+  g_assert_cmpint (stat (snapshot, "seats_left"), ==, 2);
+
+  /* Another client's RSVP reaches the subscriber, with the figures after it. */
+  rsvp (f, member, "going", 200);
+  delta = nth_message (s, 2);
+  g_assert_cmpstr (tn_json_object_get_string (delta, "type"), ==, "delta");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (delta, "changes")), ==, 1);
+  change = json_array_get_object_element (json_object_get_array_member (delta, "changes"), 0);
+  g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "rsvp");
+  attendee = json_object_get_object_member (change, "attendee");
+  g_assert_cmpstr (tn_json_object_get_string (attendee, "status"), ==, "going");
+  g_assert_cmpint (stat (delta, "going"), ==, 1);
+  g_assert_cmpint (stat (delta, "seats_left"), ==, 1);
+
+  /* A second subscriber (staff assigned to the event see the attendees
+   * too) gets the same. */
+  {
+    g_autoptr(TnTestReply) me = tn_test_request (f->url, "GET", "/api/v1/me", staff_token, NULL, NULL);
+    g_autoptr(JsonObject) user = tn_test_parse_object (me->body);
+    g_autofree char *people = g_strdup_printf ("/api/v1/events/%s/people/%s", f->event_id,
+                                               tn_json_object_get_string (user, "id"));
+    g_autoptr(TnTestReply) assigned = tn_test_request (f->url, "PUT", people, f->organizer,
+                                                       "{\"role\":\"staff\"}", NULL);
+
+    g_assert_cmpuint (assigned->status, ==, 200);
+  }
+  staff = subscribe (f, f->event_id, staff_token);
+  g_assert_no_error (staff->error);
+  g_assert_cmpint (stat (nth_message (staff, 1), "going"), ==, 1);
+
+  rsvp (f, other, "going", 200);
+  rsvp (f, third, "going", 200);
+  delta = nth_message (s, 4);
+  attendee = json_object_get_object_member (json_array_get_object_element (
+      json_object_get_array_member (delta, "changes"), 0), "attendee");
+  g_assert_cmpstr (tn_json_object_get_string (attendee, "status"), ==, "waitlisted");
+  g_assert_cmpint (tn_json_object_get_int (attendee, "waitlist_position", 0), ==, 1);
+  g_assert_cmpint (stat (delta, "waitlisted"), ==, 1);
+  g_assert_cmpint (stat (nth_message (staff, 3), "waitlisted"), ==, 1);
+
+  /* Leaving promotes the first waiting: the figures say so. */
+  rsvp (f, member, "not_going", 200);
+  delta = nth_message (s, 5);
+  g_assert_cmpint (stat (delta, "going"), ==, 2);
+  g_assert_cmpint (stat (delta, "waitlisted"), ==, 0);
+  g_assert_cmpint (stat (delta, "not_going"), ==, 1);
+  /* A refused change sends nothing: the next message is the next change. */
+  rsvp (f, member, "waitlisted", 422);
+  rsvp (f, member, "maybe", 200);
+  delta = nth_message (s, 6);
+  attendee = json_object_get_object_member (json_array_get_object_element (
+      json_object_get_array_member (delta, "changes"), 0), "attendee");
+  g_assert_cmpstr (tn_json_object_get_string (attendee, "status"), ==, "maybe");
+  g_assert_cmpint (stat (delta, "maybe"), ==, 1);
+  g_assert_cmpint (stat (delta, "not_going"), ==, 0);
+
+  /* The organizer's changes too: a guest (waitlisted: the event is full),
+   * then more seats, which seat the guest. */
+  {
+    g_autofree char *guests = g_strdup_printf ("/api/v1/events/%s/attendees", f->event_id);
+    g_autofree char *event_path = g_strdup_printf ("/api/v1/events/%s", f->event_id);
+    g_autoptr(TnTestReply) added = tn_test_request (f->url, "POST", guests, f->organizer,
+                                                    "{\"name\":\"Gil\",\"email\":\"gil@example.org\"}", NULL);
+    g_autoptr(TnTestReply) grown = NULL;
+
+    g_assert_cmpuint (added->status, ==, 201);
+    delta = nth_message (s, 7);
+    change = json_array_get_object_element (json_object_get_array_member (delta, "changes"), 0);
+    g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "guest");
+    g_assert_cmpint (stat (delta, "waitlisted"), ==, 1);
+
+    grown = tn_test_request (f->url, "PATCH", event_path, f->organizer, "{\"capacity\":3}", "\"1\"");
+    g_assert_cmpuint (grown->status, ==, 200);
+    delta = nth_message (s, 8);
+    change = json_array_get_object_element (json_object_get_array_member (delta, "changes"), 0);
+    g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "event");
+    g_assert_cmpint (stat (delta, "capacity"), ==, 3);
+    g_assert_cmpint (stat (delta, "going"), ==, 3);
+    g_assert_cmpint (stat (delta, "waitlisted"), ==, 0);
+  }
+}
+
+static void
+test_live_refusals (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *member = tn_test_server_add_user (f->server, "nosy@example.org", "member-password", TN_ROLE_MEMBER);
+  g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/live", f->event_id);
+  g_autoptr(Subscriber) as_member = subscribe (f, f->event_id, member);
+  g_autoptr(Subscriber) anonymous = subscribe (f, f->event_id, NULL);
+  g_autoptr(Subscriber) unknown = subscribe (f, "00000000-0000-4000-8000-000000000000", f->organizer);
+  g_autoptr(TnTestReply) plain = NULL;
+
+  g_assert_null (as_member->connection);
+  g_assert_nonnull (as_member->error);
+  g_assert_cmpuint (soup_message_get_status (as_member->msg), ==, 403);
+  g_assert_null (anonymous->connection);
+  g_assert_cmpuint (soup_message_get_status (anonymous->msg), ==, 401);
+  g_assert_null (unknown->connection);
+  g_assert_cmpuint (soup_message_get_status (unknown->msg), ==, 404);
+
+  /* Not a WebSocket handshake: a JSON error. */
+  plain = tn_test_request (f->url, "GET", path, f->organizer, NULL, NULL);
+  g_assert_cmpuint (plain->status, ==, 400);
+  tn_test_assert_error_body (plain->body, "bad_request");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  tn_test_init (&argc, &argv);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/server/live/stats", test_stats);
+  ADD ("/server/live/deltas", test_live_deltas);
+  ADD ("/server/live/refusals", test_live_refusals);
+#undef ADD
+
+  return g_test_run ();
+}
