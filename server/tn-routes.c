@@ -3610,6 +3610,30 @@ checkin_result_to_json (TnCheckin  *scan,
   return node_take_object (object);
 }
 
+/* Tells each event's live subscribers (once committed) how many scans of
+ * the batch were its; the statistics that come with it say who is in. */
+static void
+publish_checkins (TnRequest  *req,
+                  GHashTable *events,
+                  GPtrArray  *scans)
+{
+  GHashTableIter iter;
+  gpointer event_id;
+
+  g_hash_table_iter_init (&iter, events);
+  while (g_hash_table_iter_next (&iter, &event_id, NULL))
+    {
+      g_autoptr(JsonObject) change = json_object_new ();
+      gint64 n = 0;
+
+      for (guint i = 0; i < scans->len; i++)
+        n += g_str_equal (((TnCheckin *) scans->pdata[i])->event_id, event_id);
+      json_object_set_string_member (change, "type", "checkin");
+      json_object_set_int_member (change, "scans", n);
+      tn_server_publish_change (req->server, event_id, change);
+    }
+}
+
 static void
 handle_checkins_post (TnRequest *req)
 {
@@ -3692,6 +3716,7 @@ handle_checkins_post (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  publish_checkins (req, events, scans);
   for (guint i = 0; i < scans->len; i++)
     {
       TnCheckin *scan = scans->pdata[i];
@@ -3758,6 +3783,13 @@ handle_checkin_delete (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  {
+    g_autoptr(JsonObject) change = json_object_new ();
+
+    json_object_set_string_member (change, "type", "checkin_undo");
+    json_object_set_string_member (change, "id", id);
+    tn_server_publish_change (req->server, scan->event_id, change);
+  }
   tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
 }
 

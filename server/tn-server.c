@@ -284,6 +284,8 @@ tn_server_event_stats (TnServer    *self,
   json_object_set_int_member (object, "interested", stats.interested);
   json_object_set_int_member (object, "maybe", stats.maybe);
   json_object_set_int_member (object, "not_going", stats.not_going);
+  json_object_set_int_member (object, "checked_in", stats.checked_in);
+  json_object_set_int_member (object, "inside", stats.inside);
   if (stats.capacity >= 0)
     json_object_set_int_member (object, "seats_left", MAX (stats.capacity - stats.going, 0));
   else

@@ -86,6 +86,8 @@ check("GET sync (first page)", "SyncPage", status, 200, body);
 check("GET sync (next page)", "SyncPage", status, 200, body);
 [status, body] = await call("GET", `/api/v1/events/${event.id}`, door);
 check("GET events/{id} (device)", "Event", status, 200, body);
+[status, body] = await call("GET", `/api/v1/events/${event.id}/stats`, door);
+check("GET events/{id}/stats (device)", "EventStats", status, 200, body);
 [status, body] = await call("GET", "/api/v1/users", door);
 check("GET users (device)", "ErrorBody", status, 403, body);
 

@@ -143,8 +143,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnAuditEntry, tn_audit_entry_free)
 
 /**
  * TnEventStats:
- * An event's figures for its dashboard: its capacity (-1: none) and the
- * number of attendees in each RSVP status.
+ * An event's figures for its dashboard: its capacity (-1: none), the
+ * number of attendees in each RSVP status, the tickets let in at least
+ * once (@checked_in) and those inside now (@inside: their last accepted,
+ * not undone scan, by scanned_at, is an entry).
  */
 typedef struct
 {
@@ -154,6 +156,8 @@ typedef struct
   gint64 interested;
   gint64 maybe;
   gint64 not_going;
+  gint64 checked_in;
+  gint64 inside;
 } TnEventStats;
 
 /**

@@ -349,6 +349,97 @@ test_live_refusals (Fixture       *f,
   tn_test_assert_error_body (plain->body, "bad_request");
 }
 
+/* Sends @body as @token to @path, asserts @expected, returns the answer. */
+static JsonObject *
+call (Fixture    *f,
+      const char *method,
+      const char *path,
+      const char *token,
+      const char *body,
+      guint       expected)
+{
+  g_autoptr(TnTestReply) reply = tn_test_request (f->url, method, path, token, body, NULL);
+
+  if (reply->status != expected)
+    g_error ("%s %s: expected %u, got %u: %s", method, path, expected, reply->status, reply->body);
+  return reply->body[0] != '\0' ? tn_test_parse_object (reply->body) : NULL;
+}
+
+/* Check-in on the live stream, which the event's door devices may follow
+ * too: each batch of scans and each undo is a delta, and the figures say
+ * who came and who is inside now. */
+static void
+test_live_checkins (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *starts = tn_time_format (tn_time_now () + 600);
+  g_autofree char *ends = tn_time_format (tn_time_now () + 4 * 3600);
+  g_autofree char *now = tn_time_format (tn_time_now ());
+  g_autofree char *event_body = g_strdup_printf ("{\"title\":\"Door night\",\"starts_at\":\"%s\",\"ends_at\":\"%s\"}",
+                                                 starts, ends);
+  g_autoptr(JsonObject) event = call (f, "POST", "/api/v1/events", f->organizer, event_body, 201);
+  const char *event_id = tn_json_object_get_string (event, "id");
+  g_autofree char *guests = g_strdup_printf ("/api/v1/events/%s/attendees", event_id);
+  g_autoptr(JsonObject) guest = call (f, "POST", guests, f->organizer, "{\"name\":\"Ann\",\"email\":\"ann@example.org\"}",
+                                      201);
+  g_autofree char *pairing_body = g_strdup_printf ("{\"event_id\":\"%s\",\"role\":\"steward\"}", event_id);
+  g_autoptr(JsonObject) pairing = call (f, "POST", "/api/v1/devices/pairing", f->organizer, pairing_body, 201);
+  g_autofree char *pair_body = g_strdup_printf ("{\"pairing_code\":\"%s\",\"name\":\"Door\"}",
+                                                tn_json_object_get_string (pairing, "code"));
+  g_autoptr(JsonObject) paired = call (f, "POST", "/api/v1/devices", NULL, pair_body, 201);
+  const char *door = tn_json_object_get_string (paired, "token");
+  g_autoptr(Subscriber) s = subscribe (f, event_id, door);
+  g_autoptr(Subscriber) other = subscribe (f, f->event_id, door);
+  const char *ids[] = { "0190d000-0000-7000-8000-000000000001", "0190d000-0000-7000-8000-000000000002",
+                        "0190d000-0000-7000-8000-000000000003" };
+  const char *directions[] = { "in", "in", "out" };
+  JsonObject *message, *change;
+
+  /* A door device follows its own event, and no other */
+  g_assert_no_error (s->error);
+  g_assert_null (other->connection);
+  g_assert_cmpuint (soup_message_get_status (other->msg), ==, 404);
+  message = nth_message (s, 1);
+  g_assert_cmpint (stat (message, "checked_in"), ==, 0);
+  g_assert_cmpint (stat (message, "inside"), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *scans = g_strdup_printf ("{\"scans\":[{\"id\":\"%s\",\"event_id\":\"%s\",\"code\":\"%s\","
+                                                "\"direction\":\"%s\",\"scanned_at\":\"%s\",\"device\":\"Door\"}]}",
+                                                ids[i], event_id, tn_json_object_get_string (guest, "ticket_code"),
+                                                directions[i], now);
+      g_autoptr(JsonObject) answer = call (f, "POST", "/api/v1/checkins", door, scans, 200);
+
+      message = nth_message (s, 2 + i);
+      change = json_array_get_object_element (json_object_get_array_member (message, "changes"), 0);
+      g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "checkin");
+      g_assert_cmpint (tn_json_object_get_int (change, "scans", 0), ==, 1);
+    }
+  /* in (accepted), in (a duplicate), out: came once, not inside */
+  g_assert_cmpint (stat (nth_message (s, 2), "inside"), ==, 1);
+  g_assert_cmpint (stat (nth_message (s, 3), "inside"), ==, 1);
+  g_assert_cmpint (stat (nth_message (s, 4), "inside"), ==, 0);
+  g_assert_cmpint (stat (nth_message (s, 4), "checked_in"), ==, 1);
+
+  /* Undoing the exit puts her back inside */
+  {
+    g_autofree char *undo = g_strdup_printf ("/api/v1/checkins/%s", ids[2]);
+    g_autofree char *stats_path = g_strdup_printf ("/api/v1/events/%s/stats", event_id);
+    g_autoptr(JsonObject) undone = call (f, "DELETE", undo, f->organizer, NULL, 204);
+    g_autoptr(JsonObject) stats = NULL;
+
+    message = nth_message (s, 5);
+    change = json_array_get_object_element (json_object_get_array_member (message, "changes"), 0);
+    g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "checkin_undo");
+    g_assert_cmpstr (tn_json_object_get_string (change, "id"), ==, ids[2]);
+    g_assert_cmpint (stat (message, "inside"), ==, 1);
+    stats = call (f, "GET", stats_path, door, NULL, 200);
+    g_assert_cmpint (tn_json_object_get_int (stats, "inside", -1), ==, 1);
+    g_assert_cmpint (tn_json_object_get_int (stats, "checked_in", -1), ==, 1);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -359,6 +450,7 @@ main (int    argc,
   ADD ("/server/live/stats", test_stats);
   ADD ("/server/live/deltas", test_live_deltas);
   ADD ("/server/live/refusals", test_live_refusals);
+  ADD ("/server/live/checkins", test_live_checkins);
 #undef ADD
 
   return g_test_run ();

@@ -3380,7 +3380,14 @@ tn_sqlite_store_get_event_stats (TnStore       *store,
                   "SELECT coalesce(e.capacity, -1), e.going_count, e.waitlisted_count, "
                   "  (SELECT count(*) FROM attendees a WHERE a.event_id = e.id AND a.status = 'interested'), "
                   "  (SELECT count(*) FROM attendees a WHERE a.event_id = e.id AND a.status = 'maybe'), "
-                  "  (SELECT count(*) FROM attendees a WHERE a.event_id = e.id AND a.status = 'not_going') "
+                  "  (SELECT count(*) FROM attendees a WHERE a.event_id = e.id AND a.status = 'not_going'), "
+                  /* check-in: on the (event_id, ticket_code, scanned_at) index */
+                  "  (SELECT count(DISTINCT c.ticket_code) FROM checkins c WHERE c.event_id = e.id "
+                  "     AND c.verdict = 'accepted' AND c.direction = 'in' AND c.undone_at IS NULL), "
+                  "  (SELECT count(*) FROM (SELECT c.direction, row_number () OVER ("
+                  "       PARTITION BY c.ticket_code ORDER BY c.scanned_at DESC, c.received_at DESC, c.rowid DESC) AS n "
+                  "     FROM checkins c WHERE c.event_id = e.id AND c.ticket_code IS NOT NULL "
+                  "       AND c.verdict = 'accepted' AND c.undone_at IS NULL) WHERE n = 1 AND direction = 'in') "
                   "FROM events e WHERE e.id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -3394,6 +3401,8 @@ tn_sqlite_store_get_event_stats (TnStore       *store,
       stats.interested = sqlite3_column_int64 (stmt, 3);
       stats.maybe = sqlite3_column_int64 (stmt, 4);
       stats.not_going = sqlite3_column_int64 (stmt, 5);
+      stats.checked_in = sqlite3_column_int64 (stmt, 6);
+      stats.inside = sqlite3_column_int64 (stmt, 7);
     }
   sqlite3_reset (stmt);
   if (rc == SQLITE_DONE)
