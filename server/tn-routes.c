@@ -3507,7 +3507,8 @@ read_scan (JsonNode   *node,
   static const char * const fields[] = {
     "id", "event_id", "code", "direction", "scanned_at", "device", "local_verdict", NULL
   };
-  static const char * const required[] = { "id", "event_id", "code", "direction", "scanned_at", "device", NULL };
+  static const char * const required[] = { "id", "event_id", "code", "direction", "scanned_at", NULL };
+  static const char * const nullable[] = { "device", "local_verdict", NULL };
   g_autoptr(TnCheckin) scan = g_new0 (TnCheckin, 1);
   g_autoptr(GList) members = NULL;
   JsonObject *object;
@@ -3528,7 +3529,7 @@ read_scan (JsonNode   *node,
       if (!g_strv_contains (fields, l->data))
         scan_detail (details, index, l->data, "is not a field of a scan");
       else if (!tn_json_node_is_string (member) &&
-               !(g_str_equal (l->data, "local_verdict") && JSON_NODE_HOLDS_NULL (member)))
+               !(g_strv_contains (nullable, l->data) && JSON_NODE_HOLDS_NULL (member)))
         scan_detail (details, index, l->data, "must be a string");
     }
   for (guint i = 0; required[i] != NULL; i++)
@@ -3566,8 +3567,10 @@ read_scan (JsonNode   *node,
   {
     g_autoptr(JsonObject) device_details = json_object_new ();
 
+    /* Absent or null: filled in from the caller (handle_checkins_post()). */
     text = tn_json_object_get_string (object, "device");
-    check_text_field (device_details, "device", text, 1, CHECKIN_DEVICE_MAX, FALSE);
+    if (text != NULL)
+      check_text_field (device_details, "device", text, 1, CHECKIN_DEVICE_MAX, FALSE);
     if (json_object_get_size (device_details) > 0)
       scan_detail (details, index, "device", json_object_get_string_member (device_details, "device"));
     else
@@ -3682,6 +3685,16 @@ handle_checkins_post (TnRequest *req)
     {
       reply_validation (req, details);
       return;
+    }
+
+  /* A scan that does not say where it was made was made by the caller:
+   * the door device, or the signed-in staff member. */
+  for (guint i = 0; i < scans->len; i++)
+    {
+      TnCheckin *scan = scans->pdata[i];
+
+      if (scan->device == NULL)
+        scan->device = g_strdup (req->device != NULL ? req->device->id : tn_user_get_email (req->user));
     }
 
   /* Every event of the batch: the caller checks people in there, and the

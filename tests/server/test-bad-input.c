@@ -2039,6 +2039,9 @@ static const BadCase cases[] = {
                                             "\"direction\": \"in\", \"scanned_at\": \"1970-01-01T00:00:00Z\", "
                                             "\"device\": \"Door\""),
             WHO_ORGANIZER, 422, "validation_failed", "scans[0].scanned_at"),
+  CHECKINS ("device-number", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
+                                   "\"direction\": \"in\", \"scanned_at\": \"{NOW}\", \"device\": 12"),
+            WHO_DEVICE, 422, "validation_failed", "scans[0].device"),
   CHECKINS ("device-empty", SCAN (SCAN_OK_ID ", " SCAN_OK_EVENT ", \"code\": \"{door_code}\", "
                                   "\"direction\": \"in\", \"scanned_at\": \"{NOW}\", \"device\": \"\""),
             WHO_DEVICE, 422, "validation_failed", "scans[0].device"),
@@ -2099,6 +2102,22 @@ static const BadCase cases[] = {
   SYNC ("device-demo-event", "?event_id={id}", WHO_DEVICE, 404, "not_found", NULL),
   AUTH_CASES ("sync", "GET", "/api/v1/sync?event_id={door}", NULL, NULL),
   DEVICE_AUTH_CASES ("sync", "GET", "/api/v1/sync?event_id={door}", NULL),
+
+  /* GET /api/v1/events/{id}/stats: the team and the event's devices */
+  { .name = "stats/as-member", .method = "GET", .path = "/api/v1/events/{door}/stats", .who = WHO_MEMBER,
+    .status = 403, .code = "forbidden" },
+  { .name = "stats/as-other-organizer", .method = "GET", .path = "/api/v1/events/{door}/stats", .who = WHO_OTHER,
+    .status = 403, .code = "forbidden" },
+  { .name = "stats/private-as-member", .method = "GET", .path = "/api/v1/events/{private}/stats",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  { .name = "stats/unknown-event", .method = "GET", .path = "/api/v1/events/" MISSING_ID "/stats",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+  { .name = "stats/device-another-event", .method = "GET", .path = "/api/v1/events/{door}/stats",
+    .who = WHO_DEVICE_OTHER, .status = 404, .code = "not_found" },
+  { .name = "stats/device-demo-event", .method = "GET", .path = "/api/v1/events/{id}/stats",
+    .who = WHO_DEVICE, .status = 404, .code = "not_found" },
+  AUTH_CASES ("stats", "GET", "/api/v1/events/{door}/stats", NULL, NULL),
+  DEVICE_AUTH_CASES ("stats", "GET", "/api/v1/events/{door}/stats", NULL),
 
   /* A device token on routes that are not for devices */
   { .name = "device-scope/users", .method = "GET", .path = "/api/v1/users", .who = WHO_DEVICE, .status = 403,

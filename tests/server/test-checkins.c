@@ -103,6 +103,24 @@ test_two_doors_offline (Fixture       *f,
     g_assert_cmpstr (tn_json_object_get_string (previous, "scanned_at"), ==, at);
   }
 
+  /* A scan that does not say which door: the posting device's id */
+  {
+    g_autofree char *id_d = scan_id (4);
+    g_autofree char *at = tn_time_format (now);
+    g_autofree char *body = g_strdup_printf ("{\"scans\":[{\"id\":\"%s\",\"event_id\":\"%s\",\"code\":\"%s\","
+                                             "\"direction\":\"in\",\"scanned_at\":\"%s\",\"device\":null}]}",
+                                             id_d, event_id, code, at);
+    g_autoptr(JsonObject) answer_d = request (f, "POST", "/api/v1/checkins", door_a, body, 200);
+    g_autoptr(JsonArray) seen = sync_all (f, f->organizer, event_id);
+    JsonObject *checkin_d = find_checkin (seen, id_d);
+
+    g_assert_nonnull (checkin_d);
+    g_assert_true (g_uuid_string_is_valid (tn_json_object_get_string (checkin_d, "device")));
+    g_assert_cmpstr (tn_json_object_get_string (checkin_d, "device"), !=, "Door A");
+    g_assert_cmpstr (tn_json_object_get_string (checkin_d, "verdict"), ==, "duplicate");
+    g_assert_false (json_object_get_boolean_member (checkin_d, "flagged"));
+  }
+
   /* A third door online: a duplicate, not flagged (it said so itself) */
   {
     g_autofree char *id_c = scan_id (3);
