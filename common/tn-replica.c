@@ -854,8 +854,10 @@ apply_revoked (TnReplica   *self,
 static TnReplicaScan *get_scan (TnReplica *self, const char *id);
 
 /* The server's verdict on one scan, from sync or from a checkins answer.
- * A new conflict (our own scan, judged otherwise than we did, not known
- * before) goes to @conflicts. */
+ * A new conflict goes to @conflicts: our own scan, judged otherwise than
+ * we did, or another door's flagged scan (it let someone in that it
+ * should not have) of a ticket we let in — each door that admitted the
+ * ticket sees the conflict. */
 static gboolean
 store_server_verdict (TnReplica   *self,
                       const char  *id,
@@ -866,7 +868,10 @@ store_server_verdict (TnReplica   *self,
                       GPtrArray   *conflicts,
                       GError     **error)
 {
-  g_autoptr(CachedStmt) find = cached (self, "SELECT own, local_verdict, server_verdict FROM scans WHERE id = ?", error);
+  g_autoptr(CachedStmt) find = cached (self, "SELECT own, local_verdict, server_verdict, flagged, "
+                                             "  (SELECT count(*) FROM scans o WHERE o.own = 1 AND o.ticket_code = s.ticket_code "
+                                             "     AND o.local_verdict = 'accepted' AND o.direction = 'in') "
+                                             "FROM scans s WHERE id = ?", error);
   g_autoptr(CachedStmt) update = NULL;
   gboolean conflict = FALSE;
 
@@ -875,11 +880,17 @@ store_server_verdict (TnReplica   *self,
   bind_text (find, 1, id);
   if (sqlite3_step (find) == SQLITE_ROW)
     {
+      gboolean own = sqlite3_column_int (find, 0) != 0;
       const char *local = (const char *) sqlite3_column_text (find, 1);
       const char *before = (const char *) sqlite3_column_text (find, 2);
+      gboolean was_flagged = sqlite3_column_int (find, 3) != 0;
+      gboolean we_admitted = sqlite3_column_int (find, 4) > 0;
 
-      conflict = sqlite3_column_int (find, 0) != 0 && local != NULL && verdict != NULL &&
-                 !g_str_equal (local, verdict) && g_strcmp0 (before, verdict) != 0;
+      if (own)
+        conflict = local != NULL && verdict != NULL && !g_str_equal (local, verdict) &&
+                   g_strcmp0 (before, verdict) != 0;
+      else
+        conflict = flagged && !was_flagged && we_admitted;
     }
 
   update = cached (self, "UPDATE scans SET server_verdict = COALESCE(?, server_verdict), flagged = ?, undone = ?, "
@@ -1383,14 +1394,17 @@ scans_where (TnReplica  *self,
  * tn_replica_get_conflicts:
  *
  * Returns: (transfer container) (element-type TnReplicaScan): this door's
- *   scans that the server judged otherwise than the door, oldest first
+ *   scans that the server judged otherwise than the door, and other
+ *   doors' flagged scans of tickets this door let in, oldest first
  */
 GPtrArray *
 tn_replica_get_conflicts (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
-  return scans_where (self, "SELECT id FROM scans WHERE own = 1 AND server_verdict IS NOT NULL "
-                            "AND local_verdict IS NOT NULL AND server_verdict <> local_verdict "
+  return scans_where (self, "SELECT id FROM scans s WHERE (own = 1 AND server_verdict IS NOT NULL "
+                            "  AND local_verdict IS NOT NULL AND server_verdict <> local_verdict) "
+                            "OR (own = 0 AND flagged = 1 AND EXISTS (SELECT 1 FROM scans o WHERE o.own = 1 "
+                            "  AND o.ticket_code = s.ticket_code AND o.local_verdict = 'accepted' AND o.direction = 'in')) "
                             "ORDER BY scanned_at, rowid");
 }
 
