@@ -290,6 +290,51 @@ tn_server_event_stats (TnServer    *self,
     json_object_set_int_member (object, "seats_left", MAX (stats.capacity - stats.going, 0));
   else
     json_object_set_null_member (object, "seats_left");
+
+  /* Arrivals in each of the last 60 minutes, this one included, and the
+   * doors' figures. */
+  {
+    gint64 arrivals[TN_ARRIVAL_MINUTES];
+    gint64 now = tn_time_now ();
+    gint64 from = now - now % 60 - (TN_ARRIVAL_MINUTES - 1) * 60;
+    g_autoptr(GPtrArray) doors = NULL;
+    JsonArray *minutes, *door_array;
+
+    if (!tn_store_get_door_stats (self->store, event_id, from, arrivals, &doors, error))
+      {
+        json_object_unref (object);
+        return NULL;
+      }
+    minutes = json_array_new ();
+    for (guint i = 0; i < TN_ARRIVAL_MINUTES; i++)
+      {
+        JsonObject *minute = json_object_new ();
+        g_autofree char *at = tn_time_format (from + (gint64) i * 60);
+
+        json_object_set_string_member (minute, "minute", at);
+        json_object_set_int_member (minute, "count", arrivals[i]);
+        json_array_add_object_element (minutes, minute);
+      }
+    json_object_set_array_member (object, "arrivals_per_minute", minutes);
+    door_array = json_array_new ();
+    for (guint i = 0; i < doors->len; i++)
+      {
+        TnDoorStats *door = doors->pdata[i];
+        JsonObject *item = json_object_new ();
+        g_autofree char *last = tn_time_format (door->last_scan_at);
+
+        json_object_set_string_member (item, "device", door->device);
+        if (door->name != NULL)
+          json_object_set_string_member (item, "name", door->name);
+        else
+          json_object_set_null_member (item, "name");
+        json_object_set_int_member (item, "accepted", door->accepted);
+        json_object_set_int_member (item, "refused", door->refused);
+        json_object_set_string_member (item, "last_scan_at", last);
+        json_array_add_object_element (door_array, item);
+      }
+    json_object_set_array_member (object, "doors", door_array);
+  }
   return object;
 }
 

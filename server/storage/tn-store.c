@@ -806,6 +806,37 @@ tn_store_set_audit (TnStore            *self,
   IFACE (self)->set_audit (self, entry);
 }
 
+void
+tn_door_stats_free (TnDoorStats *door)
+{
+  if (door == NULL)
+    return;
+  g_free (door->device);
+  g_free (door->name);
+  g_free (door);
+}
+
+/**
+ * tn_store_get_door_stats:
+ * @from: the start of the first minute (Unix seconds)
+ * @out_arrivals: (out): accepted entries (not undone) in each of the
+ *   %TN_ARRIVAL_MINUTES minutes from @from, by when they were scanned
+ * @out_doors: (out) (transfer container) (element-type TnDoorStats): the
+ *   scans of each door, by device
+ */
+gboolean
+tn_store_get_door_stats (TnStore      *self,
+                         const char   *event_id,
+                         gint64        from,
+                         gint64        out_arrivals[TN_ARRIVAL_MINUTES],
+                         GPtrArray   **out_doors,
+                         GError      **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL && out_arrivals != NULL && out_doors != NULL, FALSE);
+  return IFACE (self)->get_door_stats (self, event_id, from, out_arrivals, out_doors, error);
+}
+
 /**
  * tn_store_get_event_stats:
  * @out_stats: (out): the event's capacity and attendees by RSVP status

@@ -161,6 +161,26 @@ typedef struct
 } TnEventStats;
 
 /**
+ * TnDoorStats:
+ * One door's scans at an event (undone ones left out): @device is a
+ * device id or a staff member's e-mail address, @name the device's name
+ * (NULL for a person).
+ */
+typedef struct
+{
+  char   *device;
+  char   *name;
+  gint64  accepted;
+  gint64  refused;
+  gint64  last_scan_at;
+} TnDoorStats;
+
+void          tn_door_stats_free  (TnDoorStats        *door);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnDoorStats, tn_door_stats_free)
+
+#define TN_ARRIVAL_MINUTES 60
+
+/**
  * TnAuditQuery:
  * Filters of the audit log, newest first. Strings are NULL and times 0
  * when unset; @from is inclusive, @to exclusive; @before_seq (0: first
@@ -444,6 +464,12 @@ struct _TnStoreInterface
                                         const char          *user_id,
                                         GError             **error);
 
+  gboolean       (*get_door_stats)     (TnStore             *self,
+                                        const char          *event_id,
+                                        gint64               from,
+                                        gint64               out_arrivals[TN_ARRIVAL_MINUTES],
+                                        GPtrArray          **out_doors,
+                                        GError             **error);
   gboolean       (*get_event_stats)    (TnStore             *self,
                                         const char          *event_id,
                                         TnEventStats        *out_stats,
@@ -661,6 +687,12 @@ gboolean       tn_store_remove_event_person (TnStore             *self,
                                             const char          *user_id,
                                             GError             **error);
 
+gboolean       tn_store_get_door_stats      (TnStore             *self,
+                                            const char          *event_id,
+                                            gint64               from,
+                                            gint64               out_arrivals[TN_ARRIVAL_MINUTES],
+                                            GPtrArray          **out_doors,
+                                            GError             **error);
 gboolean       tn_store_get_event_stats     (TnStore             *self,
                                             const char          *event_id,
                                             TnEventStats        *out_stats,

@@ -374,6 +374,26 @@ test_live_sees_scan (Fixture       *f,
   g_assert_true (tn_test_wait_until (saw_checkin, &seen, WAIT_MS));
   g_assert_cmpint (tn_json_object_get_int (seen.stats, "checked_in", -1), ==, 1);
   g_assert_cmpint (tn_json_object_get_int (seen.stats, "inside", -1), ==, 1);
+  /* the door's figures and the arrival, in the stream and in GET …/stats */
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/stats", f->event_id);
+    g_autoptr(JsonObject) stats = call (f, "GET", path, NULL, 200);
+    JsonArray *doors = json_object_get_array_member (stats, "doors");
+    JsonArray *minutes = json_object_get_array_member (stats, "arrivals_per_minute");
+    JsonObject *east;
+    gint64 arrivals = 0;
+
+    g_assert_cmpuint (json_array_get_length (doors), ==, 1);
+    east = json_array_get_object_element (doors, 0);
+    g_assert_cmpstr (tn_json_object_get_string (east, "name"), ==, "east");
+    g_assert_cmpint (tn_json_object_get_int (east, "accepted", -1), ==, 1);
+    g_assert_cmpint (tn_json_object_get_int (east, "refused", -1), ==, 0);
+    g_assert_cmpuint (json_array_get_length (minutes), ==, 60);
+    for (guint i = 0; i < 60; i++)
+      arrivals += tn_json_object_get_int (json_array_get_object_element (minutes, i), "count", 0);
+    g_assert_cmpint (arrivals, ==, 1);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (seen.stats, "doors")), ==, 1);
+  }
   g_clear_pointer (&seen.stats, json_object_unref);
 }
 

@@ -3416,6 +3416,66 @@ tn_sqlite_store_get_event_stats (TnStore       *store,
   return TRUE;
 }
 
+static gboolean
+tn_sqlite_store_get_door_stats (TnStore      *store,
+                                const char   *event_id,
+                                gint64        from,
+                                gint64        out_arrivals[TN_ARRIVAL_MINUTES],
+                                GPtrArray   **out_doors,
+                                GError      **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) doors = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_door_stats_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  memset (out_arrivals, 0, sizeof (gint64) * TN_ARRIVAL_MINUTES);
+  stmt = prepare (self,
+                  "SELECT (scanned_at - ?2) / 60, count(*) FROM checkins "
+                  "WHERE event_id = ?1 AND scanned_at >= ?2 AND scanned_at < ?2 + ?3 * 60 "
+                  "  AND direction = 'in' AND verdict = 'accepted' AND undone_at IS NULL GROUP BY 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int (stmt, 3, TN_ARRIVAL_MINUTES);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 minute = sqlite3_column_int64 (stmt, 0);
+
+      if (minute >= 0 && minute < TN_ARRIVAL_MINUTES)
+        out_arrivals[minute] = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+
+  stmt = prepare (self,
+                  "SELECT c.device, d.name, sum(c.verdict = 'accepted'), sum(c.verdict <> 'accepted'), "
+                  "  max(c.scanned_at) "
+                  "FROM checkins c LEFT JOIN devices d ON d.id = c.device "
+                  "WHERE c.event_id = ?1 AND c.undone_at IS NULL GROUP BY c.device ORDER BY c.device", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TnDoorStats *door = g_new0 (TnDoorStats, 1);
+
+      door->device = g_strdup (column_text (stmt, 0));
+      door->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      door->accepted = sqlite3_column_int64 (stmt, 2);
+      door->refused = sqlite3_column_int64 (stmt, 3);
+      door->last_scan_at = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (doors, door);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  *out_doors = g_steal_pointer (&doors);
+  return TRUE;
+}
+
 /* --- batches ------------------------------------------------------------ */
 
 static gboolean
@@ -3542,6 +3602,7 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
   iface->commit_batch = tn_sqlite_store_commit_batch;
   iface->in_batch = tn_sqlite_store_in_batch;
   iface->get_event_stats = tn_sqlite_store_get_event_stats;
+  iface->get_door_stats = tn_sqlite_store_get_door_stats;
   iface->migrate = tn_sqlite_store_migrate;
   iface->ping = tn_sqlite_store_ping;
   iface->backup = tn_sqlite_store_backup;
