@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tn-attendee.h"
 #include "tn-auth.h"
 #include "tn-event.h"
 #include "tn-server.h"
@@ -244,6 +245,59 @@ create_rsvp_event (TnStore     *store,
   return g_strdup (tn_event_get_id (stored));
 }
 
+/* The check-in case's event, on now, with @n_guests going guests added as
+ * an organizer adds them (tn_store_add_guest, in batches); their ticket
+ * codes go one a line to @codes_path. */
+static char *
+create_checkin_event (TnStore     *store,
+                      GRand       *rand,
+                      gint64       n_guests,
+                      const char  *organizer_id,
+                      const char  *codes_path,
+                      GError     **error)
+{
+  g_autoptr(TnEvent) event = tn_event_new ();
+  g_autoptr(TnEvent) stored = NULL;
+  g_autoptr(GString) codes = g_string_new (NULL);
+  g_autofree char *id = random_uuid (rand);
+  gint64 now = tn_time_now ();
+
+  tn_event_set_id (event, id);
+  tn_event_set_title (event, "Bench check-in: the doors are open");
+  tn_event_set_description (event, "The event of bench/run's check-in case.");
+  tn_event_set_starts_at (event, now - 3600);
+  tn_event_set_ends_at (event, now + 6 * 3600);
+  tn_event_set_category (event, "community");
+  tn_event_set_visibility (event, TN_VISIBILITY_PUBLIC);
+  tn_event_set_organizer (event, organizer_id);
+  if ((stored = tn_store_create_event (store, event, error)) == NULL)
+    return NULL;
+
+  for (gint64 i = 0; i < n_guests; i++)
+    {
+      g_autoptr(TnAttendee) guest = tn_attendee_new ();
+      g_autoptr(TnAttendee) added = NULL;
+      g_autofree char *email = g_strdup_printf ("bench-guest-%" G_GINT64_FORMAT "@example.org", i + 1);
+      g_autofree char *name = g_strdup_printf ("Bench Guest %" G_GINT64_FORMAT, i + 1);
+
+      tn_attendee_set_event_id (guest, id);
+      tn_attendee_set_name (guest, name);
+      tn_attendee_set_email (guest, email);
+      tn_attendee_set_status (guest, TN_RSVP_GOING);
+      if (i % SEED_BATCH == 0 && !tn_store_begin_batch (store, error))
+        return NULL;
+      added = tn_store_add_guest (store, guest, now, error);
+      if (added == NULL)
+        return NULL;
+      if ((i % SEED_BATCH == SEED_BATCH - 1 || i == n_guests - 1) && !tn_store_commit_batch (store, error))
+        return NULL;
+      g_string_append_printf (codes, "%s\n", tn_attendee_get_ticket_code (added));
+    }
+  if (!g_file_set_contents (codes_path, codes->str, (gssize) codes->len, error))
+    return NULL;
+  return g_strdup (id);
+}
+
 /* @n_users members, each with a bearer token issued as the server issues
  * them (tn_server_issue_token), one token a line in @tokens_path. They share
  * one password hash: hashing is deliberately slow and none of them logs in. */
@@ -301,6 +355,9 @@ main (int    argc,
   g_autofree char *tokens_path = NULL;
   g_autofree char *rsvp_event_id = NULL;
   g_autofree char *waitlist_event_id = NULL;
+  g_autofree char *checkin_event_id = NULL;
+  g_autofree char *codes_path = NULL;
+  gint64 n_guests = 0;
   gint64 n_events = DEFAULT_EVENTS;
   gint64 n_users = 0;
   double users_seconds = 0;
@@ -314,6 +371,10 @@ main (int    argc,
       "Also create N members with a bearer token each (default 0)", "N" },
     { "tokens", 't', 0, G_OPTION_ARG_FILENAME, &tokens_path,
       "Where to write the members' tokens, one a line (with --users)", "FILE" },
+    { "guests", 'g', 0, G_OPTION_ARG_INT64, &n_guests,
+      "Also create an event on now with N going guests, for check-in (default 0)", "N" },
+    { "codes", 'c', 0, G_OPTION_ARG_FILENAME, &codes_path,
+      "Where to write the guests' ticket codes, one a line (with --guests)", "FILE" },
     { "password", 'p', 0, G_OPTION_ARG_STRING, &password,
       "The organizer's password (default " DEFAULT_PASSWORD ")", "PASSWORD" },
     { NULL }
@@ -422,6 +483,21 @@ main (int    argc,
       users_seconds = g_timer_elapsed (users_timer, NULL);
     }
 
+  if (n_guests > 0)
+    {
+      if (codes_path == NULL)
+        {
+          g_printerr ("bench-seed: --guests needs --codes FILE\n");
+          return 2;
+        }
+      checkin_event_id = create_checkin_event (store, rand, n_guests, organizer_id, codes_path, &error);
+      if (checkin_event_id == NULL)
+        {
+          g_printerr ("bench-seed: %s\n", error->message);
+          return 1;
+        }
+    }
+
   if (event_id == NULL)
     {
       g_printerr ("bench-seed: no public event was created; use more events\n");
@@ -441,6 +517,11 @@ main (int    argc,
       g_print ("tokens=%s\n", tokens_path);
       g_print ("rsvp_event_id=%s\n", rsvp_event_id);
       g_print ("waitlist_event_id=%s\n", waitlist_event_id);
+    }
+  if (n_guests > 0)
+    {
+      g_print ("guests=%" G_GINT64_FORMAT "\n", n_guests);
+      g_print ("checkin_event_id=%s\n", checkin_event_id);
     }
   return 0;
 }
