@@ -2,11 +2,13 @@
 /* bench-fanout — how long a change takes to reach every live subscriber.
  *
  * Against a running turnout-server (bench/fanout starts one): creates an
- * event as the organizer whose token it is given, opens N WebSocket
- * subscribers of its live stream (GET /api/v1/events/{id}/live), then K
- * times changes the organizer's own RSVP (going ↔ interested) and
- * measures from sending the PUT to the moment the last subscriber has
- * the delta. Prints one RESULT line with p50, p99 and max in ms.
+ * event under way as the organizer whose token it is given, with one
+ * guest, opens N WebSocket subscribers of its live stream
+ * (GET /api/v1/events/{id}/live), then K times posts a scan of the
+ * guest's ticket (in, out, in, …: each one accepted) to
+ * POST /api/v1/checkins as a door would, and measures from sending the
+ * scan to the moment the last subscriber has the delta. Prints one
+ * RESULT line with p50, p99 and max in ms.
  *
  * Subscribers and the measuring client share this process and its main
  * loop, so the figure includes reading 500 sockets here, on one core. */
@@ -109,8 +111,24 @@ request (Bench      *b,
   return msg;
 }
 
+static char *
+answer_member (SoupMessage *msg,
+               GBytes      *body,
+               guint        status,
+               const char  *member)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (body == NULL || soup_message_get_status (msg) != status ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (json_parser_get_root (parser)),
+                                                               member, ""));
+}
+
 static void
-rsvp_done_cb (GObject      *source,
+scan_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
@@ -118,7 +136,7 @@ rsvp_done_cb (GObject      *source,
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
 
   if (body == NULL)
-    g_error ("bench-fanout: the RSVP failed: %s", error->message);
+    g_error ("bench-fanout: the scan failed: %s", error->message);
 }
 
 static int
@@ -145,11 +163,14 @@ main (int    argc,
     { "changes", 0, 0, G_OPTION_ARG_INT, &changes, "Changes to time (200)", "K" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("— time from a change to the last live subscriber");
+  g_autoptr(GOptionContext) context = g_option_context_new ("— time from a scan to the last live subscriber");
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupMessage) create = NULL;
   g_autoptr(GBytes) created = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(SoupMessage) add = NULL;
+  g_autoptr(GBytes) added = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *guests_path = NULL;
   Subscriber *subs;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GDateTime) tomorrow = NULL;
@@ -176,21 +197,29 @@ main (int    argc,
   b.deltas = g_new0 (guint, b.subscribers);
 
   now = g_date_time_new_now_utc ();
-  tomorrow = g_date_time_add_days (now, 1);
-  after = g_date_time_add_days (now, 2);
+  tomorrow = g_date_time_add_hours (now, -1);
+  after = g_date_time_add_hours (now, 6);
   starts = g_date_time_format (tomorrow, "%Y-%m-%dT%H:%M:%SZ");
   ends = g_date_time_format (after, "%Y-%m-%dT%H:%M:%SZ");
   event_body = g_strdup_printf ("{\"title\":\"Fan-out\",\"starts_at\":\"%s\",\"ends_at\":\"%s\"}", starts, ends);
   create = request (&b, "POST", "/api/v1/events", event_body);
   created = soup_session_send_and_read (b.session, create, NULL, &error);
-  if (created == NULL || soup_message_get_status (create) != 201 ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (created, NULL), (gssize) g_bytes_get_size (created), NULL))
+  b.event_id = answer_member (create, created, 201, "id");
+  if (b.event_id == NULL)
     {
       g_printerr ("bench-fanout: cannot create the event (%u): %s\n", soup_message_get_status (create),
                   error != NULL ? error->message : "");
       return 1;
     }
-  b.event_id = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "id"));
+  guests_path = g_strdup_printf ("/api/v1/events/%s/attendees", b.event_id);
+  add = request (&b, "POST", guests_path, "{\"name\":\"Fan\",\"email\":\"fan@example.org\"}");
+  added = soup_session_send_and_read (b.session, add, NULL, &error);
+  code = answer_member (add, added, 201, "ticket_code");
+  if (code == NULL || code[0] == '\0')
+    {
+      g_printerr ("bench-fanout: cannot add the guest (%u)\n", soup_message_get_status (add));
+      return 1;
+    }
 
   subs = g_new0 (Subscriber, b.subscribers);
   for (guint i = 0; i < b.subscribers; i++)
@@ -208,14 +237,18 @@ main (int    argc,
 
   for (guint k = 1; k <= (guint) changes; k++)
     {
-      g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/rsvp", b.event_id);
-      g_autoptr(SoupMessage) put = request (&b, "PUT", path, k % 2 ? "{\"status\":\"going\"}"
-                                                                      : "{\"status\":\"interested\"}");
+      g_autofree char *id = g_uuid_string_random ();
+      g_autoptr(GDateTime) at = g_date_time_new_now_utc ();
+      g_autofree char *scanned_at = g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+      g_autofree char *scan = g_strdup_printf ("{\"scans\":[{\"id\":\"%s\",\"event_id\":\"%s\",\"code\":\"%s\","
+                                               "\"direction\":\"%s\",\"scanned_at\":\"%s\"}]}",
+                                               id, b.event_id, code, k % 2 ? "in" : "out", scanned_at);
+      g_autoptr(SoupMessage) post = request (&b, "POST", "/api/v1/checkins", scan);
 
       b.deltas_wanted = k;
       b.complete = 0;
       b.sent_at = g_get_monotonic_time ();
-      soup_session_send_and_read_async (b.session, put, G_PRIORITY_DEFAULT, NULL, rsvp_done_cb, &b);
+      soup_session_send_and_read_async (b.session, post, G_PRIORITY_DEFAULT, NULL, scan_done_cb, &b);
       g_main_loop_run (b.loop);
     }
 
