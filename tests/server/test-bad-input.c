@@ -2119,6 +2119,31 @@ static const BadCase cases[] = {
   AUTH_CASES ("stats", "GET", "/api/v1/events/{door}/stats", NULL, NULL),
   DEVICE_AUTH_CASES ("stats", "GET", "/api/v1/events/{door}/stats", NULL),
 
+  /* GET /api/v1/events/{id}/live: rights first, then a WebSocket handshake
+   * or a 400 (tests/server/test-live.c opens real WebSockets) */
+  { .name = "live/not-a-handshake", .method = "GET", .path = "/api/v1/events/{door}/live", .who = WHO_ORGANIZER,
+    .status = 400, .code = "bad_request" },
+  { .name = "live/device-not-a-handshake", .method = "GET", .path = "/api/v1/events/{door}/live",
+    .who = WHO_DEVICE, .status = 400, .code = "bad_request" },
+  { .name = "live/as-member", .method = "GET", .path = "/api/v1/events/{door}/live", .who = WHO_MEMBER,
+    .status = 403, .code = "forbidden" },
+  { .name = "live/as-other-organizer", .method = "GET", .path = "/api/v1/events/{door}/live", .who = WHO_OTHER,
+    .status = 403, .code = "forbidden" },
+  { .name = "live/private-as-member", .method = "GET", .path = "/api/v1/events/{private}/live",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  { .name = "live/unknown-event", .method = "GET", .path = "/api/v1/events/" MISSING_ID "/live",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+  { .name = "live/not-an-id", .method = "GET", .path = "/api/v1/events/%FF%FE/live",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+  { .name = "live/deleted-event", .method = "GET", .path = "/api/v1/events/{deleted}/live",
+    .who = WHO_ADMIN, .status = 404, .code = "not_found" },
+  { .name = "live/device-another-event", .method = "GET", .path = "/api/v1/events/{door}/live",
+    .who = WHO_DEVICE_OTHER, .status = 404, .code = "not_found" },
+  { .name = "live/with-a-body", .method = "GET", .path = "/api/v1/events/{door}/live", .who = WHO_ORGANIZER,
+    .body = "{\"hello\": 1}", .status = 400, .code = "bad_request" },
+  AUTH_CASES ("live", "GET", "/api/v1/events/{door}/live", NULL, NULL),
+  DEVICE_AUTH_CASES ("live", "GET", "/api/v1/events/{door}/live", NULL),
+
   /* A device token on routes that are not for devices */
   { .name = "device-scope/users", .method = "GET", .path = "/api/v1/users", .who = WHO_DEVICE, .status = 403,
     .code = "forbidden" },
