@@ -2054,6 +2054,236 @@ tn_client_pair_device_finish (TnClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Answers that are one JSON object, handed over as they are. */
+static gpointer
+parse_object (TnClient   *self,
+              JsonObject *root,
+              GError    **error)
+{
+  if (root == NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent an answer that cannot be read"));
+      return NULL;
+    }
+  return json_object_ref (root);
+}
+
+static char *
+id_path (const char *prefix,
+         const char *id)
+{
+  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+
+  return g_strconcat (prefix, escaped, NULL);
+}
+
+/**
+ * tn_client_create_pairing_code_async:
+ * @self: a #TnClient, signed in as someone who may check people in
+ * @event_id: the event the door will work for
+ * @role: `steward` (scans only) or `supervisor` (may also undo scans)
+ * @name: (nullable): a name for the door
+ *
+ * Asks for a one-time pairing code (`POST /api/v1/devices/pairing`) to
+ * show the door staff, as text or a QR code.
+ */
+void
+tn_client_create_pairing_code_async (TnClient            *self,
+                                     const char          *event_id,
+                                     const char          *role,
+                                     const char          *name,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL && role != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event_id");
+  json_builder_add_string_value (builder, event_id);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  if (name != NULL)
+    {
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  send_request (self, "POST", "/api/v1/devices/pairing", NULL, body, NULL,
+                parse_object, (GDestroyNotify) json_object_unref, tn_client_create_pairing_code_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_create_pairing_code_finish:
+ *
+ * Returns: (transfer full) (nullable): `{"code", "event_id", "role",
+ *   "expires_at"}`
+ */
+JsonObject *
+tn_client_create_pairing_code_finish (TnClient      *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tn_client_list_devices_async:
+ * @event_id: the event whose door devices to list
+ *
+ * `GET /api/v1/devices?event_id=`.
+ */
+void
+tn_client_list_devices_async (TnClient            *self,
+                              const char          *event_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+
+  g_hash_table_insert (query, (gpointer) "event_id", (gpointer) event_id);
+  send_request (self, "GET", "/api/v1/devices", query, NULL, NULL,
+                parse_object, (GDestroyNotify) json_object_unref, tn_client_list_devices_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_list_devices_finish:
+ *
+ * Returns: (transfer full) (nullable): the devices, `{"items": [Device, …]}`
+ */
+JsonObject *
+tn_client_list_devices_finish (TnClient      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tn_client_rename_device_async:
+ *
+ * `PATCH /api/v1/devices/{id}` with a new name.
+ */
+void
+tn_client_rename_device_async (TnClient            *self,
+                               const char          *device_id,
+                               const char          *name,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (device_id != NULL && name != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  path = id_path ("/api/v1/devices/", device_id);
+  send_request (self, "PATCH", path, NULL, body, NULL,
+                parse_object, (GDestroyNotify) json_object_unref, tn_client_rename_device_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_rename_device_finish:
+ *
+ * Returns: (transfer full) (nullable): the Device, renamed
+ */
+JsonObject *
+tn_client_rename_device_finish (TnClient      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tn_client_revoke_device_async:
+ *
+ * `DELETE /api/v1/devices/{id}`: the device's token stops working, and
+ * the door wipes its data at its next contact.
+ */
+void
+tn_client_revoke_device_async (TnClient            *self,
+                               const char          *device_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (device_id != NULL);
+
+  path = id_path ("/api/v1/devices/", device_id);
+  send_request (self, "DELETE", path, NULL, NULL, NULL,
+                parse_nothing, NULL, tn_client_revoke_device_async,
+                cancellable, callback, user_data);
+}
+
+gboolean
+tn_client_revoke_device_finish (TnClient      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+/**
+ * tn_client_undo_checkin_async:
+ * @scan_id: the id of the scan to undo
+ *
+ * `DELETE /api/v1/checkins/{id}` (supervisor devices and the event's
+ * team): the ticket's state follows its remaining scans.
+ */
+void
+tn_client_undo_checkin_async (TnClient            *self,
+                              const char          *scan_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (scan_id != NULL);
+
+  path = id_path ("/api/v1/checkins/", scan_id);
+  send_request (self, "DELETE", path, NULL, NULL, NULL,
+                parse_nothing, NULL, tn_client_undo_checkin_async,
+                cancellable, callback, user_data);
+}
+
+gboolean
+tn_client_undo_checkin_finish (TnClient      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
 static gpointer
 parse_checkins (TnClient   *self,
                 JsonObject *root,

@@ -428,4 +428,49 @@ JsonObject *tn_client_sync_finish          (TnClient             *self,
                                             GAsyncResult         *result,
                                             GError              **error);
 
+/* Door devices, for the organizer's side, and undoing a scan. */
+void        tn_client_create_pairing_code_async  (TnClient             *self,
+                                                  const char           *event_id,
+                                                  const char           *role,
+                                                  const char           *name,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+JsonObject *tn_client_create_pairing_code_finish (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void        tn_client_list_devices_async         (TnClient             *self,
+                                                  const char           *event_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+JsonObject *tn_client_list_devices_finish        (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void        tn_client_rename_device_async        (TnClient             *self,
+                                                  const char           *device_id,
+                                                  const char           *name,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+JsonObject *tn_client_rename_device_finish       (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void        tn_client_revoke_device_async        (TnClient             *self,
+                                                  const char           *device_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean    tn_client_revoke_device_finish       (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void        tn_client_undo_checkin_async         (TnClient             *self,
+                                                  const char           *scan_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean    tn_client_undo_checkin_finish        (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
 G_END_DECLS

@@ -397,6 +397,128 @@ test_live_sees_scan (Fixture       *f,
   g_clear_pointer (&seen.stats, json_object_unref);
 }
 
+static JsonObject *
+finish_object (Fixture     *f,
+               JsonObject *(*finish) (TnClient *, GAsyncResult *, GError **),
+               TnClient    *client,
+               GError     **error)
+{
+  g_assert_true (tn_test_wait_until (has_result, f, WAIT_MS));
+  return finish (client, f->result, error);
+}
+
+static gboolean
+finish_boolean (Fixture   *f,
+                gboolean (*finish) (TnClient *, GAsyncResult *, GError **),
+                TnClient  *client,
+                GError   **error)
+{
+  g_assert_true (tn_test_wait_until (has_result, f, WAIT_MS));
+  return finish (client, f->result, error);
+}
+
+static gboolean
+is_revoked (gpointer data)
+{
+  return tn_sync_engine_get_revoked (data);
+}
+
+/* The organizer's side through TnClient: a pairing code, the list of
+ * devices, a rename, undoing a scan, revoking the door. */
+static void
+test_devices_from_the_client (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonObject) eve = add_guest (f, "eve");
+  g_autoptr(TnClient) organizer = tn_client_new (f->url);
+  g_autoptr(TnClient) member = tn_client_new (f->url);
+  g_autoptr(TnClient) door = tn_client_new (f->url);
+  g_autofree char *member_token = tn_test_server_add_user (f->server, "nosy@example.org", "member-password",
+                                                           TN_ROLE_MEMBER);
+  g_autofree char *stats_path = g_strdup_printf ("/api/v1/events/%s/stats", f->event_id);
+  g_autofree char *replica_path = g_strdup_printf ("%s/gate.db", f->dir);
+  g_autoptr(JsonObject) pairing = NULL;
+  g_autoptr(JsonObject) device = NULL;
+  g_autoptr(JsonObject) devices = NULL;
+  g_autoptr(JsonObject) renamed = NULL;
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(TnReplica) replica = NULL;
+  g_autoptr(TnSyncEngine) engine = NULL;
+  g_autoptr(TnReplicaScan) scanned = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *device_id;
+
+  tn_client_set_token (organizer, f->organizer);
+  tn_client_set_token (member, member_token);
+
+  g_clear_object (&f->result);
+  tn_client_create_pairing_code_async (member, f->event_id, "supervisor", "Gate", NULL, result_cb, f);
+  refused = finish_object (f, tn_client_create_pairing_code_finish, member, &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_FORBIDDEN);
+  g_assert_null (refused);
+  g_clear_error (&error);
+
+  g_clear_object (&f->result);
+  tn_client_create_pairing_code_async (organizer, f->event_id, "supervisor", "Gate", NULL, result_cb, f);
+  pairing = finish_object (f, tn_client_create_pairing_code_finish, organizer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tn_json_object_get_string (pairing, "role"), ==, "supervisor");
+
+  g_clear_object (&f->result);
+  tn_client_pair_device_async (door, tn_json_object_get_string (pairing, "code"), "Gate", NULL, result_cb, f);
+  device = finish_object (f, tn_client_pair_device_finish, door, &error);
+  g_assert_no_error (error);
+  device_id = tn_json_object_get_string (device, "id");
+
+  g_clear_object (&f->result);
+  tn_client_list_devices_async (organizer, f->event_id, NULL, result_cb, f);
+  devices = finish_object (f, tn_client_list_devices_finish, organizer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (devices, "items")), ==, 1);
+
+  g_clear_object (&f->result);
+  tn_client_rename_device_async (organizer, device_id, "Gate 2", NULL, result_cb, f);
+  renamed = finish_object (f, tn_client_rename_device_finish, organizer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tn_json_object_get_string (renamed, "name"), ==, "Gate 2");
+
+  /* The door scans Eve in; the organizer undoes the scan. */
+  replica = tn_replica_open_path (replica_path, &error);
+  g_assert_no_error (error);
+  engine = tn_sync_engine_new (replica, door, f->event_id);
+  {
+    Door d = { door, replica, engine };
+
+    sync_door (&d);
+    scanned = tn_sync_engine_scan (engine, tn_json_object_get_string (eve, "ticket_code"), TN_SCAN_IN, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (scanned->verdict, ==, TN_VERDICT_ACCEPTED);
+    sync_door (&d);
+  }
+  stats = call (f, "GET", stats_path, NULL, 200);
+  g_assert_cmpint (tn_json_object_get_int (stats, "inside", -1), ==, 1);
+  g_clear_object (&f->result);
+  tn_client_undo_checkin_async (organizer, scanned->id, NULL, result_cb, f);
+  g_assert_true (finish_boolean (f, tn_client_undo_checkin_finish, organizer, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&stats, json_object_unref);
+  stats = call (f, "GET", stats_path, NULL, 200);
+  g_assert_cmpint (tn_json_object_get_int (stats, "inside", -1), ==, 0);
+  g_assert_cmpint (tn_json_object_get_int (stats, "checked_in", -1), ==, 0);
+
+  /* Revoked: the door hears it at its next contact and wipes its data. */
+  g_clear_object (&f->result);
+  tn_client_revoke_device_async (organizer, device_id, NULL, result_cb, f);
+  g_assert_true (finish_boolean (f, tn_client_revoke_device_finish, organizer, &error));
+  g_assert_no_error (error);
+  tn_sync_engine_sync_now (engine);
+  g_assert_true (tn_test_wait_until (is_revoked, engine, WAIT_MS));
+  g_assert_true (tn_replica_is_wiped (replica));
+  g_assert_false (g_file_test (replica_path, G_FILE_TEST_EXISTS));
+  tn_sync_engine_stop (engine);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -407,6 +529,7 @@ main (int    argc,
   ADD ("/common/door-sync/two-doors-offline", test_two_doors_offline);
   ADD ("/common/door-sync/signed-tickets", test_signed_tickets);
   ADD ("/common/door-sync/live-sees-scan", test_live_sees_scan);
+  ADD ("/common/door-sync/devices-from-the-client", test_devices_from_the_client);
 #undef ADD
 
   return g_test_run ();
