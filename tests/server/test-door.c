@@ -5,7 +5,9 @@
  * sync (issue 4, test a, end to end); a ticket issued after a door's
  * last sync is verified offline by its signature; a revoked code is
  * refused in both forms after the next sync; a revoked device is told so.
- * test-replica and test-sync-engine test the same code against a fake. */
+ * test-replica tests the replica alone, with the pages it is given;
+ * test-sync-engine tests the client and the engine against the real
+ * server as well. */
 #include "config.h"
 
 #include <glib/gstdio.h>
