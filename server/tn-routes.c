@@ -189,7 +189,7 @@ authenticate_device (TnRequest   *req,
   if (device->revoked_at != 0)
     {
       g_set_error_literal (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED,
-                           "This door device was revoked: wipe its data; pair it again to use it");
+                           "This door device was revoked, or its event deleted: wipe its data");
       return FALSE;
     }
   if (auth != AUTH_OPTIONAL_DEVICE && auth != AUTH_REQUIRED_DEVICE)

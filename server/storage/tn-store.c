@@ -1019,8 +1019,8 @@ tn_store_get_device (TnStore     *self,
  * tn_store_lookup_device:
  *
  * Returns: (transfer full): the device whose token has @token_hash,
- *   revoked or not (the caller tells them apart); %TN_ERROR_NOT_FOUND
- *   when there is none
+ *   revoked or not (the caller tells them apart); a device removed with
+ *   its event comes back revoked; %TN_ERROR_NOT_FOUND when there is none
  */
 TnDevice *
 tn_store_lookup_device (TnStore     *self,

@@ -7,6 +7,8 @@
 #include <sqlite3.h>
 
 #include "checkin-helpers.h"
+#include "tn-error.h"
+#include "tn-sync-engine.h"
 
 #define CODE_PATTERN "^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
 
@@ -342,6 +344,89 @@ test_rename_and_revoke (Fixture       *f,
   g_assert_cmpstr (actions, ==, "device.revoke device.rename device.pairing event.create");
 }
 
+static void
+engine_revoked_cb (TnSyncEngine *engine,
+                   GPtrArray    *undelivered,
+                   guint        *n_undelivered)
+{
+  *n_undelivered = undelivered->len;
+}
+
+static gboolean
+engine_synced (gpointer data)
+{
+  return tn_sync_engine_get_last_sync (data) > 0 && tn_sync_engine_get_pending (data) == 0;
+}
+
+static gboolean
+engine_revoked (gpointer data)
+{
+  return tn_sync_engine_get_revoked (data);
+}
+
+/* The event is deleted, its devices with it: their tokens are then
+ * device_revoked, not unknown, so that doors wipe what they hold. */
+static void
+test_event_deleted (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *event_id = create_event (f, f->organizer, "");
+  g_autoptr(JsonObject) ada = add_guest (f, event_id, "Ada", "ada@example.org");
+  g_autoptr(JsonObject) bo = add_guest (f, event_id, "Bo", "bo@example.org");
+  g_autofree char *device_id = NULL;
+  g_autofree char *token = pair_device (f, f->organizer, event_id, "steward", "Door", &device_id);
+  g_autofree char *other_event_id = create_event (f, f->organizer, "");
+  g_autofree char *other_token = pair_device (f, f->organizer, other_event_id, "steward", "Door", NULL);
+  g_autofree char *event_path = g_strdup_printf ("/api/v1/events/%s", event_id);
+  g_autofree char *sync_path = g_strdup_printf ("/api/v1/sync?event_id=%s", event_id);
+  g_autofree char *other_sync_path = g_strdup_printf ("/api/v1/sync?event_id=%s", other_event_id);
+  g_autoptr(TnClient) client = tn_client_new (tn_test_server_get_url (f->server));
+  g_autoptr(TnReplica) replica = NULL;
+  g_autoptr(TnSyncEngine) engine = NULL;
+  g_autoptr(TnReplicaScan) scan = NULL;
+  g_autoptr(JsonObject) other_page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  guint undelivered = G_MAXUINT;
+
+  /* the door has synced the event */
+  tn_client_set_token (client, token);
+  replica = tn_replica_open (tn_test_server_get_url (f->server), device_id, &error);
+  g_assert_no_error (error);
+  engine = tn_sync_engine_new (replica, client, event_id);
+  g_signal_connect (engine, "device-revoked", G_CALLBACK (engine_revoked_cb), &undelivered);
+  tn_sync_engine_start (engine);
+  g_assert_true (tn_test_wait_until (engine_synced, engine, 30000));
+  g_assert_cmpuint (tn_replica_count_attendees (replica), ==, 2);
+  path = g_strdup (tn_replica_get_path (replica));
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_assert_null (request (f, "DELETE", event_path, f->organizer, NULL, 204));
+  refused (f, "GET", event_path, token, NULL, 401, "device_revoked");
+  refused (f, "GET", sync_path, token, NULL, 401, "device_revoked");
+  refused (f, "POST", "/api/v1/checkins", token, "{\"scans\":[]}", 401, "device_revoked");
+  refused (f, "GET", "/api/v1/users", token, NULL, 401, "device_revoked");
+  /* another event's device is not touched; a token never issued stays unknown */
+  other_page = request (f, "GET", other_sync_path, other_token, NULL, 200);
+  refused (f, "GET", sync_path, "tnd_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL, 401, "unauthorized");
+
+  /* The door admits Ada offline-first; delivering the scan, the engine
+   * learns the device is revoked: the scan is handed over, the replica
+   * wiped. */
+  scan = tn_sync_engine_scan (engine, tn_json_object_get_string (ada, "ticket_code"), TN_SCAN_IN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scan->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_true (tn_test_wait_until (engine_revoked, engine, 30000));
+  g_assert_cmpuint (undelivered, ==, 1);
+  g_assert_cmpuint (tn_sync_engine_get_pending (engine), ==, 0);
+  g_assert_true (tn_replica_is_wiped (replica));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (tn_sync_engine_scan (engine, tn_json_object_get_string (bo, "ticket_code"), TN_SCAN_IN, NULL,
+                                      &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED);
+  tn_sync_engine_stop (engine);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -354,6 +439,7 @@ main (int    argc,
   ADD ("/server/devices/pairing-rate-limit", test_pairing_rate_limit);
   ADD ("/server/devices/scope", test_device_scope);
   ADD ("/server/devices/rename-and-revoke", test_rename_and_revoke);
+  ADD ("/server/devices/event-deleted", test_event_deleted);
 #undef ADD
 
   return g_test_run ();

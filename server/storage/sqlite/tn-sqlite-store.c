@@ -333,6 +333,28 @@ static const char *migrations[] = {
   "  UPDATE sync_counter SET seq = seq + 1;"
   "  UPDATE attendees SET sync_seq = (SELECT seq FROM sync_counter) WHERE id = new.attendee_id;"
   "END;",
+
+  /* 8: devices whose rows went with their event, kept by their token
+   * hash: a door of a deleted event must be told device_revoked, not
+   * unauthorized, so that it wipes what it holds (docs/CHECKIN.md,
+   * "Devices"). revoked_at is when it was revoked, else when it went (by
+   * SQLite's clock: no caller passes a time to a cascade). */
+  "CREATE TABLE removed_devices ("
+  "  token_hash   TEXT PRIMARY KEY,"
+  "  id           TEXT NOT NULL,"
+  "  event_id     TEXT NOT NULL,"
+  "  name         TEXT NOT NULL,"
+  "  role         TEXT NOT NULL,"
+  "  created_at   INTEGER NOT NULL,"
+  "  last_seen_at INTEGER,"
+  "  revoked_at   INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER devices_removed AFTER DELETE ON devices BEGIN"
+  "  INSERT OR REPLACE INTO removed_devices"
+  "    (token_hash, id, event_id, name, role, created_at, last_seen_at, revoked_at)"
+  "    VALUES (old.token_hash, old.id, old.event_id, old.name, old.role, old.created_at, old.last_seen_at,"
+  "            coalesce (old.revoked_at, CAST (strftime ('%s', 'now') AS INTEGER)));"
+  "END;",
 };
 
 #define EVENT_COLUMNS \
@@ -2670,7 +2692,23 @@ tn_sqlite_store_lookup_device (TnStore     *store,
 {
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   sqlite3_stmt *stmt = prepare (self, "SELECT " DEVICE_COLUMNS " FROM devices WHERE token_hash = ?1", error);
+  g_autoptr(GError) local_error = NULL;
+  TnDevice *device;
 
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token_hash);
+  device = fetch_one (self, stmt, device_from_row, "No such device", &local_error);
+  if (device != NULL)
+    return device;
+  if (!g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* A device removed with its event: revoked since then. */
+  stmt = prepare (self, "SELECT " DEVICE_COLUMNS " FROM removed_devices WHERE token_hash = ?1", error);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, token_hash);
