@@ -422,6 +422,51 @@ test_undo (Fixture       *f,
   }
 }
 
+/* A signed ticket admits nobody after its valid-until time (the event's
+ * end plus 12 hours), at the server as at the door; its short code is
+ * judged as always. */
+static void
+test_expired_signed_ticket (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *event_id = create_event (f, f->organizer, "");
+  g_autoptr(JsonObject) guest = add_guest (f, event_id, "Ada Lovelace", "ada@example.org");
+  g_autofree char *door = pair_device (f, f->organizer, event_id, "supervisor", "Door", NULL);
+  g_autofree char *event_path = g_strdup_printf ("/api/v1/events/%s", event_id);
+  g_autofree char *guest_path = g_strdup_printf ("/api/v1/events/%s/attendees/%s", event_id,
+                                                 tn_json_object_get_string (guest, "id"));
+  gint64 now = tn_time_now ();
+  g_autofree char *starts = tn_time_format (now - 20 * 3600);
+  g_autofree char *ends = tn_time_format (now - 13 * 3600);
+  g_autofree char *moved_body = g_strdup_printf ("{\"starts_at\":\"%s\",\"ends_at\":\"%s\"}", starts, ends);
+  g_autoptr(JsonObject) moved = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autofree char *expired = NULL;
+  g_autofree char *by_code = NULL;
+  g_autofree char *fresh = NULL;
+
+  /* Valid now… */
+  fresh = scan_n (1, event_id, tn_json_object_get_string (guest, "signed_ticket"), "in", now, "Door", NULL);
+  assert_verdict (f, door, fresh, "accepted");
+  /* …and once the event ended 13 hours ago, its tickets signed anew say
+   * so: valid until an hour ago. */
+  {
+    const char *headers[] = { "If-Match", "\"1\"", NULL };
+    g_autofree char *answer = NULL;
+
+    g_assert_cmpuint (tn_test_http (tn_test_server_get_url (f->server), "PATCH", event_path, f->organizer,
+                                    moved_body, -1, headers, &answer), ==, 200);
+    moved = tn_test_parse_object (answer);
+  }
+  again = request (f, "GET", guest_path, f->organizer, NULL, 200);
+  g_assert_cmpstr (tn_json_object_get_string (again, "signed_ticket"), !=,
+                   tn_json_object_get_string (guest, "signed_ticket"));
+  expired = scan_n (2, event_id, tn_json_object_get_string (again, "signed_ticket"), "out", now, "Door", NULL);
+  assert_verdict (f, door, expired, "unknown");
+  by_code = scan_n (3, event_id, tn_json_object_get_string (again, "ticket_code"), "out", now, "Door", NULL);
+  assert_verdict (f, door, by_code, "accepted");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -434,6 +479,7 @@ main (int    argc,
   ADD ("/server/checkins/idempotent-batch", test_idempotent_batch);
   ADD ("/server/checkins/refused-batches", test_refused_batches);
   ADD ("/server/checkins/undo", test_undo);
+  ADD ("/server/checkins/expired-signed-ticket", test_expired_signed_ticket);
 #undef ADD
 
   return g_test_run ();

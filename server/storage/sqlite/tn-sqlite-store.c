@@ -3078,14 +3078,16 @@ replay_ticket (TnSqliteStore  *self,
   return TRUE;
 }
 
-/* The ticket a scanned code names, for a scan at @event_id: its short
- * code, or NULL with @out_verdict set when the code itself settles it
- * (unknown, wrong_event, revoked, not_going). A signed ticket counts
- * only with a valid signature of the event it names. */
+/* The ticket a scanned code names, for a scan at @event_id made at
+ * @scanned_at: its short code, or NULL with @out_verdict set when the
+ * code itself settles it (unknown, wrong_event, revoked, not_going). A
+ * signed ticket counts only with a valid signature of the event it names
+ * and before its valid-until time, as at the door (TnReplica). */
 static gboolean
 resolve_code (TnSqliteStore  *self,
               const char     *event_id,
               const char     *code,
+              gint64          scanned_at,
               char          **out_ticket_code,
               char          **out_attendee_id,
               TnVerdict      *out_verdict,
@@ -3111,7 +3113,8 @@ resolve_code (TnSqliteStore  *self,
         return TRUE;
       if (!read_event_key (self, claim.event_id, public_key, NULL, &found, error))
         return FALSE;
-      if (!found || tn_signed_ticket_check (code, public_key, &claim) != TN_SIGNED_TICKET_VALID)
+      if (!found || tn_signed_ticket_check (code, public_key, &claim) != TN_SIGNED_TICKET_VALID ||
+          scanned_at > claim.valid_until)
         return TRUE;
       canonical = g_strdup (claim.code);
     }
@@ -3218,7 +3221,8 @@ record_checkin (TnSqliteStore  *self,
     return FALSE;
   if (found)
     return TRUE;
-  if (!resolve_code (self, scan->event_id, scan->code, &ticket_code, &attendee_id, &verdict, error) ||
+  if (!resolve_code (self, scan->event_id, scan->code, scan->scanned_at, &ticket_code, &attendee_id, &verdict,
+                     error) ||
       !next_sync_seq (self, &seq, error))
     return FALSE;
   /* A scan of a valid ticket is judged with the ticket's other scans. */
