@@ -20,7 +20,7 @@
 #include "tn-test-utils.h"
 #include "tn-time.h"
 
-#define WAIT_MS  30000
+#define WAIT_MS  60000
 #define N_SCANS  1000
 
 typedef struct
@@ -252,7 +252,10 @@ test_server_killed_mid_upload (Fixture       *f,
   g_assert_no_error (error);
   engine = tn_sync_engine_new (replica, client, f->event_id);
   tn_sync_engine_set_batch_size (engine, 25);
-  tn_sync_engine_set_timeout (engine, 2000);
+  /* A killed server refuses connections at once: no need for a short
+   * timeout, and a long one spares slow (sanitizer) builds, whose first
+   * sync of 1,000 signed tickets takes seconds. */
+  tn_sync_engine_set_timeout (engine, 20000);
   tn_sync_engine_set_probe_interval (engine, 100);
   tn_sync_engine_start (engine);
   g_assert_true (tn_test_wait_until (synced, engine, WAIT_MS));
@@ -333,6 +336,7 @@ test_door_killed_before_push (Fixture       *f,
   replica = tn_replica_open_path (path, &error);
   g_assert_no_error (error);
   engine = tn_sync_engine_new (replica, client, f->event_id);
+  tn_sync_engine_set_timeout (engine, 20000);
   tn_sync_engine_start (engine);
   g_assert_true (tn_test_wait_until (synced, engine, WAIT_MS));
   tn_sync_engine_stop (engine);
@@ -364,6 +368,7 @@ test_door_killed_before_push (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (tn_replica_outbox_size (replica), ==, 100);
   engine = tn_sync_engine_new (replica, client, f->event_id);
+  tn_sync_engine_set_timeout (engine, 20000);
   tn_sync_engine_start (engine);
   g_assert_true (tn_test_wait_until (delivered, engine, WAIT_MS));
   tn_sync_engine_stop (engine);

@@ -135,6 +135,8 @@ pair_door (Fixture    *f,
   door->replica = tn_replica_open_path (path, &error);
   g_assert_no_error (error);
   door->engine = tn_sync_engine_new (door->replica, door->client, f->event_id);
+  /* Nothing here waits for a timeout: a long one spares slow builds. */
+  tn_sync_engine_set_timeout (door->engine, 20000);
   return door;
 }
 
@@ -147,6 +149,7 @@ reconnect (Door    *door,
   tn_sync_engine_stop (door->engine);
   g_object_unref (door->engine);
   door->engine = tn_sync_engine_new (door->replica, door->client, f->event_id);
+  tn_sync_engine_set_timeout (door->engine, 20000);
 }
 
 static void
@@ -487,6 +490,7 @@ test_devices_from_the_client (Fixture       *f,
   replica = tn_replica_open_path (replica_path, &error);
   g_assert_no_error (error);
   engine = tn_sync_engine_new (replica, door, f->event_id);
+  tn_sync_engine_set_timeout (engine, 20000);
   {
     Door d = { door, replica, engine };
 
