@@ -917,6 +917,30 @@ reply_validation (TnRequest  *req,
   tn_request_reply_error (req, error, details);
 }
 
+/* The request's body, a JSON object of only @fields, each a string; on
+ * anything else the error is answered here (400, or 422 with @details)
+ * and NULL returned. */
+static JsonObject *
+read_string_body (TnRequest          *req,
+                  const char * const *fields,
+                  JsonObject         *details)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = tn_request_read_object (req, &error);
+
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return NULL;
+    }
+  if (!read_string_fields (body, fields, details))
+    {
+      reply_validation (req, details);
+      return NULL;
+    }
+  return g_steal_pointer (&body);
+}
+
 typedef struct
 {
   TnRequest *req;
@@ -1015,17 +1039,9 @@ handle_login (TnRequest *req)
   const char *email, *password;
   LoginData *data;
 
-  body = tn_request_read_object (req, &error);
+  body = read_string_body (req, fields, details);
   if (body == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  if (!read_string_fields (body, fields, details))
-    {
-      reply_validation (req, details);
-      return;
-    }
+    return;
   email = tn_json_object_get_string (body, "email");
   password = tn_json_object_get_string (body, "password");
   address = tn_request_get_client_address (req);
@@ -1225,17 +1241,9 @@ handle_users_create (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  body = tn_request_read_object (req, &error);
+  body = read_string_body (req, fields, details);
   if (body == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  if (!read_string_fields (body, fields, details))
-    {
-      reply_validation (req, details);
-      return;
-    }
+    return;
 
   email = tn_json_object_get_string (body, "email");
   password = tn_json_object_get_string (body, "password");
@@ -1878,17 +1886,9 @@ handle_rsvp_put (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  body = tn_request_read_object (req, &error);
+  body = read_string_body (req, fields, details);
   if (body == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  if (!read_string_fields (body, fields, details))
-    {
-      reply_validation (req, details);
-      return;
-    }
+    return;
   /* "waitlisted" is the server's answer, not a wish. */
   if (!tn_rsvp_status_from_string (tn_json_object_get_string (body, "status"), &wanted) ||
       wanted == TN_RSVP_WAITLISTED)
@@ -2846,17 +2846,9 @@ handle_person_put (TnRequest *req)
 
   if (event == NULL)
     return;
-  body = tn_request_read_object (req, &error);
+  body = read_string_body (req, fields, details);
   if (body == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  if (!read_string_fields (body, fields, details))
-    {
-      reply_validation (req, details);
-      return;
-    }
+    return;
   if (!tn_event_role_from_string (tn_json_object_get_string (body, "role"), &wanted) ||
       (wanted != TN_EVENT_ROLE_COHOST && wanted != TN_EVENT_ROLE_STAFF && wanted != TN_EVENT_ROLE_INVITED))
     json_object_set_string_member (details, "role", "must be cohost, staff or invited");
@@ -3274,17 +3266,9 @@ handle_device_pair (TnRequest *req)
   g_autofree char *key = NULL;
   g_autofree char *id = NULL;
 
-  body = tn_request_read_object (req, &error);
+  body = read_string_body (req, fields, details);
   if (body == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  if (!read_string_fields (body, fields, details))
-    {
-      reply_validation (req, details);
-      return;
-    }
+    return;
   name = device_name (details, tn_json_object_get_string (body, "name"));
   if (json_object_get_size (details) > 0)
     {
@@ -3407,17 +3391,9 @@ handle_device_patch (TnRequest *req)
   device = load_device (req);
   if (device == NULL)
     return;
-  body = tn_request_read_object (req, &error);
+  body = read_string_body (req, fields, details);
   if (body == NULL)
-    {
-      tn_request_reply_error (req, error, NULL);
-      return;
-    }
-  if (!read_string_fields (body, fields, details))
-    {
-      reply_validation (req, details);
-      return;
-    }
+    return;
   name = device_name (details, tn_json_object_get_string (body, "name"));
   if (json_object_get_size (details) > 0)
     {
