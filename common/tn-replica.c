@@ -1501,6 +1501,122 @@ tn_replica_count_attendees (TnReplica *self)
   return (guint) query_int (self, "SELECT COUNT(*) FROM attendees");
 }
 
+/**
+ * tn_replica_count_going:
+ *
+ * Returns: attendees whose status is `going`, as of the last sync
+ */
+guint
+tn_replica_count_going (TnReplica *self)
+{
+  g_return_val_if_fail (TN_IS_REPLICA (self), 0);
+  return (guint) query_int (self, "SELECT COUNT(*) FROM attendees WHERE status = 'going'");
+}
+
+/**
+ * tn_replica_count_own_admitted:
+ *
+ * Returns: tickets this door let in (its `in` scans that count as
+ *   accepted and are not undone, one per ticket)
+ */
+guint
+tn_replica_count_own_admitted (TnReplica *self)
+{
+  g_return_val_if_fail (TN_IS_REPLICA (self), 0);
+  return (guint) query_int (self,
+    "SELECT COUNT(DISTINCT ticket_code) FROM scans WHERE own = 1 AND ticket_code IS NOT NULL "
+    "AND undone = 0 AND direction = 'in' AND " EFFECTIVE " = 'accepted'");
+}
+
+/**
+ * tn_replica_get_last_own_scan:
+ *
+ * Returns: (transfer full) (nullable): this door's latest scan that is
+ *   not undone
+ */
+TnReplicaScan *
+tn_replica_get_last_own_scan (TnReplica *self)
+{
+  g_autoptr(GPtrArray) scans = NULL;
+
+  g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
+  scans = scans_where (self, "SELECT id FROM scans WHERE own = 1 AND undone = 0 "
+                             "ORDER BY rowid DESC LIMIT 1");
+  if (scans->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (scans, 0);
+}
+
+/**
+ * tn_replica_get_attendee_scans:
+ * @self: a #TnReplica
+ * @attendee_id: an attendee's id
+ *
+ * Returns: (transfer container) (element-type TnReplicaScan): every
+ *   door's scans of the attendee's tickets, undone ones too, oldest first
+ */
+GPtrArray *
+tn_replica_get_attendee_scans (TnReplica  *self,
+                               const char *attendee_id)
+{
+  g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_replica_scan_free);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
+  g_return_val_if_fail (attendee_id != NULL, NULL);
+
+  if (self->db == NULL)
+    return g_steal_pointer (&scans);
+  stmt = prepare (self, "SELECT s.id FROM scans s WHERE s.attendee_id = ?1 "
+                        "OR s.ticket_code IN (SELECT code FROM ticket_codes WHERE attendee_id = ?1) "
+                        "ORDER BY s.scanned_at, s.rowid", NULL);
+  if (stmt == NULL)
+    return g_steal_pointer (&scans);
+  bind_text (stmt, 1, attendee_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, column_dup (stmt, 0));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      TnReplicaScan *scan = get_scan (self, g_ptr_array_index (ids, i));
+
+      if (scan != NULL)
+        g_ptr_array_add (scans, scan);
+    }
+  return g_steal_pointer (&scans);
+}
+
+/**
+ * tn_replica_get_attendee:
+ * @self: a #TnReplica
+ * @attendee_id: an attendee's id
+ *
+ * Returns: (transfer full) (nullable): the attendee, as of the last sync
+ */
+TnAttendee *
+tn_replica_get_attendee (TnReplica  *self,
+                         const char *attendee_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  const char *json;
+
+  g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
+  g_return_val_if_fail (attendee_id != NULL, NULL);
+
+  if (self->db == NULL)
+    return NULL;
+  stmt = prepare (self, "SELECT json FROM attendees WHERE id = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, attendee_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  json = (const char *) sqlite3_column_text (stmt, 0);
+  object = tn_json_parse_object (json, strlen (json), NULL);
+  return object != NULL ? tn_attendee_new_from_json (object, NULL) : NULL;
+}
+
 /* --- outbox -------------------------------------------------------------- */
 
 /**

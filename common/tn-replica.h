@@ -166,6 +166,13 @@ GPtrArray   *tn_replica_search             (TnReplica        *self,
 guint        tn_replica_count_inside       (TnReplica        *self);
 guint        tn_replica_count_checked_in   (TnReplica        *self);
 guint        tn_replica_count_attendees    (TnReplica        *self);
+guint        tn_replica_count_going        (TnReplica        *self);
+guint        tn_replica_count_own_admitted (TnReplica        *self);
+TnReplicaScan *tn_replica_get_last_own_scan (TnReplica       *self);
+GPtrArray   *tn_replica_get_attendee_scans (TnReplica        *self,
+                                            const char       *attendee_id);
+TnAttendee  *tn_replica_get_attendee       (TnReplica        *self,
+                                            const char       *attendee_id);
 GPtrArray   *tn_replica_get_conflicts      (TnReplica        *self);
 
 guint        tn_replica_outbox_size        (TnReplica        *self);
