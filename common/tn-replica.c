@@ -18,12 +18,13 @@
 /* A door's replica (docs/CHECKIN.md, ../shared/DESIGN.md "Offline-first
  * clients"): one SQLite file per server and account, the followed event,
  * its attendees and ticket codes, revoked codes, every door's scans, the
- * sync cursor and the outbox of scans the server has not confirmed.
+ * sync cursor and the outbox of scans and undos the server has not
+ * confirmed.
  *
  * Verdicts come from this file and tn_signed_ticket_check() only: nothing
- * here touches the network. A scan and its outbox entry are written in one
- * transaction, a sync page and its cursor in another, with WAL and
- * synchronous=FULL, so a crash keeps both or neither. */
+ * here touches the network. A scan or an undo and its outbox entry are
+ * written in one transaction, a sync page and its cursor in another, with
+ * WAL and synchronous=FULL, so a crash keeps both or neither. */
 
 #define SCHEMA_VERSION 1
 
@@ -32,6 +33,13 @@
 
 /* The verdict that counts for a scan: the server's once it has judged. */
 #define EFFECTIVE "COALESCE(server_verdict, local_verdict)"
+
+/* Whether an undo of the scan whose id is the SQL expression @scan waits
+ * in the outbox. Its payload is `{"id": "<scan id>"}`; instr() rather
+ * than json_extract(), which SQLite before 3.38 may be built without. */
+#define PENDING_UNDO(scan) \
+  "EXISTS (SELECT 1 FROM outbox WHERE kind = '" TN_REPLICA_KIND_UNDO "' " \
+  "AND instr(payload, '\"' || " scan " || '\"') > 0)"
 
 struct _TnReplica
 {
@@ -893,8 +901,11 @@ store_server_verdict (TnReplica   *self,
         conflict = flagged && !was_flagged && we_admitted;
     }
 
-  update = cached (self, "UPDATE scans SET server_verdict = COALESCE(?, server_verdict), flagged = ?, undone = ?, "
-                          "received_at = COALESCE(?, received_at) WHERE id = ?", error);
+  /* An undo the server has not had yet wins over what it says: its
+   * answer was made before it saw the undo. */
+  update = cached (self, "UPDATE scans SET server_verdict = COALESCE(?1, server_verdict), flagged = ?2, "
+                          "undone = (?3 OR " PENDING_UNDO ("?5") "), "
+                          "received_at = COALESCE(?4, received_at) WHERE id = ?5", error);
   if (update == NULL)
     return FALSE;
   bind_text (update, 1, verdict);
@@ -1308,6 +1319,98 @@ tn_replica_record_scan (TnReplica        *self,
 fail:
   rollback (self);
   return NULL;
+}
+
+static char *
+undo_payload (const char *scan_id)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_object_set_string_member (object, "id", scan_id);
+  node = json_node_init_object (json_node_alloc (), object);
+  return tn_json_to_string (node);
+}
+
+/**
+ * tn_replica_record_undo:
+ * @self: a #TnReplica
+ * @scan_id: the id of a scan in the replica, this door's or another's
+ * @error: return location for a #TnError
+ *
+ * Marks the scan undone and queues the undo in the outbox, in one
+ * transaction: the counts leave the scan out at once, and a sync page
+ * the server made before it had the undo does not bring the scan back
+ * while the undo waits in the outbox.
+ *
+ * Returns: whether it was recorded; %TN_ERROR_NOT_FOUND for a scan the
+ *   replica does not have, %TN_ERROR_CONFLICT for one undone already
+ */
+gboolean
+tn_replica_record_undo (TnReplica   *self,
+                        const char  *scan_id,
+                        GError     **error)
+{
+  g_autoptr(CachedStmt) find = NULL;
+  g_autoptr(CachedStmt) mark = NULL;
+  g_autoptr(CachedStmt) queue = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *payload = NULL;
+  gboolean undone;
+  int rc;
+
+  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (scan_id != NULL, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  find = cached (self, "SELECT undone FROM scans WHERE id = ?", error);
+  if (find == NULL)
+    goto fail;
+  bind_text (find, 1, scan_id);
+  rc = sqlite3_step (find);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No scan %s in the replica", scan_id);
+      goto fail;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error);
+      goto fail;
+    }
+  undone = sqlite3_column_int (find, 0) != 0;
+  sqlite3_reset (find);
+  if (undone)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "Scan %s is undone already", scan_id);
+      goto fail;
+    }
+
+  mark = cached (self, "UPDATE scans SET undone = 1 WHERE id = ?", error);
+  if (mark == NULL)
+    goto fail;
+  bind_text (mark, 1, scan_id);
+  if (!step_done (self, mark, error))
+    goto fail;
+
+  id = tn_id_new ();
+  payload = undo_payload (scan_id);
+  queue = cached (self, "INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)", error);
+  if (queue == NULL)
+    goto fail;
+  bind_text (queue, 1, id);
+  bind_text (queue, 2, TN_REPLICA_KIND_UNDO);
+  bind_text (queue, 3, payload);
+  sqlite3_bind_int64 (queue, 4, g_get_real_time ());
+  if (!step_done (self, queue, error) || !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
 }
 
 static TnReplicaScan *
@@ -1752,6 +1855,123 @@ tn_replica_outbox_confirm (TnReplica      *self,
     goto fail;
   if (out_conflict != NULL && conflicts->len > 0)
     *out_conflict = g_ptr_array_steal_index (conflicts, 0);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * tn_replica_outbox_contains:
+ * @self: a #TnReplica
+ * @id: an outbox entry's id (for a check-in: the scan's id)
+ *
+ * Returns: whether the entry still waits in the outbox, due or not
+ */
+gboolean
+tn_replica_outbox_contains (TnReplica  *self,
+                            const char *id)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (self->db == NULL || (stmt = cached (self, "SELECT 1 FROM outbox WHERE id = ?", NULL)) == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static gboolean
+delete_entry (TnReplica   *self,
+              const char  *id,
+              GError     **error)
+{
+  g_autoptr(CachedStmt) stmt = cached (self, "DELETE FROM outbox WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * tn_replica_outbox_remove:
+ * @self: a #TnReplica
+ * @id: an outbox entry's id
+ * @error: return location for a #TnError
+ *
+ * The server carried the mutation out and its answer holds nothing to
+ * store (an undo): drops it from the outbox. An unknown @id is no error.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_replica_outbox_remove (TnReplica   *self,
+                          const char  *id,
+                          GError     **error)
+{
+  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  return check_open (self, error) && delete_entry (self, id, error);
+}
+
+/**
+ * tn_replica_outbox_give_up:
+ * @self: a #TnReplica
+ * @id: an outbox entry's id
+ * @error: return location for a #TnError
+ *
+ * The server refused the mutation for good (it does not know the scan,
+ * or this device may not undo): drops it and takes back what it did in
+ * the replica, in one transaction. A refused undo's scan counts again.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_replica_outbox_give_up (TnReplica   *self,
+                           const char  *id,
+                           GError     **error)
+{
+  g_autoptr(CachedStmt) find = NULL;
+  g_autoptr(CachedStmt) restore = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *payload = NULL;
+
+  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  find = cached (self, "SELECT kind, payload FROM outbox WHERE id = ?", error);
+  if (find == NULL)
+    goto fail;
+  bind_text (find, 1, id);
+  if (sqlite3_step (find) == SQLITE_ROW)
+    {
+      kind = column_dup (find, 0);
+      payload = column_dup (find, 1);
+    }
+  sqlite3_reset (find);
+  if (!delete_entry (self, id, error))
+    goto fail;
+  if (g_strcmp0 (kind, TN_REPLICA_KIND_UNDO) == 0)
+    {
+      g_autoptr(JsonObject) object = tn_json_parse_object (payload, strlen (payload), NULL);
+      const char *scan_id = object != NULL ? tn_json_object_get_string (object, "id") : NULL;
+
+      restore = cached (self, "UPDATE scans SET undone = 0 WHERE id = ?", error);
+      if (restore == NULL)
+        goto fail;
+      bind_text (restore, 1, scan_id);
+      if (scan_id != NULL && !step_done (self, restore, error))
+        goto fail;
+    }
+  if (!commit (self, error))
+    goto fail;
   return TRUE;
 
 fail:

@@ -101,7 +101,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnReplicaScan, tn_replica_scan_free)
 /**
  * TnReplicaOutboxEntry:
  * @id: the mutation's UUID (for a check-in: the scan's id)
- * @kind: what it is, such as `checkin`
+ * @kind: what it is: `checkin` or `undo`
  * @payload: its JSON, as the server takes it
  * @attempts: failed deliveries so far
  * @next_attempt_at: not before this time (g_get_real_time() µs)
@@ -124,6 +124,7 @@ void                  tn_replica_outbox_entry_free     (TnReplicaOutboxEntry    
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnReplicaOutboxEntry, tn_replica_outbox_entry_free)
 
 #define TN_REPLICA_KIND_CHECKIN "checkin"
+#define TN_REPLICA_KIND_UNDO    "undo"
 
 #define TN_TYPE_REPLICA (tn_replica_get_type ())
 G_DECLARE_FINAL_TYPE (TnReplica, tn_replica, TN, REPLICA, GObject)
@@ -158,6 +159,9 @@ TnReplicaScan *tn_replica_record_scan      (TnReplica        *self,
                                             gint64            scanned_at,
                                             const char       *device,
                                             GError          **error);
+gboolean     tn_replica_record_undo        (TnReplica        *self,
+                                            const char       *scan_id,
+                                            GError          **error);
 TnReplicaScan *tn_replica_get_scan         (TnReplica        *self,
                                             const char       *id);
 GPtrArray   *tn_replica_search             (TnReplica        *self,
@@ -186,6 +190,14 @@ gboolean     tn_replica_outbox_confirm     (TnReplica        *self,
                                             const char       *id,
                                             JsonObject       *result,
                                             TnReplicaScan   **out_conflict,
+                                            GError          **error);
+gboolean     tn_replica_outbox_contains    (TnReplica        *self,
+                                            const char       *id);
+gboolean     tn_replica_outbox_remove      (TnReplica        *self,
+                                            const char       *id,
+                                            GError          **error);
+gboolean     tn_replica_outbox_give_up     (TnReplica        *self,
+                                            const char       *id,
                                             GError          **error);
 gboolean     tn_replica_outbox_fail        (TnReplica        *self,
                                             const char       *id,
