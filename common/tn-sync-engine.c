@@ -11,9 +11,10 @@
  * ../shared/DESIGN.md "Offline-first clients").
  *
  * Scans go to the replica, which gives the verdict at once, and to its
- * outbox in the same transaction. A cycle then pushes the outbox in
- * batches (POST /api/v1/checkins) and pulls sync pages until `more` is
- * false. One cycle runs at a time; asking for one while one runs makes it
+ * outbox in the same transaction; so do undos. A cycle then pushes the
+ * outbox in its order, scans in batches (POST /api/v1/checkins), an undo
+ * on its own (DELETE /api/v1/checkins/{id}) once its scan is delivered,
+ * and pulls sync pages until `more` is false. One cycle runs at a time; asking for one while one runs makes it
  * run again afterwards.
  *
  * Offline is automatic: a request not answered within `timeout` is
@@ -47,7 +48,7 @@ struct _TnSyncEngine
   gboolean      stopped;
   gboolean      busy;       /* a cycle runs */
   gboolean      again;      /* run another cycle after it */
-  GPtrArray    *in_flight;  /* ids of the batch being posted */
+  GPtrArray    *in_flight;  /* ids of the batch or the undo being sent */
 
   GCancellable *request;    /* the request under way */
   guint         request_timeout_id;
@@ -379,7 +380,72 @@ tn_sync_engine_client_post_cb (GObject      *source,
   push_step (self);
 }
 
-/* Posts the next batch that is due, or goes on to pull. */
+static void
+tn_sync_engine_client_undo_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(TnSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *id;
+
+  tn_client_undo_checkin_finish (TN_CLIENT (source), result, &error);
+  switch (end_request (self, error))
+    {
+    case OUTCOME_STOPPED:
+      return;
+    case OUTCOME_REVOKED:
+      handle_revoked (self);
+      return;
+    case OUTCOME_OFFLINE:
+      fail_in_flight (self);
+      set_online (self, FALSE);
+      finish_cycle (self);
+      return;
+    case OUTCOME_REFUSED:
+      set_online (self, TRUE);
+      g_assert (self->in_flight->len == 1);
+      id = g_ptr_array_index (self->in_flight, 0);
+      if (g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND) ||
+          g_error_matches (error, TN_ERROR, TN_ERROR_FORBIDDEN))
+        {
+          /* For good: trying again gets the same answer. */
+          g_message ("Undo %s refused, dropped: %s", id, error->message);
+          if (!tn_replica_outbox_give_up (self->replica, id, &local_error))
+            g_message ("Could not drop undo %s: %s", id, local_error->message);
+          g_ptr_array_set_size (self->in_flight, 0);
+          update_pending (self);
+          g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+        }
+      else
+        {
+          g_message ("Undo %s refused: %s", id, error->message);
+          fail_in_flight (self);
+          update_pending (self);
+        }
+      push_step (self);
+      return;
+    case OUTCOME_OK:
+    default:
+      break;
+    }
+
+  set_online (self, TRUE);
+  g_assert (self->in_flight->len == 1);
+  id = g_ptr_array_index (self->in_flight, 0);
+  if (!tn_replica_outbox_remove (self->replica, id, &local_error))
+    g_message ("Could not confirm undo %s: %s", id, local_error->message);
+  g_ptr_array_set_size (self->in_flight, 0);
+  update_pending (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  push_step (self);
+}
+
+/* Sends what is due next, in the outbox's order: the check-ins up to the
+ * first undo in one batch, or else that undo; then goes on to pull. An
+ * undo waits until its scan has left the outbox, so the server never
+ * hears of the undo first. */
 static void
 push_step (TnSyncEngine *self)
 {
@@ -391,15 +457,37 @@ push_step (TnSyncEngine *self)
   for (guint i = 0; i < entries->len; i++)
     {
       TnReplicaOutboxEntry *entry = g_ptr_array_index (entries, i);
-      g_autoptr(JsonObject) payload = NULL;
+      g_autoptr(JsonObject) payload = tn_json_parse_object (entry->payload, strlen (entry->payload), NULL);
+      const char *scan_id;
 
-      if (!g_str_equal (entry->kind, TN_REPLICA_KIND_CHECKIN))
-        continue;   /* no other kind yet */
-      payload = tn_json_parse_object (entry->payload, strlen (entry->payload), NULL);
       if (payload == NULL)
         continue;
-      json_array_add_object_element (scans, g_steal_pointer (&payload));
+      if (g_str_equal (entry->kind, TN_REPLICA_KIND_CHECKIN))
+        {
+          json_array_add_object_element (scans, g_steal_pointer (&payload));
+          g_ptr_array_add (self->in_flight, g_strdup (entry->id));
+          continue;
+        }
+      if (!g_str_equal (entry->kind, TN_REPLICA_KIND_UNDO))
+        continue;   /* no other kind yet */
+      if (self->in_flight->len > 0)
+        break;      /* the batch before it goes first */
+      scan_id = tn_json_object_get_string (payload, "id");
+      if (scan_id == NULL)
+        continue;
+      if (tn_replica_outbox_contains (self->replica, scan_id))
+        {
+          /* Its scan waits for a retry: so does the undo, on a schedule
+           * of its own, so it does not keep the engine busy. */
+          tn_replica_outbox_fail (self->replica, entry->id, g_get_real_time (), NULL);
+          continue;
+        }
+
       g_ptr_array_add (self->in_flight, g_strdup (entry->id));
+      cancellable = begin_request (self);
+      tn_client_undo_checkin_async (self->client, scan_id, cancellable,
+                                    tn_sync_engine_client_undo_cb, g_object_ref (self));
+      return;
     }
   if (self->in_flight->len == 0)
     {
@@ -567,7 +655,7 @@ tn_sync_engine_class_init (TnSyncEngineClass *klass)
   /**
    * TnSyncEngine:pending:
    *
-   * Scans the server has not confirmed (the outbox's size).
+   * Scans and undos the server has not confirmed (the outbox's size).
    */
   properties[PROP_PENDING] =
     g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
@@ -754,6 +842,41 @@ tn_sync_engine_scan (TnSyncEngine     *self,
   if (self->started)
     run_cycle (self);
   return g_steal_pointer (&scan);
+}
+
+/**
+ * tn_sync_engine_undo:
+ * @self: a #TnSyncEngine
+ * @scan_id: the id of a scan in the replica, this door's or another's
+ * @error: return location for a #TnError
+ *
+ * Undoes a scan (a supervisor's door): the replica counts it no more at
+ * once, and the undo waits in the outbox until it is delivered, after
+ * the scan itself.
+ *
+ * Returns: whether it was recorded; %TN_ERROR_NOT_FOUND for a scan the
+ *   replica does not have, %TN_ERROR_CONFLICT for one undone already
+ */
+gboolean
+tn_sync_engine_undo (TnSyncEngine  *self,
+                     const char    *scan_id,
+                     GError       **error)
+{
+  g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (scan_id != NULL, FALSE);
+
+  if (self->revoked)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED, "This device was revoked");
+      return FALSE;
+    }
+  if (!tn_replica_record_undo (self->replica, scan_id, error))
+    return FALSE;
+  update_pending (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  if (self->started)
+    run_cycle (self);
+  return TRUE;
 }
 
 TnReplica *

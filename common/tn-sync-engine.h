@@ -22,6 +22,9 @@ TnReplicaScan *tn_sync_engine_scan               (TnSyncEngine     *self,
                                                   TnScanDirection   direction,
                                                   const char       *device,
                                                   GError          **error);
+gboolean       tn_sync_engine_undo               (TnSyncEngine     *self,
+                                                  const char       *scan_id,
+                                                  GError          **error);
 
 TnReplica     *tn_sync_engine_get_replica        (TnSyncEngine     *self);
 TnClient      *tn_sync_engine_get_client         (TnSyncEngine     *self);
