@@ -387,7 +387,7 @@ test_search (Fixture       *f,
              gconstpointer  data)
 {
   static const struct { const char *query; guint found; } cases[] = {
-    { "zoe", 1 }, { "ÅNGSTRÖM", 1 }, { "angstrom", 1 }, { "Zoë Å", 1 },
+    { "zoe", 1 }, { "ZOË", 1 }, { "ANG", 1 }, { "ÅNGSTRÖM", 1 }, { "angstrom", 1 }, { "Zoë Å", 1 },
     { "le", 1 }, { "e", 3 }, { "%", 0 }, { "_", 0 }, { "nobody", 0 },
   };
 
@@ -404,6 +404,320 @@ test_search (Fixture       *f,
     g_assert_cmpstr (tn_attendee_get_name (g_ptr_array_index (found, 0)), ==, "Zoë Ångström");
     g_assert_cmpstr (tn_attendee_get_ticket_code (g_ptr_array_index (found, 0)), ==, f->going);
   }
+  /* without accents or case, in the middle of the name */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPtrArray) found = tn_replica_search (f->replica, i == 0 ? "zoe" : "ANG", 0);
+
+      g_assert_cmpuint (found->len, ==, 1);
+      g_assert_cmpstr (tn_attendee_get_name (g_ptr_array_index (found, 0)), ==, "Zoë Ångström");
+    }
+}
+
+/* Another door's scan, as a sync page brings it; @undone as the server says. */
+static void
+apply_other_scan (Fixture    *f,
+                  gint64      seq,
+                  const char *id,
+                  const char *code,
+                  gint64      scanned_at,
+                  const char *verdict,
+                  gboolean    undone)
+{
+  g_autoptr(JsonObject) page = page_new (f, seq);
+  JsonObject *checkin;
+
+  page_add_checkin (page, seq, id, code, "in", scanned_at, "door-2", verdict);
+  checkin = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (page, "changes"), 0),
+                                           "checkin");
+  json_object_set_boolean_member (checkin, "undone", undone);
+  apply (f, page);
+}
+
+static void
+test_going (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(JsonObject) page = page_new (f, 7);
+
+  /* Zoë and Rita (whose code was revoked, but who is going); not Leo */
+  g_assert_cmpuint (tn_replica_count_going (f->replica), ==, 2);
+  page_add_attendee (page, 6, attendee_json ("a-new", "Nina New", "going", f->newcomer));
+  page_add_attendee (page, 7, attendee_json ("a-going", "Zoë Ångström", "not_going", NULL));
+  apply (f, page);
+  g_assert_cmpuint (tn_replica_count_going (f->replica), ==, 2);
+  g_assert_cmpuint (tn_replica_count_attendees (f->replica), ==, 4);
+}
+
+static void
+test_own_admitted (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *newcomer = sign (EVENT_ID, f->newcomer, VALID_UNTIL, f->secret_key);
+  g_autoptr(TnReplicaScan) zoe_in = NULL;
+  g_autoptr(TnReplicaScan) zoe_again = NULL;
+  g_autoptr(TnReplicaScan) zoe_out = NULL;
+  g_autoptr(TnReplicaScan) nina_in = NULL;
+  g_autoptr(TnReplicaScan) refused = NULL;
+  g_autoptr(JsonObject) result = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (tn_replica_count_own_admitted (f->replica), ==, 0);
+
+  /* another door's admissions are not this door's */
+  apply_other_scan (f, 6, "c-other", f->stranger, NOW, "accepted", FALSE);
+  g_assert_cmpuint (tn_replica_count_own_admitted (f->replica), ==, 0);
+
+  zoe_in = scan (f, f->going, TN_SCAN_IN, NOW + 1, "door-1");
+  zoe_again = scan (f, f->going, TN_SCAN_IN, NOW + 2, "door-1");
+  refused = scan (f, f->not_going, TN_SCAN_IN, NOW + 3, "door-1");
+  g_assert_cmpint (zoe_again->verdict, ==, TN_VERDICT_DUPLICATE);
+  g_assert_cmpint (refused->verdict, ==, TN_VERDICT_NOT_GOING);
+  g_assert_cmpuint (tn_replica_count_own_admitted (f->replica), ==, 1);
+
+  /* leaving does not take an admission back; coming in again is the same ticket */
+  zoe_out = scan (f, f->going, TN_SCAN_OUT, NOW + 4, "door-1");
+  g_clear_pointer (&zoe_again, tn_replica_scan_free);
+  zoe_again = scan (f, f->going, TN_SCAN_IN, NOW + 5, "door-1");
+  g_assert_cmpint (zoe_again->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_cmpuint (tn_replica_count_own_admitted (f->replica), ==, 1);
+
+  nina_in = scan (f, newcomer, TN_SCAN_IN, NOW + 6, "door-1");
+  g_assert_cmpint (nina_in->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_cmpuint (tn_replica_count_own_admitted (f->replica), ==, 2);
+
+  /* the server's verdict counts once it has one */
+  json_object_set_string_member (result, "id", nina_in->id);
+  json_object_set_string_member (result, "verdict", "revoked");
+  json_object_set_boolean_member (result, "flagged", TRUE);
+  g_assert_true (tn_replica_outbox_confirm (f->replica, nina_in->id, result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_replica_count_own_admitted (f->replica), ==, 1);
+}
+
+static void
+test_last_own_scan (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(TnReplicaScan) first = NULL;
+  g_autoptr(TnReplicaScan) second = NULL;
+  g_autoptr(TnReplicaScan) last = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (tn_replica_get_last_own_scan (f->replica));
+  first = scan (f, f->going, TN_SCAN_IN, NOW, "door-1");
+  last = tn_replica_get_last_own_scan (f->replica);
+  g_assert_cmpstr (last->id, ==, first->id);
+  g_assert_cmpstr (last->name, ==, "Zoë Ångström");
+
+  /* the latest one recorded, whatever its verdict or its clock */
+  second = scan (f, f->stranger, TN_SCAN_IN, NOW - 100, "door-1");
+  g_clear_pointer (&last, tn_replica_scan_free);
+  last = tn_replica_get_last_own_scan (f->replica);
+  g_assert_cmpstr (last->id, ==, second->id);
+  g_assert_cmpint (last->verdict, ==, TN_VERDICT_UNKNOWN);
+
+  /* another door's later scan is not this door's */
+  apply_other_scan (f, 6, "c-other", f->not_going, NOW + 100, "not_going", FALSE);
+  g_clear_pointer (&last, tn_replica_scan_free);
+  last = tn_replica_get_last_own_scan (f->replica);
+  g_assert_cmpstr (last->id, ==, second->id);
+
+  /* an undone scan is skipped */
+  g_assert_true (tn_replica_record_undo (f->replica, second->id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&last, tn_replica_scan_free);
+  last = tn_replica_get_last_own_scan (f->replica);
+  g_assert_cmpstr (last->id, ==, first->id);
+  g_assert_true (tn_replica_record_undo (f->replica, first->id, &error));
+  g_assert_no_error (error);
+  g_assert_null (tn_replica_get_last_own_scan (f->replica));
+}
+
+static void
+test_attendee (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *signed_ticket = sign (EVENT_ID, f->going, VALID_UNTIL, f->secret_key);
+  g_autoptr(TnAttendee) zoe = tn_replica_get_attendee (f->replica, "a-going");
+  g_autoptr(TnAttendee) leo = tn_replica_get_attendee (f->replica, "a-leaving");
+  g_autoptr(TnReplicaScan) a = NULL;
+  g_autoptr(TnReplicaScan) b = NULL;
+  g_autoptr(TnReplicaScan) c = NULL;
+  g_autoptr(GPtrArray) scans = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (zoe);
+  g_assert_cmpstr (tn_attendee_get_id (zoe), ==, "a-going");
+  g_assert_cmpstr (tn_attendee_get_name (zoe), ==, "Zoë Ångström");
+  g_assert_cmpint (tn_attendee_get_status (zoe), ==, TN_RSVP_GOING);
+  g_assert_cmpstr (tn_attendee_get_ticket_code (zoe), ==, f->going);
+  g_assert_cmpstr (tn_attendee_get_ticket_type (zoe), ==, "Speaker");
+  /* as of the last sync: Leo is no longer going */
+  g_assert_nonnull (leo);
+  g_assert_cmpint (tn_attendee_get_status (leo), ==, TN_RSVP_NOT_GOING);
+  g_assert_null (tn_replica_get_attendee (f->replica, "a-nobody"));
+
+  /* her scans: every door's, by either form of her ticket, undone ones
+   * too, oldest first; nobody else's */
+  a = scan (f, signed_ticket, TN_SCAN_IN, NOW + 10, "door-1");
+  apply_other_scan (f, 6, "c-other", f->going, NOW, "accepted", FALSE);
+  b = scan (f, f->going, TN_SCAN_OUT, NOW + 20, "door-1");
+  c = scan (f, f->stranger, TN_SCAN_IN, NOW + 30, "door-1");
+  g_assert_true (tn_replica_record_undo (f->replica, b->id, &error));
+  g_assert_no_error (error);
+  scans = tn_replica_get_attendee_scans (f->replica, "a-going");
+  g_assert_cmpuint (scans->len, ==, 3);
+  g_assert_cmpstr (((TnReplicaScan *) g_ptr_array_index (scans, 0))->id, ==, "c-other");
+  g_assert_cmpstr (((TnReplicaScan *) g_ptr_array_index (scans, 1))->id, ==, a->id);
+  g_assert_cmpstr (((TnReplicaScan *) g_ptr_array_index (scans, 2))->id, ==, b->id);
+  g_assert_false (((TnReplicaScan *) g_ptr_array_index (scans, 1))->undone);
+  g_assert_true (((TnReplicaScan *) g_ptr_array_index (scans, 2))->undone);
+  g_assert_cmpstr (((TnReplicaScan *) g_ptr_array_index (scans, 0))->device, ==, "door-2");
+  none = tn_replica_get_attendee_scans (f->replica, "a-leaving");
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
+static void
+test_undo (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(TnReplicaScan) zoe = scan (f, f->going, TN_SCAN_IN, NOW, "door-1");
+  g_autoptr(TnReplicaScan) stored = NULL;
+  g_autoptr(TnReplicaScan) again = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  TnReplicaOutboxEntry *entry;
+
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 1);
+  g_assert_cmpuint (tn_replica_count_checked_in (f->replica), ==, 1);
+  g_assert_cmpuint (tn_replica_count_own_admitted (f->replica), ==, 1);
+
+  g_assert_true (tn_replica_record_undo (f->replica, zoe->id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 0);
+  g_assert_cmpuint (tn_replica_count_checked_in (f->replica), ==, 0);
+  g_assert_cmpuint (tn_replica_count_own_admitted (f->replica), ==, 0);
+  g_assert_null (tn_replica_get_last_own_scan (f->replica));
+  stored = tn_replica_get_scan (f->replica, zoe->id);
+  g_assert_true (stored->undone);
+
+  /* queued after the scan: its own id, the scan's in the payload */
+  entries = tn_replica_outbox_peek (f->replica, 10, G_MAXINT64);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (((TnReplicaOutboxEntry *) g_ptr_array_index (entries, 0))->id, ==, zoe->id);
+  entry = g_ptr_array_index (entries, 1);
+  g_assert_cmpstr (entry->kind, ==, TN_REPLICA_KIND_UNDO);
+  g_assert_true (g_uuid_string_is_valid (entry->id));
+  g_assert_cmpstr (entry->id, !=, zoe->id);
+  payload = tn_test_parse_object (entry->payload);
+  g_assert_cmpuint (json_object_get_size (payload), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (payload, "id"), ==, zoe->id);
+  g_assert_true (tn_replica_outbox_contains (f->replica, zoe->id));
+  g_assert_true (tn_replica_outbox_contains (f->replica, entry->id));
+
+  /* refusals leave the outbox as it was */
+  g_assert_false (tn_replica_record_undo (f->replica, zoe->id, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_false (tn_replica_record_undo (f->replica, "01932c7e-0000-7000-8000-00000000beef", &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (tn_replica_outbox_size (f->replica), ==, 2);
+
+  /* Zoë may come in again */
+  again = scan (f, f->going, TN_SCAN_IN, NOW + 10, "door-1");
+  g_assert_cmpint (again->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 1);
+  g_assert_cmpuint (tn_replica_outbox_size (f->replica), ==, 3);
+}
+
+/* An undo waiting in the outbox wins over what the server says of the
+ * scan before it had the undo; once delivered, the server says. */
+static void
+test_undo_pending_wins (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(TnReplicaScan) zoe = scan (f, f->going, TN_SCAN_IN, NOW, "door-1");
+  g_autoptr(TnReplicaScan) stored = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonObject) result = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *undo_id = NULL;
+
+  g_assert_true (tn_replica_record_undo (f->replica, zoe->id, &error));
+  g_assert_no_error (error);
+  entries = tn_replica_outbox_peek (f->replica, 10, G_MAXINT64);
+  undo_id = g_strdup (((TnReplicaOutboxEntry *) g_ptr_array_index (entries, 1))->id);
+
+  /* a page made when the server had the scan and not the undo: the scan
+   * leaves the outbox, the undo stays, and so does the scan's state */
+  apply_other_scan (f, 6, zoe->id, f->going, NOW, "accepted", FALSE);
+  g_assert_false (tn_replica_outbox_contains (f->replica, zoe->id));
+  g_assert_true (tn_replica_outbox_contains (f->replica, undo_id));
+  stored = tn_replica_get_scan (f->replica, zoe->id);
+  g_assert_true (stored->undone);
+  g_assert_true (stored->has_server_verdict);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 0);
+  g_assert_cmpuint (tn_replica_count_checked_in (f->replica), ==, 0);
+
+  /* the checkins answer for the scan, late, neither */
+  json_object_set_string_member (result, "id", zoe->id);
+  json_object_set_string_member (result, "verdict", "accepted");
+  json_object_set_boolean_member (result, "flagged", FALSE);
+  g_assert_true (tn_replica_outbox_confirm (f->replica, zoe->id, result, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&stored, tn_replica_scan_free);
+  stored = tn_replica_get_scan (f->replica, zoe->id);
+  g_assert_true (stored->undone);
+
+  /* delivered: the server's pages say undone; a later page is the truth */
+  g_assert_true (tn_replica_outbox_remove (f->replica, undo_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_replica_outbox_size (f->replica), ==, 0);
+  apply_other_scan (f, 7, zoe->id, f->going, NOW, "accepted", TRUE);
+  g_clear_pointer (&stored, tn_replica_scan_free);
+  stored = tn_replica_get_scan (f->replica, zoe->id);
+  g_assert_true (stored->undone);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 0);
+  apply_other_scan (f, 8, zoe->id, f->going, NOW, "accepted", FALSE);
+  g_clear_pointer (&stored, tn_replica_scan_free);
+  stored = tn_replica_get_scan (f->replica, zoe->id);
+  g_assert_false (stored->undone);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 1);
+}
+
+/* An undo of another door's scan, refused for good by the server: it
+ * counts again. */
+static void
+test_undo_given_up (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(TnReplicaScan) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *undo_id = NULL;
+
+  apply_other_scan (f, 6, "c-other", f->going, NOW, "accepted", FALSE);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 1);
+  g_assert_true (tn_replica_record_undo (f->replica, "c-other", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 0);
+  /* the same page again, as the next sync might bring it */
+  apply_other_scan (f, 6, "c-other", f->going, NOW, "accepted", FALSE);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 0);
+
+  entries = tn_replica_outbox_peek (f->replica, 10, G_MAXINT64);
+  g_assert_cmpuint (entries->len, ==, 1);
+  undo_id = g_strdup (((TnReplicaOutboxEntry *) g_ptr_array_index (entries, 0))->id);
+  g_assert_true (tn_replica_outbox_give_up (f->replica, undo_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_replica_outbox_size (f->replica), ==, 0);
+  stored = tn_replica_get_scan (f->replica, "c-other");
+  g_assert_false (stored->undone);
+  g_assert_cmpuint (tn_replica_count_inside (f->replica), ==, 1);
 }
 
 static void
@@ -784,6 +1098,13 @@ main (int    argc,
   ADD ("/common/replica/verdict-details", test_verdict_details);
   ADD ("/common/replica/search", test_search);
   ADD ("/common/replica/counts", test_counts);
+  ADD ("/common/replica/going", test_going);
+  ADD ("/common/replica/own-admitted", test_own_admitted);
+  ADD ("/common/replica/last-own-scan", test_last_own_scan);
+  ADD ("/common/replica/attendee", test_attendee);
+  ADD ("/common/replica/undo", test_undo);
+  ADD ("/common/replica/undo-pending-wins", test_undo_pending_wins);
+  ADD ("/common/replica/undo-given-up", test_undo_given_up);
   ADD ("/common/replica/sync-twice", test_sync_twice);
   ADD ("/common/replica/sync-atomic", test_sync_atomic);
   ADD ("/common/replica/conflicts", test_conflicts);
