@@ -84,9 +84,9 @@ main (int    argc,
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
-                                _("Turnout at the door: sign in to a Turnout server and see its upcoming events."));
+                                _("Turnout at the door: check tickets in, online or offline, with a door paired to an event or a staff sign-in."));
   g_option_context_set_description (context,
-                                    _("The server and the sign-in are remembered in $XDG_CONFIG_HOME/turnout/."));
+                                    _("The server, the pairing or sign-in and the door’s settings are kept in $XDG_CONFIG_HOME/turnout/ (door.ini; door-token, readable by its owner only). Each door’s copy of its event is in $XDG_DATA_HOME/turnout/replicas/."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

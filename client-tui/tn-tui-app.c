@@ -12,6 +12,8 @@
 #include "tn-tui-screen.h"
 #include "tn-tui-text.h"
 #include "tn-error.h"
+#include "tn-json.h"
+#include "tn-replica.h"
 
 /* Below this the layout cannot hold a header, two rows of content, the
  * message line and the status line. */
@@ -21,6 +23,10 @@
 /* A door is usually on the same network as the server: waiting longer
  * than this only keeps a queue at the door waiting. */
 #define TN_TUI_CLIENT_TIMEOUT 10
+
+/* A scanner that ends a code with nothing: a complete code followed by
+ * this long without a key is taken as scanned (door.ini: scan-idle-ms). */
+#define TN_TUI_DEFAULT_SCAN_IDLE_MS 150
 
 typedef struct
 {
@@ -54,6 +60,15 @@ struct _TnTuiApp
   guint             draw_id;
   guint             input_id;
   guint             signal_ids[4];
+
+  /* the door */
+  TnTuiDevice       device;        /* when paired */
+  gboolean          paired;
+  TnSyncEngine     *engine;
+  char             *door_name;
+  guint             scan_idle_ms;
+  TnTuiVerdictFunc  verdict_func;
+  gpointer          verdict_data;
 };
 
 G_DEFINE_FINAL_TYPE (TnTuiApp, tn_tui_app, G_TYPE_OBJECT)
@@ -109,6 +124,9 @@ tn_tui_app_finalize (GObject *object)
   g_assert (self->pending == 0);
 
   g_clear_pointer (&self->views, g_ptr_array_unref);
+  g_clear_object (&self->engine);
+  tn_tui_device_clear (&self->device);
+  g_free (self->door_name);
   g_clear_object (&self->client);
   g_clear_object (&self->user);
   g_clear_object (&self->session_cancellable);
@@ -171,7 +189,12 @@ draw_status (TnTuiApp  *self,
   const char *keys = view != NULL ? view->screen->get_keys (view->data) : NULL;
   int where_width;
 
-  if (self->user != NULL)
+  if (self->engine != NULL && self->paired)
+    {
+      /* Translators: in the status line: the door's name and the server */
+      where = g_strdup_printf (_("%s on %s"), tn_tui_app_get_door_name (self), self->server_label);
+    }
+  else if (self->user != NULL)
     {
       const char *name = tn_user_get_name (self->user);
 
@@ -230,6 +253,19 @@ draw_now (TnTuiApp *self)
   tn_tui_display_end ();
 }
 
+/**
+ * tn_tui_app_draw_now:
+ * @self: the app
+ *
+ * Redraws at once, for a verdict that must not wait for the main loop.
+ */
+void
+tn_tui_app_draw_now (TnTuiApp *self)
+{
+  g_return_if_fail (TN_IS_TUI_APP (self));
+  draw_now (self);
+}
+
 static gboolean
 tn_tui_app_draw_cb (gpointer user_data)
 {
@@ -272,6 +308,13 @@ handle_key (TnTuiApp       *self,
   else if (key->code == TN_TUI_KEY_CTRL && key->ch == 'l')
     {
       tn_tui_display_force_redraw ();
+    }
+  else if (key->code == TN_TUI_KEY_CTRL && (key->ch == 'c' || key->ch == 'q'))
+    {
+      /* The terminal is raw: these are keys, not signals. Scans are in the
+       * outbox the moment their verdict shows, so quitting loses none. */
+      tn_tui_app_quit (self);
+      return;
     }
   else if (view != NULL && view->screen->handle_key (view->data, key))
     {
@@ -588,6 +631,408 @@ tn_tui_app_ensure_user (TnTuiApp *self)
                       tn_tui_app_ensure_user_cb, g_object_ref (self));
 }
 
+/* --- the door ------------------------------------------------------------ */
+
+static void close_door (TnTuiApp *self);
+
+static void
+tn_tui_app_device_revoked_cb (TnSyncEngine *engine,
+                              GPtrArray    *undelivered,
+                              gpointer      user_data)
+{
+  TnTuiApp *self = user_data;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+  guint lost = undelivered != NULL ? undelivered->len : 0;
+
+  /* The engine has wiped the replica already. */
+  close_door (self);
+  self->paired = FALSE;
+  tn_tui_device_clear (&self->device);
+  tn_client_set_token (self->client, NULL);
+  if (!tn_tui_config_forget_token (self->config_dir, &error))
+    g_warning ("Could not remove the stored pairing: %s", error->message);
+
+  if (lost > 0)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "An organizer removed this door; its data was wiped and %u scan was never delivered. Pair again to go on.",
+                                            "An organizer removed this door; its data was wiped and %u scans were never delivered. Pair again to go on.",
+                                            lost), lost);
+  else
+    message = g_strdup (_("An organizer removed this door and its data was wiped. Pair again to go on."));
+
+  tn_tui_app_show_screen (self, &tn_tui_pair_screen, NULL);
+  tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR, message);
+  if (tn_tui_display_is_open ())
+    tn_tui_display_beep ();
+}
+
+static void
+tn_tui_app_conflict_cb (TnSyncEngine  *engine,
+                        TnReplicaScan *scan,
+                        gpointer       user_data)
+{
+  TnTuiApp *self = user_data;
+
+  tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                          _("The server found a conflict with another door: Ctrl-O shows it."));
+  if (tn_tui_display_is_open ())
+    tn_tui_display_beep ();
+}
+
+static void
+tn_tui_app_refused_cb (TnSyncEngine *engine,
+                       const GError *error,
+                       gpointer      user_data)
+{
+  TnTuiApp *self = user_data;
+
+  if (g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED))
+    {
+      if (self->paired)
+        tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                                _("The server no longer knows this door: scans stay here until it is paired again (Ctrl-X)."));
+      else
+        tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                                _("Your sign-in has expired or was revoked: scans stay here until you sign in again (Ctrl-X)."));
+    }
+  else if (g_error_matches (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED))
+    {
+      tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                              _("The server refuses scans from this door: is this computer’s clock right, and is the event today? The scans stay here and are tried again."));
+    }
+  else if (g_error_matches (error, TN_ERROR, TN_ERROR_FORBIDDEN) ||
+           g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))
+    {
+      tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                              _("The server refuses this door’s check-ins for this event; ask an organizer."));
+    }
+}
+
+static char *
+door_account (TnTuiApp   *self,
+              const char *event_id)
+{
+  if (self->paired)
+    return g_strdup (self->device.id);
+  /* One replica per person and event: a staff member may work several. */
+  return g_strdup_printf ("staff:%s:%s", self->email != NULL ? self->email : "", event_id);
+}
+
+static gboolean
+open_door (TnTuiApp    *self,
+           const char  *event_id,
+           GError     **error)
+{
+  g_autoptr(TnReplica) replica = NULL;
+  g_autofree char *account = door_account (self, event_id);
+
+  close_door (self);
+  replica = tn_replica_open (self->server_url, account, error);
+  if (replica == NULL)
+    return FALSE;
+
+  self->engine = tn_sync_engine_new (replica, self->client, event_id);
+  g_signal_connect (self->engine, "device-revoked", G_CALLBACK (tn_tui_app_device_revoked_cb), self);
+  g_signal_connect (self->engine, "conflict", G_CALLBACK (tn_tui_app_conflict_cb), self);
+  g_signal_connect (self->engine, "refused", G_CALLBACK (tn_tui_app_refused_cb), self);
+  tn_sync_engine_start (self->engine);
+  return TRUE;
+}
+
+static void
+close_door (TnTuiApp *self)
+{
+  if (self->engine == NULL)
+    return;
+  /* Screens hold no reference past their close: drop them first. */
+  g_ptr_array_set_size (self->views, 0);
+  g_signal_handlers_disconnect_by_data (self->engine, self);
+  tn_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
+}
+
+static void
+show_door (TnTuiApp   *self,
+           const char *event_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!open_door (self, event_id, &error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Cannot open this door’s local data: %s"), error->message);
+
+      tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR, message);
+      return;
+    }
+  tn_tui_app_show_screen (self, &tn_tui_scan_screen, NULL);
+}
+
+static void
+tn_tui_app_pair_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TnTuiApp) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) device = NULL;
+  const char *token;
+
+  device = tn_client_pair_device_finish (TN_CLIENT (source), result, &error);
+  tn_tui_app_release (self);
+  self->busy = FALSE;
+  tn_tui_app_queue_draw (self);
+
+  if (device == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tn_tui_app_clear_message (self);
+      else if (g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED))
+        tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                                _("This pairing code is wrong, used or expired; ask an organizer for a new one."));
+      else if (g_error_matches (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED) ||
+               g_error_matches (error, TN_ERROR, TN_ERROR_BAD_REQUEST))
+        tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                                _("Enter the pairing code as shown, such as 7K2Q-MW9D-X4T1, and a name for this door."));
+      else
+        {
+          g_autofree char *message = describe_error (self, error);
+
+          tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR, message);
+        }
+      return;
+    }
+
+  /* The client holds the device's token now. */
+  token = tn_client_get_token (self->client);
+  tn_tui_device_clear (&self->device);
+  self->device.id = g_strdup (tn_json_object_get_string (device, "id"));
+  self->device.event_id = g_strdup (tn_json_object_get_string (device, "event_id"));
+  self->device.role = g_strdup (tn_json_object_get_string (device, "role"));
+  self->device.name = g_strdup (tn_json_object_get_string (device, "name"));
+  if (token == NULL || self->device.id == NULL || self->device.event_id == NULL)
+    {
+      tn_tui_device_clear (&self->device);
+      tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                              _("The server’s answer to the pairing was not understood."));
+      return;
+    }
+
+  self->paired = TRUE;
+  g_free (self->door_name);
+  self->door_name = g_strdup (self->device.name);
+  g_clear_object (&self->user);
+  tn_tui_app_clear_message (self);
+  if (!tn_tui_config_save_device (self->config_dir, self->server_url, token, &self->device, &error) ||
+      !tn_tui_config_save (self->config_dir, self->server_url, NULL, &error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Paired, but the pairing could not be saved: %s"), error->message);
+
+      tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR, message);
+    }
+  show_door (self, self->device.event_id);
+}
+
+/**
+ * tn_tui_app_pair:
+ * @self: the app
+ * @server_url: the server
+ * @pairing_code: the code an organizer gave
+ * @door_name: what the door is called, such as "Main entrance"
+ *
+ * Pairs this terminal as a door device without waiting; on success the
+ * scan screen replaces the pairing screen.
+ */
+void
+tn_tui_app_pair (TnTuiApp   *self,
+                 const char *server_url,
+                 const char *pairing_code,
+                 const char *door_name)
+{
+  g_return_if_fail (TN_IS_TUI_APP (self));
+  g_return_if_fail (server_url != NULL && pairing_code != NULL && door_name != NULL);
+
+  if (self->busy)
+    return;
+  if (g_strcmp0 (server_url, self->server_url) != 0)
+    set_server (self, server_url);
+  tn_client_set_token (self->client, NULL);
+
+  g_clear_object (&self->sign_in_cancellable);
+  self->sign_in_cancellable = g_cancellable_new ();
+  self->busy = TRUE;
+  tn_tui_app_set_message (self, TN_TUI_MESSAGE_INFO, _("Pairing…"));
+
+  tn_tui_app_hold (self);
+  tn_client_pair_device_async (self->client, pairing_code, door_name, self->sign_in_cancellable,
+                               tn_tui_app_pair_cb, g_object_ref (self));
+}
+
+void
+tn_tui_app_cancel_pairing (TnTuiApp *self)
+{
+  g_return_if_fail (TN_IS_TUI_APP (self));
+  g_cancellable_cancel (self->sign_in_cancellable);
+}
+
+/**
+ * tn_tui_app_start_door:
+ * @self: the app, signed in as a staff member
+ * @event_id: the event to check people in at
+ *
+ * Opens the event's replica and the scan screen; the event is remembered
+ * for the next start.
+ */
+void
+tn_tui_app_start_door (TnTuiApp   *self,
+                       const char *event_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (TN_IS_TUI_APP (self));
+  g_return_if_fail (event_id != NULL);
+
+  if (!tn_tui_config_save_value (self->config_dir, "event", event_id, &error))
+    g_warning ("Could not remember the event: %s", error->message);
+  show_door (self, event_id);
+}
+
+/**
+ * tn_tui_app_leave_door:
+ * @self: the app, signed in as a staff member
+ *
+ * Back to the list of events; the replica and its outbox stay for when
+ * the event is picked again.
+ */
+void
+tn_tui_app_leave_door (TnTuiApp *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (TN_IS_TUI_APP (self));
+  g_return_if_fail (!self->paired);
+
+  close_door (self);
+  if (!tn_tui_config_save_value (self->config_dir, "event", NULL, &error))
+    g_warning ("Could not forget the event: %s", error->message);
+  tn_tui_app_show_screen (self, &tn_tui_event_list_screen, NULL);
+}
+
+/**
+ * tn_tui_app_sign_out:
+ * @self: the app
+ *
+ * Forgets the pairing or the sign-in and wipes the door's local data
+ * (names of attendees do not stay on a door laptop), scans not yet
+ * delivered included: the caller asks first.
+ */
+void
+tn_tui_app_sign_out (TnTuiApp *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (TN_IS_TUI_APP (self));
+
+  if (self->engine != NULL)
+    {
+      g_autoptr(TnReplica) replica = g_object_ref (tn_sync_engine_get_replica (self->engine));
+
+      close_door (self);
+      if (!tn_replica_wipe (replica, &error))
+        {
+          g_warning ("Could not wipe the door’s data: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+  forget_token (self);
+  if (!tn_tui_config_save_value (self->config_dir, "event", NULL, &error))
+    g_warning ("Could not forget the event: %s", error->message);
+  self->paired = FALSE;
+  tn_tui_device_clear (&self->device);
+  tn_tui_app_show_screen (self, &tn_tui_pair_screen, NULL);
+  tn_tui_app_set_message (self, TN_TUI_MESSAGE_INFO, _("Signed out; this door’s data was wiped."));
+}
+
+TnSyncEngine *
+tn_tui_app_get_engine (TnTuiApp *self)
+{
+  g_return_val_if_fail (TN_IS_TUI_APP (self), NULL);
+  return self->engine;
+}
+
+gboolean
+tn_tui_app_is_paired (TnTuiApp *self)
+{
+  g_return_val_if_fail (TN_IS_TUI_APP (self), FALSE);
+  return self->paired;
+}
+
+/**
+ * tn_tui_app_is_supervisor:
+ * @self: the app
+ *
+ * Returns: whether searching, checking in by hand and undoing are open:
+ *   a staff member signed in, or a device paired as a supervisor
+ */
+gboolean
+tn_tui_app_is_supervisor (TnTuiApp *self)
+{
+  g_return_val_if_fail (TN_IS_TUI_APP (self), FALSE);
+  if (self->paired)
+    return g_strcmp0 (self->device.role, "supervisor") == 0;
+  return tn_client_get_token (self->client) != NULL;
+}
+
+/**
+ * tn_tui_app_get_door_name:
+ *
+ * Returns: the door's name as scans report it: the paired device's name,
+ *   or door.ini's door-name, or this computer's name
+ */
+const char *
+tn_tui_app_get_door_name (TnTuiApp *self)
+{
+  g_return_val_if_fail (TN_IS_TUI_APP (self), NULL);
+  if (self->door_name == NULL)
+    {
+      self->door_name = tn_tui_config_load_value (self->config_dir, "door-name");
+      if (self->door_name == NULL || self->door_name[0] == '\0')
+        {
+          g_free (self->door_name);
+          self->door_name = g_strdup (g_get_host_name ());
+        }
+    }
+  return self->door_name;
+}
+
+guint
+tn_tui_app_get_scan_idle_ms (TnTuiApp *self)
+{
+  g_return_val_if_fail (TN_IS_TUI_APP (self), 0);
+  return self->scan_idle_ms;
+}
+
+void
+tn_tui_app_set_verdict_func (TnTuiApp         *self,
+                             TnTuiVerdictFunc  func,
+                             gpointer          user_data)
+{
+  g_return_if_fail (TN_IS_TUI_APP (self));
+  self->verdict_func = func;
+  self->verdict_data = user_data;
+}
+
+void
+tn_tui_app_verdict_shown (TnTuiApp            *self,
+                          const TnReplicaScan *scan)
+{
+  g_return_if_fail (TN_IS_TUI_APP (self));
+  if (self->verdict_func != NULL)
+    self->verdict_func (scan, self->verdict_data);
+}
+
 /* --- public API ---------------------------------------------------------- */
 
 /**
@@ -604,6 +1049,7 @@ tn_tui_app_new (const char *server_url,
                 const char *email)
 {
   TnTuiApp *self;
+  g_autofree char *idle = NULL;
 
   g_return_val_if_fail (server_url != NULL, NULL);
   g_return_val_if_fail (config_dir != NULL, NULL);
@@ -612,7 +1058,65 @@ tn_tui_app_new (const char *server_url,
   set_server (self, server_url);
   self->config_dir = g_strdup (config_dir);
   self->email = g_strdup (email);
+
+  idle = tn_tui_config_load_value (config_dir, "scan-idle-ms");
+  self->scan_idle_ms = TN_TUI_DEFAULT_SCAN_IDLE_MS;
+  if (idle != NULL)
+    {
+      guint64 value;
+
+      if (g_ascii_string_to_unsigned (idle, 10, 0, 10000, &value, NULL))
+        self->scan_idle_ms = (guint) value;
+      else
+        g_warning ("door.ini: scan-idle-ms must be a number of milliseconds (0 to 10000), not “%s”", idle);
+    }
   return self;
+}
+
+/* The first screen. The network is never in the way of a door: a paired
+ * device, or a staff member who was checking people in, goes straight to
+ * the scan screen over the replica; only a person's sign-in without an
+ * event waits for the server to confirm it. */
+static void
+start (TnTuiApp *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *event_id = NULL;
+
+  token = tn_tui_config_load_token (self->config_dir, self->server_url, &error);
+  if (token == NULL)
+    {
+      tn_tui_app_push_screen (self, &tn_tui_pair_screen, NULL);
+      if (error != NULL)
+        tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR, error->message);
+      return;
+    }
+
+  tn_client_set_token (self->client, token);
+  if (tn_tui_config_load_device (self->config_dir, self->server_url, &self->device))
+    {
+      self->paired = TRUE;
+      self->door_name = g_strdup (self->device.name);
+      show_door (self, self->device.event_id);
+      if (self->engine == NULL)
+        tn_tui_app_push_screen (self, &tn_tui_pair_screen, NULL);
+      return;
+    }
+
+  event_id = tn_tui_config_load_value (self->config_dir, "event");
+  if (event_id != NULL && event_id[0] != '\0')
+    {
+      show_door (self, event_id);
+      if (self->engine != NULL)
+        {
+          tn_tui_app_ensure_user (self);
+          return;
+        }
+    }
+
+  tn_tui_app_push_screen (self, &tn_tui_sign_in_screen, NULL);
+  check_stored_token (self, token);
 }
 
 /**
@@ -629,9 +1133,6 @@ tn_tui_app_run (TnTuiApp  *self,
                 GError   **error)
 {
   static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
-  g_autoptr(GError) token_error = NULL;
-  g_autofree char *token = NULL;
-
   g_return_val_if_fail (TN_IS_TUI_APP (self), FALSE);
   g_return_val_if_fail (self->loop == NULL, FALSE);
 
@@ -652,12 +1153,7 @@ tn_tui_app_run (TnTuiApp  *self,
                                   tn_tui_app_input_cb, self);
   self->loop = g_main_loop_new (NULL, FALSE);
 
-  tn_tui_app_push_screen (self, &tn_tui_sign_in_screen, NULL);
-  token = tn_tui_config_load_token (self->config_dir, self->server_url, &token_error);
-  if (token != NULL)
-    check_stored_token (self, token);
-  else if (token_error != NULL)
-    tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR, token_error->message);
+  start (self);
   draw_now (self);
 
   if (!self->quitting)
@@ -667,6 +1163,7 @@ tn_tui_app_run (TnTuiApp  *self,
    * flight come back, so nothing outlives the app. */
   self->quitting = TRUE;
   g_ptr_array_set_size (self->views, 0);
+  close_door (self);
   g_cancellable_cancel (self->session_cancellable);
   g_cancellable_cancel (self->sign_in_cancellable);
   while (self->pending > 0)
@@ -703,6 +1200,13 @@ tn_tui_app_get_server_url (TnTuiApp *self)
 {
   g_return_val_if_fail (TN_IS_TUI_APP (self), NULL);
   return self->server_url;
+}
+
+TnUser *
+tn_tui_app_get_user (TnTuiApp *self)
+{
+  g_return_val_if_fail (TN_IS_TUI_APP (self), NULL);
+  return self->user;
 }
 
 const char *
@@ -790,6 +1294,24 @@ tn_tui_app_pop_screen (TnTuiApp *self)
 }
 
 /**
+ * tn_tui_app_pop_to_screen:
+ * @self: the app
+ * @screen: a screen that is open
+ *
+ * Closes the screens above the topmost @screen.
+ */
+void
+tn_tui_app_pop_to_screen (TnTuiApp          *self,
+                          const TnTuiScreen *screen)
+{
+  g_return_if_fail (TN_IS_TUI_APP (self));
+
+  while (self->views->len > 1 && top_view (self)->screen != screen)
+    g_ptr_array_remove_index (self->views, self->views->len - 1);
+  tn_tui_app_queue_draw (self);
+}
+
+/**
  * tn_tui_app_set_message:
  * @self: the app
  * @kind: information or error
@@ -837,6 +1359,15 @@ tn_tui_app_report_error (TnTuiApp     *self,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->quitting)
     return;
+
+  if (g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED) && self->engine != NULL)
+    {
+      /* Scans may wait in this door's outbox: keep them and the door;
+       * the person signs out (Ctrl-X) when they choose to. */
+      tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
+                              _("Your sign-in has expired or was revoked: scans stay here until you sign in again (Ctrl-X)."));
+      return;
+    }
 
   if (g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED))
     {

@@ -11,6 +11,7 @@
 #define CONFIG_GROUP  "door"
 #define TOKEN_FILE    "door-token"
 #define TOKEN_GROUP   "token"
+#define DEVICE_GROUP  "device"
 
 /**
  * tn_tui_config_get_default_dir:
@@ -220,6 +221,37 @@ tn_tui_config_save_token (const char  *dir,
                           const char  *token,
                           GError     **error)
 {
+  return tn_tui_config_save_device (dir, server, token, NULL, error);
+}
+
+void
+tn_tui_device_clear (TnTuiDevice *device)
+{
+  g_clear_pointer (&device->id, g_free);
+  g_clear_pointer (&device->event_id, g_free);
+  g_clear_pointer (&device->role, g_free);
+  g_clear_pointer (&device->name, g_free);
+}
+
+/**
+ * tn_tui_config_save_device:
+ * @dir: the configuration directory
+ * @server: the server that issued @token
+ * @token: a bearer token
+ * @device: (nullable): the paired device @token belongs to; %NULL for a
+ *   person's sign-in
+ * @error: return location for an error
+ *
+ * Writes door-token atomically with mode 0600 (the directory is 0700),
+ * replacing whatever sign-in or pairing it held.
+ */
+gboolean
+tn_tui_config_save_device (const char         *dir,
+                           const char         *server,
+                           const char         *token,
+                           const TnTuiDevice  *device,
+                           GError            **error)
+{
   g_autofree char *path = g_build_filename (dir, TOKEN_FILE, NULL);
   g_autofree char *normalized = NULL;
   g_autofree char *data = NULL;
@@ -229,6 +261,7 @@ tn_tui_config_save_token (const char  *dir,
   g_return_val_if_fail (dir != NULL, FALSE);
   g_return_val_if_fail (server != NULL, FALSE);
   g_return_val_if_fail (token != NULL, FALSE);
+  g_return_val_if_fail (device == NULL || (device->id != NULL && device->event_id != NULL), FALSE);
 
   if (!ensure_dir (dir, error))
     return FALSE;
@@ -238,10 +271,115 @@ tn_tui_config_save_token (const char  *dir,
                           " turnout-door sign-in: keep this file private", NULL);
   g_key_file_set_string (key_file, TOKEN_GROUP, "server", normalized);
   g_key_file_set_string (key_file, TOKEN_GROUP, "token", token);
+  if (device != NULL)
+    {
+      g_key_file_set_string (key_file, DEVICE_GROUP, "id", device->id);
+      g_key_file_set_string (key_file, DEVICE_GROUP, "event-id", device->event_id);
+      g_key_file_set_string (key_file, DEVICE_GROUP, "role", device->role != NULL ? device->role : "steward");
+      if (device->name != NULL)
+        g_key_file_set_string (key_file, DEVICE_GROUP, "name", device->name);
+    }
   data = g_key_file_to_data (key_file, &length, NULL);
 
   return g_file_set_contents_full (path, data, length,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+/**
+ * tn_tui_config_load_device:
+ * @dir: the configuration directory
+ * @server: the server the device must be paired with
+ * @device: (out caller-allocates): the device, cleared first
+ *
+ * Returns: whether the stored token is a door device's of @server
+ */
+gboolean
+tn_tui_config_load_device (const char  *dir,
+                           const char  *server,
+                           TnTuiDevice *device)
+{
+  g_autofree char *path = g_build_filename (dir, TOKEN_FILE, NULL);
+  g_autofree char *stored_server = NULL;
+  g_autofree char *wanted_server = NULL;
+  g_autoptr(GKeyFile) key_file = NULL;
+  gboolean found;
+
+  g_return_val_if_fail (dir != NULL && server != NULL && device != NULL, FALSE);
+
+  memset (device, 0, sizeof *device);
+  key_file = load_key_file (path, &found, NULL);
+  if (key_file == NULL || !found)
+    return FALSE;
+  stored_server = g_key_file_get_string (key_file, TOKEN_GROUP, "server", NULL);
+  wanted_server = normalize_server (server);
+  if (g_strcmp0 (stored_server, wanted_server) != 0)
+    return FALSE;
+
+  device->id = g_key_file_get_string (key_file, DEVICE_GROUP, "id", NULL);
+  device->event_id = g_key_file_get_string (key_file, DEVICE_GROUP, "event-id", NULL);
+  device->role = g_key_file_get_string (key_file, DEVICE_GROUP, "role", NULL);
+  device->name = g_key_file_get_string (key_file, DEVICE_GROUP, "name", NULL);
+  if (device->id == NULL || device->event_id == NULL)
+    {
+      tn_tui_device_clear (device);
+      return FALSE;
+    }
+  if (g_strcmp0 (device->role, "supervisor") != 0)
+    {
+      g_free (device->role);
+      device->role = g_strdup ("steward");
+    }
+  return TRUE;
+}
+
+/**
+ * tn_tui_config_load_value:
+ * @dir: the configuration directory
+ * @key: a key of door.ini's [door] group
+ *
+ * Returns: (transfer full) (nullable): its value
+ */
+char *
+tn_tui_config_load_value (const char *dir,
+                          const char *key)
+{
+  g_autofree char *path = g_build_filename (dir, CONFIG_FILE, NULL);
+  g_autoptr(GKeyFile) key_file = NULL;
+  gboolean found;
+
+  key_file = load_key_file (path, &found, NULL);
+  if (key_file == NULL || !found)
+    return NULL;
+  return g_key_file_get_string (key_file, CONFIG_GROUP, key, NULL);
+}
+
+/**
+ * tn_tui_config_save_value:
+ * @dir: the configuration directory
+ * @key: a key of door.ini's [door] group
+ * @value: (nullable): its new value; %NULL removes it
+ * @error: return location for an error
+ */
+gboolean
+tn_tui_config_save_value (const char  *dir,
+                          const char  *key,
+                          const char  *value,
+                          GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, CONFIG_FILE, NULL);
+  g_autoptr(GKeyFile) key_file = NULL;
+  gboolean found;
+
+  if (!ensure_dir (dir, error))
+    return FALSE;
+  key_file = load_key_file (path, &found, error);
+  if (key_file == NULL)
+    return FALSE;
+  if (value != NULL)
+    g_key_file_set_string (key_file, CONFIG_GROUP, key, value);
+  else
+    g_key_file_remove_key (key_file, CONFIG_GROUP, key, NULL);
+  return g_key_file_save_to_file (key_file, path, error);
 }
 
 /**

@@ -28,4 +28,30 @@ gboolean  tn_tui_config_save_token      (const char  *dir,
 gboolean  tn_tui_config_forget_token    (const char  *dir,
                                          GError     **error);
 
+/* A paired door device: what its token may do goes with the token. */
+typedef struct
+{
+  char *id;
+  char *event_id;
+  char *role;        /* "steward" or "supervisor" */
+  char *name;
+} TnTuiDevice;
+
+void      tn_tui_device_clear           (TnTuiDevice *device);
+gboolean  tn_tui_config_save_device     (const char         *dir,
+                                         const char         *server,
+                                         const char         *token,
+                                         const TnTuiDevice  *device,
+                                         GError            **error);
+gboolean  tn_tui_config_load_device     (const char         *dir,
+                                         const char         *server,
+                                         TnTuiDevice        *device);
+
+char     *tn_tui_config_load_value      (const char  *dir,
+                                         const char  *key);
+gboolean  tn_tui_config_save_value      (const char  *dir,
+                                         const char  *key,
+                                         const char  *value,
+                                         GError     **error);
+
 G_END_DECLS

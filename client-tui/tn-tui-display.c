@@ -26,6 +26,10 @@ enum
   PAIR_INFO,
   PAIR_ERROR,
   PAIR_FIELD_FOCUS,
+  PAIR_GOOD,
+  PAIR_WARN,
+  PAIR_BAD,
+  PAIR_EXIT,
   N_PAIRS
 };
 
@@ -53,6 +57,12 @@ setup_monochrome (void)
   display.attrs[TN_TUI_STYLE_ERROR] = A_BOLD;
   display.attrs[TN_TUI_STYLE_FIELD] = A_UNDERLINE;
   display.attrs[TN_TUI_STYLE_FIELD_FOCUS] = A_REVERSE;
+  /* Without colour the banner's words carry the verdict; the bell marks
+   * every verdict but "accepted". */
+  display.attrs[TN_TUI_STYLE_GOOD] = A_REVERSE | A_BOLD;
+  display.attrs[TN_TUI_STYLE_WARN] = A_REVERSE | A_BOLD;
+  display.attrs[TN_TUI_STYLE_BAD] = A_REVERSE | A_BOLD;
+  display.attrs[TN_TUI_STYLE_EXIT] = A_REVERSE | A_BOLD;
 }
 
 /* https://no-color.org: a NO_COLOR that is set and not empty turns colour
@@ -85,6 +95,10 @@ setup_colors (void)
   init_pair (PAIR_INFO, COLOR_GREEN, background);
   init_pair (PAIR_ERROR, COLOR_RED, background);
   init_pair (PAIR_FIELD_FOCUS, COLOR_BLACK, COLOR_WHITE);
+  init_pair (PAIR_GOOD, COLOR_BLACK, COLOR_GREEN);
+  init_pair (PAIR_WARN, COLOR_BLACK, COLOR_YELLOW);
+  init_pair (PAIR_BAD, COLOR_WHITE, COLOR_RED);
+  init_pair (PAIR_EXIT, COLOR_WHITE, COLOR_MAGENTA);
 
   display.attrs[TN_TUI_STYLE_HEADER] = COLOR_PAIR (PAIR_HEADER) | A_BOLD;
   display.attrs[TN_TUI_STYLE_STATUS] = COLOR_PAIR (PAIR_STATUS);
@@ -93,6 +107,10 @@ setup_colors (void)
   display.attrs[TN_TUI_STYLE_INFO] = COLOR_PAIR (PAIR_INFO);
   display.attrs[TN_TUI_STYLE_ERROR] = COLOR_PAIR (PAIR_ERROR) | A_BOLD;
   display.attrs[TN_TUI_STYLE_FIELD_FOCUS] = COLOR_PAIR (PAIR_FIELD_FOCUS) | A_UNDERLINE;
+  display.attrs[TN_TUI_STYLE_GOOD] = COLOR_PAIR (PAIR_GOOD) | A_BOLD;
+  display.attrs[TN_TUI_STYLE_WARN] = COLOR_PAIR (PAIR_WARN) | A_BOLD;
+  display.attrs[TN_TUI_STYLE_BAD] = COLOR_PAIR (PAIR_BAD) | A_BOLD;
+  display.attrs[TN_TUI_STYLE_EXIT] = COLOR_PAIR (PAIR_EXIT) | A_BOLD;
 }
 
 /**
@@ -129,7 +147,10 @@ tn_tui_display_open (GError **error)
     }
   set_term (display.screen);
 
-  cbreak ();
+  /* raw, not cbreak: Ctrl-S must not freeze a door's screen (flow
+   * control) and Ctrl-Z must not suspend it; Ctrl-C arrives as a key and
+   * the app quits on it. */
+  raw ();
   noecho ();
   nonl ();
   intrflush (stdscr, FALSE);
@@ -338,6 +359,18 @@ tn_tui_display_force_redraw (void)
 {
   g_return_if_fail (display.open);
   clearok (curscr, TRUE);
+}
+
+/**
+ * tn_tui_display_beep:
+ *
+ * Rings the terminal's bell (or flashes the screen where it has none).
+ */
+void
+tn_tui_display_beep (void)
+{
+  g_return_if_fail (display.open);
+  beep ();
 }
 
 static TnTuiKeyCode

@@ -21,6 +21,10 @@ typedef enum
   TN_TUI_STYLE_ERROR,
   TN_TUI_STYLE_FIELD,
   TN_TUI_STYLE_FIELD_FOCUS,
+  TN_TUI_STYLE_GOOD,     /* a verdict banner: let in */
+  TN_TUI_STYLE_WARN,     /* a verdict banner: look twice */
+  TN_TUI_STYLE_BAD,      /* a verdict banner: do not let in */
+  TN_TUI_STYLE_EXIT,     /* the exit mode's badge */
   TN_TUI_N_STYLES
 } TnTuiStyle;
 
@@ -85,6 +89,7 @@ void        tn_tui_display_set_cursor   (int          row,
                                          int          column);
 void        tn_tui_display_end          (void);
 void        tn_tui_display_force_redraw (void);
+void        tn_tui_display_beep         (void);
 
 gboolean    tn_tui_display_read_key     (TnTuiKey    *key);
 

@@ -223,7 +223,7 @@ tn_tui_event_details_dup_title (gpointer data)
 static const char *
 tn_tui_event_details_get_keys (gpointer data)
 {
-  return _("Esc/q back  r reload  ? help");
+  return _("Esc/q back  c check in here  r reload  ? help");
 }
 
 static void
@@ -257,6 +257,11 @@ tn_tui_event_details_handle_key (gpointer        data,
       if (key->ch == 'r')
         {
           reload (self);
+          return TRUE;
+        }
+      if (key->ch == 'c')
+        {
+          tn_tui_app_start_door (self->app, tn_event_get_id (self->event));
           return TRUE;
         }
       return tn_tui_pager_handle_key (self->pager, key);

@@ -187,7 +187,7 @@ tn_tui_event_list_dup_title (gpointer data)
 static const char *
 tn_tui_event_list_get_keys (gpointer data)
 {
-  return _("Enter open  r refresh  ? help  q quit");
+  return _("Enter open  c check in here  r refresh  ? help  q quit");
 }
 
 static char *
@@ -374,6 +374,11 @@ tn_tui_event_list_handle_key (gpointer        data,
         case 'r':
           tn_tui_app_clear_message (self->app);
           load (self, FALSE);
+          return TRUE;
+        case 'c':
+          event = selected_event (self);
+          if (event != NULL)
+            tn_tui_app_start_door (self->app, tn_event_get_id (event));
           return TRUE;
         case 'q':
           tn_tui_app_quit (self->app);

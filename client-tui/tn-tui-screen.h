@@ -37,5 +37,10 @@ extern const TnTuiScreen tn_tui_sign_in_screen;
 extern const TnTuiScreen tn_tui_event_list_screen;
 extern const TnTuiScreen tn_tui_event_details_screen;
 extern const TnTuiScreen tn_tui_help_screen;
+extern const TnTuiScreen tn_tui_pair_screen;
+extern const TnTuiScreen tn_tui_scan_screen;
+extern const TnTuiScreen tn_tui_search_screen;
+extern const TnTuiScreen tn_tui_attendee_screen;
+extern const TnTuiScreen tn_tui_conflicts_screen;
 
 G_END_DECLS

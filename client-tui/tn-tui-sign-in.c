@@ -75,7 +75,7 @@ tn_tui_sign_in_get_keys (gpointer data)
 
   if (tn_tui_app_is_busy (self->app))
     return _("Esc cancel");
-  return _("Tab next field · Enter sign in · Esc quit");
+  return _("Tab next field · Enter sign in · ^P pair with a code · Esc quit");
 }
 
 static void
@@ -181,6 +181,14 @@ tn_tui_sign_in_handle_key (gpointer        data,
     case TN_TUI_KEY_ESCAPE:
       tn_tui_app_quit (self->app);
       return TRUE;
+    case TN_TUI_KEY_CTRL:
+      if (key->ch == 'p')
+        {
+          tn_tui_app_clear_message (self->app);
+          tn_tui_app_show_screen (self->app, &tn_tui_pair_screen, NULL);
+          return TRUE;
+        }
+      return tn_tui_entry_handle_key (self->fields[self->focus], key);
     default:
       return tn_tui_entry_handle_key (self->fields[self->focus], key);
     }

@@ -75,6 +75,7 @@ enum {
   SIGNAL_CHANGED,
   SIGNAL_CONFLICT,
   SIGNAL_DEVICE_REVOKED,
+  SIGNAL_REFUSED,
   N_SIGNALS
 };
 
@@ -264,6 +265,7 @@ tn_sync_engine_client_sync_cb (GObject      *source,
     case OUTCOME_REFUSED:
       set_online (self, TRUE);
       g_message ("Sync refused: %s", error->message);
+      g_signal_emit (self, signals[SIGNAL_REFUSED], 0, error);
       finish_cycle (self);
       return;
     case OUTCOME_OK:
@@ -342,6 +344,7 @@ tn_sync_engine_client_post_cb (GObject      *source,
       /* A refused batch (a 422) waits on its backoff: the rest of the
        * outbox and the pull go on. */
       g_message ("Check-ins refused: %s", error->message);
+      g_signal_emit (self, signals[SIGNAL_REFUSED], 0, error);
       set_online (self, TRUE);
       fail_in_flight (self);
       update_pending (self);
@@ -719,6 +722,19 @@ tn_sync_engine_class_init (TnSyncEngineClass *klass)
   signals[SIGNAL_DEVICE_REVOKED] =
     g_signal_new ("device-revoked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+
+  /**
+   * TnSyncEngine::refused:
+   * @error: the server's answer, such as %TN_ERROR_UNAUTHORIZED for a
+   *   token it no longer knows
+   *
+   * The server answered a post of scans or a sync with an error (not a
+   * revocation, which is #TnSyncEngine::device-revoked). The scans stay
+   * in the outbox and are tried again later.
+   */
+  signals[SIGNAL_REFUSED] =
+    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
