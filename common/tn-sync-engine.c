@@ -713,8 +713,8 @@ tn_sync_engine_class_init (TnSyncEngineClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TN_TYPE_REPLICA_SCAN);
   /**
    * TnSyncEngine::device-revoked:
-   * @undelivered: (element-type TnReplicaOutboxEntry): the scans the
-   *   server never confirmed, reported before they were wiped
+   * @undelivered: (element-type TnReplicaOutboxEntry): the scans and
+   *   undos the server never confirmed, reported before they were wiped
    *
    * The server revoked this device: the replica is wiped and the engine
    * stops.
