@@ -210,11 +210,19 @@ draw_status (TnTuiApp  *self,
 
   /* The keys come first; who and where take at most half the line. */
   where_width = MIN (tn_tui_text_width (where), columns / 2 - 1);
+  /* Keys left without room make way: who and where go first. */
+  if (keys != NULL && tn_tui_text_width (keys) + where_width + 3 > columns)
+    {
+      where_width = MAX (0, columns - tn_tui_text_width (keys) - 3);
+      if (where_width < 8)
+        where_width = 0;
+    }
 
   tn_tui_display_fill (row, 0, columns, TN_TUI_STYLE_STATUS);
   if (keys != NULL)
-    tn_tui_display_text (row, 1, columns - where_width - 3, TN_TUI_STYLE_STATUS, keys);
-  tn_tui_display_text (row, columns - where_width - 1, where_width, TN_TUI_STYLE_STATUS, where);
+    tn_tui_display_text (row, 1, columns - where_width - (where_width > 0 ? 3 : 2), TN_TUI_STYLE_STATUS, keys);
+  if (where_width > 0)
+    tn_tui_display_text (row, columns - where_width - 1, where_width, TN_TUI_STYLE_STATUS, where);
 }
 
 static void
@@ -699,7 +707,7 @@ tn_tui_app_refused_cb (TnSyncEngine *engine,
   else if (g_error_matches (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED))
     {
       tn_tui_app_set_message (self, TN_TUI_MESSAGE_ERROR,
-                              _("The server refuses scans from this door: is this computer’s clock right, and is the event today? The scans stay here and are tried again."));
+                              _("The server refused some scans of this door for good; Ctrl-O lists them. Is this computer’s clock right, and is the event today?"));
     }
   else if (g_error_matches (error, TN_ERROR, TN_ERROR_FORBIDDEN) ||
            g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))

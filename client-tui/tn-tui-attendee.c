@@ -43,6 +43,12 @@ format_time (gint64 unix_seconds)
   return g_date_time_format (local, _("%a %d %b %H:%M:%S"));
 }
 
+static gboolean
+empty (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
 static void
 fill (TnTuiAttendee *self)
 {
@@ -61,14 +67,14 @@ fill (TnTuiAttendee *self)
   tn_tui_pager_add (self->pager, TN_TUI_STYLE_TITLE, NULL, tn_attendee_get_name (self->attendee));
   tn_tui_pager_add (self->pager, TN_TUI_STYLE_NORMAL, NULL, NULL);
   tn_tui_pager_add (self->pager, TN_TUI_STYLE_NORMAL, _("RSVP"), rsvp_label (tn_attendee_get_status (self->attendee)));
-  if ((text = tn_attendee_get_email (self->attendee)) != NULL)
+  if (!empty (text = tn_attendee_get_email (self->attendee)))
     tn_tui_pager_add (self->pager, TN_TUI_STYLE_NORMAL, _("E-mail"), text);
-  if ((text = tn_attendee_get_ticket_type (self->attendee)) != NULL)
+  if (!empty (text = tn_attendee_get_ticket_type (self->attendee)))
     tn_tui_pager_add (self->pager, TN_TUI_STYLE_NORMAL, _("Ticket type"), text);
   tn_tui_pager_add (self->pager, TN_TUI_STYLE_NORMAL, _("Ticket code"),
                     tn_attendee_get_ticket_code (self->attendee) != NULL
                       ? tn_attendee_get_ticket_code (self->attendee) : _("none"));
-  if ((text = tn_attendee_get_note (self->attendee)) != NULL)
+  if (!empty (text = tn_attendee_get_note (self->attendee)))
     tn_tui_pager_add (self->pager, TN_TUI_STYLE_ERROR, _("Note"), text);
 
   tn_tui_pager_add (self->pager, TN_TUI_STYLE_NORMAL, NULL, NULL);

@@ -54,6 +54,14 @@ fill (TnTuiConflicts *self)
       const char *who = scan->name != NULL ? scan->name : scan->code;
       const char *door = scan->device != NULL ? scan->device : _("an unnamed door");
 
+      if (scan->rejected != NULL)
+        /* Translators: a scan the server refused: a name or code, "in"/"out",
+         * a door's name, the server's (English) reason */
+        line = g_strdup_printf (_("%s: %s at %s; the server refused this scan: %s"),
+                                who,
+                                scan->direction == TN_SCAN_IN ? _("in") : _("out"),
+                                door, scan->rejected);
+      else
       /* Translators: a conflict: a name, "in"/"out", a door's name, the
        * door's verdict, the server's verdict (API names such as duplicate) */
       line = g_strdup_printf (_("%s: %s at %s; the door said %s, the server says %s%s"),

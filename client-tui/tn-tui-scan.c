@@ -158,7 +158,8 @@ tn_tui_scan_open (TnTuiApp *app,
   self->replica = tn_sync_engine_get_replica (self->engine);
   self->entry = tn_tui_entry_new (FALSE);
   self->direction = TN_SCAN_IN;
-  self->recent = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_replica_scan_free);
+  /* After a restart the list goes on where it was. */
+  self->recent = tn_replica_get_recent_own_scans (self->replica, RECENT_MAX);
   self->capacity = -1;
 
   self->handlers[0] = g_signal_connect (self->engine, "changed", G_CALLBACK (tn_tui_scan_changed_cb), self);
@@ -193,11 +194,13 @@ static char *
 tn_tui_scan_dup_title (gpointer data)
 {
   TnTuiScan *self = data;
+  const char *door = tn_tui_app_get_door_name (self->app);
 
   if (self->title == NULL)
-    return g_strdup (_("Check-in (waiting for the first sync)"));
-  /* Translators: the header of the scan screen: the event's title */
-  return g_strdup_printf (_("Check-in: %s"), self->title);
+    /* Translators: the header of the scan screen before the first sync: the door's name */
+    return g_strdup_printf (_("%s (waiting for the first sync)"), door);
+  /* Translators: the header of the scan screen: the event's title and the door's name */
+  return g_strdup_printf (_("%s · %s"), self->title, door);
 }
 
 static const char *
@@ -207,11 +210,12 @@ tn_tui_scan_get_keys (gpointer data)
 
   if (self->confirm != CONFIRM_NONE)
     return _("y yes · any other key: no");
+  /* Enter needs no hint: the field says what to do. */
   if (!tn_tui_app_is_paired (self->app))
-    return _("Enter check · Tab in/out · ^F find · ^U undo · ^O conflicts · ^R sync · ^E events · ^X sign out · ? help");
+    return _("Tab in/out ^F find ^U undo ^O conflicts ^R sync ^E events ^X sign out ? help");
   if (tn_tui_app_is_supervisor (self->app))
-    return _("Enter check · Tab in/out · ^F find · ^U undo · ^O conflicts · ^R sync · ^X unpair · ? help");
-  return _("Enter check · Tab in/out · ^O conflicts · ^R sync · ^X unpair · ? help");
+    return _("Tab in/out  ^F find  ^U undo  ^O conflicts  ^R sync  ^X unpair  ? help");
+  return _("Tab in/out  ^O conflicts  ^R sync  ^X unpair  ? help");
 }
 
 static char *

@@ -26,7 +26,7 @@
  * written in one transaction, a sync page and its cursor in another, with
  * WAL and synchronous=FULL, so a crash keeps both or neither. */
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 #define DEFAULT_BACKOFF_BASE (1 * G_USEC_PER_SEC)
 #define DEFAULT_BACKOFF_MAX  (300 * G_USEC_PER_SEC)
@@ -166,6 +166,7 @@ tn_replica_scan_copy (const TnReplicaScan *scan)
   copy->ticket_type = g_strdup (scan->ticket_type);
   copy->note = g_strdup (scan->note);
   copy->previous_device = g_strdup (scan->previous_device);
+  copy->rejected = g_strdup (scan->rejected);
   return copy;
 }
 
@@ -183,6 +184,7 @@ tn_replica_scan_free (TnReplicaScan *scan)
   g_free (scan->ticket_type);
   g_free (scan->note);
   g_free (scan->previous_device);
+  g_free (scan->rejected);
   g_free (scan);
 }
 
@@ -481,6 +483,9 @@ migrate (TnReplica  *self,
     return FALSE;
   /* One step per version; a later schema adds `if (version < 2) …`. */
   if (version < 1 && !exec (self, schema_v1, error))
+    goto fail;
+  /* 2: scans the server refuses for good (a 422), with its reason */
+  if (version < 2 && !exec (self, "ALTER TABLE scans ADD COLUMN rejected TEXT;", error))
     goto fail;
   if (!exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
       !commit (self, error))
@@ -1425,7 +1430,7 @@ get_scan (TnReplica  *self,
     return NULL;
   stmt = prepare (self, "SELECT s.id, s.code, s.ticket_code, s.direction, s.scanned_at, s.device, "
                         "s.local_verdict, s.server_verdict, s.flagged, s.undone, "
-                        "COALESCE(s.attendee_id, a.id), a.name, a.ticket_type, a.note "
+                        "COALESCE(s.attendee_id, a.id), a.name, a.ticket_type, a.note, s.rejected "
                         "FROM scans s LEFT JOIN ticket_codes c ON c.code = s.ticket_code "
                         "LEFT JOIN attendees a ON a.id = c.attendee_id WHERE s.id = ?", NULL);
   if (stmt == NULL)
@@ -1452,6 +1457,7 @@ get_scan (TnReplica  *self,
   scan->name = column_dup (stmt, 11);
   scan->ticket_type = column_dup (stmt, 12);
   scan->note = column_dup (stmt, 13);
+  scan->rejected = column_dup (stmt, 14);
   return scan;
 }
 
@@ -1504,7 +1510,8 @@ GPtrArray *
 tn_replica_get_conflicts (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
-  return scans_where (self, "SELECT id FROM scans s WHERE (own = 1 AND server_verdict IS NOT NULL "
+  return scans_where (self, "SELECT id FROM scans s WHERE (own = 1 AND rejected IS NOT NULL) "
+                            "OR (own = 1 AND server_verdict IS NOT NULL "
                             "  AND local_verdict IS NOT NULL AND server_verdict <> local_verdict) "
                             "OR (own = 0 AND flagged = 1 AND EXISTS (SELECT 1 FROM scans o WHERE o.own = 1 "
                             "  AND o.ticket_code = s.ticket_code AND o.local_verdict = 'accepted' AND o.direction = 'in')) "
@@ -1648,6 +1655,25 @@ tn_replica_get_last_own_scan (TnReplica *self)
   if (scans->len == 0)
     return NULL;
   return g_ptr_array_steal_index (scans, 0);
+}
+
+/**
+ * tn_replica_get_recent_own_scans:
+ * @self: a #TnReplica
+ * @limit: at most this many
+ *
+ * Returns: (transfer container) (element-type TnReplicaScan): this door's
+ *   latest scans, undone ones too, newest first
+ */
+GPtrArray *
+tn_replica_get_recent_own_scans (TnReplica *self,
+                                 guint      limit)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
+  sql = g_strdup_printf ("SELECT id FROM scans WHERE own = 1 ORDER BY rowid DESC LIMIT %u", limit);
+  return scans_where (self, sql);
 }
 
 /**
@@ -1971,6 +1997,57 @@ tn_replica_outbox_give_up (TnReplica   *self,
         goto fail;
     }
   if (!commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * tn_replica_outbox_reject:
+ * @self: a #TnReplica
+ * @id: an outbox entry's id
+ * @reason: the server's explanation
+ * @error: return location for a #TnError
+ *
+ * The server refuses the entry for good (a malformed scan, a scan time it
+ * does not take): it leaves the outbox so that it does not hold up the
+ * rest, and a scan keeps @reason in the replica, among the conflicts. A
+ * refused undo is given up as tn_replica_outbox_give_up() does.
+ */
+gboolean
+tn_replica_outbox_reject (TnReplica   *self,
+                          const char  *id,
+                          const char  *reason,
+                          GError     **error)
+{
+  g_autoptr(CachedStmt) find = NULL;
+  g_autoptr(CachedStmt) mark = NULL;
+  g_autofree char *kind = NULL;
+
+  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (id != NULL && reason != NULL, FALSE);
+
+  find = cached (self, "SELECT kind FROM outbox WHERE id = ?", error);
+  if (find == NULL)
+    return FALSE;
+  bind_text (find, 1, id);
+  if (sqlite3_step (find) == SQLITE_ROW)
+    kind = column_dup (find, 0);
+  sqlite3_reset (find);
+  if (g_strcmp0 (kind, TN_REPLICA_KIND_CHECKIN) != 0)
+    return tn_replica_outbox_give_up (self, id, error);
+
+  if (!begin (self, error))
+    return FALSE;
+  mark = cached (self, "UPDATE scans SET rejected = ? WHERE id = ?", error);
+  if (mark == NULL)
+    goto fail;
+  bind_text (mark, 1, reason);
+  bind_text (mark, 2, id);
+  if (!step_done (self, mark, error) || !delete_entry (self, id, error) || !commit (self, error))
     goto fail;
   return TRUE;
 

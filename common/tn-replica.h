@@ -68,6 +68,8 @@ typedef enum
  * @previous_scanned_at: for %TN_VERDICT_DUPLICATE: when the scan that let
  *   the ticket in was made (0 otherwise)
  * @previous_device: (nullable): and at which door
+ * @rejected: (nullable): the server refused this door's scan for good
+ *   (malformed, or a scan time it does not take): its reason
  *
  * A scan and what the replica knows about its ticket.
  */
@@ -90,6 +92,7 @@ typedef struct
   char            *note;
   gint64           previous_scanned_at;
   char            *previous_device;
+  char            *rejected;
 } TnReplicaScan;
 
 #define TN_TYPE_REPLICA_SCAN (tn_replica_scan_get_type ())
@@ -173,6 +176,8 @@ guint        tn_replica_count_attendees    (TnReplica        *self);
 guint        tn_replica_count_going        (TnReplica        *self);
 guint        tn_replica_count_own_admitted (TnReplica        *self);
 TnReplicaScan *tn_replica_get_last_own_scan (TnReplica       *self);
+GPtrArray   *tn_replica_get_recent_own_scans (TnReplica      *self,
+                                              guint           limit);
 GPtrArray   *tn_replica_get_attendee_scans (TnReplica        *self,
                                             const char       *attendee_id);
 TnAttendee  *tn_replica_get_attendee       (TnReplica        *self,
@@ -195,6 +200,10 @@ gboolean     tn_replica_outbox_contains    (TnReplica        *self,
                                             const char       *id);
 gboolean     tn_replica_outbox_remove      (TnReplica        *self,
                                             const char       *id,
+                                            GError          **error);
+gboolean     tn_replica_outbox_reject      (TnReplica        *self,
+                                            const char       *id,
+                                            const char       *reason,
                                             GError          **error);
 gboolean     tn_replica_outbox_give_up     (TnReplica        *self,
                                             const char       *id,

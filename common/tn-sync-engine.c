@@ -43,6 +43,7 @@ struct _TnSyncEngine
   guint         timeout_ms;
   guint         probe_interval_ms;
   guint         batch_size;
+  guint         isolate;      /* posts of one scan left, to find refused ones */
 
   gboolean      started;
   gboolean      stopped;
@@ -319,6 +320,20 @@ fail_in_flight (TnSyncEngine *self)
 }
 
 static void
+reject_in_flight (TnSyncEngine *self,
+                  const GError *error)
+{
+  for (guint i = 0; i < self->in_flight->len; i++)
+    {
+      const char *id = g_ptr_array_index (self->in_flight, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!tn_replica_outbox_reject (self->replica, id, error->message, &local_error))
+        g_message ("Could not set aside refused scan %s: %s", id, local_error->message);
+    }
+}
+
+static void
 tn_sync_engine_client_post_cb (GObject      *source,
                                GAsyncResult *result,
                                gpointer      user_data)
@@ -341,13 +356,30 @@ tn_sync_engine_client_post_cb (GObject      *source,
       finish_cycle (self);
       return;
     case OUTCOME_REFUSED:
-      /* A refused batch (a 422) waits on its backoff: the rest of the
-       * outbox and the pull go on. */
       g_message ("Check-ins refused: %s", error->message);
       g_signal_emit (self, signals[SIGNAL_REFUSED], 0, error);
       set_online (self, TRUE);
-      fail_in_flight (self);
+      if (g_error_matches (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED) ||
+          g_error_matches (error, TN_ERROR, TN_ERROR_BAD_REQUEST))
+        {
+          /* The server will never take some scan of this batch (a
+           * malformed code, a time it does not accept). Post the batch's
+           * scans one by one: the refused ones leave the outbox, kept
+           * with the reason, and the good ones go through. */
+          if (self->in_flight->len > 1)
+            self->isolate = self->in_flight->len;
+          else
+            reject_in_flight (self, error);
+          g_ptr_array_set_size (self->in_flight, 0);
+        }
+      else
+        {
+          /* Anything else (not allowed, the server in trouble) may pass:
+           * the batch waits on its backoff, the rest goes on. */
+          fail_in_flight (self);
+        }
       update_pending (self);
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
       push_step (self);
       return;
     case OUTCOME_OK:
@@ -452,7 +484,15 @@ tn_sync_engine_client_undo_cb (GObject      *source,
 static void
 push_step (TnSyncEngine *self)
 {
-  g_autoptr(GPtrArray) entries = tn_replica_outbox_peek (self->replica, self->batch_size, g_get_real_time ());
+  g_autoptr(GPtrArray) entries = NULL;
+  guint batch_size = self->batch_size;
+
+  if (self->isolate > 0)
+    {
+      self->isolate--;
+      batch_size = 1;
+    }
+  entries = tn_replica_outbox_peek (self->replica, batch_size, g_get_real_time ());
   g_autoptr(JsonArray) scans = json_array_new ();
   GCancellable *cancellable;
 
@@ -467,6 +507,11 @@ push_step (TnSyncEngine *self)
         continue;
       if (g_str_equal (entry->kind, TN_REPLICA_KIND_CHECKIN))
         {
+          /* A scan made before the replica's first sync does not know
+           * its event yet; the engine does. */
+          if (g_strcmp0 (tn_json_object_get_string (payload, "event_id"), "") == 0 ||
+              tn_json_object_get_string (payload, "event_id") == NULL)
+            json_object_set_string_member (payload, "event_id", self->event_id);
           json_array_add_object_element (scans, g_steal_pointer (&payload));
           g_ptr_array_add (self->in_flight, g_strdup (entry->id));
           continue;

@@ -1072,7 +1072,7 @@ test_files (Fixture       *f,
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpuint (count_rows (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpuint (count_rows (db, "PRAGMA user_version"), ==, 2);
   sqlite3_close (db);
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
 
@@ -1087,6 +1087,43 @@ test_files (Fixture       *f,
   g_assert_error (error, TN_ERROR, TN_ERROR_INTERNAL);
 }
 
+/* A replica made by the first version (no `rejected` column) is brought
+ * up to date when opened, keeping its scans and outbox. */
+static void
+test_upgrade (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *path = g_strdup (tn_replica_get_path (f->replica));
+  g_autoptr(TnReplicaScan) scan = NULL;
+  g_autoptr(TnReplicaScan) again = NULL;
+  g_autoptr(TnReplica) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  scan = tn_replica_record_scan (f->replica, f->going, TN_SCAN_IN, NOW, "Door", &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->replica);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE scans DROP COLUMN rejected; PRAGMA user_version = 1;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  reopened = tn_replica_open_path (path, &error);
+  g_assert_no_error (error);
+  again = tn_replica_get_scan (reopened, scan->id);
+  g_assert_nonnull (again);
+  g_assert_null (again->rejected);
+  g_assert_cmpuint (tn_replica_outbox_size (reopened), ==, 1);
+  g_assert_true (tn_replica_outbox_reject (reopened, scan->id, "refused", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&again, tn_replica_scan_free);
+  again = tn_replica_get_scan (reopened, scan->id);
+  g_assert_cmpstr (again->rejected, ==, "refused");
+  g_assert_cmpuint (tn_replica_outbox_size (reopened), ==, 0);
+  f->replica = g_steal_pointer (&reopened);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1095,6 +1132,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/common/replica/verdicts", test_verdicts);
+  ADD ("/common/replica/upgrade", test_upgrade);
   ADD ("/common/replica/verdict-details", test_verdict_details);
   ADD ("/common/replica/search", test_search);
   ADD ("/common/replica/counts", test_counts);

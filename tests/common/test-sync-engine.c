@@ -734,6 +734,64 @@ static const TestData in_thread = { FALSE, ATTENDEES };
 static const TestData many = { FALSE, MANY };
 static const TestData as_process = { TRUE, ATTENDEES };
 
+/* A scan the server will never take (here a code longer than any it
+ * accepts) leaves the outbox with the server's reason, among the
+ * conflicts, and does not hold up the good scans of its batch. */
+static void
+test_engine_refused_scan (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) on_server = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autofree char *long_code = g_strnfill (400, 'X');
+  g_autoptr(TnReplicaScan) first = NULL;
+  g_autoptr(TnReplicaScan) bad = NULL;
+  g_autoptr(TnReplicaScan) last = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  TnReplicaScan *conflict;
+
+  pair_door (f);
+  f->replica = tn_replica_open (f->url, f->device_id, &error);
+  g_assert_no_error (error);
+  tn_replica_set_backoff (f->replica, 20 * 1000, 200 * 1000);
+  f->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_replica_scan_free);
+
+  /* recorded before the engine starts: one batch of three */
+  first = tn_replica_record_scan (f->replica, g_ptr_array_index (f->codes, 0), TN_SCAN_IN, now, "Door", &error);
+  g_assert_no_error (error);
+  bad = tn_replica_record_scan (f->replica, long_code, TN_SCAN_IN, now, "Door", &error);
+  g_assert_no_error (error);
+  last = tn_replica_record_scan (f->replica, g_ptr_array_index (f->codes, 1), TN_SCAN_IN, now, "Door", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_replica_outbox_size (f->replica), ==, 3);
+
+  new_engine (f);
+  g_assert_true (tn_test_wait_until (synced, f, WAIT_MS));
+  g_assert_cmpuint (tn_replica_outbox_size (f->replica), ==, 0);
+
+  on_server = server_scans (f);
+  g_assert_cmpuint (g_hash_table_size (on_server), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (on_server, first->id), ==, "accepted");
+  g_assert_cmpstr (g_hash_table_lookup (on_server, last->id), ==, "accepted");
+  g_assert_false (g_hash_table_contains (on_server, bad->id));
+
+  /* Before the first sync the door knew no ticket (unknown, and the
+   * server let both in: two conflicts of their own); the refused scan is
+   * the third, with the server's reason. */
+  conflicts = tn_replica_get_conflicts (f->replica);
+  g_assert_cmpuint (conflicts->len, ==, 3);
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      conflict = g_ptr_array_index (conflicts, i);
+      if (g_strcmp0 (conflict->id, bad->id) == 0)
+        g_assert_nonnull (conflict->rejected);
+      else
+        g_assert_null (conflict->rejected);
+    }
+  g_assert_cmpint (tn_replica_count_own_admitted (f->replica), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -748,6 +806,7 @@ main (int    argc,
   ADD ("/common/sync-engine/engine-offline", as_process, test_engine_offline);
   ADD ("/common/sync-engine/engine-conflict", in_thread, test_engine_conflict);
   ADD ("/common/sync-engine/engine-revoked", in_thread, test_engine_revoked);
+  ADD ("/common/sync-engine/engine-refused-scan", in_thread, test_engine_refused_scan);
 #undef ADD
 
   return g_test_run ();
