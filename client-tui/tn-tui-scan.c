@@ -418,7 +418,7 @@ draw_counts (TnTuiScan       *self,
   g_string_append_printf (text, _("Checked in %u of %u going"), self->checked_in, self->going);
   if (self->capacity >= 0)
     /* Translators: follows "Checked in 12 of 150 going" */
-    g_string_append_printf (text, _(" (capacity %" G_GINT64_FORMAT ")"), self->capacity);
+    g_string_append_printf (text, _(" (capacity %u)"), (guint) MIN (self->capacity, G_MAXUINT));
   g_string_append (text, " · ");
   g_string_append_printf (text, _("Inside now %u"), self->inside);
   g_string_append (text, " · ");

@@ -270,7 +270,7 @@ dump_database (void)
 /* The 30 demo events, the three that setup() adds (private, cancelled,
  * the other organizer's) and the two of check-in ({door}, {other_door});
  * the deleted one is gone. */
-#define N_EVENTS (30 + 3 + 2)
+#define N_EVENTS (31 + 3 + 2)
 
 /* PRAGMA data_version of the reader: it changes when another connection
  * (the server's) commits a change, so while it stays the same, so does

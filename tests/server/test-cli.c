@@ -310,7 +310,7 @@ test_config (Fixture       *f,
   server = server_start (serve);
   g_assert_true (g_file_test (db_path, G_FILE_TEST_EXISTS));
   events = get_object (server->url, "/api/v1/events?limit=500", NULL);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (events, "items")), ==, 30);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (events, "items")), ==, 31);
   rest = server_stop (server, SIGTERM);
 
   /* The command line wins over the file. */
@@ -379,7 +379,7 @@ test_demo (Fixture       *f,
 
   server = server_start (demo);
   events = get_object (server->url, "/api/v1/events?limit=500", NULL);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (events, "items")), ==, 30);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (events, "items")), ==, 31);
   g_assert_cmpuint (tn_test_http (server->url, "POST", "/api/v1/auth/login", NULL,
                                   "{\"email\": \"" TN_DEMO_ORGANIZER_EMAIL "\", "
                                   "\"password\": \"" TN_DEMO_PASSWORD "\"}", -1, NULL, &login_body),
@@ -390,7 +390,7 @@ test_demo (Fixture       *f,
   again = server_start (demo);
   events_again = get_object (again->url, "/api/v1/events?limit=500", NULL);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (events_again, "items")),
-                    ==, 30);
+                    ==, 31);
   g_clear_pointer (&rest, g_free);
   rest = server_stop (again, SIGINT);
 }

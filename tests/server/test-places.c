@@ -10,7 +10,7 @@
 #include "tn-json.h"
 #include "tn-test-utils.h"
 
-#define DEMO_EVENTS 30
+#define DEMO_EVENTS 31
 #define OTHER_ORGANIZER_EMAIL "omar@example.org"
 
 /* Leipzig Hauptbahnhof and Berlin Hauptbahnhof. */
