@@ -798,6 +798,16 @@ tui_door_alive (TuiFixture *fixture)
   return pid > 0 && kill (pid, 0) == 0;
 }
 
+gboolean
+tui_bell_rang (TuiFixture *fixture)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_true (tui_run_tmux (fixture, NULL, &out, "display-message", "-p", "-t", "door",
+                               "#{window_bell_flag}", NULL));
+  return g_strstrip (out)[0] == '1';
+}
+
 char *
 tui_find_replica (TuiFixture *fixture)
 {

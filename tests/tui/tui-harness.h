@@ -157,6 +157,10 @@ void        tui_assert_door_exits (TuiFixture *fixture);
 gboolean    tui_wait_door_dead   (TuiFixture  *fixture,
                                   int         *status);
 
+/* Whether the door rang the terminal bell since the session started
+ * (tmux keeps a flag on the window). */
+gboolean    tui_bell_rang        (TuiFixture  *fixture);
+
 /* The one replica file under XDG_DATA_HOME/turnout/replicas, or NULL. */
 char       *tui_find_replica     (TuiFixture  *fixture);
 
