@@ -689,6 +689,8 @@ test_random_keys (Fixture       *fixture,
         }
     }
 
+  g_test_message ("after the random keys:\n%s", tui_capture (fixture));
+
   /* Still alive, and still a door: back to the scan screen (Esc closes
    * any other screen and answers any question no), and a scan. */
   for (guint i = 0; i < 5; i++)
