@@ -111,7 +111,7 @@ tn_tui_help_dup_title (gpointer data)
 static const char *
 tn_tui_help_get_keys (gpointer data)
 {
-  return _("Esc/q close help");
+  return _("Up/Down/PgDn scroll · Esc/q close help");
 }
 
 static void
