@@ -34,6 +34,27 @@
 /* The verdict that counts for a scan: the server's once it has judged. */
 #define EFFECTIVE "COALESCE(server_verdict, local_verdict)"
 
+/* The counters, for the calls below and for a count in a thread. */
+#define COUNT_INSIDE \
+  "SELECT COUNT(*) FROM (SELECT direction, ROW_NUMBER() OVER (" \
+  "  PARTITION BY ticket_code ORDER BY scanned_at DESC, rowid DESC) AS n " \
+  "  FROM scans WHERE ticket_code IS NOT NULL AND undone = 0 AND " EFFECTIVE " = 'accepted') " \
+  "WHERE n = 1 AND direction = 'in'"
+#define COUNT_CHECKED_IN \
+  "SELECT COUNT(DISTINCT ticket_code) FROM scans WHERE ticket_code IS NOT NULL " \
+  "AND undone = 0 AND direction = 'in' AND " EFFECTIVE " = 'accepted'"
+#define COUNT_GOING \
+  "SELECT COUNT(*) FROM attendees WHERE status = 'going'"
+#define COUNT_OWN_ADMITTED \
+  "SELECT COUNT(DISTINCT ticket_code) FROM scans WHERE own = 1 AND ticket_code IS NOT NULL " \
+  "AND undone = 0 AND direction = 'in' AND " EFFECTIVE " = 'accepted'"
+#define CONFLICTS_WHERE \
+  "(own = 1 AND rejected IS NOT NULL) " \
+  "OR (own = 1 AND server_verdict IS NOT NULL " \
+  "  AND local_verdict IS NOT NULL AND server_verdict <> local_verdict) " \
+  "OR (own = 0 AND flagged = 1 AND EXISTS (SELECT 1 FROM scans o WHERE o.own = 1 " \
+  "  AND o.ticket_code = s.ticket_code AND o.local_verdict = 'accepted' AND o.direction = 'in')) "
+
 /* Whether an undo of the scan whose id is the SQL expression @scan waits
  * in the outbox. Its payload is `{"id": "<scan id>"}`; instr() rather
  * than json_extract(), which SQLite before 3.38 may be built without. */
@@ -485,7 +506,10 @@ migrate (TnReplica  *self,
   if (version < 1 && !exec (self, schema_v1, error))
     goto fail;
   /* 2: scans the server refuses for good (a 422), with its reason */
-  if (version < 2 && !exec (self, "ALTER TABLE scans ADD COLUMN rejected TEXT;", error))
+  if (version < 2 && !exec (self, "ALTER TABLE scans ADD COLUMN rejected TEXT;"
+                                  /* the door's counters, recounted while it scans */
+                                  "CREATE INDEX IF NOT EXISTS attendees_status ON attendees (status);"
+                                  "CREATE INDEX IF NOT EXISTS scans_own ON scans (own, ticket_code);", error))
     goto fail;
   if (!exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
       !commit (self, error))
@@ -1510,12 +1534,7 @@ GPtrArray *
 tn_replica_get_conflicts (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
-  return scans_where (self, "SELECT id FROM scans s WHERE (own = 1 AND rejected IS NOT NULL) "
-                            "OR (own = 1 AND server_verdict IS NOT NULL "
-                            "  AND local_verdict IS NOT NULL AND server_verdict <> local_verdict) "
-                            "OR (own = 0 AND flagged = 1 AND EXISTS (SELECT 1 FROM scans o WHERE o.own = 1 "
-                            "  AND o.ticket_code = s.ticket_code AND o.local_verdict = 'accepted' AND o.direction = 'in')) "
-                            "ORDER BY scanned_at, rowid");
+  return scans_where (self, "SELECT id FROM scans s WHERE " CONFLICTS_WHERE "ORDER BY scanned_at, rowid");
 }
 
 /**
@@ -1578,11 +1597,7 @@ guint
 tn_replica_count_inside (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self,
-    "SELECT COUNT(*) FROM (SELECT direction, ROW_NUMBER() OVER ("
-    "  PARTITION BY ticket_code ORDER BY scanned_at DESC, rowid DESC) AS n "
-    "  FROM scans WHERE ticket_code IS NOT NULL AND undone = 0 AND " EFFECTIVE " = 'accepted') "
-    "WHERE n = 1 AND direction = 'in'");
+  return (guint) query_int (self, COUNT_INSIDE);
 }
 
 /**
@@ -1594,9 +1609,7 @@ guint
 tn_replica_count_checked_in (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self,
-    "SELECT COUNT(DISTINCT ticket_code) FROM scans WHERE ticket_code IS NOT NULL "
-    "AND undone = 0 AND direction = 'in' AND " EFFECTIVE " = 'accepted'");
+  return (guint) query_int (self, COUNT_CHECKED_IN);
 }
 
 /**
@@ -1620,7 +1633,7 @@ guint
 tn_replica_count_going (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self, "SELECT COUNT(*) FROM attendees WHERE status = 'going'");
+  return (guint) query_int (self, COUNT_GOING);
 }
 
 /**
@@ -1633,9 +1646,7 @@ guint
 tn_replica_count_own_admitted (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self,
-    "SELECT COUNT(DISTINCT ticket_code) FROM scans WHERE own = 1 AND ticket_code IS NOT NULL "
-    "AND undone = 0 AND direction = 'in' AND " EFFECTIVE " = 'accepted'");
+  return (guint) query_int (self, COUNT_OWN_ADMITTED);
 }
 
 /**
@@ -1744,6 +1755,107 @@ tn_replica_get_attendee (TnReplica  *self,
   json = (const char *) sqlite3_column_text (stmt, 0);
   object = tn_json_parse_object (json, strlen (json), NULL);
   return object != NULL ? tn_attendee_new_from_json (object, NULL) : NULL;
+}
+
+/* A second connection, read only: with WAL it reads the last committed
+ * state while the door's connection goes on writing. */
+static void
+count_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autofree TnReplicaCounts *counts = g_new0 (TnReplicaCounts, 1);
+  static const char * const queries[] = {
+    COUNT_GOING, COUNT_CHECKED_IN, COUNT_INSIDE, COUNT_OWN_ADMITTED,
+    "SELECT COUNT(*) FROM scans s WHERE " CONFLICTS_WHERE,
+  };
+  guint *fields[] = {
+    &counts->going, &counts->checked_in, &counts->inside, &counts->own_admitted, &counts->conflicts,
+  };
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_task_return_new_error (task, TN_ERROR, TN_ERROR_INTERNAL, "%s: %s", path,
+                               db != NULL ? sqlite3_errmsg (db) : "cannot open");
+      sqlite3_close (db);
+      return;
+    }
+  sqlite3_busy_timeout (db, 1000);
+  /* one read transaction: the figures agree with each other */
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      if (sqlite3_prepare_v2 (db, queries[i], -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        *fields[i] = (guint) sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
+  g_task_return_pointer (task, g_steal_pointer (&counts), g_free);
+}
+
+/**
+ * tn_replica_count_async:
+ * @self: a #TnReplica
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the counts
+ * @user_data: for @callback
+ *
+ * Counts what a door shows (going, checked in, inside, this door's
+ * admissions, conflicts) in a thread of its own, over a connection of its
+ * own, so that a door's scans never wait for a count.
+ */
+void
+tn_replica_count_async (TnReplica           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TN_IS_REPLICA (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tn_replica_count_async);
+  if (self->db == NULL)
+    {
+      g_task_return_new_error (task, TN_ERROR, TN_ERROR_INTERNAL, "The replica was wiped");
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, count_in_thread);
+}
+
+/**
+ * tn_replica_count_finish:
+ * @self: a #TnReplica
+ * @result: the result
+ * @counts: (out caller-allocates): the counts
+ * @error: return location for an error
+ *
+ * Returns: whether @counts was filled
+ */
+gboolean
+tn_replica_count_finish (TnReplica        *self,
+                         GAsyncResult     *result,
+                         TnReplicaCounts  *counts,
+                         GError          **error)
+{
+  g_autofree TnReplicaCounts *found = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  found = g_task_propagate_pointer (G_TASK (result), error);
+  if (found == NULL)
+    return FALSE;
+  *counts = *found;
+  return TRUE;
 }
 
 /* --- outbox -------------------------------------------------------------- */
@@ -2094,22 +2206,17 @@ tn_replica_backoff_delay (TnReplica *self,
  *
  * Returns: whether it was stored
  */
-gboolean
-tn_replica_outbox_fail (TnReplica   *self,
-                        const char  *id,
-                        gint64       now,
-                        GError     **error)
+static gboolean
+fail_entry (TnReplica   *self,
+            const char  *id,
+            gint64       now,
+            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) find = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(CachedStmt) find = NULL;
+  g_autoptr(CachedStmt) update = NULL;
   guint attempts;
 
-  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
-  g_return_val_if_fail (id != NULL, FALSE);
-
-  if (!check_open (self, error))
-    return FALSE;
-  find = prepare (self, "SELECT attempts FROM outbox WHERE id = ?", error);
+  find = cached (self, "SELECT attempts FROM outbox WHERE id = ?", error);
   if (find == NULL)
     return FALSE;
   bind_text (find, 1, id);
@@ -2117,13 +2224,64 @@ tn_replica_outbox_fail (TnReplica   *self,
     return TRUE;   /* confirmed meanwhile (by a sync) */
   attempts = (guint) sqlite3_column_int (find, 0) + 1;
 
-  update = prepare (self, "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?", error);
+  update = cached (self, "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?", error);
   if (update == NULL)
     return FALSE;
   sqlite3_bind_int (update, 1, (int) attempts);
   sqlite3_bind_int64 (update, 2, now + tn_replica_backoff_delay (self, attempts));
   bind_text (update, 3, id);
   return step_done (self, update, error);
+}
+
+gboolean
+tn_replica_outbox_fail (TnReplica   *self,
+                        const char  *id,
+                        gint64       now,
+                        GError     **error)
+{
+  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (!check_open (self, error))
+    return FALSE;
+  return fail_entry (self, id, now, error);
+}
+
+/**
+ * tn_replica_outbox_fail_many:
+ * @self: a #TnReplica
+ * @ids: (element-type utf8): outbox entries' ids
+ * @now: the time of the failure, g_get_real_time() µs
+ * @error: return location for a #TnError
+ *
+ * As tn_replica_outbox_fail() for each of @ids, in one transaction: a
+ * failed batch of 500 scans costs one write to disk, not 500.
+ */
+gboolean
+tn_replica_outbox_fail_many (TnReplica   *self,
+                             GPtrArray   *ids,
+                             gint64       now,
+                             GError     **error)
+{
+  g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+
+  if (ids->len == 0)
+    return TRUE;
+  if (!begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    if (!fail_entry (self, g_ptr_array_index (ids, i), now, error))
+      {
+        rollback (self);
+        return FALSE;
+      }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* --- wipe ---------------------------------------------------------------- */

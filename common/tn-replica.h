@@ -129,6 +129,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnReplicaOutboxEntry, tn_replica_outbox_entry_fre
 #define TN_REPLICA_KIND_CHECKIN "checkin"
 #define TN_REPLICA_KIND_UNDO    "undo"
 
+/**
+ * TnReplicaCounts:
+ * @going: attendees going
+ * @checked_in: tickets let in at least once, by any door
+ * @inside: tickets inside now
+ * @own_admitted: tickets this door let in
+ * @conflicts: scans tn_replica_get_conflicts() lists
+ *
+ * What a door shows, counted at once.
+ */
+typedef struct
+{
+  guint going;
+  guint checked_in;
+  guint inside;
+  guint own_admitted;
+  guint conflicts;
+} TnReplicaCounts;
+
 #define TN_TYPE_REPLICA (tn_replica_get_type ())
 G_DECLARE_FINAL_TYPE (TnReplica, tn_replica, TN, REPLICA, GObject)
 
@@ -174,6 +193,14 @@ guint        tn_replica_count_inside       (TnReplica        *self);
 guint        tn_replica_count_checked_in   (TnReplica        *self);
 guint        tn_replica_count_attendees    (TnReplica        *self);
 guint        tn_replica_count_going        (TnReplica        *self);
+void         tn_replica_count_async        (TnReplica           *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     tn_replica_count_finish       (TnReplica        *self,
+                                            GAsyncResult     *result,
+                                            TnReplicaCounts  *counts,
+                                            GError          **error);
 guint        tn_replica_count_own_admitted (TnReplica        *self);
 TnReplicaScan *tn_replica_get_last_own_scan (TnReplica       *self);
 GPtrArray   *tn_replica_get_recent_own_scans (TnReplica      *self,
@@ -210,6 +237,10 @@ gboolean     tn_replica_outbox_give_up     (TnReplica        *self,
                                             GError          **error);
 gboolean     tn_replica_outbox_fail        (TnReplica        *self,
                                             const char       *id,
+                                            gint64            now,
+                                            GError          **error);
+gboolean     tn_replica_outbox_fail_many   (TnReplica        *self,
+                                            GPtrArray        *ids,
                                             gint64            now,
                                             GError          **error);
 gint64       tn_replica_backoff_delay      (TnReplica        *self,

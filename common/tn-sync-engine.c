@@ -312,10 +312,10 @@ pull_step (TnSyncEngine *self)
 static void
 fail_in_flight (TnSyncEngine *self)
 {
-  gint64 now = g_get_real_time ();
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < self->in_flight->len; i++)
-    tn_replica_outbox_fail (self->replica, g_ptr_array_index (self->in_flight, i), now, NULL);
+  if (!tn_replica_outbox_fail_many (self->replica, self->in_flight, g_get_real_time (), &error))
+    g_message ("Could not note a failed delivery: %s", error->message);
   g_ptr_array_set_size (self->in_flight, 0);
 }
 
@@ -900,7 +900,10 @@ tn_sync_engine_scan (TnSyncEngine     *self,
     return NULL;
   update_pending (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
-  if (self->started)
+  /* Offline, the probe and the backoff find the server again: a push per
+   * scan would only fail (and write to disk) between a door's scans. A
+   * cycle under way (the first one, say) goes round once more. */
+  if (self->started && (self->online || self->busy))
     run_cycle (self);
   return g_steal_pointer (&scan);
 }

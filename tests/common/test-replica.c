@@ -1105,7 +1105,8 @@ test_upgrade (Fixture       *f,
   g_clear_object (&f->replica);
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE scans DROP COLUMN rejected; PRAGMA user_version = 1;",
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX attendees_status; DROP INDEX scans_own; "
+                                 "ALTER TABLE scans DROP COLUMN rejected; PRAGMA user_version = 1;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
