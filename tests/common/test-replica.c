@@ -738,6 +738,47 @@ test_counts (Fixture       *f,
 }
 
 static void
+counted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The counts made in a thread, over a connection of their own, are the
+ * ones the calls give on the replica's connection. */
+static void
+test_count_async (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *newcomer = sign (EVENT_ID, f->newcomer, VALID_UNTIL, f->secret_key);
+  g_autoptr(TnReplicaScan) a = scan (f, f->going, TN_SCAN_IN, NOW, "Door");
+  g_autoptr(TnReplicaScan) b = scan (f, newcomer, TN_SCAN_IN, NOW + 1, "Door");
+  g_autoptr(TnReplicaScan) c = scan (f, f->going, TN_SCAN_OUT, NOW + 2, "Door");
+  g_autoptr(GPtrArray) conflicts = tn_replica_get_conflicts (f->replica);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TnReplicaCounts counts = { 0 };
+
+  tn_replica_count_async (f->replica, NULL, counted_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (tn_replica_count_finish (f->replica, result, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.going, ==, tn_replica_count_going (f->replica));
+  g_assert_cmpuint (counts.checked_in, ==, tn_replica_count_checked_in (f->replica));
+  g_assert_cmpuint (counts.inside, ==, tn_replica_count_inside (f->replica));
+  g_assert_cmpuint (counts.own_admitted, ==, tn_replica_count_own_admitted (f->replica));
+  g_assert_cmpuint (counts.conflicts, ==, conflicts->len);
+  g_assert_cmpuint (counts.checked_in, ==, 2);
+  g_assert_cmpuint (counts.inside, ==, 1);
+  g_assert_cmpuint (counts.own_admitted, ==, 2);
+  g_assert_cmpuint (counts.going, >, 0);
+}
+
+static void
 test_sync_twice (Fixture       *f,
                  gconstpointer  data)
 {
@@ -1137,6 +1178,7 @@ main (int    argc,
   ADD ("/common/replica/verdict-details", test_verdict_details);
   ADD ("/common/replica/search", test_search);
   ADD ("/common/replica/counts", test_counts);
+  ADD ("/common/replica/count-async", test_count_async);
   ADD ("/common/replica/going", test_going);
   ADD ("/common/replica/own-admitted", test_own_admitted);
   ADD ("/common/replica/last-own-scan", test_last_own_scan);
