@@ -1100,6 +1100,36 @@ test_screens (Fixture       *fixture,
   tui_assert_door_exits (fixture);
 }
 
+/* Scanners that end a code with nothing, or with Tab: a complete code
+ * alone is a scan once the keys stop, and Tab after a code is a scan, not
+ * a switch to exit mode. */
+static void
+test_scanner_terminators (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(TestEvent) event = NULL;
+
+  if (!tui_have_tmux ())
+    return;
+
+  event = create_event (shared_server.url, 0);
+  start_paired_door (fixture, event, "steward");
+
+  tui_send_text (fixture, guest (event, GUEST_ZOE)->code);
+  g_assert_true (wait_for_verdict (fixture, "ACCEPTED", "Zoë Ångström", "This door 1", NULL));
+
+  tui_send_text (fixture, guest (event, GUEST_BART)->code);
+  tui_send_keys (fixture, "Tab", NULL);
+  g_assert_true (wait_for_verdict (fixture, "ACCEPTED", "Bartholomew Okonkwo", "This door 2", NULL));
+  g_assert_nonnull (strstr (fixture->screen, " ENTRY "));
+  g_assert_null (strstr (fixture->screen, " EXIT "));
+
+  /* A part of a code is not complete: it waits for Enter. */
+  tui_send_text (fixture, "ZZZZ");
+  tui_send_keys (fixture, "Enter", NULL);
+  g_assert_true (wait_for_verdict (fixture, "UNKNOWN TICKET", NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1119,6 +1149,8 @@ main (int    argc,
 
   g_test_add ("/door/online", Fixture, NULL, tui_fixture_setup, test_online, tui_fixture_teardown);
   g_test_add ("/door/steward", Fixture, NULL, tui_fixture_setup, test_steward, tui_fixture_teardown);
+  g_test_add ("/door/scanner-terminators", Fixture, NULL,
+              tui_fixture_setup, test_scanner_terminators, tui_fixture_teardown);
   g_test_add ("/door/offline", Fixture, NULL, tui_fixture_setup, test_offline, tui_fixture_teardown);
   g_test_add ("/door/random-keys", Fixture, NULL, tui_fixture_setup, test_random_keys, tui_fixture_teardown);
   g_test_add ("/door/paste-and-resize", Fixture, NULL,
