@@ -67,6 +67,29 @@ seed_event (TnStore     *store,
   stored = tn_store_create_event (store, event, error);
   if (stored == NULL)
     return FALSE;
+
+  /* Guests without an account, each with a ticket: people to let in. */
+  if (json_object_has_member (spec, "guests"))
+    {
+      JsonArray *guests = json_object_get_array_member (spec, "guests");
+
+      for (guint i = 0; i < json_array_get_length (guests); i++)
+        {
+          JsonObject *fields_of = json_array_get_object_element (guests, i);
+          g_autoptr(TnAttendee) guest = tn_attendee_new ();
+          g_autoptr(TnAttendee) added = NULL;
+
+          tn_attendee_set_event_id (guest, id);
+          tn_attendee_set_name (guest, tn_json_object_get_string (fields_of, "name"));
+          tn_attendee_set_email (guest, tn_json_object_get_string (fields_of, "email"));
+          tn_attendee_set_ticket_type (guest, tn_json_object_get_string (fields_of, "ticket_type"));
+          tn_attendee_set_note (guest, tn_json_object_get_string (fields_of, "note"));
+          tn_attendee_set_status (guest, TN_RSVP_GOING);
+          added = tn_store_add_guest (store, guest, tn_event_get_created_at (stored), error);
+          if (added == NULL)
+            return FALSE;
+        }
+    }
   g_ptr_array_add (seeded, g_steal_pointer (&stored));
   return TRUE;
 }
