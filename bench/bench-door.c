@@ -33,6 +33,8 @@
  * the door as it ships. */
 #include "config.h"
 
+#include "bench-replica.h"
+
 #include <errno.h>
 #include <locale.h>
 #include <pty.h>
@@ -53,7 +55,7 @@
 #include "tn-tui-app.h"
 #include "tn-tui-config.h"
 
-#define EVENT_ID    "01932c7e-5a10-7c3d-9f00-0123456789ab"
+#define EVENT_ID    BENCH_EVENT_ID
 #define DEVICE_ID   "01932c7e-5a10-7c3d-9f00-00000000d00e"
 #define SERVER_URL  "http://127.0.0.1:9"
 #define PAGE_SIZE   5000
@@ -134,77 +136,8 @@ report (const char *what,
 
 /* --- the replica, as after a door's first sync -------------------------- */
 
-static JsonObject *
-page_new (const char *public_key)
-{
-  JsonObject *page = json_object_new ();
-  JsonObject *event = json_object_new ();
 
-  json_object_set_string_member (event, "id", EVENT_ID);
-  json_object_set_string_member (event, "title", "Benchmark");
-  json_object_set_string_member (event, "public_key", public_key);
-  json_object_set_object_member (page, "event", event);
-  json_object_set_array_member (page, "changes", json_array_new ());
-  json_object_set_boolean_member (page, "more", FALSE);
-  return page;
-}
 
-static void
-add_attendee (JsonArray  *changes,
-              gint64      seq,
-              guint       i,
-              const char *code)
-{
-  JsonObject *change = json_object_new ();
-  JsonObject *attendee = json_object_new ();
-  g_autofree char *id = g_strdup_printf ("attendee-%06u", i);
-  g_autofree char *name = g_strdup_printf ("Guest Nummer %06u", i);
-
-  json_object_set_string_member (attendee, "id", id);
-  json_object_set_string_member (attendee, "event_id", EVENT_ID);
-  json_object_set_null_member (attendee, "user_id");
-  json_object_set_string_member (attendee, "name", name);
-  json_object_set_string_member (attendee, "email", "guest@example.org");
-  json_object_set_string_member (attendee, "status", i % 50 == 7 ? "not_going" : "going");
-  json_object_set_null_member (attendee, "waitlist_position");
-  json_object_set_string_member (attendee, "ticket_code", code);
-  json_object_set_null_member (attendee, "signed_ticket");
-  /* a banner with a ticket type and a note now and then */
-  json_object_set_string_member (attendee, "ticket_type", i % 4 == 0 ? "Volunteer" : "Standard");
-  json_object_set_string_member (attendee, "note", i % 20 == 1 ? "Wheelchair: use the side door" : "");
-  json_object_set_string_member (attendee, "created_at", "2030-01-01T10:00:00Z");
-  json_object_set_string_member (attendee, "updated_at", "2030-01-01T10:00:00Z");
-  json_object_set_int_member (change, "seq", seq);
-  json_object_set_string_member (change, "type", "attendee");
-  json_object_set_object_member (change, "attendee", attendee);
-  json_array_add_object_element (changes, change);
-}
-
-static void
-add_checkin (JsonArray  *changes,
-             gint64      seq,
-             guint       i,
-             const char *code)
-{
-  JsonObject *change = json_object_new ();
-  JsonObject *checkin = json_object_new ();
-  g_autofree char *id = g_strdup_printf ("scan-%06u", i);
-
-  json_object_set_string_member (checkin, "id", id);
-  json_object_set_string_member (checkin, "code", code);
-  json_object_set_null_member (checkin, "attendee_id");
-  json_object_set_string_member (checkin, "direction", "in");
-  json_object_set_string_member (checkin, "scanned_at", "2030-06-01T18:00:00Z");
-  json_object_set_string_member (checkin, "received_at", "2030-06-01T18:00:01Z");
-  json_object_set_string_member (checkin, "device", "door-2");
-  json_object_set_string_member (checkin, "verdict", "accepted");
-  json_object_set_boolean_member (checkin, "flagged", FALSE);
-  json_object_set_boolean_member (checkin, "undone", FALSE);
-  json_object_set_int_member (change, "seq", seq);
-  json_object_set_string_member (change, "type", "checkin");
-  json_object_set_object_member (change, "checkin", checkin);
-  json_array_add_object_element (changes, change);
-}
 
 /* Attendee i: a tenth inside already (another door), 1 % revoked, 2 %
  * not going; the rest are the ones a door accepts. */
@@ -235,16 +168,16 @@ fill_replica (const char *path,
 
   for (guint start = 0; start < attendees; start += PAGE_SIZE)
     {
-      g_autoptr(JsonObject) page = page_new (public_b64);
+      g_autoptr(JsonObject) page = bench_sync_page_new (public_b64, -1);
       JsonArray *changes = json_object_get_array_member (page, "changes");
       guint end = MIN (attendees, start + PAGE_SIZE);
 
       for (guint i = start; i < end; i++)
-        add_attendee (changes, ++seq, i, g_ptr_array_index (codes, i));
+        bench_sync_add_attendee (changes, ++seq, i, g_ptr_array_index (codes, i), TRUE);
       for (guint i = start; i < end; i++)
         {
           if (i % 10 == 0)
-            add_checkin (changes, ++seq, i, g_ptr_array_index (codes, i));
+            bench_sync_add_checkin (changes, ++seq, i, g_ptr_array_index (codes, i));
           else if (i % 100 == 3)
             {
               JsonObject *change = json_object_new ();

@@ -12,6 +12,8 @@
  * and its outbox entry durably (WAL, synchronous=FULL). */
 #include "config.h"
 
+#include "bench-replica.h"
+
 #include <stdlib.h>
 #include <time.h>
 #include <glib/gstdio.h>
@@ -20,7 +22,7 @@
 #include "tn-signed-ticket.h"
 #include "tn-ticket-code.h"
 
-#define EVENT_ID   "01932c7e-5a10-7c3d-9f00-0123456789ab"
+#define EVENT_ID   BENCH_EVENT_ID
 #define PAGE_SIZE  5000
 
 static gint64
@@ -56,78 +58,8 @@ report (const char *what,
            v[n / 2] / 1000.0, v[MIN (n - 1, (guint) ((n * 99ULL) / 100))] / 1000.0, v[n - 1] / 1000.0);
 }
 
-static JsonObject *
-page_new (const char *public_key,
-          gint64      cursor)
-{
-  JsonObject *page = json_object_new ();
-  JsonObject *event = json_object_new ();
 
-  json_object_set_string_member (event, "id", EVENT_ID);
-  json_object_set_string_member (event, "title", "Benchmark");
-  json_object_set_string_member (event, "public_key", public_key);
-  json_object_set_object_member (page, "event", event);
-  json_object_set_array_member (page, "changes", json_array_new ());
-  json_object_set_int_member (page, "cursor", cursor);
-  json_object_set_boolean_member (page, "more", FALSE);
-  return page;
-}
 
-static void
-add_attendee (JsonArray  *changes,
-              gint64      seq,
-              guint       i,
-              const char *code)
-{
-  JsonObject *change = json_object_new ();
-  JsonObject *attendee = json_object_new ();
-  g_autofree char *id = g_strdup_printf ("attendee-%06u", i);
-  g_autofree char *name = g_strdup_printf ("Guest Nummer %06u", i);
-
-  json_object_set_string_member (attendee, "id", id);
-  json_object_set_string_member (attendee, "event_id", EVENT_ID);
-  json_object_set_null_member (attendee, "user_id");
-  json_object_set_string_member (attendee, "name", name);
-  json_object_set_string_member (attendee, "email", "guest@example.org");
-  json_object_set_string_member (attendee, "status", i % 50 == 7 ? "not_going" : "going");
-  json_object_set_null_member (attendee, "waitlist_position");
-  json_object_set_string_member (attendee, "ticket_code", code);
-  json_object_set_null_member (attendee, "signed_ticket");
-  json_object_set_string_member (attendee, "ticket_type", "");
-  json_object_set_string_member (attendee, "note", "");
-  json_object_set_string_member (attendee, "created_at", "2030-01-01T10:00:00Z");
-  json_object_set_string_member (attendee, "updated_at", "2030-01-01T10:00:00Z");
-  json_object_set_int_member (change, "seq", seq);
-  json_object_set_string_member (change, "type", "attendee");
-  json_object_set_object_member (change, "attendee", attendee);
-  json_array_add_object_element (changes, change);
-}
-
-static void
-add_checkin (JsonArray  *changes,
-             gint64      seq,
-             guint       i,
-             const char *code)
-{
-  JsonObject *change = json_object_new ();
-  JsonObject *checkin = json_object_new ();
-  g_autofree char *id = g_strdup_printf ("scan-%06u", i);
-
-  json_object_set_string_member (checkin, "id", id);
-  json_object_set_string_member (checkin, "code", code);
-  json_object_set_null_member (checkin, "attendee_id");
-  json_object_set_string_member (checkin, "direction", "in");
-  json_object_set_string_member (checkin, "scanned_at", "2030-06-01T18:00:00Z");
-  json_object_set_string_member (checkin, "received_at", "2030-06-01T18:00:01Z");
-  json_object_set_string_member (checkin, "device", "door-2");
-  json_object_set_string_member (checkin, "verdict", "accepted");
-  json_object_set_boolean_member (checkin, "flagged", FALSE);
-  json_object_set_boolean_member (checkin, "undone", FALSE);
-  json_object_set_int_member (change, "seq", seq);
-  json_object_set_string_member (change, "type", "checkin");
-  json_object_set_object_member (change, "checkin", checkin);
-  json_array_add_object_element (changes, change);
-}
 
 int
 main (int    argc,
@@ -186,14 +118,14 @@ main (int    argc,
       JsonArray *changes;
       int end = MIN (attendees, start + PAGE_SIZE);
 
-      page = page_new (public_b64, seq + (end - start) * 2);
+      page = bench_sync_page_new (public_b64, seq + (end - start) * 2);
       changes = json_object_get_array_member (page, "changes");
       for (int i = start; i < end; i++)
-        add_attendee (changes, ++seq, (guint) i, g_ptr_array_index (codes, i));
+        bench_sync_add_attendee (changes, ++seq, (guint) i, g_ptr_array_index (codes, i), FALSE);
       for (int i = start; i < end; i++)
         {
           if (i % 10 == 0)
-            add_checkin (changes, ++seq, (guint) i, g_ptr_array_index (codes, i));
+            bench_sync_add_checkin (changes, ++seq, (guint) i, g_ptr_array_index (codes, i));
           else if (i % 100 == 3)
             {
               JsonObject *change = json_object_new ();
