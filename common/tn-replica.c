@@ -1501,9 +1501,12 @@ tn_replica_get_scan (TnReplica  *self,
   return get_scan (self, id);
 }
 
+/* The scans whose ids @sql selects, in its order; @param (nullable) is
+ * bound to its ?1. */
 static GPtrArray *
 scans_where (TnReplica  *self,
-             const char *sql)
+             const char *sql,
+             const char *param)
 {
   g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_replica_scan_free);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -1511,6 +1514,8 @@ scans_where (TnReplica  *self,
 
   if (self->db == NULL || (stmt = prepare (self, sql, NULL)) == NULL)
     return g_steal_pointer (&scans);
+  if (param != NULL)
+    bind_text (stmt, 1, param);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (ids, column_dup (stmt, 0));
   for (guint i = 0; i < ids->len; i++)
@@ -1534,7 +1539,7 @@ GPtrArray *
 tn_replica_get_conflicts (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
-  return scans_where (self, "SELECT id FROM scans s WHERE " CONFLICTS_WHERE "ORDER BY scanned_at, rowid");
+  return scans_where (self, "SELECT id FROM scans s WHERE " CONFLICTS_WHERE "ORDER BY scanned_at, rowid", NULL);
 }
 
 /**
@@ -1662,7 +1667,7 @@ tn_replica_get_last_own_scan (TnReplica *self)
 
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
   scans = scans_where (self, "SELECT id FROM scans WHERE own = 1 AND undone = 0 "
-                             "ORDER BY rowid DESC LIMIT 1");
+                             "ORDER BY rowid DESC LIMIT 1", NULL);
   if (scans->len == 0)
     return NULL;
   return g_ptr_array_steal_index (scans, 0);
@@ -1684,7 +1689,7 @@ tn_replica_get_recent_own_scans (TnReplica *self,
 
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
   sql = g_strdup_printf ("SELECT id FROM scans WHERE own = 1 ORDER BY rowid DESC LIMIT %u", limit);
-  return scans_where (self, sql);
+  return scans_where (self, sql, NULL);
 }
 
 /**
@@ -1699,31 +1704,12 @@ GPtrArray *
 tn_replica_get_attendee_scans (TnReplica  *self,
                                const char *attendee_id)
 {
-  g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_replica_scan_free);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
   g_return_val_if_fail (attendee_id != NULL, NULL);
 
-  if (self->db == NULL)
-    return g_steal_pointer (&scans);
-  stmt = prepare (self, "SELECT s.id FROM scans s WHERE s.attendee_id = ?1 "
-                        "OR s.ticket_code IN (SELECT code FROM ticket_codes WHERE attendee_id = ?1) "
-                        "ORDER BY s.scanned_at, s.rowid", NULL);
-  if (stmt == NULL)
-    return g_steal_pointer (&scans);
-  bind_text (stmt, 1, attendee_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (ids, column_dup (stmt, 0));
-  for (guint i = 0; i < ids->len; i++)
-    {
-      TnReplicaScan *scan = get_scan (self, g_ptr_array_index (ids, i));
-
-      if (scan != NULL)
-        g_ptr_array_add (scans, scan);
-    }
-  return g_steal_pointer (&scans);
+  return scans_where (self, "SELECT s.id FROM scans s WHERE s.attendee_id = ?1 "
+                            "OR s.ticket_code IN (SELECT code FROM ticket_codes WHERE attendee_id = ?1) "
+                            "ORDER BY s.scanned_at, s.rowid", attendee_id);
 }
 
 /**
