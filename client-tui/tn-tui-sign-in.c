@@ -5,6 +5,7 @@
 
 #include "tn-tui-config.h"
 #include "tn-tui-entry.h"
+#include "tn-tui-form.h"
 #include "tn-tui-screen.h"
 #include "tn-tui-text.h"
 
@@ -23,9 +24,6 @@ static const char * const field_labels[N_FIELDS] = {
   N_("E-mail"),
   N_("Password"),
 };
-
-/* Wider fields only push the labels away from the text. */
-#define FIELD_MAX_WIDTH 48
 
 typedef struct
 {
@@ -83,38 +81,18 @@ tn_tui_sign_in_draw (gpointer         data,
                      const TnTuiRect *area)
 {
   TnTuiSignIn *self = data;
-  gboolean busy = tn_tui_app_is_busy (self->app);
-  gboolean roomy = area->height >= 2 * N_FIELDS + 5;
-  int label_width = 0;
-  int field_width;
-  int left;
-  int row;
+  const char *hints[] = { _("Tab moves between fields; Enter on the password signs in."), NULL };
+  TnTuiForm form = {
+    .title = _("Sign in to your Turnout server"),
+    .labels = field_labels,
+    .fields = self->fields,
+    .n_fields = N_FIELDS,
+    .focus = self->focus,
+    .busy = tn_tui_app_is_busy (self->app),
+    .hints = hints,
+  };
 
-  for (guint i = 0; i < N_FIELDS; i++)
-    label_width = MAX (label_width, tn_tui_text_width (_(field_labels[i])));
-  label_width = MIN (label_width, area->width / 3);
-  field_width = MIN (FIELD_MAX_WIDTH, area->width - label_width - 4);
-  left = area->left + MAX (1, (area->width - label_width - 2 - field_width) / 2);
-
-  row = area->top + (roomy ? 1 : 0);
-  tn_tui_display_text (row, left, area->width - left, TN_TUI_STYLE_TITLE,
-                       _("Sign in to your Turnout server"));
-  row += roomy ? 2 : 1;
-
-  for (guint i = 0; i < N_FIELDS && row < area->top + area->height; i++)
-    {
-      gboolean focused = !busy && i == self->focus;
-
-      tn_tui_display_text (row, left, label_width,
-                           focused ? TN_TUI_STYLE_LABEL : TN_TUI_STYLE_NORMAL,
-                           _(field_labels[i]));
-      tn_tui_entry_draw (self->fields[i], row, left + label_width + 2, field_width, focused);
-      row += roomy ? 2 : 1;
-    }
-
-  if (!busy && row < area->top + area->height)
-    tn_tui_display_text (row, left, area->width - left, TN_TUI_STYLE_DIM,
-                         _("Tab moves between fields; Enter on the password signs in."));
+  tn_tui_form_draw (&form, area);
 }
 
 static void
@@ -162,16 +140,11 @@ tn_tui_sign_in_handle_key (gpointer        data,
       return TRUE;
     }
 
+  if (tn_tui_form_move_focus (key, &self->focus, N_FIELDS))
+    return TRUE;
+
   switch (key->code)
     {
-    case TN_TUI_KEY_TAB:
-    case TN_TUI_KEY_DOWN:
-      self->focus = (self->focus + 1) % N_FIELDS;
-      return TRUE;
-    case TN_TUI_KEY_BACK_TAB:
-    case TN_TUI_KEY_UP:
-      self->focus = (self->focus + N_FIELDS - 1) % N_FIELDS;
-      return TRUE;
     case TN_TUI_KEY_ENTER:
       if (self->focus == FIELD_PASSWORD)
         submit (self);
