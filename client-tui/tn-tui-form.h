@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char         *title;     /* translated */
-  const char * const *labels;    /* untranslated (N_()), one per field */
+  const char * const *labels;    /* marked for translation, not translated; one per field */
   TnTuiEntry * const *fields;
   guint               n_fields;
   guint               focus;
