@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tn-attendees-window.h"
 #include "tn-client.h"
 #include "tn-error.h"
 #include "tn-event-detail.h"
@@ -169,6 +170,7 @@ tn_window_show_page (TnWindow   *self,
 
   gtk_spinner_set_spinning (self->loading_spinner, loading);
   tn_window_set_action_enabled (self, "refresh", signed_in);
+  tn_window_set_action_enabled (self, "attendees", signed_in);
   tn_window_set_action_enabled (self, "sign-out", self->client != NULL);
   tn_window_set_action_enabled (self, "reconnect", g_str_equal (name, "unreachable"));
   gtk_stack_set_visible_child_name (self->stack, name);
@@ -740,8 +742,24 @@ tn_window_sign_out_action (GSimpleAction *action,
   tn_window_show_sign_in (self, NULL);
 }
 
+static void
+tn_window_attendees_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  TnWindow *self = TN_WINDOW (user_data);
+  TnEvent *event = tn_event_detail_get_event (self->event_detail);
+  TnAttendeesWindow *window;
+
+  if (event == NULL || self->client == NULL)
+    return;
+  window = tn_attendees_window_new (GTK_WINDOW (self), self->client, event);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry win_entries[] = {
   { "refresh", tn_window_refresh_action },
+  { "attendees", tn_window_attendees_action },
   { "reconnect", tn_window_reconnect_action },
   { "sign-out", tn_window_sign_out_action },
 };
