@@ -337,6 +337,39 @@ test_create_offline (Fixture       *f,
   g_assert_false (tn_event_replica_is_pending (f->replica, tn_event_get_id (created)));
 }
 
+/* The first POST reached the server but its answer was lost: the retry
+ * (409, the id is in use) is checked with a GET and counts as delivered.
+ * The server keeps one event. */
+static void
+test_create_retried (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TnEvent) draft = new_event ("Lost answer");
+  g_autoptr(TnEvent) created = NULL;
+  g_autoptr(TnEvent) local = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(GError) error = NULL;
+  TnEventMutation *entry;
+
+  created = tn_event_replica_create (f->replica, draft, NULL, &error);
+  g_assert_no_error (error);
+  queued = tn_event_replica_outbox_list (f->replica);
+  g_assert_cmpuint (queued->len, ==, 1);
+  entry = g_ptr_array_index (queued, 0);
+  g_assert_cmpint (entry->kind, ==, TN_EVENT_MUTATION_CREATE);
+  g_assert_cmpstr (entry->event_id, ==, tn_event_get_id (created));
+  first = call (f, "POST", "/api/v1/events", entry->payload, NULL, 201);
+  g_assert_cmpstr (tn_json_object_get_string (first, "id"), ==, tn_event_get_id (created));
+
+  start_engine (f);
+  g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));
+  g_assert_cmpuint (count_on_server (f, tn_event_get_id (created)), ==, 1);
+  local = tn_event_replica_get (f->replica, tn_event_get_id (created));
+  g_assert_cmpint (tn_event_get_version (local), ==, 1);
+  g_assert_false (tn_event_replica_is_pending (f->replica, tn_event_get_id (created)));
+}
+
 /* The organizer edits offline; another client edits the same event on
  * the server meanwhile. */
 static char *
@@ -534,6 +567,7 @@ main (int    argc,
 #define ADD(path, data, func) g_test_add (path, Fixture, &data, fixture_setup, func, fixture_teardown)
   ADD ("/common/event-sync/replica-file", in_thread, test_replica_file);
   ADD ("/common/event-sync/create-offline", as_process, test_create_offline);
+  ADD ("/common/event-sync/create-retried", in_thread, test_create_retried);
   ADD ("/common/event-sync/conflict-keep-mine", in_thread, test_conflict_keep_mine);
   ADD ("/common/event-sync/conflict-keep-theirs", in_thread, test_conflict_keep_theirs);
   ADD ("/common/event-sync/cancel-delete-restart", in_thread, test_cancel_delete_restart);
