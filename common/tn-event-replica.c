@@ -1428,7 +1428,8 @@ fail:
  * @error: return location for a #TnError
  *
  * The server will never take the entry (422): it is kept aside with the
- * reason, not retried, until tn_event_replica_discard() or an edit.
+ * reason, not retried, until tn_event_replica_discard(); it holds up later changes of the
+ * same event (not of others).
  *
  * Returns: whether it was stored
  */

@@ -676,7 +676,7 @@ tn_event_sync_class_init (TnEventSyncClass *klass)
    * @reason: the server's reason
    *
    * The server refused a change for good (such as a 422). It is kept
-   * aside, not retried, until the organizer edits or discards it.
+   * aside, not retried, until the app discards it (tn_event_replica_discard()).
    */
   signals[SIGNAL_REJECTED] =
     g_signal_new ("rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
