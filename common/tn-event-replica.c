@@ -1,0 +1,1644 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "tn-event-replica.h"
+#include "tn-error.h"
+#include "tn-id.h"
+#include "tn-json.h"
+
+/* The organizer's replica (../shared/DESIGN.md "Offline-first clients"):
+ * one SQLite file per server and account, the events the account sees
+ * and an outbox of event mutations the server has not confirmed.
+ *
+ * Each event row holds the local view (`json`: the server's copy with
+ * every pending change applied), which the app reads, and the server's
+ * last known copy (`server_json`, NULL for an event only created here),
+ * which a conflict is shown against and "keep theirs" goes back to. A
+ * local change and its outbox entry are written in one transaction, with
+ * WAL and synchronous=FULL, so a crash keeps both or neither. A pull
+ * never overwrites the local view of an event with entries waiting. */
+
+#define SCHEMA_VERSION 1
+
+#define DEFAULT_BACKOFF_BASE (1 * G_USEC_PER_SEC)
+#define DEFAULT_BACKOFF_MAX  (300 * G_USEC_PER_SEC)
+
+struct _TnEventReplica
+{
+  GObject parent_instance;
+
+  char    *path;
+  sqlite3 *db;
+  gint64   backoff_base;
+  gint64   backoff_max;
+};
+
+G_DEFINE_FINAL_TYPE (TnEventReplica, tn_event_replica, G_TYPE_OBJECT)
+
+static const char *schema_v1 =
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE events ("
+  "  id TEXT PRIMARY KEY,"
+  "  json TEXT NOT NULL,"
+  "  server_json TEXT,"
+  "  version INTEGER NOT NULL DEFAULT 0,"
+  "  starts_at INTEGER NOT NULL,"
+  "  ends_at INTEGER NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  search TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  pending INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX events_time ON events (deleted, ends_at, starts_at);"
+  "CREATE TABLE outbox ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  event_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  base_version INTEGER NOT NULL DEFAULT 0,"
+  "  state TEXT NOT NULL DEFAULT 'queued',"
+  "  reason TEXT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE INDEX outbox_event ON outbox (event_id, seq);";
+
+static const char * const kind_names[] = { "create", "update", "cancel", "delete", NULL };
+static const char * const state_names[] = { "queued", "conflicted", "rejected", NULL };
+
+/* --- the mutation type --------------------------------------------------- */
+
+TnEventMutation *
+tn_event_mutation_copy (const TnEventMutation *mutation)
+{
+  TnEventMutation *copy;
+
+  g_return_val_if_fail (mutation != NULL, NULL);
+
+  copy = g_memdup2 (mutation, sizeof *mutation);
+  copy->id = g_strdup (mutation->id);
+  copy->event_id = g_strdup (mutation->event_id);
+  copy->payload = g_strdup (mutation->payload);
+  copy->reason = g_strdup (mutation->reason);
+  return copy;
+}
+
+void
+tn_event_mutation_free (TnEventMutation *mutation)
+{
+  if (mutation == NULL)
+    return;
+  g_free (mutation->id);
+  g_free (mutation->event_id);
+  g_free (mutation->payload);
+  g_free (mutation->reason);
+  g_free (mutation);
+}
+
+G_DEFINE_BOXED_TYPE (TnEventMutation, tn_event_mutation, tn_event_mutation_copy, tn_event_mutation_free)
+
+static guint
+name_index (const char * const *names,
+            const char         *name)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_strcmp0 (names[i], name) == 0)
+      return i;
+  return 0;
+}
+
+/* --- SQLite helpers ------------------------------------------------------ */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static gboolean
+set_sqlite_error (TnEventReplica  *self,
+                  GError         **error)
+{
+  g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Replica %s: %s",
+               self->path, self->db != NULL ? sqlite3_errmsg (self->db) : "closed");
+  return FALSE;
+}
+
+static gboolean
+exec (TnEventReplica  *self,
+      const char      *sql,
+      GError         **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (TnEventReplica  *self,
+         const char      *sql,
+         GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static gboolean
+step_done (TnEventReplica  *self,
+           sqlite3_stmt    *stmt,
+           GError         **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error);
+  return TRUE;
+}
+
+static gint64
+query_int (TnEventReplica *self,
+           const char     *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = prepare (self, sql, NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gboolean
+begin (TnEventReplica  *self,
+       GError         **error)
+{
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+commit (TnEventReplica  *self,
+        GError         **error)
+{
+  return exec (self, "COMMIT", error);
+}
+
+static void
+rollback (TnEventReplica *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* --- events as text ------------------------------------------------------ */
+
+static char *
+event_text (TnEvent *event)
+{
+  g_autoptr(GString) text = g_string_sized_new (1024);
+
+  tn_event_append_json (event, TN_EVENT_JSON_STORED, text);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static TnEvent *
+event_from_text (const char *text)
+{
+  g_autoptr(JsonObject) object = NULL;
+
+  if (text == NULL)
+    return NULL;
+  object = tn_json_parse_object (text, strlen (text), NULL);
+  if (object == NULL)
+    return NULL;
+  return tn_event_new_from_json (object, TN_EVENT_JSON_STORED, NULL, NULL);
+}
+
+static JsonObject *
+patch_object (TnEvent *event)
+{
+  g_autoptr(JsonNode) node = tn_event_to_json (event, TN_EVENT_JSON_PATCH);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+object_text (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return tn_json_to_string (node);
+}
+
+/* Accent- and case-insensitive text ("Zoë" → "zoe"). */
+static char *
+fold (const char *text)
+{
+  g_autofree char *decomposed = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_NFKD);
+  g_autoptr(GString) bare = g_string_new (NULL);
+
+  if (decomposed == NULL)
+    return g_strdup ("");
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
+          type == G_UNICODE_ENCLOSING_MARK)
+        continue;
+      g_string_append_unichar (bare, c);
+    }
+  return g_utf8_casefold (bare->str, -1);
+}
+
+static char *
+search_text (TnEvent *event)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char * const *tags = tn_event_get_tags (event);
+
+  g_string_append_printf (text, "%s\n%s\n%s\n%s",
+                          tn_event_get_title (event) ? tn_event_get_title (event) : "",
+                          tn_event_get_description (event) ? tn_event_get_description (event) : "",
+                          tn_event_get_location (event) ? tn_event_get_location (event) : "",
+                          tn_event_get_category (event) ? tn_event_get_category (event) : "");
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    g_string_append_printf (text, "\n%s", tags[i]);
+  return fold (text->str);
+}
+
+/* Writes @local as the event's local view (and @server, when given, as
+ * its server copy), keeping the other columns. */
+static gboolean
+store_event (TnEventReplica  *self,
+             TnEvent         *local,
+             TnEvent         *server,
+             gboolean         deleted,
+             GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *json = event_text (local);
+  g_autofree char *server_json = server != NULL ? event_text (server) : NULL;
+  g_autofree char *search = search_text (local);
+
+  stmt = prepare (self,
+                  "INSERT INTO events (id, json, server_json, version, starts_at, ends_at, title, search, status, deleted) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                  "ON CONFLICT (id) DO UPDATE SET json = ?2, server_json = COALESCE(?3, server_json), "
+                  "version = CASE WHEN ?3 IS NULL THEN version ELSE ?4 END, "
+                  "starts_at = ?5, ends_at = ?6, title = ?7, search = ?8, status = ?9, deleted = ?10",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, tn_event_get_id (local));
+  bind_text (stmt, 2, json);
+  bind_text (stmt, 3, server_json);
+  sqlite3_bind_int64 (stmt, 4, server != NULL ? tn_event_get_version (server) : 0);
+  sqlite3_bind_int64 (stmt, 5, tn_event_get_starts_at (local));
+  sqlite3_bind_int64 (stmt, 6, tn_event_get_ends_at (local));
+  bind_text (stmt, 7, tn_event_get_title (local));
+  bind_text (stmt, 8, search);
+  bind_text (stmt, 9, tn_event_status_to_string (tn_event_get_status (local)));
+  sqlite3_bind_int (stmt, 10, deleted ? 1 : 0);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+update_pending_flag (TnEventReplica  *self,
+                     const char      *event_id,
+                     GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "UPDATE events SET pending = EXISTS (SELECT 1 FROM outbox WHERE event_id = events.id) "
+                   "WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+delete_event_row (TnEventReplica  *self,
+                  const char      *event_id,
+                  GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM events WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+delete_entries (TnEventReplica  *self,
+                const char      *event_id,
+                GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM outbox WHERE event_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+add_entry (TnEventReplica       *self,
+           const char           *event_id,
+           TnEventMutationKind   kind,
+           const char           *payload,
+           gint64                base_version,
+           GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *id = tn_id_new ();
+
+  stmt = prepare (self, "INSERT INTO outbox (id, event_id, kind, payload, base_version, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, event_id);
+  bind_text (stmt, 3, kind_names[kind]);
+  bind_text (stmt, 4, payload);
+  sqlite3_bind_int64 (stmt, 5, base_version);
+  sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
+  return step_done (self, stmt, error) && update_pending_flag (self, event_id, error);
+}
+
+static TnEventMutation *
+read_entry (sqlite3_stmt *stmt)
+{
+  TnEventMutation *entry = g_new0 (TnEventMutation, 1);
+
+  entry->id = column_dup (stmt, 0);
+  entry->event_id = column_dup (stmt, 1);
+  entry->kind = name_index (kind_names, (const char *) sqlite3_column_text (stmt, 2));
+  entry->payload = column_dup (stmt, 3);
+  entry->base_version = sqlite3_column_int64 (stmt, 4);
+  entry->state = name_index (state_names, (const char *) sqlite3_column_text (stmt, 5));
+  entry->reason = column_dup (stmt, 6);
+  entry->attempts = (guint) sqlite3_column_int (stmt, 7);
+  entry->next_attempt_at = sqlite3_column_int64 (stmt, 8);
+  return entry;
+}
+
+#define ENTRY_COLUMNS "id, event_id, kind, payload, base_version, state, reason, attempts, next_attempt_at"
+
+/* The event's last outbox entry, or NULL. */
+static TnEventMutation *
+last_entry (TnEventReplica *self,
+            const char     *event_id)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE event_id = ? ORDER BY seq DESC LIMIT 1", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, event_id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? read_entry (stmt) : NULL;
+}
+
+static TnEventMutation *
+entry_by_id (TnEventReplica *self,
+             const char     *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE id = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? read_entry (stmt) : NULL;
+}
+
+static gboolean
+set_payload (TnEventReplica  *self,
+             const char      *id,
+             const char      *payload,
+             GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "UPDATE outbox SET payload = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, payload);
+  bind_text (stmt, 2, id);
+  return step_done (self, stmt, error);
+}
+
+/* The local view and server copy of an event; FALSE when unknown. */
+static gboolean
+load_row (TnEventReplica  *self,
+          const char      *event_id,
+          TnEvent        **out_local,
+          TnEvent        **out_server,
+          gboolean        *out_deleted)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT json, server_json, deleted FROM events WHERE id = ?", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  if (out_local != NULL)
+    *out_local = event_from_text ((const char *) sqlite3_column_text (stmt, 0));
+  if (out_server != NULL)
+    *out_server = event_from_text ((const char *) sqlite3_column_text (stmt, 1));
+  if (out_deleted != NULL)
+    *out_deleted = sqlite3_column_int (stmt, 2) != 0;
+  return TRUE;
+}
+
+/* --- opening ------------------------------------------------------------- */
+
+static gboolean
+migrate (TnEventReplica  *self,
+         GError         **error)
+{
+  gint64 version = query_int (self, "PRAGMA user_version");
+
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL,
+                   "Replica %s has schema version %" G_GINT64_FORMAT ", newer than this program's %d",
+                   self->path, version, SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (version == SCHEMA_VERSION)
+    return TRUE;
+  if (!begin (self, error))
+    return FALSE;
+  /* One step per version; a later schema adds `if (version < 2) …`. */
+  if ((version < 1 && !exec (self, schema_v1, error)) ||
+      !exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_db (TnEventReplica  *self,
+         GError         **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  g_autofree char *mode = NULL;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 || g_chmod (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot make %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  /* 0600 before SQLite opens it; its -wal and -shm files copy that. */
+  fd = g_open (self->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || g_chmod (self->path, 0600) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        g_close (fd, NULL);
+      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot open %s: %s", self->path, g_strerror (saved));
+      return FALSE;
+    }
+  g_close (fd, NULL);
+
+  if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error);
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+  {
+    g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA journal_mode = WAL", error);
+
+    if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+      return FALSE;
+    mode = column_dup (stmt, 0);
+  }
+  if (g_ascii_strcasecmp (mode, "wal") != 0)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Replica %s: no WAL journal (%s)", self->path, mode);
+      return FALSE;
+    }
+  return exec (self, "PRAGMA synchronous = FULL", error) && migrate (self, error);
+}
+
+static void
+tn_event_replica_finalize (GObject *object)
+{
+  TnEventReplica *self = (TnEventReplica *) object;
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (tn_event_replica_parent_class)->finalize (object);
+}
+
+static void
+tn_event_replica_class_init (TnEventReplicaClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tn_event_replica_finalize;
+}
+
+static void
+tn_event_replica_init (TnEventReplica *self)
+{
+  self->backoff_base = DEFAULT_BACKOFF_BASE;
+  self->backoff_max = DEFAULT_BACKOFF_MAX;
+}
+
+/* --- public API: opening ------------------------------------------------- */
+
+/**
+ * tn_event_replica_path_for:
+ * @server_url: the server's URL
+ * @account: the account's id
+ *
+ * Returns: (transfer full): where the organizer replica of @account at
+ *   @server_url lives: `$XDG_DATA_HOME/turnout/organizer/<hash>.sqlite`
+ */
+char *
+tn_event_replica_path_for (const char *server_url,
+                           const char *account)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (server_url != NULL && account != NULL, NULL);
+
+  key = g_strconcat (server_url, "\n", account, NULL);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  name = g_strdup_printf ("%.32s.sqlite", hash);
+  return g_build_filename (g_get_user_data_dir (), "turnout", "organizer", name, NULL);
+}
+
+/**
+ * tn_event_replica_open_path:
+ * @path: the replica's file
+ * @error: return location for a #TnError
+ *
+ * Opens the replica at @path, making it (0600, its directory 0700) and
+ * bringing its schema up to date as needed.
+ *
+ * Returns: (transfer full) (nullable): the replica
+ */
+TnEventReplica *
+tn_event_replica_open_path (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(TnEventReplica) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (TN_TYPE_EVENT_REPLICA, NULL);
+  self->path = g_strdup (path);
+  if (!open_db (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * tn_event_replica_open:
+ * @server_url: the server's URL
+ * @account: the account's id
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer full) (nullable): the replica at
+ *   tn_event_replica_path_for()
+ */
+TnEventReplica *
+tn_event_replica_open (const char  *server_url,
+                       const char  *account,
+                       GError     **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (server_url != NULL && account != NULL, NULL);
+
+  path = tn_event_replica_path_for (server_url, account);
+  return tn_event_replica_open_path (path, error);
+}
+
+const char *
+tn_event_replica_get_path (TnEventReplica *self)
+{
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
+  return self->path;
+}
+
+/**
+ * tn_event_replica_set_backoff:
+ * @self: a #TnEventReplica
+ * @base_us: the delay after the first failed delivery, in µs
+ * @max_us: the longest delay
+ *
+ * Sets the outbox's retry schedule (default 1 s doubling up to 5 min).
+ */
+void
+tn_event_replica_set_backoff (TnEventReplica *self,
+                              gint64          base_us,
+                              gint64          max_us)
+{
+  g_return_if_fail (TN_IS_EVENT_REPLICA (self));
+  g_return_if_fail (base_us > 0 && max_us >= base_us);
+
+  self->backoff_base = base_us;
+  self->backoff_max = max_us;
+}
+
+/* --- public API: reads --------------------------------------------------- */
+
+/**
+ * tn_event_replica_get:
+ * @self: a #TnEventReplica
+ * @event_id: an event's id
+ *
+ * Returns: (transfer full) (nullable): the event with every pending
+ *   change applied; %NULL when unknown or deleted here
+ */
+TnEvent *
+tn_event_replica_get (TnEventReplica *self,
+                      const char     *event_id)
+{
+  g_autoptr(TnEvent) local = NULL;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
+  g_return_val_if_fail (event_id != NULL, NULL);
+
+  if (!load_row (self, event_id, &local, NULL, &deleted) || deleted)
+    return NULL;
+  return g_steal_pointer (&local);
+}
+
+/**
+ * tn_event_replica_get_server_copy:
+ * @self: a #TnEventReplica
+ * @event_id: an event's id
+ *
+ * Returns: (transfer full) (nullable): the event as the server last gave
+ *   it; %NULL for one only created here so far
+ */
+TnEvent *
+tn_event_replica_get_server_copy (TnEventReplica *self,
+                                  const char     *event_id)
+{
+  g_autoptr(TnEvent) server = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
+  g_return_val_if_fail (event_id != NULL, NULL);
+
+  if (!load_row (self, event_id, NULL, &server, NULL))
+    return NULL;
+  return g_steal_pointer (&server);
+}
+
+/**
+ * tn_event_replica_list:
+ * @self: a #TnEventReplica
+ * @past: %FALSE for upcoming events (not ended at @now), soonest first;
+ *   %TRUE for past ones, latest first
+ * @search: (nullable): only events whose title, description, location,
+ *   category or tags hold every word of it (case and accents ignored)
+ * @now: the time that splits past from upcoming, Unix seconds
+ *
+ * Returns: (transfer container) (element-type TnEvent): the events, with
+ *   pending changes applied; deleted ones left out
+ */
+GPtrArray *
+tn_event_replica_list (TnEventReplica *self,
+                       gboolean        past,
+                       const char     *search,
+                       gint64          now)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) sql = g_string_new ("SELECT json FROM events WHERE deleted = 0 AND ");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *folded = fold (search);
+  g_auto(GStrv) words = g_strsplit_set (folded, " \t\n", -1);
+  int index = 2;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
+
+  g_string_append (sql, past ? "ends_at < ?1" : "ends_at >= ?1");
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_string_append_printf (sql, " AND instr(search, ?%d) > 0", index++);
+  g_string_append (sql, past ? " ORDER BY starts_at DESC, id" : " ORDER BY starts_at, id");
+  stmt = prepare (self, sql->str, NULL);
+  if (stmt == NULL)
+    return g_steal_pointer (&events);
+  sqlite3_bind_int64 (stmt, 1, now);
+  index = 2;
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      bind_text (stmt, index++, words[i]);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      TnEvent *event = event_from_text ((const char *) sqlite3_column_text (stmt, 0));
+
+      if (event != NULL)
+        g_ptr_array_add (events, event);
+    }
+  return g_steal_pointer (&events);
+}
+
+/**
+ * tn_event_replica_is_pending:
+ *
+ * Returns: whether changes of the event wait in the outbox
+ */
+gboolean
+tn_event_replica_is_pending (TnEventReplica *self,
+                             const char     *event_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+
+  stmt = prepare (self, "SELECT pending FROM events WHERE id = ?", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event_id);
+  return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+}
+
+/* --- public API: local writes -------------------------------------------- */
+
+static gboolean
+no_such_event (const char  *event_id,
+               GError     **error)
+{
+  g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No event %s in the replica", event_id);
+  return FALSE;
+}
+
+/**
+ * tn_event_replica_create:
+ * @self: a #TnEventReplica
+ * @event: the new event; without an id it gets a new UUIDv7
+ * @details: (nullable): gets a message per invalid field
+ * @error: return location for a #TnError
+ *
+ * Validates @event and stores it with a create in the outbox. The id is
+ * sent with the create, so a retried POST cannot make a second event.
+ *
+ * Returns: (transfer full) (nullable): the event as stored here
+ */
+TnEvent *
+tn_event_replica_create (TnEventReplica  *self,
+                         TnEvent         *event,
+                         JsonObject      *details,
+                         GError         **error)
+{
+  g_autoptr(TnEvent) copy = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  g_autofree char *payload_text = NULL;
+  g_autoptr(JsonObject) own_details = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
+  g_return_val_if_fail (TN_IS_EVENT (event), NULL);
+
+  if (details == NULL)
+    details = own_details = json_object_new ();
+  if (!tn_event_validate (event, details, error))
+    return NULL;
+  copy = tn_event_copy (event);
+  if (tn_event_get_id (copy) == NULL)
+    {
+      g_autofree char *id = tn_id_new ();
+
+      tn_event_set_id (copy, id);
+    }
+  else if (load_row (self, tn_event_get_id (copy), NULL, NULL, NULL))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "Event %s exists already", tn_event_get_id (copy));
+      return NULL;
+    }
+  tn_event_set_version (copy, 0);
+  tn_event_set_status (copy, TN_EVENT_STATUS_SCHEDULED);
+  payload = tn_event_to_json (copy, TN_EVENT_JSON_CREATE);
+  payload_text = tn_json_to_string (payload);
+
+  if (!begin (self, error))
+    return NULL;
+  if (!store_event (self, copy, NULL, FALSE, error) ||
+      !add_entry (self, tn_event_get_id (copy), TN_EVENT_MUTATION_CREATE, payload_text, 0, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return NULL;
+    }
+  return g_steal_pointer (&copy);
+}
+
+/**
+ * tn_event_replica_update:
+ * @self: a #TnEventReplica
+ * @edited: the event as edited (its id names it)
+ * @details: (nullable): gets a message per invalid field
+ * @error: return location for a #TnError
+ *
+ * Stores the fields of @edited that differ from the local view, with an
+ * update in the outbox made on the server version the local view rests
+ * on. Edits made before the last one is delivered merge into it (into
+ * the create of an event not delivered yet), keeping the first base
+ * version. Changing nothing stores nothing.
+ *
+ * Returns: whether it was stored; %TN_ERROR_NOT_FOUND for an event the
+ *   replica does not have or deleted
+ */
+gboolean
+tn_event_replica_update (TnEventReplica  *self,
+                         TnEvent         *edited,
+                         JsonObject      *details,
+                         GError         **error)
+{
+  g_autoptr(TnEvent) local = NULL;
+  g_autoptr(TnEvent) server = NULL;
+  g_autoptr(TnEvent) merged = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(TnEventMutation) last = NULL;
+  g_autoptr(JsonObject) own_details = NULL;
+  g_autoptr(GList) members = NULL;
+  const char *event_id;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (TN_IS_EVENT (edited), FALSE);
+  g_return_val_if_fail (tn_event_get_id (edited) != NULL, FALSE);
+
+  event_id = tn_event_get_id (edited);
+  if (details == NULL)
+    details = own_details = json_object_new ();
+  if (!tn_event_validate (edited, details, error))
+    return FALSE;
+  if (!load_row (self, event_id, &local, &server, &deleted) || local == NULL || deleted)
+    return no_such_event (event_id, error);
+
+  before = patch_object (local);
+  after = patch_object (edited);
+  members = json_object_get_members (after);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *old = json_object_get_member (before, l->data);
+      JsonNode *new = json_object_get_member (after, l->data);
+
+      if (old == NULL || !json_node_equal (old, new))
+        json_object_set_member (changes, l->data, json_node_copy (new));
+    }
+  if (json_object_get_size (changes) == 0)
+    return TRUE;
+
+  /* the local view: the old one with the changes, read-only fields kept */
+  merged = tn_event_copy (local);
+  if (!tn_event_apply_json (merged, changes, TN_EVENT_JSON_PATCH, details, error))
+    return FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+  last = last_entry (self, event_id);
+  if (last != NULL && last->state == TN_EVENT_MUTATION_QUEUED &&
+      (last->kind == TN_EVENT_MUTATION_UPDATE || last->kind == TN_EVENT_MUTATION_CREATE))
+    {
+      /* coalesce into the entry not delivered yet */
+      g_autoptr(JsonObject) payload = tn_json_parse_object (last->payload, strlen (last->payload), NULL);
+      g_autoptr(GList) changed = json_object_get_members (changes);
+      g_autofree char *text = NULL;
+
+      if (payload == NULL)
+        payload = json_object_new ();
+      for (GList *l = changed; l != NULL; l = l->next)
+        json_object_set_member (payload, l->data, json_node_copy (json_object_get_member (changes, l->data)));
+      text = object_text (payload);
+      if (!set_payload (self, last->id, text, error))
+        goto fail;
+    }
+  else
+    {
+      g_autofree char *text = object_text (changes);
+      gint64 base = server != NULL ? tn_event_get_version (server) : tn_event_get_version (local);
+
+      if (!add_entry (self, event_id, TN_EVENT_MUTATION_UPDATE, text, base, error))
+        goto fail;
+    }
+  if (!store_event (self, merged, NULL, FALSE, error) ||
+      !update_pending_flag (self, event_id, error) ||
+      !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * tn_event_replica_cancel:
+ * @self: a #TnEventReplica
+ * @event_id: the event
+ * @error: return location for a #TnError
+ *
+ * Marks the event cancelled here and queues its cancellation.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_cancel (TnEventReplica  *self,
+                         const char      *event_id,
+                         GError         **error)
+{
+  g_autoptr(TnEvent) local = NULL;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+
+  if (!load_row (self, event_id, &local, NULL, &deleted) || local == NULL || deleted)
+    return no_such_event (event_id, error);
+  if (tn_event_get_status (local) == TN_EVENT_STATUS_CANCELLED)
+    return TRUE;
+  tn_event_set_status (local, TN_EVENT_STATUS_CANCELLED);
+  if (!begin (self, error))
+    return FALSE;
+  if (!store_event (self, local, NULL, FALSE, error) ||
+      !add_entry (self, event_id, TN_EVENT_MUTATION_CANCEL, "{}", 0, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * tn_event_replica_delete:
+ * @self: a #TnEventReplica
+ * @event_id: the event
+ * @error: return location for a #TnError
+ *
+ * Hides the event here and queues its deletion; its queued edits and
+ * cancellation are moot and dropped (a create stays: it may have reached
+ * the server already).
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_delete (TnEventReplica  *self,
+                         const char      *event_id,
+                         GError         **error)
+{
+  g_autoptr(TnEvent) local = NULL;
+  g_autoptr(sqlite3_stmt) drop = NULL;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+
+  if (!load_row (self, event_id, &local, NULL, &deleted) || local == NULL)
+    return no_such_event (event_id, error);
+  if (deleted)
+    return TRUE;
+  if (!begin (self, error))
+    return FALSE;
+  drop = prepare (self, "DELETE FROM outbox WHERE event_id = ? AND kind <> 'create'", error);
+  if (drop == NULL)
+    goto fail;
+  bind_text (drop, 1, event_id);
+  if (!step_done (self, drop, error) ||
+      !store_event (self, local, NULL, TRUE, error) ||
+      !add_entry (self, event_id, TN_EVENT_MUTATION_DELETE, "{}", 0, error) ||
+      !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * tn_event_replica_discard:
+ * @self: a #TnEventReplica
+ * @event_id: the event
+ * @error: return location for a #TnError
+ *
+ * Drops every change of the event waiting in the outbox (queued,
+ * conflicted or rejected) and goes back to the server's copy: "keep
+ * theirs" for a conflict, "discard" for a refused change. An event only
+ * created here goes away.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_discard (TnEventReplica  *self,
+                          const char      *event_id,
+                          GError         **error)
+{
+  g_autoptr(TnEvent) server = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+
+  if (!load_row (self, event_id, NULL, &server, NULL))
+    return no_such_event (event_id, error);
+  if (!begin (self, error))
+    return FALSE;
+  if (!delete_entries (self, event_id, error) ||
+      !(server != NULL ? store_event (self, server, server, FALSE, error)
+                       : delete_event_row (self, event_id, error)) ||
+      !update_pending_flag (self, event_id, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- public API: the outbox ---------------------------------------------- */
+
+/**
+ * tn_event_replica_outbox_size:
+ *
+ * Returns: mutations the server has not confirmed, conflicted and
+ *   rejected ones included
+ */
+guint
+tn_event_replica_outbox_size (TnEventReplica *self)
+{
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), 0);
+  return (guint) query_int (self, "SELECT COUNT(*) FROM outbox");
+}
+
+/**
+ * tn_event_replica_outbox_list:
+ *
+ * Returns: (transfer container) (element-type TnEventMutation): every
+ *   entry, oldest first
+ */
+GPtrArray *
+tn_event_replica_outbox_list (TnEventReplica *self)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_event_mutation_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
+
+  stmt = prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox ORDER BY seq", NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (entries, read_entry (stmt));
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * tn_event_replica_outbox_next:
+ * @self: a #TnEventReplica
+ * @now: g_get_real_time(); entries waiting for a later retry are left out
+ *
+ * The oldest queued entry due that is the first of its event: an event's
+ * mutations go in order, and one conflicted, rejected or waiting holds
+ * up its own event's later ones only.
+ *
+ * Returns: (transfer full) (nullable): the entry, or %NULL
+ */
+TnEventMutation *
+tn_event_replica_outbox_next (TnEventReplica *self,
+                              gint64          now)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
+
+  stmt = prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox o WHERE state = 'queued' "
+                        "AND next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox p "
+                        "WHERE p.event_id = o.event_id AND p.seq < o.seq) ORDER BY seq LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  return sqlite3_step (stmt) == SQLITE_ROW ? read_entry (stmt) : NULL;
+}
+
+/**
+ * tn_event_replica_outbox_next_due:
+ *
+ * Returns: the earliest next attempt time (µs) of a queued entry, or 0
+ */
+gint64
+tn_event_replica_outbox_next_due (TnEventReplica *self)
+{
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), 0);
+  return query_int (self, "SELECT COALESCE(MIN(next_attempt_at), 0) FROM outbox WHERE state = 'queued'");
+}
+
+/**
+ * tn_event_replica_outbox_retry_all:
+ *
+ * Makes every queued entry due now (the server answers again).
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_outbox_retry_all (TnEventReplica  *self,
+                                   GError         **error)
+{
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  return exec (self, "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'queued'", error);
+}
+
+/**
+ * tn_event_replica_outbox_confirm:
+ * @self: a #TnEventReplica
+ * @mutation: the entry as it was sent
+ * @stored: (nullable): the event as the server answered (%NULL for a
+ *   delete)
+ * @error: return location for a #TnError
+ *
+ * The server has the mutation: drops the entry and stores the server's
+ * copy, in one transaction. An entry that took more edits while it was
+ * on its way stays, as an update of those fields on the new version.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_outbox_confirm (TnEventReplica         *self,
+                                 const TnEventMutation  *mutation,
+                                 TnEvent                *stored,
+                                 GError                **error)
+{
+  g_autoptr(TnEventMutation) now = NULL;
+  g_autoptr(TnEvent) local = NULL;
+  gboolean deleted = FALSE;
+  guint left;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (mutation != NULL, FALSE);
+  g_return_val_if_fail (stored == NULL || TN_IS_EVENT (stored), FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  now = entry_by_id (self, mutation->id);
+  if (now != NULL && stored != NULL && g_strcmp0 (now->payload, mutation->payload) != 0)
+    {
+      /* edited meanwhile: what is not on the server yet goes on as an
+       * update on the version it has now */
+      g_autoptr(sqlite3_stmt) rebase =
+        prepare (self, "UPDATE outbox SET kind = 'update', base_version = ?, attempts = 0, "
+                       "next_attempt_at = 0 WHERE id = ?", error);
+      g_autofree char *payload = NULL;
+
+      if (rebase == NULL)
+        goto fail;
+      sqlite3_bind_int64 (rebase, 1, tn_event_get_version (stored));
+      bind_text (rebase, 2, mutation->id);
+      if (!step_done (self, rebase, error))
+        goto fail;
+      if (now->kind == TN_EVENT_MUTATION_CREATE)
+        {
+          /* a create's payload has the id, which a PATCH may not */
+          g_autoptr(JsonObject) object = tn_json_parse_object (now->payload, strlen (now->payload), NULL);
+
+          if (object != NULL)
+            {
+              json_object_remove_member (object, "id");
+              payload = object_text (object);
+              if (!set_payload (self, mutation->id, payload, error))
+                goto fail;
+            }
+        }
+    }
+  else if (now != NULL)
+    {
+      g_autoptr(sqlite3_stmt) drop = prepare (self, "DELETE FROM outbox WHERE id = ?", error);
+
+      if (drop == NULL)
+        goto fail;
+      bind_text (drop, 1, mutation->id);
+      if (!step_done (self, drop, error))
+        goto fail;
+    }
+
+  {
+    g_autoptr(sqlite3_stmt) count = prepare (self, "SELECT COUNT(*) FROM outbox WHERE event_id = ?", error);
+
+    if (count == NULL)
+      goto fail;
+    bind_text (count, 1, mutation->event_id);
+    left = sqlite3_step (count) == SQLITE_ROW ? (guint) sqlite3_column_int (count, 0) : 0;
+  }
+
+  if (stored == NULL)
+    {
+      if (left == 0 && !delete_event_row (self, mutation->event_id, error))
+        goto fail;
+    }
+  else if (left == 0)
+    {
+      if (!store_event (self, stored, stored, FALSE, error))
+        goto fail;
+    }
+  else if (load_row (self, mutation->event_id, &local, NULL, &deleted) && local != NULL)
+    {
+      /* later changes wait: the local view keeps them, on the new version */
+      tn_event_set_version (local, tn_event_get_version (stored));
+      if (!store_event (self, local, stored, deleted, error))
+        goto fail;
+    }
+  if (!update_pending_flag (self, mutation->event_id, error) || !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * tn_event_replica_backoff_delay:
+ * @self: a #TnEventReplica
+ * @attempts: failed deliveries so far (1 after the first)
+ *
+ * Exponential backoff with jitter, up to the maximum.
+ *
+ * Returns: how long to wait, in µs
+ */
+gint64
+tn_event_replica_backoff_delay (TnEventReplica *self,
+                                guint           attempts)
+{
+  gint64 delay;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), 0);
+
+  delay = self->backoff_base;
+  for (guint i = 1; i < attempts && delay < self->backoff_max; i++)
+    delay *= 2;
+  delay = MIN (delay, self->backoff_max);
+  return delay / 2 + (gint64) (g_random_double () * (double) (delay / 2));
+}
+
+/**
+ * tn_event_replica_outbox_fail:
+ * @self: a #TnEventReplica
+ * @id: an outbox entry's id
+ * @now: g_get_real_time()
+ * @error: return location for a #TnError
+ *
+ * A delivery failed: counts the attempt and puts the next one off.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_outbox_fail (TnEventReplica  *self,
+                              const char      *id,
+                              gint64           now,
+                              GError         **error)
+{
+  g_autoptr(TnEventMutation) entry = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  entry = entry_by_id (self, id);
+  if (entry == NULL)
+    return TRUE;
+  stmt = prepare (self, "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, (int) entry->attempts + 1);
+  sqlite3_bind_int64 (stmt, 2, now + tn_event_replica_backoff_delay (self, entry->attempts + 1));
+  bind_text (stmt, 3, id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+set_state (TnEventReplica        *self,
+           const char            *id,
+           TnEventMutationState   state,
+           const char            *reason,
+           GError               **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "UPDATE outbox SET state = ?, reason = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, state_names[state]);
+  bind_text (stmt, 2, reason);
+  bind_text (stmt, 3, id);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * tn_event_replica_outbox_conflict:
+ * @self: a #TnEventReplica
+ * @id: an outbox entry's id
+ * @server: the event as the server has it now
+ * @error: return location for a #TnError
+ *
+ * The server has a newer version than the entry was made on (409): the
+ * entry waits, conflicted, for tn_event_replica_keep_mine() or
+ * tn_event_replica_discard(); the server's copy is stored beside the
+ * local view, which keeps the organizer's changes.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_outbox_conflict (TnEventReplica  *self,
+                                  const char      *id,
+                                  TnEvent         *server,
+                                  GError         **error)
+{
+  g_autoptr(TnEventMutation) entry = NULL;
+  g_autoptr(TnEvent) local = NULL;
+  g_autofree char *text = NULL;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (TN_IS_EVENT (server), FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  entry = entry_by_id (self, id);
+  if (entry == NULL)
+    {
+      rollback (self);
+      return TRUE;
+    }
+  text = event_text (server);
+  if (!set_state (self, id, TN_EVENT_MUTATION_CONFLICTED, text, error))
+    goto fail;
+  if (load_row (self, entry->event_id, &local, NULL, &deleted) && local != NULL &&
+      !store_event (self, local, server, deleted, error))
+    goto fail;
+  if (!commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * tn_event_replica_outbox_reject:
+ * @self: a #TnEventReplica
+ * @id: an outbox entry's id
+ * @reason: the server's reason
+ * @error: return location for a #TnError
+ *
+ * The server will never take the entry (422): it is kept aside with the
+ * reason, not retried, until tn_event_replica_discard(); it holds up later changes of the
+ * same event (not of others).
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_outbox_reject (TnEventReplica  *self,
+                                const char      *id,
+                                const char      *reason,
+                                GError         **error)
+{
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (id != NULL && reason != NULL, FALSE);
+
+  return set_state (self, id, TN_EVENT_MUTATION_REJECTED, reason, error);
+}
+
+/**
+ * tn_event_replica_keep_mine:
+ * @self: a #TnEventReplica
+ * @event_id: an event with a conflicted entry
+ * @error: return location for a #TnError
+ *
+ * Resolves a conflict for the organizer's version: the conflicted entry
+ * is queued again on the server's current version, and the local view
+ * becomes the server's copy with the organizer's changed fields.
+ *
+ * Returns: whether it was stored; %TN_ERROR_NOT_FOUND when the event has
+ *   no conflicted entry
+ */
+gboolean
+tn_event_replica_keep_mine (TnEventReplica  *self,
+                            const char      *event_id,
+                            GError         **error)
+{
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) requeue = NULL;
+  g_autoptr(TnEventMutation) entry = NULL;
+  g_autoptr(TnEvent) server = NULL;
+  g_autoptr(TnEvent) local = NULL;
+  g_autoptr(TnEvent) view = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  gboolean deleted = FALSE;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  find = prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE event_id = ? AND state = 'conflicted' "
+                        "ORDER BY seq LIMIT 1", error);
+  if (find == NULL)
+    goto fail;
+  bind_text (find, 1, event_id);
+  if (sqlite3_step (find) != SQLITE_ROW)
+    {
+      rollback (self);
+      return no_such_event (event_id, error);
+    }
+  entry = read_entry (find);
+  server = event_from_text (entry->reason);
+  if (server == NULL || !load_row (self, event_id, &local, NULL, &deleted) || local == NULL)
+    {
+      rollback (self);
+      return no_such_event (event_id, error);
+    }
+
+  requeue = prepare (self, "UPDATE outbox SET state = 'queued', reason = NULL, base_version = ?, attempts = 0, "
+                           "next_attempt_at = 0 WHERE event_id = ? AND state = 'conflicted'", error);
+  if (requeue == NULL)
+    goto fail;
+  sqlite3_bind_int64 (requeue, 1, tn_event_get_version (server));
+  bind_text (requeue, 2, event_id);
+  if (!step_done (self, requeue, error))
+    goto fail;
+
+  /* the local view: theirs with every change of mine still waiting */
+  view = tn_event_copy (server);
+  later = tn_event_replica_outbox_list (self);
+  for (guint i = 0; i < later->len; i++)
+    {
+      TnEventMutation *m = g_ptr_array_index (later, i);
+
+      if (g_strcmp0 (m->event_id, event_id) != 0)
+        continue;
+      if (m->kind == TN_EVENT_MUTATION_UPDATE)
+        {
+          g_autoptr(JsonObject) changes = tn_json_parse_object (m->payload, strlen (m->payload), NULL);
+
+          if (changes != NULL)
+            tn_event_apply_json (view, changes, TN_EVENT_JSON_PATCH, NULL, NULL);
+        }
+      else if (m->kind == TN_EVENT_MUTATION_CANCEL)
+        tn_event_set_status (view, TN_EVENT_STATUS_CANCELLED);
+    }
+  if (!store_event (self, view, server, deleted, error) || !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * tn_event_replica_forget:
+ * @self: a #TnEventReplica
+ * @event_id: an event
+ * @error: return location for a #TnError
+ *
+ * The event is gone from the server (404): drops it and its entries.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_forget (TnEventReplica  *self,
+                         const char      *event_id,
+                         GError         **error)
+{
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (event_id != NULL, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  if (!delete_entries (self, event_id, error) ||
+      !delete_event_row (self, event_id, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * tn_event_replica_apply_server_events:
+ * @self: a #TnEventReplica
+ * @events: (element-type TnEvent): events as the server lists them
+ * @complete: whether @events is everything the account sees: then the
+ *   server's events missing from it were deleted or hidden, and go
+ * @error: return location for a #TnError
+ *
+ * Stores the server's copies in one transaction. The local view of an
+ * event with changes waiting is kept as it is.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+tn_event_replica_apply_server_events (TnEventReplica  *self,
+                                      GPtrArray       *events,
+                                      gboolean         complete,
+                                      GError         **error)
+{
+  g_autoptr(sqlite3_stmt) pending = NULL;
+  g_autoptr(sqlite3_stmt) set_server = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
+  g_return_val_if_fail (events != NULL, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  if (complete && !exec (self, "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY); DELETE FROM seen;", error))
+    goto fail;
+  pending = prepare (self, "SELECT 1 FROM outbox WHERE event_id = ?", error);
+  set_server = prepare (self, "UPDATE events SET server_json = ?, version = ? WHERE id = ?", error);
+  if (pending == NULL || set_server == NULL)
+    goto fail;
+  for (guint i = 0; i < events->len; i++)
+    {
+      TnEvent *event = g_ptr_array_index (events, i);
+      const char *id = tn_event_get_id (event);
+      gboolean waiting;
+
+      if (id == NULL)
+        continue;
+      sqlite3_reset (pending);
+      bind_text (pending, 1, id);
+      waiting = sqlite3_step (pending) == SQLITE_ROW;
+      if (waiting)
+        {
+          g_autofree char *text = event_text (event);
+
+          sqlite3_reset (set_server);
+          bind_text (set_server, 1, text);
+          sqlite3_bind_int64 (set_server, 2, tn_event_get_version (event));
+          bind_text (set_server, 3, id);
+          if (!step_done (self, set_server, error))
+            goto fail;
+        }
+      else if (!store_event (self, event, event, FALSE, error))
+        goto fail;
+      if (complete)
+        {
+          g_autoptr(sqlite3_stmt) seen = prepare (self, "INSERT OR IGNORE INTO seen (id) VALUES (?)", error);
+
+          if (seen == NULL)
+            goto fail;
+          bind_text (seen, 1, id);
+          if (!step_done (self, seen, error))
+            goto fail;
+        }
+    }
+  if (complete &&
+      !exec (self, "DELETE FROM events WHERE server_json IS NOT NULL AND id NOT IN (SELECT id FROM seen) "
+                   "AND NOT EXISTS (SELECT 1 FROM outbox WHERE event_id = events.id)", error))
+    goto fail;
+  if (!commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
