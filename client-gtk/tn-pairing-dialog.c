@@ -40,6 +40,7 @@ struct _TnPairingDialog
   GtkPicture      *picture;
   GtkLabel        *expiry_label;
   GtkLabel        *event_label;
+  GtkWidget       *copy_button;
 };
 
 enum {
@@ -188,6 +189,8 @@ tn_pairing_dialog_created_cb (GObject      *source,
   g_clear_handle_id (&self->tick_id, g_source_remove);
   self->tick_id = g_timeout_add_seconds (1, tn_pairing_dialog_tick_cb, self);
   tn_pairing_dialog_update_expiry (self);
+  /* Not the selectable code label, which would show selected. */
+  gtk_widget_grab_focus (self->copy_button);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CODE]);
 }
 
@@ -350,6 +353,7 @@ tn_pairing_dialog_class_init (TnPairingDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnPairingDialog, picture);
   gtk_widget_class_bind_template_child (widget_class, TnPairingDialog, expiry_label);
   gtk_widget_class_bind_template_child (widget_class, TnPairingDialog, event_label);
+  gtk_widget_class_bind_template_child (widget_class, TnPairingDialog, copy_button);
 
   gtk_widget_class_bind_template_callback (widget_class, tn_pairing_dialog_name_row_entry_activated_cb);
 

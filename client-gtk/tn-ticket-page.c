@@ -38,6 +38,7 @@ struct _TnTicketPage
   GtkLabel        *ticket_type_label;
   GtkPicture      *picture;
   GtkLabel        *code_label;
+  GtkWidget       *save_button;
 
   GtkFileChooserNative *chooser;
 };
@@ -139,6 +140,18 @@ tn_ticket_page_update (TnTicketPage *self)
   gtk_stack_set_visible_child_name (self->stack, has_ticket ? "ticket" : "no-ticket");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.print", has_ticket);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.save-pdf", has_ticket);
+}
+
+static void
+tn_ticket_page_map (GtkWidget *widget)
+{
+  TnTicketPage *self = TN_TICKET_PAGE (widget);
+
+  GTK_WIDGET_CLASS (tn_ticket_page_parent_class)->map (widget);
+
+  /* Not the selectable code label, which would show selected. */
+  if (self->qr != NULL)
+    gtk_widget_grab_focus (self->save_button);
 }
 
 /* --- drawing on paper ---------------------------------------------------- */
@@ -431,6 +444,7 @@ tn_ticket_page_class_init (TnTicketPageClass *klass)
   object_class->constructed = tn_ticket_page_constructed;
   object_class->get_property = tn_ticket_page_get_property;
   object_class->set_property = tn_ticket_page_set_property;
+  widget_class->map = tn_ticket_page_map;
 
   properties[PROP_EVENT] =
     g_param_spec_object ("event", NULL, NULL, TN_TYPE_EVENT,
@@ -450,6 +464,7 @@ tn_ticket_page_class_init (TnTicketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnTicketPage, ticket_type_label);
   gtk_widget_class_bind_template_child (widget_class, TnTicketPage, picture);
   gtk_widget_class_bind_template_child (widget_class, TnTicketPage, code_label);
+  gtk_widget_class_bind_template_child (widget_class, TnTicketPage, save_button);
 
   gtk_widget_class_install_action (widget_class, "ticket.print", NULL, tn_ticket_page_print_action);
   gtk_widget_class_install_action (widget_class, "ticket.save-pdf", NULL, tn_ticket_page_save_pdf_action);
