@@ -10,5 +10,9 @@ G_BEGIN_DECLS
 GtkPicture *_tn_ticket_page_get_picture    (TnTicketPage *self);
 GtkLabel   *_tn_ticket_page_get_code_label (TnTicketPage *self);
 TnQr       *_tn_ticket_page_get_qr         (TnTicketPage *self);
+const char *_tn_ticket_page_get_visible_page (TnTicketPage *self);
+gboolean    _tn_ticket_page_print_to_pdf   (TnTicketPage  *self,
+                                            const char    *path,
+                                            GError       **error);
 
 G_END_DECLS

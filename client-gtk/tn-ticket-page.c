@@ -268,18 +268,12 @@ tn_ticket_page_operation_done_cb (GtkPrintOperation       *operation,
   tn_ticket_page_show_toast (self, _("The ticket could not be printed"));
 }
 
-static void
-tn_ticket_page_print_action (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
+/* The print job of the ticket: one page, drawn in points. */
+static GtkPrintOperation *
+tn_ticket_page_new_print_operation (TnTicketPage *self)
 {
-  TnTicketPage *self = TN_TICKET_PAGE (widget);
-  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
-  g_autoptr(GError) error = NULL;
+  GtkPrintOperation *operation = gtk_print_operation_new ();
   g_autofree char *job_name = NULL;
-
-  if (self->qr == NULL)
-    return;
 
   /* Translators: the name of a print job; %s is the attendee's name */
   job_name = g_strdup_printf (_("Ticket of %s"), tn_attendee_get_name (self->attendee));
@@ -289,9 +283,24 @@ tn_ticket_page_print_action (GtkWidget  *widget,
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   g_signal_connect_object (operation, "draw-page",
                            G_CALLBACK (tn_ticket_page_operation_draw_page_cb), self, 0);
+  return operation;
+}
+
+static void
+tn_ticket_page_print_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  TnTicketPage *self = TN_TICKET_PAGE (widget);
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->qr == NULL)
+    return;
+
+  operation = tn_ticket_page_new_print_operation (self);
   g_signal_connect_object (operation, "done",
                            G_CALLBACK (tn_ticket_page_operation_done_cb), self, 0);
-
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
@@ -626,4 +635,29 @@ _tn_ticket_page_get_qr (TnTicketPage *self)
 {
   g_return_val_if_fail (TN_IS_TICKET_PAGE (self), NULL);
   return self->qr;
+}
+
+const char *
+_tn_ticket_page_get_visible_page (TnTicketPage *self)
+{
+  g_return_val_if_fail (TN_IS_TICKET_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/* Runs the print job of "Print…" without its dialog, GTK writing the
+ * pages to a PDF at @path. */
+gboolean
+_tn_ticket_page_print_to_pdf (TnTicketPage  *self,
+                              const char    *path,
+                              GError       **error)
+{
+  g_autoptr(GtkPrintOperation) operation = NULL;
+
+  g_return_val_if_fail (TN_IS_TICKET_PAGE (self), FALSE);
+  g_return_val_if_fail (self->qr != NULL, FALSE);
+
+  operation = tn_ticket_page_new_print_operation (self);
+  gtk_print_operation_set_export_filename (operation, path);
+  return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT,
+                                  GTK_WINDOW (self), error) == GTK_PRINT_OPERATION_RESULT_APPLY;
 }

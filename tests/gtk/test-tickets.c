@@ -419,22 +419,71 @@ test_qr_too_long (void)
   g_assert_nonnull (error);
 }
 
-/* The PDF that "Save as PDF…" writes renders with poppler, shows the
- * guest's name and short code, and its QR code still decodes. */
+/* Renders the one-page PDF at @path with pdftoppm and reads it with
+ * pdftotext: a ticket of the guest, whose QR still decodes. Returns the
+ * page's size in pixels at 100 dots per inch. */
+static void
+check_ticket_pdf (const char *pdf_path,
+                  const char *name,
+                  int        *out_width,
+                  int        *out_height)
+{
+  g_autofree char *prefix = g_strconcat (pdf_path, "-page", NULL);
+  g_autofree char *png_path = g_strconcat (prefix, "-1.png", NULL);
+  g_autofree char *second_page = g_strconcat (prefix, "-2.png", NULL);
+  g_autofree char *text = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *pdftoppm[] = { "pdftoppm", "-png", "-r", "100", pdf_path, prefix, NULL };
+  const char *pdftotext[] = { "pdftotext", "-enc", "UTF-8", pdf_path, "-", NULL };
+  g_autofree char *zbarimg = g_find_program_in_path ("zbarimg");
+  gsize stride, dark = 0;
+  int width, height;
+
+  g_free (run (pdftoppm));
+  g_assert_true (g_file_test (png_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (second_page, G_FILE_TEST_EXISTS));
+
+  texture = gdk_texture_new_from_filename (png_path, &error);
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  stride = (gsize) width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  for (gsize i = 0; i < stride * height; i += 4)
+    if (pixels[i] < 64 && pixels[i + 1] < 64 && pixels[i + 2] < 64)
+      dark++;
+  /* Not blank, not black: a QR code and some text on white. */
+  g_assert_cmpuint (dark, >, (gsize) width * height / 50);
+  g_assert_cmpuint (dark, <, (gsize) width * height / 4);
+
+  if (zbarimg != NULL)
+    {
+      g_autofree char *decoded = decode_qr (png_path);
+
+      g_assert_cmpstr (decoded, ==, tn_attendee_get_signed_ticket (guest));
+    }
+
+  text = run (pdftotext);
+  g_assert_nonnull (strstr (text, name));
+  g_assert_nonnull (strstr (text, tn_attendee_get_ticket_code (guest)));
+  g_assert_nonnull (strstr (text, DEMO_EVENT_TITLE));
+  g_assert_nonnull (strstr (text, "Speaker"));
+
+  *out_width = width;
+  *out_height = height;
+}
+
+/* The PDF that "Save as PDF…" writes: one A4 page that poppler renders,
+ * with the guest's name and short code, and a QR code that decodes. */
 static void
 test_ticket_pdf (void)
 {
   g_autofree char *pdf_path = work_path ("ticket.pdf");
-  g_autofree char *prefix = work_path ("ticket-page");
-  g_autofree char *png_path = NULL;
-  g_autofree char *text = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (pdf_path);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guchar *pixels = NULL;
-  const char *pdftoppm[] = { "pdftoppm", "-png", "-r", "100", pdf_path, prefix, NULL };
-  const char *pdftotext[] = { "pdftotext", "-enc", "UTF-8", pdf_path, "-", NULL };
-  gsize stride, dark = 0;
   int width, height;
   TnTicketPage *page;
 
@@ -447,38 +496,60 @@ test_ticket_pdf (void)
   g_assert_no_error (error);
   close_window (page);
 
-  g_free (run (pdftoppm));
-  png_path = g_strconcat (prefix, "-1.png", NULL);
-  g_assert_true (g_file_test (png_path, G_FILE_TEST_IS_REGULAR));
-
-  texture = gdk_texture_new_from_filename (png_path, &error);
-  g_assert_no_error (error);
-  width = gdk_texture_get_width (texture);
-  height = gdk_texture_get_height (texture);
+  check_ticket_pdf (pdf_path, DEMO_GUEST_NAME, &width, &height);
   /* A4 at 100 dots per inch, give or take poppler's rounding */
   g_assert_cmpint (ABS (width - 827), <=, 1);
   g_assert_cmpint (ABS (height - 1169), <=, 1);
-  stride = (gsize) width * 4;
-  pixels = g_malloc (stride * height);
-  gdk_texture_download (texture, pixels, stride);
-  for (gsize i = 0; i < stride * height; i += 4)
-    if (pixels[i] < 64 && pixels[i + 1] < 64 && pixels[i + 2] < 64)
-      dark++;
-  /* Not blank, not black: a QR code and some text on white. */
-  g_assert_cmpuint (dark, >, (gsize) width * height / 50);
-  g_assert_cmpuint (dark, <, (gsize) width * height / 4);
+}
 
-  if (g_find_program_in_path ("zbarimg") != NULL)
-    {
-      g_autofree char *decoded = decode_qr (png_path);
+/* "Print…" runs the same drawing through GtkPrintOperation: exported to a
+ * PDF by GTK's own print backend, it reads the same. */
+static void
+test_ticket_print (void)
+{
+  g_autofree char *pdf_path = work_path ("ticket-printed.pdf");
+  g_autoptr(GError) error = NULL;
+  int width, height;
+  TnTicketPage *page;
 
-      g_assert_cmpstr (decoded, ==, tn_attendee_get_signed_ticket (guest));
-    }
+  SKIP_WITHOUT_DISPLAY ();
+  SKIP_WITHOUT_PROGRAM ("pdftoppm", "poppler-utils");
+  SKIP_WITHOUT_PROGRAM ("pdftotext", "poppler-utils");
 
-  text = run (pdftotext);
-  g_assert_nonnull (strstr (text, DEMO_GUEST_NAME));
-  g_assert_nonnull (strstr (text, tn_attendee_get_ticket_code (guest)));
-  g_assert_nonnull (strstr (text, DEMO_EVENT_TITLE));
+  page = tn_ticket_page_new (event, guest);
+  gtk_window_present (GTK_WINDOW (page));
+  g_assert_true (_tn_ticket_page_print_to_pdf (page, pdf_path, &error));
+  g_assert_no_error (error);
+  close_window (page);
+
+  check_ticket_pdf (pdf_path, DEMO_GUEST_NAME, &width, &height);
+  g_assert_cmpint (width, >, 500);
+  g_assert_cmpint (height, >, width);
+}
+
+/* Someone who is not going has no ticket: no QR, nothing to print. */
+static void
+test_no_ticket (void)
+{
+  g_autoptr(TnAttendee) maybe = tn_attendee_new ();
+  g_autofree char *pdf_path = work_path ("no-ticket.pdf");
+  g_autoptr(GFile) file = g_file_new_for_path (pdf_path);
+  g_autoptr(GError) error = NULL;
+  TnTicketPage *page;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  tn_attendee_set_name (maybe, "Maybe Later");
+  tn_attendee_set_status (maybe, TN_RSVP_MAYBE);
+  page = tn_ticket_page_new (event, maybe);
+  gtk_window_present (GTK_WINDOW (page));
+  g_assert_cmpstr (_tn_ticket_page_get_visible_page (page), ==, "no-ticket");
+  g_assert_null (_tn_ticket_page_get_qr (page));
+  g_assert_null (gtk_picture_get_paintable (_tn_ticket_page_get_picture (page)));
+  g_assert_false (tn_ticket_page_save_pdf (page, file, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_false (g_file_test (pdf_path, G_FILE_TEST_EXISTS));
+  close_window (page);
 }
 
 /* The pairing dialog asks the server for a code, shows it as text and as
@@ -662,6 +733,8 @@ main (int   argc,
   g_test_add_func ("/gtk/tickets/qr-too-long", test_qr_too_long);
   g_test_add_func ("/gtk/tickets/qr-decodes", test_ticket_qr_decodes);
   g_test_add_func ("/gtk/tickets/pdf-renders", test_ticket_pdf);
+  g_test_add_func ("/gtk/tickets/print-renders", test_ticket_print);
+  g_test_add_func ("/gtk/tickets/no-ticket", test_no_ticket);
   g_test_add_func ("/gtk/tickets/pairing-dialog", test_pairing_dialog);
   g_test_add_func ("/gtk/tickets/devices-revoke", test_devices_revoke);
 
