@@ -383,6 +383,11 @@ test_ticket_qr_decodes (void)
 
   qr = tn_qr_new (signed_ticket, &error);
   g_assert_no_error (error);
+  /* Encoded in the alphanumeric mode: 187 characters fit version 8 (49
+   * modules) at level M, where as bytes they would need version 10 (57):
+   * fewer, larger modules for the door's camera. */
+  g_assert_cmpuint (strlen (signed_ticket), ==, 187);
+  g_assert_cmpuint (tn_qr_get_size (qr), <=, 49);
   g_assert_true (tn_qr_write_png (qr, 4, qr_path, &error));
   g_assert_no_error (error);
   decoded = decode_qr (qr_path);
