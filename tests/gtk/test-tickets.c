@@ -7,13 +7,17 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "tn-application.h"
 #include "tn-client.h"
 #include "tn-devices-page-private.h"
 #include "tn-error.h"
+#include "tn-event-row-private.h"
 #include "tn-pairing-dialog-private.h"
 #include "tn-qr.h"
 #include "tn-test-utils.h"
+#include "tn-sign-in-page-private.h"
 #include "tn-ticket-page-private.h"
+#include "tn-window-private.h"
 
 /* Tickets and door devices (issue 6, part 4) against a real turnout-server
  * with the demo community. What the app draws is read back by programs we
@@ -37,8 +41,9 @@ typedef struct
   GCancellable *cancellable;
 } TestServer;
 
-static TestServer  test_server;
-static char       *work_dir;
+static TestServer     test_server;
+static char          *work_dir;
+static TnApplication *application;
 
 /* Signed in as the demo organizer; her event and a guest with a ticket. */
 static TnClient   *organizer;
@@ -694,6 +699,78 @@ test_devices_revoke (void)
   g_assert_error (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED);
 }
 
+static TnDevicesPage *
+find_devices_page (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (TN_IS_DEVICES_PAGE (window))
+        return TN_DEVICES_PAGE (window);
+    }
+  return NULL;
+}
+
+static gboolean
+showing_events (TnWindow *window)
+{
+  return g_strcmp0 (_tn_window_get_visible_page (window), "events") == 0 &&
+         g_strcmp0 (_tn_window_get_list_page (window), "list") == 0;
+}
+
+/* In the app: sign in, choose the event, Menu → Door Devices…: the devices
+ * window of that event opens. */
+static void
+test_window_door_devices (void)
+{
+  TnWindow *window;
+  TnSignInPage *sign_in;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  GtkListBoxRow *found = NULL;
+  TnDevicesPage *page;
+  g_autoptr(TnEvent) shown = NULL;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  window = tn_window_new (application);
+  gtk_window_present (GTK_WINDOW (window));
+  /* Not signed in: the action is there and does nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.door-devices", NULL));
+  g_assert_null (find_devices_page ());
+
+  sign_in = _tn_window_get_sign_in_page (window);
+  WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (window), "sign-in") == 0);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_server_row (sign_in)), test_server.url);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_email_row (sign_in)), TN_DEMO_ORGANIZER_EMAIL);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_password_row (sign_in)), TN_DEMO_PASSWORD);
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (_tn_sign_in_page_get_sign_in_button (sign_in))));
+  WAIT_FOR (showing_events (window) && !_tn_window_get_busy (window));
+
+  list = _tn_window_get_event_list (window);
+  for (int i = 0; found == NULL && (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_label_get_text (_tn_event_row_get_title_label (TN_EVENT_ROW (row))), DEMO_EVENT_TITLE) == 0)
+      found = row;
+  g_assert_nonnull (found);
+  gtk_list_box_select_row (list, found);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.door-devices", NULL));
+  page = find_devices_page ();
+  g_assert_nonnull (page);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (page)) == GTK_WINDOW (window));
+  g_object_get (page, "event", &shown, NULL);
+  g_assert_cmpstr (tn_event_get_id (shown), ==, tn_event_get_id (event));
+  WAIT_FOR (!_tn_devices_page_get_busy (page));
+  g_assert_cmpstr (_tn_devices_page_get_visible_page (page), !=, "error");
+
+  close_window (page);
+  WAIT_FOR (!_tn_window_get_busy (window));
+  close_window (window);
+}
+
 static const struct
 {
   const char *variable;
@@ -742,11 +819,14 @@ main (int   argc,
   g_test_add_func ("/gtk/tickets/no-ticket", test_no_ticket);
   g_test_add_func ("/gtk/tickets/pairing-dialog", test_pairing_dialog);
   g_test_add_func ("/gtk/tickets/devices-revoke", test_devices_revoke);
+  g_test_add_func ("/gtk/tickets/window-door-devices", test_window_door_devices);
 
   if (have_display ())
     {
-      gtk_init ();
-      adw_init ();
+      application = tn_application_new ();
+      g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (application), NULL, &error);
+      g_assert_no_error (error);
       test_server_start ();
       load_demo_data ();
     }
@@ -759,6 +839,7 @@ main (int   argc,
       g_clear_object (&event);
       g_clear_object (&organizer);
       test_server_stop ();
+      g_clear_object (&application);
     }
   remove_tree (work_dir);
   g_free (work_dir);
