@@ -5,6 +5,7 @@
 
 #include "tn-attendees-window.h"
 #include "tn-error.h"
+#include "tn-ticket-page.h"
 
 /* An event's attendees: a GtkListView over a TnAttendeeModel (a row
  * widget per visible row only, so 50,000 attendees scroll smoothly),
@@ -374,6 +375,18 @@ ask_ticket_change (TnAttendeesWindow *self,
 }
 
 static void
+tn_attendees_window_show_ticket_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter)
+{
+  TnAttendeesWindow *self = TN_ATTENDEES_WINDOW (widget);
+  TnAttendee *attendee = tn_attendees_window_get_selected (self);
+
+  if (attendee != NULL)
+    tn_ticket_page_show (GTK_WIDGET (self), self->event, attendee);
+}
+
+static void
 tn_attendees_window_revoke_action (GtkWidget  *widget,
                                    const char *action_name,
                                    GVariant   *parameter)
@@ -682,6 +695,7 @@ tn_attendees_window_class_init (TnAttendeesWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "attendees.import", NULL, tn_attendees_window_import_action);
   gtk_widget_class_install_action (widget_class, "attendees.export", NULL, tn_attendees_window_export_action);
   gtk_widget_class_install_action (widget_class, "attendees.reload", NULL, tn_attendees_window_reload_action);
+  gtk_widget_class_install_action (widget_class, "attendees.show-ticket", NULL, tn_attendees_window_show_ticket_action);
   gtk_widget_class_install_action (widget_class, "attendees.revoke", NULL, tn_attendees_window_revoke_action);
   gtk_widget_class_install_action (widget_class, "attendees.reissue", NULL, tn_attendees_window_reissue_action);
   gtk_widget_class_install_action (widget_class, "attendees.search", NULL, tn_attendees_window_search_action);

@@ -5,6 +5,7 @@
 
 #include "tn-attendees-window.h"
 #include "tn-client.h"
+#include "tn-devices-page.h"
 #include "tn-error.h"
 #include "tn-event-detail.h"
 #include "tn-event-row.h"
@@ -757,7 +758,26 @@ tn_window_attendees_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Issue 6, part 4: the selected event's door devices, and pairing more. */
+static void
+tn_window_door_devices_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  TnWindow *self = TN_WINDOW (user_data);
+  TnEvent *event = tn_event_detail_get_event (self->event_detail);
+  TnDevicesPage *page;
+
+  if (self->client == NULL || tn_client_get_token (self->client) == NULL || event == NULL)
+    return;
+
+  page = tn_devices_page_new (self->client, event);
+  gtk_window_set_transient_for (GTK_WINDOW (page), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (page));
+}
+
 static const GActionEntry win_entries[] = {
+  { "door-devices", tn_window_door_devices_action },
   { "refresh", tn_window_refresh_action },
   { "attendees", tn_window_attendees_action },
   { "reconnect", tn_window_reconnect_action },
