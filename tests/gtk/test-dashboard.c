@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "tn-dashboard-private.h"
+#include "tn-gtk-test-utils.h"
+
+/* The event-day dashboard against a real turnout-server: another client
+ * posts a scan and the dashboard shows it, pushed over the live stream;
+ * the server goes away and comes back. Nothing here polls: the test only
+ * iterates the main context until what it waits for shows, or fails. */
+
+/* Generous: the suite also runs under AddressSanitizer. */
+#define WAIT_TIMEOUT_MS 30000
+
+static TnGtkTestServer *server;
+static char            *work_dir;
+
+static gboolean
+wake_up_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until @expr holds, failing the test after
+ * WAIT_TIMEOUT_MS. */
+#define WAIT_FOR(expr) \
+  G_STMT_START { \
+    gint64 wait_deadline_ = g_get_monotonic_time () + (gint64) WAIT_TIMEOUT_MS * 1000; \
+    guint wait_tick_ = g_timeout_add (20, wake_up_cb, NULL); \
+    while (!(expr) && g_get_monotonic_time () < wait_deadline_) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (wait_tick_); \
+    if (!(expr)) \
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, \
+                           "timed out waiting for: " #expr); \
+  } G_STMT_END
+
+static gboolean
+have_display (void)
+{
+  return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
+}
+
+#define SKIP_WITHOUT_DISPLAY() \
+  G_STMT_START { \
+    if (!have_display ()) \
+      { \
+        g_test_skip ("no display: run under xvfb-run"); \
+        return; \
+      } \
+  } G_STMT_END
+
+typedef struct
+{
+  TnClient    *organizer;   /* the other client, which posts the scans */
+  TnEvent     *event;
+  char        *codes[2];
+  GtkWindow   *window;
+  TnDashboard *dashboard;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  if (!have_display ())
+    return;
+
+  if (!tn_gtk_test_server_running (server))
+    tn_gtk_test_server_start (server);
+  fixture->organizer = tn_gtk_test_sign_in (tn_gtk_test_server_get_url (server));
+  fixture->event = tn_gtk_test_create_event_soon (fixture->organizer, "Doors Open: Town Hall Night", 40);
+  fixture->codes[0] = tn_gtk_test_add_guest (fixture->organizer, tn_event_get_id (fixture->event),
+                                             "Zoë Ångström", "zoe@example.org");
+  fixture->codes[1] = tn_gtk_test_add_guest (fixture->organizer, tn_event_get_id (fixture->event),
+                                             "Kwame Mensah", "kwame@example.org");
+}
+
+static void
+open_dashboard (Fixture *fixture,
+                int      width)
+{
+  /* The app's own client: another session than the one posting scans. */
+  g_autoptr(TnClient) client = tn_gtk_test_sign_in (tn_gtk_test_server_get_url (server));
+
+  fixture->window = tn_dashboard_open_window (client, fixture->event, NULL);
+  if (width > 0)
+    gtk_window_set_default_size (fixture->window, width, 640);
+  fixture->dashboard = TN_DASHBOARD (adw_window_get_content (ADW_WINDOW (fixture->window)));
+  g_assert_true (TN_IS_DASHBOARD (fixture->dashboard));
+  g_assert_true (tn_dashboard_get_event (fixture->dashboard) == fixture->event);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    {
+      gpointer weak = fixture->dashboard;
+
+      /* Closing the window lets go of the dashboard and its stream. */
+      g_object_add_weak_pointer (G_OBJECT (fixture->dashboard), &weak);
+      gtk_window_destroy (fixture->window);
+      WAIT_FOR (weak == NULL);
+    }
+  g_clear_object (&fixture->organizer);
+  g_clear_object (&fixture->event);
+  g_clear_pointer (&fixture->codes[0], g_free);
+  g_clear_pointer (&fixture->codes[1], g_free);
+}
+
+static const char *
+label_text (GtkLabel *label)
+{
+  return gtk_label_get_text (label);
+}
+
+static gboolean
+shows (GtkLabel   *label,
+       const char *text)
+{
+  return g_strcmp0 (gtk_label_get_text (label), text) == 0;
+}
+
+static guint
+n_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, (int) n) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_scan_by_another_client (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  TnDashboard *dashboard;
+  TnArrivalsChart *chart;
+  g_autofree char *verdict = NULL;
+  g_autofree char *figures_from = NULL;
+  gint64 scanned_at = 0;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  open_dashboard (fixture, 0);
+  dashboard = fixture->dashboard;
+  chart = _tn_dashboard_get_chart (dashboard);
+
+  /* The snapshot: two going, nobody in yet. */
+  WAIT_FOR (_tn_dashboard_get_n_updates (dashboard) > 0);
+  g_assert_true (tn_dashboard_get_live (dashboard));
+  g_assert_false (_tn_dashboard_get_stale (dashboard));
+  g_assert_cmpstr (label_text (_tn_dashboard_get_status_label (dashboard)), ==, "Live");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_going_label (dashboard)), ==, "2");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_waitlist_label (dashboard)), ==, "0");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_checked_in_label (dashboard)), ==, "0");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_inside_label (dashboard)), ==, "0");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_capacity_label (dashboard)), ==, "0 inside of 40 places · 38 seats left");
+  g_assert_cmpfloat (gtk_level_bar_get_value (_tn_dashboard_get_capacity_bar (dashboard)), ==, 0.0);
+  g_assert_cmpuint (tn_arrivals_chart_get_n_minutes (chart), ==, 60);
+  g_assert_cmpuint (tn_arrivals_chart_get_total (chart), ==, 0);
+  g_assert_cmpstr (tn_arrivals_chart_get_summary (chart), ==, "No arrivals in the last hour");
+  g_assert_cmpuint (n_rows (_tn_dashboard_get_doors_list (dashboard)), ==, 0);
+
+  /* Another client lets the first guest in: the figures follow, pushed. */
+  verdict = tn_gtk_test_post_scan (fixture->organizer, tn_event_get_id (fixture->event),
+                                   fixture->codes[0], "in", &scanned_at);
+  g_assert_cmpstr (verdict, ==, "accepted");
+  WAIT_FOR (shows (_tn_dashboard_get_checked_in_label (dashboard), "1") &&
+            shows (_tn_dashboard_get_inside_label (dashboard), "1"));
+  g_assert_cmpstr (label_text (_tn_dashboard_get_going_label (dashboard)), ==, "2");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_capacity_label (dashboard)), ==, "1 inside of 40 places · 38 seats left");
+  g_assert_cmpfloat_with_epsilon (gtk_level_bar_get_value (_tn_dashboard_get_capacity_bar (dashboard)), 1.0 / 40, 1e-9);
+  /* One arrival, in the minute of the scan. */
+  g_assert_cmpuint (tn_arrivals_chart_get_total (chart), ==, 1);
+  g_assert_cmpuint (tn_arrivals_chart_get_count_at (chart, scanned_at), ==, 1);
+  g_assert_true (g_str_has_prefix (tn_arrivals_chart_get_summary (chart), "1 arrival in the last hour, most at "));
+  /* The door that scanned. */
+  g_assert_cmpuint (n_rows (_tn_dashboard_get_doors_list (dashboard)), ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (_tn_dashboard_get_doors_list (dashboard), 0))),
+                   ==, "Test door");
+
+  /* The server goes away: the figures stay, marked as stale. */
+  tn_gtk_test_server_stop (server);
+  WAIT_FOR (_tn_dashboard_get_stale (dashboard));
+  g_assert_false (tn_dashboard_get_live (dashboard));
+  g_assert_true (g_str_has_prefix (label_text (_tn_dashboard_get_status_label (dashboard)), "Offline — figures from "));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (_tn_dashboard_get_status_label (dashboard)), "warning"));
+  g_assert_cmpstr (label_text (_tn_dashboard_get_checked_in_label (dashboard)), ==, "1");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_inside_label (dashboard)), ==, "1");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_going_label (dashboard)), ==, "2");
+  g_assert_cmpuint (tn_arrivals_chart_get_total (chart), ==, 1);
+  figures_from = g_strdup (label_text (_tn_dashboard_get_status_label (dashboard)));
+
+  /* It comes back on the same address: the dashboard is live again by
+   * itself, and follows the next scan. */
+  tn_gtk_test_server_start (server);
+  WAIT_FOR (tn_dashboard_get_live (dashboard));
+  g_assert_false (_tn_dashboard_get_stale (dashboard));
+  g_assert_cmpstr (label_text (_tn_dashboard_get_status_label (dashboard)), ==, "Live");
+  g_assert_cmpstr (label_text (_tn_dashboard_get_inside_label (dashboard)), ==, "1");
+
+  g_clear_pointer (&verdict, g_free);
+  verdict = tn_gtk_test_post_scan (fixture->organizer, tn_event_get_id (fixture->event),
+                                   fixture->codes[0], "out", NULL);
+  g_assert_cmpstr (verdict, ==, "accepted");
+  WAIT_FOR (shows (_tn_dashboard_get_inside_label (dashboard), "0"));
+  g_assert_cmpstr (label_text (_tn_dashboard_get_checked_in_label (dashboard)), ==, "1");
+  g_assert_cmpuint (tn_arrivals_chart_get_total (chart), ==, 1);
+}
+
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  int minimum = 0;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  /* A phone-sized window: the figures wrap instead of widening it. */
+  open_dashboard (fixture, 360);
+  WAIT_FOR (_tn_dashboard_get_n_updates (fixture->dashboard) > 0);
+  gtk_widget_measure (GTK_WIDGET (fixture->dashboard), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+  WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (fixture->window)) > 0);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (_tn_dashboard_get_chart (fixture->dashboard))), <=, 360);
+}
+
+static const struct
+{
+  const char *variable;
+  const char *name;
+} private_dirs[] = {
+  { "XDG_CONFIG_HOME", "config" },
+  { "XDG_DATA_HOME", "data" },
+  { "XDG_CACHE_HOME", "cache" },
+  { "XDG_STATE_HOME", "state" },
+};
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *no_bus = NULL;
+  g_autofree char *server_dir = NULL;
+  int status;
+
+  work_dir = g_dir_make_tmp ("turnout-test-dashboard-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* Never touch the session of the person running the tests (see
+   * test-window.c). */
+  for (guint i = 0; i < G_N_ELEMENTS (private_dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (work_dir, private_dirs[i].name, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (private_dirs[i].variable, dir, TRUE);
+    }
+  no_bus = g_strdup_printf ("unix:path=%s/no-such-bus", work_dir);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
+  g_setenv ("GIO_USE_VFS", "local", TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/gtk/dashboard/scan-by-another-client", Fixture, NULL,
+              fixture_set_up, test_scan_by_another_client, fixture_tear_down);
+  g_test_add ("/gtk/dashboard/narrow", Fixture, NULL,
+              fixture_set_up, test_narrow, fixture_tear_down);
+
+  if (have_display ())
+    {
+      adw_init ();
+      server_dir = g_build_filename (work_dir, "server", NULL);
+      server = tn_gtk_test_server_new (server_dir);
+      tn_gtk_test_server_start (server);
+    }
+
+  status = g_test_run ();
+
+  g_clear_pointer (&server, tn_gtk_test_server_free);
+  tn_gtk_test_remove_tree (work_dir);
+  g_free (work_dir);
+
+  return status;
+}
