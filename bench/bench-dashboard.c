@@ -34,9 +34,15 @@ typedef struct
 } Bench;
 
 static int scans = 200;
+static char *screenshot;
+static gboolean dark;
+static int width = 1000;
 
 static const GOptionEntry options[] = {
   { "scans", 'n', 0, G_OPTION_ARG_INT, &scans, "Scans to post, one at a time (default 200)", "N" },
+  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &screenshot, "Save the window as PNG after the run", "FILE" },
+  { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
+  { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width (default 1000)", "PX" },
   { NULL }
 };
 
@@ -122,6 +128,27 @@ bench_posted_cb (GObject      *source,
   bench->t_answer = g_get_monotonic_time ();
 }
 
+/* The window as it is on screen, through its own renderer. */
+static void
+save_screenshot (GtkWindow  *window,
+                 const char *path)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int w = gtk_widget_get_width (widget);
+  int h = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("cannot save %s", path);
+}
+
 static const struct
 {
   const char *variable;
@@ -187,6 +214,16 @@ main (int   argc,
   g_setenv ("TURNOUT_SERVER", TURNOUT_SERVER_PATH, FALSE);
 
   adw_init ();
+  {
+    /* The app's style sheet, which TnApplication loads. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/turnout/Turnout/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  if (dark)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
 
   server_dir = g_build_filename (work_dir, "server", NULL);
   server = tn_gtk_test_server_new (server_dir);
@@ -204,7 +241,7 @@ main (int   argc,
   /* The app's own session, another than the one posting the scans. */
   client = tn_gtk_test_sign_in (tn_gtk_test_server_get_url (server));
   window = tn_dashboard_open_window (client, bench.event, NULL);
-  gtk_window_set_default_size (window, 1000, 800);
+  gtk_window_set_default_size (window, width, 800);
   bench.dashboard = TN_DASHBOARD (adw_window_get_content (ADW_WINDOW (window)));
   bench.checked_in = _tn_dashboard_get_checked_in_label (bench.dashboard);
   WAIT_FOR (_tn_dashboard_get_n_updates (bench.dashboard) > 0 && gtk_widget_get_mapped (GTK_WIDGET (window)));
@@ -254,6 +291,9 @@ main (int   argc,
   report ("scan to label (live delta)", scan_to_label);
   report ("label to repaint", label_to_paint);
   report ("scan to POST answer", scan_to_answer);
+
+  if (screenshot != NULL)
+    save_screenshot (window, screenshot);
 
   g_signal_handlers_disconnect_by_data (clock, &bench);
   g_signal_handlers_disconnect_by_data (bench.checked_in, &bench);

@@ -135,6 +135,20 @@ n_rows (GtkListBox *list)
   return n;
 }
 
+/* Whether the "Checked in" figure sits on a line below "Going". */
+static gboolean
+figures_wrap (TnDashboard *dashboard)
+{
+  graphene_point_t going;
+  graphene_point_t checked_in;
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (_tn_dashboard_get_going_label (dashboard)),
+                                           GTK_WIDGET (dashboard), &GRAPHENE_POINT_INIT (0, 0), &going));
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (_tn_dashboard_get_checked_in_label (dashboard)),
+                                           GTK_WIDGET (dashboard), &GRAPHENE_POINT_INIT (0, 0), &checked_in));
+  return checked_in.y > going.y;
+}
+
 static void
 test_scan_by_another_client (Fixture       *fixture,
                              gconstpointer  data)
@@ -166,6 +180,9 @@ test_scan_by_another_client (Fixture       *fixture,
   g_assert_cmpuint (tn_arrivals_chart_get_total (chart), ==, 0);
   g_assert_cmpstr (tn_arrivals_chart_get_summary (chart), ==, "No arrivals in the last hour");
   g_assert_cmpuint (n_rows (_tn_dashboard_get_doors_list (dashboard)), ==, 0);
+  /* Wide: the four figures on one line. */
+  WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (dashboard)) >= 700);
+  g_assert_false (figures_wrap (dashboard));
 
   /* Another client lets the first guest in: the figures follow, pushed. */
   verdict = tn_gtk_test_post_scan (fixture->organizer, tn_event_get_id (fixture->event),
@@ -224,6 +241,7 @@ test_narrow (Fixture       *fixture,
 
   /* A phone-sized window: the figures wrap instead of widening it. */
   open_dashboard (fixture, 360);
+  g_assert_true (gtk_window_get_resizable (fixture->window));
   WAIT_FOR (_tn_dashboard_get_n_updates (fixture->dashboard) > 0);
   gtk_widget_measure (GTK_WIDGET (fixture->dashboard), GTK_ORIENTATION_HORIZONTAL, -1,
                       &minimum, NULL, NULL, NULL);
@@ -231,6 +249,7 @@ test_narrow (Fixture       *fixture,
   WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (fixture->window)) > 0);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 400);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (_tn_dashboard_get_chart (fixture->dashboard))), <=, 360);
+  g_assert_true (figures_wrap (fixture->dashboard));
 }
 
 static const struct
