@@ -115,16 +115,13 @@ tn_dashboard_update_capacity (TnDashboard *self,
       gtk_level_bar_set_value (self->capacity_bar, MIN ((double) inside / capacity, 1.0));
       /* Translators: on the dashboard, under the capacity gauge; the
        * first number is the people inside, the second the capacity */
-      inside_text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " inside of %" G_GINT64_FORMAT " place",
-                                               "%" G_GINT64_FORMAT " inside of %" G_GINT64_FORMAT " places",
-                                               (gulong) capacity),
-                                     inside, capacity);
+      inside_text = g_strdup_printf (ngettext ("%d inside of %d place", "%d inside of %d places", (gulong) capacity),
+                                     (int) MIN (inside, G_MAXINT), (int) MIN (capacity, G_MAXINT));
       if (seats_left >= 0)
         /* Translators: on the dashboard, under the capacity gauge: how
          * many people inside, then how many seats nobody has taken yet */
-        text = g_strdup_printf (ngettext ("%s · %" G_GINT64_FORMAT " seat left",
-                                          "%s · %" G_GINT64_FORMAT " seats left", (gulong) seats_left),
-                                inside_text, seats_left);
+        text = g_strdup_printf (ngettext ("%s · %d seat left", "%s · %d seats left", (gulong) seats_left),
+                                inside_text, (int) MIN (seats_left, G_MAXINT));
       else
         text = g_steal_pointer (&inside_text);
     }
@@ -187,7 +184,7 @@ create_door_row (JsonObject *door)
   subtitle = g_strdup_printf (_("Last scan at %s"), last);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   /* Translators: on the dashboard, a door's scans: let in, then refused */
-  counts = g_strdup_printf (_("%" G_GINT64_FORMAT " in · %" G_GINT64_FORMAT " refused"), accepted, refused);
+  counts = g_strdup_printf (_("%d in · %d refused"), (int) MIN (accepted, G_MAXINT), (int) MIN (refused, G_MAXINT));
   label = gtk_label_new (counts);
   gtk_widget_add_css_class (label, "numeric");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
