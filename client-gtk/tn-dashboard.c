@@ -6,6 +6,7 @@
 #include "tn-arrivals-chart.h"
 #include "tn-dashboard.h"
 #include "tn-dashboard-private.h"
+#include "tn-error.h"
 #include "tn-json.h"
 #include "tn-live-client.h"
 
@@ -31,6 +32,7 @@ struct _TnDashboard
   gint64           updated_at;   /* real time in µs of the last figures; 0 before */
   guint            n_updates;
   gboolean         stale;
+  gboolean         refused;      /* the server will not let this session follow the event */
 
   AdwWindowTitle  *window_title;
   GtkImage        *status_icon;
@@ -221,6 +223,10 @@ tn_dashboard_update_status (TnDashboard *self)
 
   if (live)
     text = g_strdup (_("Live"));
+  else if (self->refused)
+    /* Translators: the dashboard's status line when the server refuses
+     * the live figures (signed out, or no longer a host of the event) */
+    text = g_strdup (_("The server does not show this event’s figures to this account any more"));
   else if (self->updated_at != 0)
     {
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (self->updated_at / G_USEC_PER_SEC);
@@ -327,8 +333,13 @@ tn_dashboard_connect_cb (GObject      *source,
     return;
   g_debug ("The live stream of event %s cannot be opened: %s",
            tn_live_client_get_event_id (TN_LIVE_CLIENT (source)), error->message);
+  /* Signed out, or no longer a host: trying again will not help. */
+  self->refused = g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED) ||
+                  g_error_matches (error, TN_ERROR, TN_ERROR_FORBIDDEN) ||
+                  g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND);
   tn_dashboard_update_status (self);
-  tn_dashboard_schedule_retry (self);
+  if (!self->refused)
+    tn_dashboard_schedule_retry (self);
 }
 
 static void

@@ -252,6 +252,28 @@ test_narrow (Fixture       *fixture,
   g_assert_true (figures_wrap (fixture->dashboard));
 }
 
+static void
+test_refused (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(TnClient) client = NULL;
+  GtkLabel *status;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  /* A token the server does not know (signed out elsewhere): the page
+   * says so and stops trying. */
+  client = tn_client_new (tn_gtk_test_server_get_url (server));
+  tn_client_set_token (client, "not-a-token-the-server-knows");
+  fixture->window = tn_dashboard_open_window (client, fixture->event, NULL);
+  fixture->dashboard = TN_DASHBOARD (adw_window_get_content (ADW_WINDOW (fixture->window)));
+  status = _tn_dashboard_get_status_label (fixture->dashboard);
+  WAIT_FOR (strstr (gtk_label_get_text (status), "any more") != NULL);
+  g_assert_false (tn_dashboard_get_live (fixture->dashboard));
+  g_assert_cmpuint (_tn_dashboard_get_n_updates (fixture->dashboard), ==, 0);
+  g_assert_cmpstr (label_text (_tn_dashboard_get_checked_in_label (fixture->dashboard)), ==, "–");
+}
+
 static const struct
 {
   const char *variable;
@@ -298,6 +320,8 @@ main (int   argc,
               fixture_set_up, test_scan_by_another_client, fixture_tear_down);
   g_test_add ("/gtk/dashboard/narrow", Fixture, NULL,
               fixture_set_up, test_narrow, fixture_tear_down);
+  g_test_add ("/gtk/dashboard/refused", Fixture, NULL,
+              fixture_set_up, test_refused, fixture_tear_down);
 
   if (have_display ())
     {
