@@ -3,8 +3,12 @@
 
 #include <adwaita.h>
 
+#include "tn-application.h"
 #include "tn-dashboard-private.h"
+#include "tn-event-row-private.h"
 #include "tn-gtk-test-utils.h"
+#include "tn-sign-in-page-private.h"
+#include "tn-window-private.h"
 
 /* The event-day dashboard against a real turnout-server: another client
  * posts a scan and the dashboard shows it, pushed over the live stream;
@@ -15,7 +19,9 @@
 #define WAIT_TIMEOUT_MS 30000
 
 static TnGtkTestServer *server;
+static TnApplication   *application;
 static char            *work_dir;
+static guint            n_events;
 
 static gboolean
 wake_up_cb (gpointer user_data)
@@ -56,6 +62,7 @@ typedef struct
 {
   TnClient    *organizer;   /* the other client, which posts the scans */
   TnEvent     *event;
+  char        *title;
   char        *codes[2];
   GtkWindow   *window;
   TnDashboard *dashboard;
@@ -71,7 +78,8 @@ fixture_set_up (Fixture       *fixture,
   if (!tn_gtk_test_server_running (server))
     tn_gtk_test_server_start (server);
   fixture->organizer = tn_gtk_test_sign_in (tn_gtk_test_server_get_url (server));
-  fixture->event = tn_gtk_test_create_event_soon (fixture->organizer, "Doors Open: Town Hall Night", 40);
+  fixture->title = g_strdup_printf ("Doors Open: Town Hall Night %u", ++n_events);
+  fixture->event = tn_gtk_test_create_event_soon (fixture->organizer, fixture->title, 40);
   fixture->codes[0] = tn_gtk_test_add_guest (fixture->organizer, tn_event_get_id (fixture->event),
                                              "Zoë Ångström", "zoe@example.org");
   fixture->codes[1] = tn_gtk_test_add_guest (fixture->organizer, tn_event_get_id (fixture->event),
@@ -108,6 +116,7 @@ fixture_tear_down (Fixture       *fixture,
     }
   g_clear_object (&fixture->organizer);
   g_clear_object (&fixture->event);
+  g_clear_pointer (&fixture->title, g_free);
   g_clear_pointer (&fixture->codes[0], g_free);
   g_clear_pointer (&fixture->codes[1], g_free);
 }
@@ -274,6 +283,84 @@ test_refused (Fixture       *fixture,
   g_assert_cmpstr (label_text (_tn_dashboard_get_checked_in_label (fixture->dashboard)), ==, "–");
 }
 
+static GtkListBoxRow *
+find_row (TnWindow   *window,
+          const char *title)
+{
+  GtkListBox *list = _tn_window_get_event_list (window);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_label_get_text (_tn_event_row_get_title_label (TN_EVENT_ROW (row))), title) == 0)
+      return row;
+  return NULL;
+}
+
+static gboolean
+action_enabled (TnWindow   *window,
+                const char *name)
+{
+  return g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (window), name));
+}
+
+/* The window the app opened for the dashboard, if any. */
+static GtkWindow *
+find_dashboard_window (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
+    if (ADW_IS_WINDOW (l->data) && TN_IS_DASHBOARD (adw_window_get_content (ADW_WINDOW (l->data))))
+      return l->data;
+  return NULL;
+}
+
+static void
+test_open_from_window (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  TnWindow *window;
+  TnSignInPage *page;
+  GtkListBoxRow *row;
+  gpointer weak;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  window = tn_window_new (application);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  page = _tn_window_get_sign_in_page (window);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_server_row (page)), tn_gtk_test_server_get_url (server));
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_email_row (page)), "olivia@example.org");
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_password_row (page)), "turnout-demo");
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (_tn_sign_in_page_get_sign_in_button (page))));
+  WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (window), "events") == 0 && !_tn_window_get_busy (window));
+
+  /* Nothing chosen: nothing to open. */
+  g_assert_false (action_enabled (window, "open-dashboard"));
+
+  /* Choose the event, then Dashboard: a window of its own, live. */
+  WAIT_FOR (find_row (window, fixture->title) != NULL);
+  row = find_row (window, fixture->title);
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  WAIT_FOR (tn_event_detail_get_event (_tn_window_get_event_detail (window)) != NULL);
+  g_assert_true (action_enabled (window, "open-dashboard"));
+  g_assert_null (find_dashboard_window ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-dashboard", NULL));
+  fixture->window = find_dashboard_window ();
+  g_assert_nonnull (fixture->window);
+  fixture->dashboard = TN_DASHBOARD (adw_window_get_content (ADW_WINDOW (fixture->window)));
+  g_assert_cmpstr (tn_event_get_id (tn_dashboard_get_event (fixture->dashboard)), ==, tn_event_get_id (fixture->event));
+  WAIT_FOR (_tn_dashboard_get_n_updates (fixture->dashboard) > 0);
+  g_assert_true (tn_dashboard_get_live (fixture->dashboard));
+  g_assert_cmpstr (label_text (_tn_dashboard_get_going_label (fixture->dashboard)), ==, "2");
+
+  /* Closing the main window leaves the dashboard to the organizer. */
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  WAIT_FOR (weak == NULL);
+  g_assert_true (tn_dashboard_get_live (fixture->dashboard));
+}
+
 static const struct
 {
   const char *variable;
@@ -322,10 +409,15 @@ main (int   argc,
               fixture_set_up, test_narrow, fixture_tear_down);
   g_test_add ("/gtk/dashboard/refused", Fixture, NULL,
               fixture_set_up, test_refused, fixture_tear_down);
+  g_test_add ("/gtk/dashboard/open-from-window", Fixture, NULL,
+              fixture_set_up, test_open_from_window, fixture_tear_down);
 
   if (have_display ())
     {
-      adw_init ();
+      application = tn_application_new ();
+      g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (application), NULL, &error);
+      g_assert_no_error (error);
       server_dir = g_build_filename (work_dir, "server", NULL);
       server = tn_gtk_test_server_new (server_dir);
       tn_gtk_test_server_start (server);
@@ -334,6 +426,7 @@ main (int   argc,
   status = g_test_run ();
 
   g_clear_pointer (&server, tn_gtk_test_server_free);
+  g_clear_object (&application);
   tn_gtk_test_remove_tree (work_dir);
   g_free (work_dir);
 
