@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tn-arrivals-chart.h"
 
@@ -294,6 +295,40 @@ tn_arrivals_chart_set_data (TnArrivalsChart *self,
   if (n > 0)
     g_array_append_vals (self->counts, per_minute, n);
   self->last_minute = last_minute - last_minute % 60;
+  tn_arrivals_chart_update_summary (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * tn_arrivals_chart_advance_to:
+ * @self: a #TnArrivalsChart
+ * @minute: a time in the minute that is to be the last, in Unix seconds
+ *
+ * Moves the chart on to @minute, as many minutes as the same window of
+ * time: the minutes that passed are added with no arrivals, the oldest
+ * ones dropped. For a live feed, which reports every arrival, between its
+ * reports. Nothing happens if @minute is not later than the last minute.
+ */
+void
+tn_arrivals_chart_advance_to (TnArrivalsChart *self,
+                              gint64           minute)
+{
+  gint64 steps;
+
+  g_return_if_fail (TN_IS_ARRIVALS_CHART (self));
+
+  minute -= minute % 60;
+  if (self->counts->len == 0 || minute <= self->last_minute)
+    return;
+  steps = (minute - self->last_minute) / 60;
+  if (steps >= self->counts->len)
+    memset (self->counts->data, 0, sizeof (guint) * self->counts->len);
+  else
+    {
+      g_array_remove_range (self->counts, 0, (guint) steps);
+      g_array_set_size (self->counts, self->counts->len + (guint) steps);   /* zeroed */
+    }
+  self->last_minute = minute;
   tn_arrivals_chart_update_summary (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

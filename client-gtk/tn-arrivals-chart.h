@@ -13,6 +13,8 @@ void        tn_arrivals_chart_set_data        (TnArrivalsChart *self,
                                                const guint     *per_minute,
                                                guint            n,
                                                gint64           last_minute);
+void        tn_arrivals_chart_advance_to      (TnArrivalsChart *self,
+                                               gint64           minute);
 guint       tn_arrivals_chart_get_n_minutes   (TnArrivalsChart *self);
 guint       tn_arrivals_chart_get_count       (TnArrivalsChart *self,
                                                guint            index);

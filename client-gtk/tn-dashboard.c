@@ -28,6 +28,7 @@ struct _TnDashboard
   TnLiveClient    *live;
   GCancellable    *cancellable;
   guint            retry_source;
+  guint            minute_source;
   guint            retry_ms;
   gint64           updated_at;   /* real time in µs of the last figures; 0 before */
   guint            n_updates;
@@ -285,6 +286,32 @@ tn_dashboard_live_stats_cb (TnDashboard *self)
   tn_dashboard_update_status (self);
 }
 
+/* The server reports every arrival as it happens, so while the stream is
+ * open a minute without a delta had none: the chart moves on by itself
+ * at each new minute. Offline it stands still, as the other figures do. */
+static gboolean tn_dashboard_minute_cb (gpointer user_data);
+
+static void
+tn_dashboard_schedule_minute (TnDashboard *self)
+{
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  g_clear_handle_id (&self->minute_source, g_source_remove);
+  self->minute_source = g_timeout_add ((guint) (60000 - now_ms % 60000) + 50, tn_dashboard_minute_cb, self);
+}
+
+static gboolean
+tn_dashboard_minute_cb (gpointer user_data)
+{
+  TnDashboard *self = user_data;
+
+  self->minute_source = 0;
+  if (tn_dashboard_get_live (self))
+    tn_arrivals_chart_advance_to (self->chart, g_get_real_time () / G_USEC_PER_SEC);
+  tn_dashboard_schedule_minute (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* --- the live stream ----------------------------------------------------- */
 
 static gboolean
@@ -371,6 +398,7 @@ tn_dashboard_constructed (GObject *object)
   g_signal_connect_object (self->live, "notify::connected",
                            G_CALLBACK (tn_dashboard_live_connected_cb), self, G_CONNECT_SWAPPED);
   tn_dashboard_connect (self);
+  tn_dashboard_schedule_minute (self);
 }
 
 static void
@@ -380,6 +408,7 @@ tn_dashboard_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->minute_source, g_source_remove);
   if (self->live != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->live, self);

@@ -361,6 +361,52 @@ test_open_from_window (Fixture       *fixture,
   g_assert_true (tn_dashboard_get_live (fixture->dashboard));
 }
 
+static void
+test_chart_data (void)
+{
+  g_autoptr(GtkWidget) widget = NULL;
+  TnArrivalsChart *chart;
+  guint counts[60] = { 0 };
+  gint64 last = 1795000000 - 1795000000 % 60;   /* a whole minute */
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  widget = g_object_ref_sink (tn_arrivals_chart_new ());
+  chart = TN_ARRIVALS_CHART (widget);
+  g_assert_cmpuint (tn_arrivals_chart_get_n_minutes (chart), ==, 0);
+  g_assert_cmpstr (tn_arrivals_chart_get_summary (chart), ==, "No arrivals in the last hour");
+
+  counts[0] = 1;
+  counts[57] = 9;
+  counts[59] = 2;
+  tn_arrivals_chart_set_data (chart, counts, G_N_ELEMENTS (counts), last + 17);
+  g_assert_cmpint (tn_arrivals_chart_get_last_minute (chart), ==, last);
+  g_assert_cmpuint (tn_arrivals_chart_get_total (chart), ==, 12);
+  g_assert_cmpuint (tn_arrivals_chart_get_count_at (chart, last + 59), ==, 2);
+  g_assert_cmpuint (tn_arrivals_chart_get_count_at (chart, last - 2 * 60), ==, 9);
+  g_assert_cmpuint (tn_arrivals_chart_get_count_at (chart, last - 59 * 60), ==, 1);
+  g_assert_cmpuint (tn_arrivals_chart_get_count_at (chart, last - 60 * 60), ==, 0);
+  g_assert_cmpuint (tn_arrivals_chart_get_count_at (chart, last + 60), ==, 0);
+  g_assert_true (g_str_has_prefix (tn_arrivals_chart_get_summary (chart), "12 arrivals in the last hour, most at "));
+
+  /* Two quiet minutes later: the oldest minute drops out, the rest moves. */
+  tn_arrivals_chart_advance_to (chart, last + 2 * 60 + 5);
+  g_assert_cmpint (tn_arrivals_chart_get_last_minute (chart), ==, last + 2 * 60);
+  g_assert_cmpuint (tn_arrivals_chart_get_n_minutes (chart), ==, 60);
+  g_assert_cmpuint (tn_arrivals_chart_get_total (chart), ==, 11);
+  g_assert_cmpuint (tn_arrivals_chart_get_count (chart, 59), ==, 0);
+  g_assert_cmpuint (tn_arrivals_chart_get_count (chart, 57), ==, 2);
+  g_assert_cmpuint (tn_arrivals_chart_get_count_at (chart, last - 2 * 60), ==, 9);
+  /* Not backwards. */
+  tn_arrivals_chart_advance_to (chart, last);
+  g_assert_cmpint (tn_arrivals_chart_get_last_minute (chart), ==, last + 2 * 60);
+  /* An hour and more: nothing left. */
+  tn_arrivals_chart_advance_to (chart, last + 3 * 3600);
+  g_assert_cmpuint (tn_arrivals_chart_get_total (chart), ==, 0);
+  g_assert_cmpuint (tn_arrivals_chart_get_n_minutes (chart), ==, 60);
+  g_assert_cmpstr (tn_arrivals_chart_get_summary (chart), ==, "No arrivals in the last hour");
+}
+
 static const struct
 {
   const char *variable;
@@ -403,6 +449,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/gtk/arrivals-chart/data", test_chart_data);
   g_test_add ("/gtk/dashboard/scan-by-another-client", Fixture, NULL,
               fixture_set_up, test_scan_by_another_client, fixture_tear_down);
   g_test_add ("/gtk/dashboard/narrow", Fixture, NULL,
