@@ -5,6 +5,7 @@
 
 #include "tn-attendees-window.h"
 #include "tn-client.h"
+#include "tn-dashboard.h"
 #include "tn-devices-page.h"
 #include "tn-error.h"
 #include "tn-event-detail.h"
@@ -776,8 +777,30 @@ tn_window_door_devices_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (page));
 }
 
+/* The dashboard (issue 6, part 5): the event-day figures of the chosen
+ * event, live, in a window of their own. */
+static void
+tn_window_open_dashboard_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  TnWindow *self = TN_WINDOW (user_data);
+  TnEvent *event = tn_event_detail_get_event (self->event_detail);
+
+  if (self->client == NULL || event == NULL || tn_event_get_id (event) == NULL)
+    return;
+  tn_dashboard_open_window (self->client, event, GTK_WINDOW (self));
+}
+
+static void
+tn_window_event_detail_notify_event_cb (TnWindow *self)
+{
+  tn_window_set_action_enabled (self, "open-dashboard", tn_event_detail_get_event (self->event_detail) != NULL);
+}
+
 static const GActionEntry win_entries[] = {
   { "door-devices", tn_window_door_devices_action },
+  { "open-dashboard", tn_window_open_dashboard_action },
   { "refresh", tn_window_refresh_action },
   { "attendees", tn_window_attendees_action },
   { "reconnect", tn_window_reconnect_action },
@@ -953,6 +976,9 @@ tn_window_init (TnWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+  tn_window_set_action_enabled (self, "open-dashboard", FALSE);
+  g_signal_connect_object (self->event_detail, "notify::event",
+                           G_CALLBACK (tn_window_event_detail_notify_event_cb), self, G_CONNECT_SWAPPED);
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->events = g_list_store_new (TN_TYPE_EVENT);
