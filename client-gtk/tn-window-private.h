@@ -17,5 +17,6 @@ AdwLeaflet    *_tn_window_get_leaflet          (TnWindow *self);
 AdwStatusPage *_tn_window_get_unreachable_page (TnWindow *self);
 GtkLabel      *_tn_window_get_unreachable_detail (TnWindow *self);
 gboolean       _tn_window_get_busy             (TnWindow *self);
+GtkRevealer   *_tn_window_get_offline_revealer (TnWindow *self);
 
 G_END_DECLS

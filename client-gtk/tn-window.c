@@ -9,7 +9,9 @@
 #include "tn-devices-page.h"
 #include "tn-error.h"
 #include "tn-event-detail.h"
+#include "tn-event-replica.h"
 #include "tn-event-row.h"
+#include "tn-event-sync.h"
 #include "tn-format.h"
 #include "tn-sign-in-page.h"
 #include "tn-time.h"
@@ -40,6 +42,8 @@ struct _TnWindow
   GtkListBox           *events_list;
   GtkSpinner           *more_spinner;
   TnEventDetail        *event_detail;
+  GtkRevealer          *offline_revealer;
+  GtkLabel             *offline_label;
 
   GSettings            *settings;
   TnTokenStore         *token_store;
@@ -49,6 +53,11 @@ struct _TnWindow
   TnUser               *user;
   char                 *email;
   GCancellable         *session_cancellable;
+
+  /* the account's copy of its events, and what keeps it in step */
+  TnEventReplica       *replica;
+  TnEventSync          *sync;
+  gboolean              first_sync;   /* the session waits for its first pull */
 
   /* the list of events */
   GListStore           *events;
@@ -74,6 +83,7 @@ G_DEFINE_FINAL_TYPE (TnWindow, tn_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void tn_window_load_events (TnWindow *self,
                                    gboolean  more);
+static void tn_window_close_replica (TnWindow *self);
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -220,6 +230,9 @@ tn_window_drop_session (TnWindow *self)
   gtk_spinner_set_spinning (self->more_spinner, FALSE);
   g_list_store_remove_all (self->events);
   tn_event_detail_set_event (self->event_detail, NULL);
+  tn_window_close_replica (self);
+  if (self->offline_revealer != NULL)
+    gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
 }
 
 /* Keeps the application running until a sign-out is done, even when the
@@ -340,113 +353,174 @@ tn_window_list_done (TnWindow  *self,
     }
 }
 
-static void
-tn_window_list_events_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data,
-                          gboolean      more)
+/* Whether @items are the events listed, each in the same version. */
+static gboolean
+tn_window_same_events (TnWindow  *self,
+                       GPtrArray *items)
 {
-  g_autoptr(TnWindow) self = user_data;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GError) error = NULL;
-  char *next_cursor = NULL;
+  GListModel *shown = G_LIST_MODEL (self->events);
 
-  tn_window_end_request (self);
-  items = tn_client_list_events_finish (TN_CLIENT (source), result, &next_cursor, &error);
-  if (is_cancelled (error))
-    return;
-
-  self->list_loading = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), FALSE);
-  gtk_spinner_set_spinning (self->more_spinner, FALSE);
-
-  if (items != NULL)
+  if (g_list_model_get_n_items (shown) != items->len ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->list_stack), "loading") == 0)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
     {
-      tn_window_list_done (self, items, next_cursor, more);
+      g_autoptr(TnEvent) event = g_list_model_get_item (shown, i);
+      TnEvent *item = g_ptr_array_index (items, i);
+
+      if (g_strcmp0 (tn_event_get_id (event), tn_event_get_id (item)) != 0 ||
+          tn_event_get_version (event) != tn_event_get_version (item) ||
+          tn_event_get_status (event) != tn_event_get_status (item))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The list comes from the replica: at once, offline too. */
+static void
+tn_window_relist (TnWindow *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+
+  if (self->replica == NULL || self->first_sync)
+    return;   /* keep the spinner until the first pull is over */
+  items = tn_event_replica_list (self->replica, FALSE, NULL, tn_time_now ());
+  if (tn_window_same_events (self, items))
+    return;   /* rows stay, and so do the selection and the focus */
+  tn_window_list_done (self, items, NULL, FALSE);
+}
+
+static void
+tn_window_update_offline (TnWindow *self)
+{
+  g_autofree char *text = NULL;
+  guint pending;
+
+  if (self->offline_revealer == NULL)
+    return;
+  if (self->sync == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
       return;
     }
-
-  if (g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED))
-    tn_window_session_expired (self);
-  else if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) == 0 && !more)
-    tn_window_show_unreachable (self, error);
-  else
+  pending = tn_event_sync_get_pending (self->sync);
+  if (tn_event_sync_get_online (self->sync) || self->first_sync)
     {
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, TN_ERROR, TN_ERROR_NETWORK))
-        message = g_strdup (_("Cannot reach the server. The list may be out of date."));
-      else
-        {
-          g_autofree char *reason = describe_error (error, tn_client_get_base_url (TN_CLIENT (source)));
-
-          /* Translators: %s says why */
-          message = g_strdup_printf (_("The events could not be loaded. %s"), reason);
-        }
-      tn_window_toast (self, message);
-      gtk_stack_set_visible_child_name (self->list_stack,
-                                        g_list_model_get_n_items (G_LIST_MODEL (self->events)) > 0 ? "list" : "empty");
-      gtk_spinner_set_spinning (self->list_spinner, FALSE);
+      gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
+      return;
     }
+  if (pending > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Offline: %u change waits and is sent when the server is back.",
+                                         "Offline: %u changes wait and are sent when the server is back.",
+                                         pending), pending);
+  else
+    text = g_strdup (_("Offline: showing the events as last synced. Changes are kept and sent later."));
+  gtk_label_set_text (self->offline_label, text);
+  gtk_revealer_set_reveal_child (self->offline_revealer, TRUE);
 }
 
 static void
-tn_window_list_first_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+tn_window_sync_changed_cb (TnWindow *self)
 {
-  tn_window_list_events_cb (source, result, user_data, FALSE);
+  tn_window_relist (self);
+  tn_window_update_offline (self);
 }
 
 static void
-tn_window_list_more_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+tn_window_sync_last_sync_cb (TnWindow *self)
 {
-  tn_window_list_events_cb (source, result, user_data, TRUE);
+  self->first_sync = FALSE;
+  tn_window_relist (self);
+  tn_window_update_offline (self);
 }
 
-/* Loads the first page of events from now on, or with @more the next page. */
+static void
+tn_window_sync_online_cb (TnWindow *self)
+{
+  /* A first sync that cannot happen shows what the copy has. */
+  if (!tn_event_sync_get_online (self->sync) && self->first_sync)
+    {
+      self->first_sync = FALSE;
+      tn_window_relist (self);
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) == 0)
+        {
+          gtk_stack_set_visible_child_name (self->list_stack, "empty");
+          gtk_spinner_set_spinning (self->list_spinner, FALSE);
+        }
+    }
+  tn_window_update_offline (self);
+}
+
+/* Opens the account's replica (a file per server and account) and its
+ * sync engine, not started yet. */
+static gboolean
+tn_window_open_replica (TnWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->replica != NULL)
+    return TRUE;
+  self->replica = tn_event_replica_open (tn_client_get_base_url (self->client), self->email, &error);
+  if (self->replica == NULL)
+    {
+      g_autofree char *message =
+        /* Translators: %s says why */
+        g_strdup_printf (_("This computer’s copy of the events cannot be opened: %s"), error->message);
+
+      tn_window_toast (self, message);
+      return FALSE;
+    }
+  self->sync = tn_event_sync_new (self->replica, self->client);
+  g_signal_connect_swapped (self->sync, "changed", G_CALLBACK (tn_window_sync_changed_cb), self);
+  g_signal_connect_swapped (self->sync, "notify::last-sync", G_CALLBACK (tn_window_sync_last_sync_cb), self);
+  g_signal_connect_swapped (self->sync, "notify::online", G_CALLBACK (tn_window_sync_online_cb), self);
+  g_signal_connect_swapped (self->sync, "notify::pending", G_CALLBACK (tn_window_update_offline), self);
+  return TRUE;
+}
+
+static void
+tn_window_close_replica (TnWindow *self)
+{
+  if (self->sync != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->sync, self);
+      tn_event_sync_stop (self->sync);
+    }
+  g_clear_object (&self->sync);
+  g_clear_object (&self->replica);
+  self->first_sync = FALSE;
+}
+
+/* Whether the replica has something to show before the server answers. */
+static gboolean
+tn_window_replica_is_warm (TnWindow *self)
+{
+  g_autoptr(GPtrArray) upcoming = NULL;
+  g_autoptr(GPtrArray) past = NULL;
+
+  if (self->replica == NULL)
+    return FALSE;
+  upcoming = tn_event_replica_list (self->replica, FALSE, NULL, tn_time_now ());
+  past = tn_event_replica_list (self->replica, TRUE, NULL, tn_time_now ());
+  return upcoming->len + past->len > 0 || tn_event_replica_outbox_size (self->replica) > 0;
+}
+
+/* Shows the list again from the replica; a refresh also asks the server. */
 static void
 tn_window_load_events (TnWindow *self,
                        gboolean  more)
 {
-  TnEventFilter filter = { 0 };
+  if (more || self->client == NULL || self->sync == NULL)
+    return;   /* the replica holds every event: no pages to fetch */
 
-  if (self->client == NULL || self->user == NULL)
-    return;
-
-  if (more)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) == 0)
     {
-      if (self->next_cursor == NULL || self->list_loading)
-        return;
-      filter.cursor = self->next_cursor;
-      gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), TRUE);
-      gtk_spinner_set_spinning (self->more_spinner, TRUE);
+      gtk_stack_set_visible_child_name (self->list_stack, "loading");
+      gtk_spinner_set_spinning (self->list_spinner, TRUE);
     }
-  else
-    {
-      renew_cancellable (&self->list_cancellable);
-      g_clear_pointer (&self->next_cursor, g_free);
-      gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), FALSE);
-      self->list_from = tn_time_now ();
-      if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) == 0)
-        {
-          gtk_stack_set_visible_child_name (self->list_stack, "loading");
-          gtk_spinner_set_spinning (self->list_spinner, TRUE);
-        }
-    }
-
-  /* Events still running count as upcoming: the server lists those that
-   * end at or after "from". */
-  filter.from = self->list_from;
-  filter.limit = EVENTS_PAGE_SIZE;
-  self->list_loading = TRUE;
-
-  tn_window_begin_request (self);
-  tn_client_list_events_async (self->client, &filter, self->list_cancellable,
-                               more ? tn_window_list_more_cb : tn_window_list_first_cb,
-                               g_object_ref (self));
+  tn_window_relist (self);
+  tn_event_sync_sync_now (self->sync);
 }
 
 static void
@@ -495,6 +569,23 @@ tn_window_back_button_clicked_cb (TnWindow *self)
 /* --- the session --------------------------------------------------------- */
 
 static void
+tn_window_start_sync (TnWindow *self)
+{
+  if (!tn_window_open_replica (self))
+    return;
+  if (!tn_window_replica_is_warm (self) && tn_event_sync_get_last_sync (self->sync) == 0)
+    self->first_sync = TRUE;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) == 0)
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "loading");
+      gtk_spinner_set_spinning (self->list_spinner, TRUE);
+    }
+  tn_window_relist (self);
+  tn_event_sync_start (self->sync);
+  tn_window_update_offline (self);
+}
+
+static void
 tn_window_start_session (TnWindow *self,
                          TnUser   *user)
 {
@@ -512,7 +603,25 @@ tn_window_start_session (TnWindow *self,
   adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
   tn_window_show_page (self, "events");
   self->focus_list = TRUE;
-  tn_window_load_events (self, FALSE);
+  tn_window_start_sync (self);
+}
+
+/* The replica's events while the server has not confirmed the sign-in yet
+ * (or cannot be reached): a warm copy needs no network. */
+static void
+tn_window_show_replica (TnWindow *self)
+{
+  g_autoptr(GUri) uri = g_uri_parse (tn_client_get_base_url (self->client), G_URI_FLAGS_NONE, NULL);
+  g_autofree char *subtitle = NULL;
+
+  subtitle = g_strdup_printf (_("%1$s on %2$s"), self->email,
+                              uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri)
+                                                                          : tn_client_get_base_url (self->client));
+  adw_window_title_set_subtitle (self->list_title, subtitle);
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+  tn_window_show_page (self, "events");
+  self->focus_list = TRUE;
+  tn_window_relist (self);
 }
 
 static void
@@ -533,6 +642,12 @@ tn_window_me_cb (GObject      *source,
     tn_window_start_session (self, user);
   else if (g_error_matches (error, TN_ERROR, TN_ERROR_UNAUTHORIZED))
     tn_window_session_expired (self);
+  else if (tn_window_replica_is_warm (self))
+    {
+      /* Offline: the copy stays in use; the engine finds the server again. */
+      tn_window_show_replica (self);
+      tn_window_start_sync (self);
+    }
   else
     tn_window_show_unreachable (self, error);
 }
@@ -573,6 +688,9 @@ tn_window_token_lookup_cb (GObject      *source,
   tn_client_set_token (self->client, token);
   g_free (self->email);
   self->email = g_settings_get_string (self->settings, "account-email");
+
+  if (tn_window_open_replica (self) && tn_window_replica_is_warm (self))
+    tn_window_show_replica (self);
 
   tn_window_begin_request (self);
   tn_client_me_async (self->client, self->session_cancellable, tn_window_me_cb, g_object_ref (self));
@@ -857,6 +975,7 @@ tn_window_dispose (GObject *object)
     g_cancellable_cancel (self->session_cancellable);
   if (self->list_cancellable != NULL)
     g_cancellable_cancel (self->list_cancellable);
+  tn_window_close_replica (self);
 
   /* Drop the rows while the detail pane their selection feeds still exists. */
   if (self->events_list != NULL)
@@ -963,6 +1082,8 @@ tn_window_class_init (TnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnWindow, events_list);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, more_spinner);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, event_detail);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_label);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_sign_in_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_scroller_edge_reached_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_selected_cb);
@@ -1071,9 +1192,16 @@ _tn_window_get_unreachable_detail (TnWindow *self)
  *
  * Returns: whether a request of the window is still under way
  */
+GtkRevealer *
+_tn_window_get_offline_revealer (TnWindow *self)
+{
+  g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
+  return self->offline_revealer;
+}
+
 gboolean
 _tn_window_get_busy (TnWindow *self)
 {
   g_return_val_if_fail (TN_IS_WINDOW (self), FALSE);
-  return self->n_pending > 0;
+  return self->n_pending > 0 || self->first_sync;
 }
