@@ -18,5 +18,9 @@ AdwStatusPage *_tn_window_get_unreachable_page (TnWindow *self);
 GtkLabel      *_tn_window_get_unreachable_detail (TnWindow *self);
 gboolean       _tn_window_get_busy             (TnWindow *self);
 GtkRevealer   *_tn_window_get_offline_revealer (TnWindow *self);
+GtkSearchEntry *_tn_window_get_search_entry    (TnWindow *self);
+GtkToggleButton *_tn_window_get_past_button    (TnWindow *self);
+GtkDropDown   *_tn_window_get_category_dropdown (TnWindow *self);
+GtkDropDown   *_tn_window_get_span_dropdown    (TnWindow *self);
 
 G_END_DECLS

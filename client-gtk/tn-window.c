@@ -44,6 +44,12 @@ struct _TnWindow
   TnEventDetail        *event_detail;
   GtkRevealer          *offline_revealer;
   GtkLabel             *offline_label;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkToggleButton      *past_button;
+  GtkDropDown          *category_dropdown;
+  GtkDropDown          *span_dropdown;
+  GtkStringList        *categories;   /* "All categories", then those in the replica */
 
   GSettings            *settings;
   TnTokenStore         *token_store;
@@ -183,6 +189,7 @@ tn_window_show_page (TnWindow   *self,
   gtk_spinner_set_spinning (self->loading_spinner, loading);
   tn_window_set_action_enabled (self, "refresh", signed_in);
   tn_window_set_action_enabled (self, "attendees", signed_in);
+  tn_window_set_action_enabled (self, "search", signed_in);
   tn_window_set_action_enabled (self, "sign-out", self->client != NULL);
   tn_window_set_action_enabled (self, "reconnect", g_str_equal (name, "unreachable"));
   gtk_stack_set_visible_child_name (self->stack, name);
@@ -376,6 +383,108 @@ tn_window_same_events (TnWindow  *self,
   return TRUE;
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Keeps the category filter's choices to those the replica's events use. */
+static void
+tn_window_update_categories (TnWindow *self)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) past = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  guint selected = gtk_drop_down_get_selected (self->category_dropdown);
+  g_autofree char *chosen = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->categories));
+
+  if (selected > 0 && selected < n)
+    chosen = g_strdup (gtk_string_list_get_string (self->categories, selected));
+  all = tn_event_replica_list (self->replica, FALSE, NULL, tn_time_now ());
+  past = tn_event_replica_list (self->replica, TRUE, NULL, tn_time_now ());
+  for (guint i = 0; i < past->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (past, i)));
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *category = tn_event_get_category (g_ptr_array_index (all, i));
+
+      if (category != NULL && category[0] != '\0' && g_hash_table_add (seen, (gpointer) category))
+        g_ptr_array_add (names, (gpointer) category);
+    }
+  g_ptr_array_sort (names, compare_names);
+  if (names->len + 1 == n)
+    {
+      gboolean same = TRUE;
+
+      for (guint i = 0; i < names->len && same; i++)
+        same = g_strcmp0 (names->pdata[i], gtk_string_list_get_string (self->categories, i + 1)) == 0;
+      if (same)
+        return;
+    }
+  g_ptr_array_add (names, NULL);
+  gtk_string_list_splice (self->categories, 1, n - 1, (const char * const *) names->pdata);
+  for (guint i = 1; chosen != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->categories)); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (self->categories, i), chosen) == 0)
+      {
+        gtk_drop_down_set_selected (self->category_dropdown, i);
+        return;
+      }
+  gtk_drop_down_set_selected (self->category_dropdown, 0);
+}
+
+/* The replica's events as the filters above the list choose them:
+ * upcoming or past, the words searched (title, place, category, tags),
+ * a category, and how far from now. */
+static GPtrArray *
+tn_window_filtered_events (TnWindow *self)
+{
+  gboolean past = gtk_toggle_button_get_active (self->past_button);
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint category_index = gtk_drop_down_get_selected (self->category_dropdown);
+  guint span = gtk_drop_down_get_selected (self->span_dropdown);
+  const char *category = NULL;
+  gint64 now = tn_time_now ();
+  gint64 limit = span == 1 ? 7 * 86400 : span == 2 ? 31 * 86400 : 0;
+  GPtrArray *items;
+
+  tn_window_update_categories (self);
+  category_index = gtk_drop_down_get_selected (self->category_dropdown);
+  if (category_index > 0 && category_index != GTK_INVALID_LIST_POSITION)
+    category = gtk_string_list_get_string (self->categories, category_index);
+
+  items = tn_event_replica_list (self->replica, past, search[0] != '\0' ? search : NULL, now);
+  for (guint i = items->len; i > 0; i--)
+    {
+      TnEvent *event = g_ptr_array_index (items, i - 1);
+      gboolean keep = TRUE;
+
+      if (category != NULL && g_strcmp0 (tn_event_get_category (event), category) != 0)
+        keep = FALSE;
+      if (limit > 0 && !past && tn_event_get_starts_at (event) > now + limit)
+        keep = FALSE;
+      if (limit > 0 && past && tn_event_get_ends_at (event) < now - limit)
+        keep = FALSE;
+      if (!keep)
+        g_ptr_array_remove_index (items, i - 1);
+    }
+  return items;
+}
+
+static void tn_window_relist (TnWindow *self);
+
+static void
+tn_window_filters_changed_cb (TnWindow *self)
+{
+  gboolean past = gtk_toggle_button_get_active (self->past_button);
+
+  adw_window_title_set_title (self->list_title, past ? _("Past Events") : _("Upcoming Events"));
+  tn_window_relist (self);
+}
+
 /* The list comes from the replica: at once, offline too. */
 static void
 tn_window_relist (TnWindow *self)
@@ -384,7 +493,7 @@ tn_window_relist (TnWindow *self)
 
   if (self->replica == NULL || self->first_sync)
     return;   /* keep the spinner until the first pull is over */
-  items = tn_event_replica_list (self->replica, FALSE, NULL, tn_time_now ());
+  items = tn_window_filtered_events (self);
   if (tn_window_same_events (self, items))
     return;   /* rows stay, and so do the selection and the focus */
   tn_window_list_done (self, items, NULL, FALSE);
@@ -916,7 +1025,19 @@ tn_window_event_detail_notify_event_cb (TnWindow *self)
   tn_window_set_action_enabled (self, "open-dashboard", tn_event_detail_get_event (self->event_detail) != NULL);
 }
 
+static void
+tn_window_search_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  TnWindow *self = TN_WINDOW (user_data);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static const GActionEntry win_entries[] = {
+  { "search", tn_window_search_action },
   { "door-devices", tn_window_door_devices_action },
   { "open-dashboard", tn_window_open_dashboard_action },
   { "refresh", tn_window_refresh_action },
@@ -987,6 +1108,7 @@ tn_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->user);
   g_clear_object (&self->events);
+  g_clear_object (&self->categories);
   g_clear_object (&self->token_store);
   g_clear_object (&self->settings);
 
@@ -1083,6 +1205,12 @@ tn_window_class_init (TnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnWindow, more_spinner);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, event_detail);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, past_button);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, category_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, span_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, tn_window_filters_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_label);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_sign_in_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_scroller_edge_reached_cb);
@@ -1094,7 +1222,17 @@ tn_window_class_init (TnWindowClass *klass)
 static void
 tn_window_init (TnWindow *self)
 {
+  const char *all_categories[] = { NULL, NULL };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Translators: the category filter's first choice */
+  all_categories[0] = _("All categories");
+  self->categories = gtk_string_list_new (all_categories);
+  gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (self->categories));
+  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  /* Typing in the list starts a search, as in GNOME's own apps. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->events_list));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
   tn_window_set_action_enabled (self, "open-dashboard", FALSE);
@@ -1192,6 +1330,30 @@ _tn_window_get_unreachable_detail (TnWindow *self)
  *
  * Returns: whether a request of the window is still under way
  */
+GtkSearchEntry *
+_tn_window_get_search_entry (TnWindow *self)
+{
+  return self->search_entry;
+}
+
+GtkToggleButton *
+_tn_window_get_past_button (TnWindow *self)
+{
+  return self->past_button;
+}
+
+GtkDropDown *
+_tn_window_get_category_dropdown (TnWindow *self)
+{
+  return self->category_dropdown;
+}
+
+GtkDropDown *
+_tn_window_get_span_dropdown (TnWindow *self)
+{
+  return self->span_dropdown;
+}
+
 GtkRevealer *
 _tn_window_get_offline_revealer (TnWindow *self)
 {

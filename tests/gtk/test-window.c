@@ -307,6 +307,17 @@ sign_in_error_shown (TnWindow *window)
   return gtk_widget_get_visible (GTK_WIDGET (label)) && gtk_label_get_text (label)[0] != '\0';
 }
 
+static guint
+shown_count (TnWindow *window)
+{
+  GtkListBox *list = _tn_window_get_event_list (window);
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, (int) n) != NULL)
+    n++;
+  return n;
+}
+
 static GPtrArray *
 shown_titles (TnWindow *window)
 {
@@ -658,6 +669,70 @@ test_server_gone (Fixture       *fixture,
   WAIT_FOR (!token_file_exists ());
 }
 
+/* The filters above the list: words searched, a category, how soon,
+ * past events. */
+static void
+test_filters (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  GtkDropDown *categories;
+  GListModel *names;
+  GtkListBox *list;
+  guint music = G_MAXUINT;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (1000);
+  sign_in (fixture->window);
+  WAIT_FOR (!_tn_window_get_busy (fixture->window));
+  all = shown_titles (fixture->window);
+  list = _tn_window_get_event_list (fixture->window);
+
+  /* words: case and accents do not matter */
+  gtk_editable_set_text (GTK_EDITABLE (_tn_window_get_search_entry (fixture->window)), "cafe philosophique");
+  WAIT_FOR (shown_count (fixture->window) == 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = shown_titles (fixture->window);
+  g_assert_cmpstr (g_ptr_array_index (found, 0), ==, DEMO_TITLE);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_window_get_search_entry (fixture->window)), "");
+  WAIT_FOR (shown_count (fixture->window) == all->len);
+
+  /* a category: every row shown is of it, and fewer than all */
+  categories = _tn_window_get_category_dropdown (fixture->window);
+  names = gtk_drop_down_get_model (categories);
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "Music") == 0)
+      music = i;
+  g_assert_cmpuint (music, !=, G_MAXUINT);
+  gtk_drop_down_set_selected (categories, music);
+  WAIT_FOR (shown_count (fixture->window) < all->len);
+  g_assert_cmpuint (shown_count (fixture->window), >, 0);
+  for (GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, 0); row != NULL;
+       row = gtk_list_box_get_row_at_index (list, gtk_list_box_row_get_index (row) + 1))
+    g_assert_cmpstr (tn_event_get_category (tn_event_row_get_event (TN_EVENT_ROW (row))), ==, "Music");
+  gtk_drop_down_set_selected (categories, 0);
+  WAIT_FOR (shown_count (fixture->window) == all->len);
+
+  /* this week only */
+  gtk_drop_down_set_selected (_tn_window_get_span_dropdown (fixture->window), 1);
+  WAIT_FOR (shown_count (fixture->window) < all->len);
+  for (GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, 0); row != NULL;
+       row = gtk_list_box_get_row_at_index (list, gtk_list_box_row_get_index (row) + 1))
+    g_assert_cmpint (tn_event_get_starts_at (tn_event_row_get_event (TN_EVENT_ROW (row))), <=, now + 7 * 86400);
+  gtk_drop_down_set_selected (_tn_window_get_span_dropdown (fixture->window), 0);
+
+  /* past events: none of them still to come */
+  gtk_toggle_button_set_active (_tn_window_get_past_button (fixture->window), TRUE);
+  WAIT_FOR (shown_count (fixture->window) != all->len ||
+            g_strcmp0 (_tn_window_get_list_page (fixture->window), "empty") == 0);
+  for (GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, 0); row != NULL;
+       row = gtk_list_box_get_row_at_index (list, gtk_list_box_row_get_index (row) + 1))
+    g_assert_cmpint (tn_event_get_ends_at (tn_event_row_get_event (TN_EVENT_ROW (row))), <, now + 60);
+}
+
 /* The account's replica keeps the app usable without the server: the
  * events show at once from it, a line says the app is offline, and it
  * goes away when the server answers again. */
@@ -756,6 +831,8 @@ main (int   argc,
               fixture_set_up, test_expired_token, fixture_tear_down);
   g_test_add ("/gtk/window/server-gone", Fixture, NULL,
               fixture_set_up, test_server_gone, fixture_tear_down);
+  g_test_add ("/gtk/window/filters", Fixture, NULL,
+              fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/gtk/window/offline-replica", Fixture, NULL,
               fixture_set_up, test_offline_replica, fixture_tear_down);
 
