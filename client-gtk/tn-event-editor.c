@@ -471,6 +471,13 @@ tn_event_editor_field_changed_cb (Field *field)
   if (self->loading)
     return;
   field->touched = TRUE;
+  /* rules that span two fields speak as soon as either is touched */
+  if (field->id == FIELD_LAT || field->id == FIELD_LON)
+    self->fields[FIELD_LAT].touched = self->fields[FIELD_LON].touched = TRUE;
+  if (field->id == FIELD_STARTS_AT || field->id == FIELD_ENDS_AT)
+    self->fields[FIELD_STARTS_AT].touched = self->fields[FIELD_ENDS_AT].touched = TRUE;
+  if (field->id == FIELD_PRICE || field->id == FIELD_CURRENCY)
+    self->fields[FIELD_PRICE].touched = self->fields[FIELD_CURRENCY].touched = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   validate (self);
 }
