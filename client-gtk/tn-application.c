@@ -65,6 +65,8 @@ tn_application_startup (GApplication *application)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *refresh_accels[] = { "<Control>r", "F5", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
+  static const char *new_event_accels[] = { "<Control>n", NULL };
+  static const char *edit_event_accels[] = { "<Control>e", NULL };
 
   G_APPLICATION_CLASS (tn_application_parent_class)->startup (application);
 
@@ -73,6 +75,8 @@ tn_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-event", new_event_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.edit-event", edit_event_accels);
 
   gtk_window_set_default_icon_name (APPLICATION_ID);
 }

@@ -5,10 +5,12 @@
 
 #include "tn-attendees-window.h"
 #include "tn-client.h"
+#include "tn-conflict-dialog.h"
 #include "tn-dashboard.h"
 #include "tn-devices-page.h"
 #include "tn-error.h"
 #include "tn-event-detail.h"
+#include "tn-event-editor.h"
 #include "tn-event-replica.h"
 #include "tn-event-row.h"
 #include "tn-event-sync.h"
@@ -90,6 +92,15 @@ G_DEFINE_FINAL_TYPE (TnWindow, tn_window, ADW_TYPE_APPLICATION_WINDOW)
 static void tn_window_load_events (TnWindow *self,
                                    gboolean  more);
 static void tn_window_close_replica (TnWindow *self);
+static void tn_window_sync_conflict_cb (TnWindow   *self,
+                                        const char *event_id,
+                                        TnEvent    *local,
+                                        TnEvent    *server);
+static void tn_window_sync_rejected_cb (TnWindow   *self,
+                                        const char *event_id,
+                                        const char *reason);
+static void tn_window_sync_gone_cb     (TnWindow   *self,
+                                        const char *event_id);
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -190,6 +201,7 @@ tn_window_show_page (TnWindow   *self,
   tn_window_set_action_enabled (self, "refresh", signed_in);
   tn_window_set_action_enabled (self, "attendees", signed_in);
   tn_window_set_action_enabled (self, "search", signed_in);
+  tn_window_set_action_enabled (self, "new-event", signed_in);
   tn_window_set_action_enabled (self, "sign-out", self->client != NULL);
   tn_window_set_action_enabled (self, "reconnect", g_str_equal (name, "unreachable"));
   gtk_stack_set_visible_child_name (self->stack, name);
@@ -585,6 +597,9 @@ tn_window_open_replica (TnWindow *self)
   g_signal_connect_swapped (self->sync, "notify::last-sync", G_CALLBACK (tn_window_sync_last_sync_cb), self);
   g_signal_connect_swapped (self->sync, "notify::online", G_CALLBACK (tn_window_sync_online_cb), self);
   g_signal_connect_swapped (self->sync, "notify::pending", G_CALLBACK (tn_window_update_offline), self);
+  g_signal_connect_swapped (self->sync, "conflict", G_CALLBACK (tn_window_sync_conflict_cb), self);
+  g_signal_connect_swapped (self->sync, "rejected", G_CALLBACK (tn_window_sync_rejected_cb), self);
+  g_signal_connect_swapped (self->sync, "gone", G_CALLBACK (tn_window_sync_gone_cb), self);
   return TRUE;
 }
 
@@ -1022,7 +1037,152 @@ tn_window_open_dashboard_action (GSimpleAction *action,
 static void
 tn_window_event_detail_notify_event_cb (TnWindow *self)
 {
-  tn_window_set_action_enabled (self, "open-dashboard", tn_event_detail_get_event (self->event_detail) != NULL);
+  gboolean chosen = tn_event_detail_get_event (self->event_detail) != NULL;
+
+  tn_window_set_action_enabled (self, "open-dashboard", chosen);
+  tn_window_set_action_enabled (self, "edit-event", chosen && self->sync != NULL);
+  tn_window_set_action_enabled (self, "cancel-event", chosen && self->sync != NULL);
+  tn_window_set_action_enabled (self, "delete-event", chosen && self->sync != NULL);
+}
+
+/* --- creating and changing events (offline too, through the outbox) ----- */
+
+static void
+tn_window_sync_conflict_cb (TnWindow   *self,
+                            const char *event_id,
+                            TnEvent    *local,
+                            TnEvent    *server)
+{
+  TnConflictDialog *dialog = tn_conflict_dialog_new (GTK_WINDOW (self), self->sync, event_id, local, server);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+tn_window_sync_rejected_cb (TnWindow   *self,
+                            const char *event_id,
+                            const char *reason)
+{
+  /* Translators: %s is the server's (English) reason */
+  g_autofree char *message = g_strdup_printf (_("The server refused a change: %s"), reason);
+
+  tn_window_toast (self, message);
+}
+
+static void
+tn_window_sync_gone_cb (TnWindow   *self,
+                        const char *event_id)
+{
+  tn_window_toast (self, _("An event you changed was deleted on the server."));
+}
+
+static void
+tn_window_open_editor (TnWindow *self,
+                       TnEvent  *event)
+{
+  TnEventEditor *editor;
+  guint n;
+
+  if (self->sync == NULL)
+    return;
+  editor = event != NULL ? tn_event_editor_new_edit (GTK_WINDOW (self), self->sync, event)
+                         : tn_event_editor_new_create (GTK_WINDOW (self), self->sync);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->categories));
+  if (n > 1)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+      for (guint i = 1; i < n; i++)
+        g_ptr_array_add (names, (gpointer) gtk_string_list_get_string (self->categories, i));
+      g_ptr_array_add (names, NULL);
+      tn_event_editor_set_categories (editor, (const char * const *) names->pdata);
+    }
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+tn_window_new_event_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  tn_window_open_editor (TN_WINDOW (user_data), NULL);
+}
+
+static void
+tn_window_edit_event_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  TnWindow *self = TN_WINDOW (user_data);
+  TnEvent *event = tn_event_detail_get_event (self->event_detail);
+
+  if (event != NULL)
+    tn_window_open_editor (self, event);
+}
+
+static void
+tn_window_change_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              TnWindow         *self)
+{
+  const char *event_id = g_object_get_data (G_OBJECT (dialog), "event-id");
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+
+  if (self->sync == NULL || event_id == NULL)
+    return;
+  if (g_strcmp0 (response, "cancel-event") == 0)
+    ok = tn_event_sync_cancel (self->sync, event_id, &error);
+  else if (g_strcmp0 (response, "delete-event") == 0)
+    ok = tn_event_sync_delete (self->sync, event_id, &error);
+  if (!ok)
+    tn_window_toast (self, error->message);
+}
+
+static void
+ask_change (TnWindow *self,
+            gboolean  delete)
+{
+  TnEvent *event = tn_event_detail_get_event (self->event_detail);
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (event == NULL || self->sync == NULL)
+    return;
+  if (delete)
+    /* Translators: %s is an event's title */
+    body = g_strdup_printf (_("“%s” and its attendees, tickets and check-ins are removed for good. Attendees are not told."),
+                            tn_event_get_title (event));
+  else
+    body = g_strdup_printf (_("“%s” stays listed as cancelled; its tickets no longer let anyone in."),
+                            tn_event_get_title (event));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                        delete ? _("Delete Event?") : _("Cancel Event?"), body));
+  adw_message_dialog_add_responses (dialog, "keep", _("_Keep"),
+                                    delete ? "delete-event" : "cancel-event",
+                                    delete ? _("_Delete") : _("Cancel _Event"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, delete ? "delete-event" : "cancel-event",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  g_object_set_data_full (G_OBJECT (dialog), "event-id", g_strdup (tn_event_get_id (event)), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (tn_window_change_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+tn_window_cancel_event_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  ask_change (TN_WINDOW (user_data), FALSE);
+}
+
+static void
+tn_window_delete_event_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  ask_change (TN_WINDOW (user_data), TRUE);
 }
 
 static void
@@ -1038,6 +1198,10 @@ tn_window_search_action (GSimpleAction *action,
 
 static const GActionEntry win_entries[] = {
   { "search", tn_window_search_action },
+  { "new-event", tn_window_new_event_action },
+  { "edit-event", tn_window_edit_event_action },
+  { "cancel-event", tn_window_cancel_event_action },
+  { "delete-event", tn_window_delete_event_action },
   { "door-devices", tn_window_door_devices_action },
   { "open-dashboard", tn_window_open_dashboard_action },
   { "refresh", tn_window_refresh_action },

@@ -11,6 +11,7 @@
 #include "tn-application.h"
 #include "tn-client.h"
 #include "tn-event-detail-private.h"
+#include "tn-event-editor-private.h"
 #include "tn-event-row-private.h"
 #include "tn-sign-in-page-private.h"
 #include "tn-test-utils.h"
@@ -669,6 +670,75 @@ test_server_gone (Fixture       *fixture,
   WAIT_FOR (!token_file_exists ());
 }
 
+static TnEventEditor *
+find_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (TN_IS_EVENT_EDITOR (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return TN_EVENT_EDITOR (window);
+    }
+  return NULL;
+}
+
+static gboolean
+server_has_title (const char *title)
+{
+  g_autoptr(GPtrArray) titles = server_titles ();
+
+  for (guint i = 0; i < titles->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (titles, i), title) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* New Event (Ctrl+N) while the server does not answer: the event is in
+ * the list at once, waits in the outbox, and reaches the server once it
+ * answers again. */
+static void
+test_create_offline (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char title[] = "Repair café, made offline";
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) start = g_date_time_add_days (now, 20);
+  g_autofree char *starts = g_date_time_format (start, "%Y-%m-%d 18:00");
+  g_autofree char *ends = g_date_time_format (start, "%Y-%m-%d 21:00");
+  TnEventEditor *editor;
+  GPid pid;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (1000);
+  sign_in (fixture->window);
+  WAIT_FOR (!_tn_window_get_busy (fixture->window));
+
+  pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (test_server.process), NULL, 10);
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-event", NULL));
+  WAIT_FOR (find_editor () != NULL);
+  editor = find_editor ();
+  gtk_editable_set_text (GTK_EDITABLE (_tn_event_editor_get_field (editor, "title")), title);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_event_editor_get_field (editor, "starts_at")), starts);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_event_editor_get_field (editor, "ends_at")), ends);
+  WAIT_FOR (tn_event_editor_get_valid (editor));
+  g_assert_true (tn_event_editor_save (editor));
+
+  /* in the list at once, from the replica */
+  WAIT_FOR (find_row (fixture->window, title) != NULL);
+  WAIT_FOR (gtk_revealer_get_reveal_child (_tn_window_get_offline_revealer (fixture->window)));
+
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.refresh", NULL));
+  WAIT_FOR (server_has_title (title));
+  WAIT_FOR (!gtk_revealer_get_reveal_child (_tn_window_get_offline_revealer (fixture->window)));
+}
+
 /* The filters above the list: words searched, a category, how soon,
  * past events. */
 static void
@@ -831,6 +901,8 @@ main (int   argc,
               fixture_set_up, test_expired_token, fixture_tear_down);
   g_test_add ("/gtk/window/server-gone", Fixture, NULL,
               fixture_set_up, test_server_gone, fixture_tear_down);
+  g_test_add ("/gtk/window/create-offline", Fixture, NULL,
+              fixture_set_up, test_create_offline, fixture_tear_down);
   g_test_add ("/gtk/window/filters", Fixture, NULL,
               fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/gtk/window/offline-replica", Fixture, NULL,
