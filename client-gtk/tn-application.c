@@ -67,6 +67,8 @@ tn_application_startup (GApplication *application)
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *new_event_accels[] = { "<Control>n", NULL };
   static const char *edit_event_accels[] = { "<Control>e", NULL };
+  static const char *dashboard_accels[] = { "<Control>d", NULL };
+  static const char *attendees_accels[] = { "<Control><Shift>a", NULL };
 
   G_APPLICATION_CLASS (tn_application_parent_class)->startup (application);
 
@@ -77,6 +79,8 @@ tn_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-event", new_event_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.edit-event", edit_event_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-dashboard", dashboard_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.attendees", attendees_accels);
 
   gtk_window_set_default_icon_name (APPLICATION_ID);
 }

@@ -739,6 +739,22 @@ test_create_offline (Fixture       *fixture,
   WAIT_FOR (!gtk_revealer_get_reveal_child (_tn_window_get_offline_revealer (fixture->window)));
 }
 
+/* Down to 360 pixels wide the window folds to the list, every control of
+ * it in reach. */
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (360);
+  sign_in (fixture->window);
+  WAIT_FOR (!_tn_window_get_busy (fixture->window) && showing_events (fixture->window));
+  WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (fixture->window)) > 0);
+  WAIT_FOR (adw_leaflet_get_folded (_tn_window_get_leaflet (fixture->window)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 360);
+}
+
 /* The filters above the list: words searched, a category, how soon,
  * past events. */
 static void
@@ -901,6 +917,8 @@ main (int   argc,
               fixture_set_up, test_expired_token, fixture_tear_down);
   g_test_add ("/gtk/window/server-gone", Fixture, NULL,
               fixture_set_up, test_server_gone, fixture_tear_down);
+  g_test_add ("/gtk/window/narrow", Fixture, NULL,
+              fixture_set_up, test_narrow, fixture_tear_down);
   g_test_add ("/gtk/window/create-offline", Fixture, NULL,
               fixture_set_up, test_create_offline, fixture_tear_down);
   g_test_add ("/gtk/window/filters", Fixture, NULL,
