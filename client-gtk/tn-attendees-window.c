@@ -81,6 +81,17 @@ status_words (TnAttendee *attendee,
   switch (tn_attendee_get_status (attendee))
     {
     case TN_RSVP_GOING:
+      if (tn_attendee_get_inside (attendee))
+        return _("Inside");
+      if (tn_attendee_get_checked_in_at (attendee) > 0)
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (tn_attendee_get_checked_in_at (attendee));
+          g_autofree char *time = when != NULL ? g_date_time_format (when, "%H:%M") : g_strdup ("?");
+
+          /* Translators: an attendee who came in and left; %s is when they came, such as 19:02 */
+          *owned = g_strdup_printf (_("Left (in at %s)"), time);
+          return *owned;
+        }
       return tn_attendee_get_ticket_code (attendee) != NULL ? _("Going") : _("Going, no ticket");
     case TN_RSVP_WAITLISTED:
       /* Translators: an attendee's place on the waitlist */

@@ -25,6 +25,8 @@ struct _TnAttendee
   char         *note;
   gint64        created_at;
   gint64        updated_at;
+  gint64        checked_in_at;   /* from attendee lists only */
+  gboolean      inside;
 };
 
 G_DEFINE_FINAL_TYPE (TnAttendee, tn_attendee, G_TYPE_OBJECT)
@@ -177,7 +179,36 @@ tn_attendee_new_from_json (JsonObject  *object,
   self->signed_ticket = g_strdup (tn_json_object_get_string (object, "signed_ticket"));
   tn_attendee_set_ticket_type (self, tn_json_object_get_string (object, "ticket_type"));
   tn_attendee_set_note (self, tn_json_object_get_string (object, "note"));
+  /* attendee lists only */
+  if (tn_json_object_get_string (object, "checked_in_at") != NULL)
+    tn_time_parse (tn_json_object_get_string (object, "checked_in_at"), &self->checked_in_at, NULL);
+  self->inside = json_object_get_boolean_member_with_default (object, "inside", FALSE);
   return g_steal_pointer (&self);
+}
+
+/**
+ * tn_attendee_get_checked_in_at:
+ *
+ * Returns: when a door first let the attendee in, Unix seconds; 0 when
+ *   never or not known (only attendee lists say)
+ */
+gint64
+tn_attendee_get_checked_in_at (TnAttendee *self)
+{
+  g_return_val_if_fail (TN_IS_ATTENDEE (self), 0);
+  return self->checked_in_at;
+}
+
+/**
+ * tn_attendee_get_inside:
+ *
+ * Returns: whether the attendee is inside, as attendee lists say
+ */
+gboolean
+tn_attendee_get_inside (TnAttendee *self)
+{
+  g_return_val_if_fail (TN_IS_ATTENDEE (self), FALSE);
+  return self->inside;
 }
 
 #define STRING_ACCESSORS(field, nullable)                               \

@@ -71,6 +71,8 @@ void          tn_attendee_set_ticket_type       (TnAttendee   *self,
 const char   *tn_attendee_get_note              (TnAttendee   *self);
 void          tn_attendee_set_note              (TnAttendee   *self,
                                                  const char   *note);
+gint64        tn_attendee_get_checked_in_at     (TnAttendee   *self);
+gboolean      tn_attendee_get_inside            (TnAttendee   *self);
 gint64        tn_attendee_get_created_at        (TnAttendee   *self);
 void          tn_attendee_set_created_at        (TnAttendee   *self,
                                                  gint64        created_at);

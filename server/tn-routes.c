@@ -2060,6 +2060,7 @@ handle_attendees_list (TnRequest *req)
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(JsonArray) items = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GHashTable) checkins = NULL;
   g_autofree char *after_id = NULL;
   TnAttendeeQuery query = { 0 };
   const char *status, *cursor;
@@ -2101,9 +2102,39 @@ handle_attendees_list (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
+  {
+    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+    for (guint i = 0; i < attendees->len; i++)
+      g_ptr_array_add (ids, (gpointer) tn_attendee_get_id (attendees->pdata[i]));
+    g_ptr_array_add (ids, NULL);
+    checkins = tn_store_get_attendee_checkins (tn_server_get_store (req->server), tn_event_get_id (event),
+                                               (const char * const *) ids->pdata, &error);
+    if (checkins == NULL)
+      {
+        tn_request_reply_error (req, error, NULL);
+        return;
+      }
+  }
   items = json_array_new ();
   for (guint i = 0; i < attendees->len; i++)
-    json_array_add_element (items, tn_attendee_to_json (attendees->pdata[i]));
+    {
+      JsonNode *item = tn_attendee_to_json (attendees->pdata[i]);
+      JsonObject *fields = json_node_get_object (item);
+      TnAttendeeCheckin *state = g_hash_table_lookup (checkins, tn_attendee_get_id (attendees->pdata[i]));
+
+      /* Only in lists: where the attendee is, as the doors have told. */
+      if (state != NULL && state->checked_in_at > 0)
+        {
+          g_autofree char *when = tn_time_format (state->checked_in_at);
+
+          json_object_set_string_member (fields, "checked_in_at", when);
+        }
+      else
+        json_object_set_null_member (fields, "checked_in_at");
+      json_object_set_boolean_member (fields, "inside", state != NULL && state->inside);
+      json_array_add_element (items, item);
+    }
   object = json_object_new ();
   json_object_set_array_member (object, "items", g_steal_pointer (&items));
   if (more && attendees->len > 0)

@@ -838,6 +838,27 @@ tn_store_get_door_stats (TnStore      *self,
 }
 
 /**
+ * tn_store_get_attendee_checkins:
+ * @self: a #TnStore
+ * @event_id: an event
+ * @attendee_ids: (array zero-terminated=1): some of its attendees
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer full) (nullable): attendee id → #TnAttendeeCheckin
+ *   for those of @attendee_ids a scan let in; the others are absent
+ */
+GHashTable *
+tn_store_get_attendee_checkins (TnStore            *self,
+                                const char         *event_id,
+                                const char * const *attendee_ids,
+                                GError            **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (event_id != NULL && attendee_ids != NULL, NULL);
+  return IFACE (self)->get_attendee_checkins (self, event_id, attendee_ids, error);
+}
+
+/**
  * tn_store_get_event_stats:
  * @out_stats: (out): the event's capacity and attendees by RSVP status
  *

@@ -181,6 +181,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnDoorStats, tn_door_stats_free)
 #define TN_ARRIVAL_MINUTES 60
 
 /**
+ * TnAttendeeCheckin:
+ * @checked_in_at: when the attendee was first let in (Unix seconds; 0:
+ *   never), by a scan that counts (accepted, not undone)
+ * @inside: whether their last scan that counts is `in`
+ */
+typedef struct
+{
+  gint64   checked_in_at;
+  gboolean inside;
+} TnAttendeeCheckin;
+
+/**
  * TnAuditQuery:
  * Filters of the audit log, newest first. Strings are NULL and times 0
  * when unset; @from is inclusive, @to exclusive; @before_seq (0: first
@@ -464,6 +476,10 @@ struct _TnStoreInterface
                                         const char          *user_id,
                                         GError             **error);
 
+  GHashTable    *(*get_attendee_checkins) (TnStore         *self,
+                                        const char          *event_id,
+                                        const char * const  *attendee_ids,
+                                        GError             **error);
   gboolean       (*get_door_stats)     (TnStore             *self,
                                         const char          *event_id,
                                         gint64               from,
@@ -687,6 +703,10 @@ gboolean       tn_store_remove_event_person (TnStore             *self,
                                             const char          *user_id,
                                             GError             **error);
 
+GHashTable    *tn_store_get_attendee_checkins (TnStore            *self,
+                                              const char         *event_id,
+                                              const char * const *attendee_ids,
+                                              GError            **error);
 gboolean       tn_store_get_door_stats      (TnStore             *self,
                                             const char          *event_id,
                                             gint64               from,

@@ -93,8 +93,9 @@ create_event (Fixture *f)
   TnEvent *created;
 
   tn_event_set_title (event, "Großes Fest der 50.000");
-  tn_event_set_starts_at (event, now + 86400);
-  tn_event_set_ends_at (event, now + 90000);
+  /* soon: the server takes no scan more than 24 hours before the start */
+  tn_event_set_starts_at (event, now + 3600);
+  tn_event_set_ends_at (event, now + 7200);
   tn_client_create_event_async (f->client, event, NULL, result_cb, f);
   created = tn_client_event_finish (f->client, wait_result (f), &error);
   g_assert_no_error (error);
@@ -359,6 +360,52 @@ test_import_export (Fixture       *f,
   g_rmdir (dir);
 }
 
+/* The list says who is inside and who came and left, from the doors'
+ * scans. */
+static void
+test_checkin_state (Fixture       *f,
+                    gconstpointer  data)
+{
+  TnAttendeeModel *model = tn_attendees_window_get_model (f->window);
+  g_autoptr(TnAttendee) zoe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *when = g_date_time_format_iso8601 (now);
+  const char *directions[] = { "in", "out" };
+
+  tn_attendee_model_set_query (model, "zoe");
+  WAIT_FOR (!tn_attendee_model_get_loading (model) && g_list_model_get_n_items (G_LIST_MODEL (model)) == 1);
+  zoe = find (G_LIST_MODEL (model), "Zoë Ångström");
+  g_assert_false (tn_attendee_get_inside (zoe));
+  g_assert_cmpint (tn_attendee_get_checked_in_at (zoe), ==, 0);
+
+  for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+    {
+      g_autoptr(JsonArray) scans = json_array_new ();
+      g_autoptr(JsonArray) results = NULL;
+      JsonObject *scan = json_object_new ();
+      g_autofree char *id = g_uuid_string_random ();
+
+      json_object_set_string_member (scan, "id", id);
+      json_object_set_string_member (scan, "event_id", tn_event_get_id (f->event));
+      json_object_set_string_member (scan, "code", tn_attendee_get_ticket_code (zoe));
+      json_object_set_string_member (scan, "direction", directions[d]);
+      json_object_set_string_member (scan, "scanned_at", when);
+      json_object_set_string_member (scan, "device", "Main entrance");
+      json_array_add_object_element (scans, scan);
+      tn_client_post_checkins_async (f->client, scans, NULL, result_cb, f);
+      results = tn_client_post_checkins_finish (f->client, wait_result (f), &error);
+      g_assert_no_error (error);
+
+      tn_attendee_model_reload (model);
+      WAIT_FOR (!tn_attendee_model_get_loading (model) && g_list_model_get_n_items (G_LIST_MODEL (model)) == 1);
+      g_clear_object (&zoe);
+      zoe = find (G_LIST_MODEL (model), "Zoë Ångström");
+      g_assert_cmpint (tn_attendee_get_checked_in_at (zoe), >, 0);
+      g_assert_cmpint (tn_attendee_get_inside (zoe), ==, d == 0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -370,6 +417,8 @@ main (int    argc,
   g_test_add ("/gtk/attendees/many", Fixture, GUINT_TO_POINTER (MANY), fixture_setup, test_many, fixture_teardown);
   g_test_add ("/gtk/attendees/search", Fixture, GUINT_TO_POINTER (FEW), fixture_setup, test_search, fixture_teardown);
   g_test_add ("/gtk/attendees/guest-and-ticket", Fixture, GUINT_TO_POINTER (FEW), fixture_setup, test_guest_and_ticket, fixture_teardown);
+  g_test_add ("/gtk/attendees/checkin-state", Fixture, GUINT_TO_POINTER (FEW),
+              fixture_setup, test_checkin_state, fixture_teardown);
   g_test_add ("/gtk/attendees/import-export", Fixture, GUINT_TO_POINTER (FEW), fixture_setup, test_import_export, fixture_teardown);
   return g_test_run ();
 }

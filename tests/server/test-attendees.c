@@ -853,6 +853,60 @@ test_tickets (Fixture       *f,
   }
 }
 
+/* Lists say where each attendee is, from the doors' scans that count:
+ * when they were first let in, and whether they are inside. */
+static void
+test_checkin_state (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *starts = tn_time_format (tn_time_now () + 3600);
+  g_autofree char *ends = tn_time_format (tn_time_now () + 7200);
+  g_autofree char *body = g_strdup_printf ("{\"title\":\"Door night\",\"starts_at\":\"%s\",\"ends_at\":\"%s\"}",
+                                           starts, ends);
+  g_autoptr(JsonObject) event = request (f, "POST", "/api/v1/events", f->organizer, body, 201);
+  const char *id = tn_json_object_get_string (event, "id");
+  g_autoptr(JsonObject) ada = add_guest (f, id, "{\"name\":\"Ada\",\"email\":\"ada@example.org\"}", 201);
+  g_autoptr(JsonObject) bob = add_guest (f, id, "{\"name\":\"Bob\",\"email\":\"bob@example.org\"}", 201);
+  g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/attendees", id);
+  g_autofree char *now = tn_time_format (tn_time_now ());
+  const char *directions[] = { "in", "out", "in" };
+
+  for (guint step = 0; step <= G_N_ELEMENTS (directions); step++)
+    {
+      g_autoptr(JsonObject) page = request (f, "GET", path, f->organizer, NULL, 200);
+      JsonArray *items = items_of (page);
+
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          gboolean is_ada = g_strcmp0 (tn_json_object_get_string (item, "name"), "Ada") == 0;
+
+          g_assert_true (json_object_has_member (item, "checked_in_at"));
+          if (!is_ada || step == 0)
+            {
+              g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (item, "checked_in_at")));
+              g_assert_false (json_object_get_boolean_member (item, "inside"));
+            }
+          else
+            {
+              g_assert_cmpstr (tn_json_object_get_string (item, "checked_in_at"), ==, now);
+              /* in, out, in again */
+              g_assert_cmpint (json_object_get_boolean_member (item, "inside"), ==, step != 2);
+            }
+        }
+      if (step < G_N_ELEMENTS (directions))
+        {
+          g_autofree char *scan_id = g_uuid_string_random ();
+          g_autofree char *scans = g_strdup_printf ("{\"scans\":[{\"id\":\"%s\",\"event_id\":\"%s\","
+                                                    "\"code\":\"%s\",\"direction\":\"%s\",\"scanned_at\":\"%s\"}]}",
+                                                    scan_id, id, tn_json_object_get_string (ada, "ticket_code"),
+                                                    directions[step], now);
+          g_autoptr(JsonObject) answer = request (f, "POST", "/api/v1/checkins", f->organizer, scans, 200);
+        }
+    }
+  (void) bob;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -864,6 +918,7 @@ main (int    argc,
   ADD ("/server/attendees/team", test_team);
   ADD ("/server/attendees/add-guest", test_add_guest);
   ADD ("/server/attendees/list", test_list);
+  ADD ("/server/attendees/checkin-state", test_checkin_state);
   ADD ("/server/attendees/bad-input", test_bad_input);
   ADD ("/server/attendees/patch", test_patch);
   ADD ("/server/attendees/tickets", test_tickets);

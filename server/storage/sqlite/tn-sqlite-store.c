@@ -3458,6 +3458,55 @@ tn_sqlite_store_get_event_stats (TnStore       *store,
   return TRUE;
 }
 
+static GHashTable *
+tn_sqlite_store_get_attendee_checkins (TnStore            *store,
+                                       const char         *event_id,
+                                       const char * const *attendee_ids,
+                                       GError            **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonArray) ids = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *ids_json = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  for (guint i = 0; attendee_ids[i] != NULL; i++)
+    json_array_add_string_element (ids, attendee_ids[i]);
+  node = json_node_init_array (json_node_alloc (), ids);
+  ids_json = json_to_string (node, FALSE);
+
+  /* Per attendee, over the scans that count: the first `in`, and the
+   * direction of the last (by scan time, then arrival). */
+  stmt = prepare (self,
+                  "SELECT attendee_id, min(CASE WHEN direction = 'in' THEN scanned_at END), "
+                  "  (SELECT l.direction FROM checkins l WHERE l.event_id = ?1 AND l.attendee_id = c.attendee_id "
+                  "     AND l.verdict = 'accepted' AND l.undone_at IS NULL "
+                  "   ORDER BY l.scanned_at DESC, l.received_at DESC, l.rowid DESC LIMIT 1) "
+                  "FROM checkins c WHERE c.event_id = ?1 AND c.verdict = 'accepted' AND c.undone_at IS NULL "
+                  "  AND c.attendee_id IN (SELECT value FROM json_each(?2)) GROUP BY c.attendee_id", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, event_id);
+  bind_text (stmt, 2, ids_json);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TnAttendeeCheckin *state = g_new0 (TnAttendeeCheckin, 1);
+
+      state->checked_in_at = sqlite3_column_int64 (stmt, 1);
+      state->inside = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "in") == 0;
+      g_hash_table_insert (found, g_strdup (column_text (stmt, 0)), state);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+}
+
 static gboolean
 tn_sqlite_store_get_door_stats (TnStore      *store,
                                 const char   *event_id,
@@ -3645,6 +3694,7 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
   iface->in_batch = tn_sqlite_store_in_batch;
   iface->get_event_stats = tn_sqlite_store_get_event_stats;
   iface->get_door_stats = tn_sqlite_store_get_door_stats;
+  iface->get_attendee_checkins = tn_sqlite_store_get_attendee_checkins;
   iface->migrate = tn_sqlite_store_migrate;
   iface->ping = tn_sqlite_store_ping;
   iface->backup = tn_sqlite_store_backup;
