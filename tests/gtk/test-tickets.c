@@ -14,6 +14,7 @@
 #include "tn-event-row-private.h"
 #include "tn-pairing-dialog-private.h"
 #include "tn-qr.h"
+#include "tn-gtk-test-utils.h"
 #include "tn-test-utils.h"
 #include "tn-sign-in-page-private.h"
 #include "tn-ticket-page-private.h"
@@ -32,17 +33,8 @@
 /* Generous: the suite also runs under AddressSanitizer. */
 #define WAIT_TIMEOUT_MS 30000
 
-typedef struct
-{
-  GSubprocess  *process;
-  GInputStream *stdout_pipe;
-  char         *dir;
-  char         *url;
-  GCancellable *cancellable;
-} TestServer;
-
-static TestServer     test_server;
-static char          *work_dir;
+static TnGtkTestServer *server;
+static char            *work_dir;
 static TnApplication *application;
 
 /* Signed in as the demo organizer; her event and a guest with a ticket. */
@@ -93,107 +85,6 @@ store_result_cb (GObject      *source,
 
 /* --- the server ---------------------------------------------------------- */
 
-static void
-discard_output_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-
-  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
-    g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT,
-                                     test_server.cancellable, discard_output_cb, NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        remove_tree (child);
-      }
-  g_remove (path);
-}
-
-/* The server must not outlive a test that crashes or times out. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static void
-test_server_start (void)
-{
-  const char *binary = g_getenv ("TURNOUT_SERVER");
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *database = NULL;
-
-  if (binary == NULL)
-    g_error ("TURNOUT_SERVER is not set: run this test through meson");
-
-  test_server.dir = g_build_filename (work_dir, "server", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (test_server.dir, 0700), ==, 0);
-  database = g_strconcat ("sqlite:", test_server.dir, "/turnout.db", NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", test_server.dir, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  test_server.process = g_subprocess_launcher_spawn (launcher, &error, binary,
-                                                     "--demo",
-                                                     "--database", database,
-                                                     "--listen", "127.0.0.1:0",
-                                                     NULL);
-  g_assert_no_error (error);
-
-  test_server.stdout_pipe = g_object_ref (g_subprocess_get_stdout_pipe (test_server.process));
-  lines = g_data_input_stream_new (test_server.stdout_pipe);
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
-  while (test_server.url == NULL)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-      const char *at;
-
-      g_assert_no_error (error);
-      if (line == NULL)
-        g_error ("turnout-server exited before it listened");
-      at = strstr (line, "Listening on ");
-      if (at != NULL)
-        test_server.url = g_strstrip (g_strdup (at + strlen ("Listening on ")));
-    }
-
-  /* Keep reading so the server never blocks on a full pipe. */
-  test_server.cancellable = g_cancellable_new ();
-  g_input_stream_read_bytes_async (G_INPUT_STREAM (lines), 4096, G_PRIORITY_DEFAULT,
-                                   test_server.cancellable, discard_output_cb, NULL);
-}
-
-static void
-test_server_stop (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_cancellable_cancel (test_server.cancellable);
-  g_subprocess_send_signal (test_server.process, SIGTERM);
-  g_subprocess_wait (test_server.process, NULL, &error);
-  g_assert_no_error (error);
-
-  remove_tree (test_server.dir);
-  g_clear_object (&test_server.cancellable);
-  g_clear_object (&test_server.stdout_pipe);
-  g_clear_object (&test_server.process);
-  g_clear_pointer (&test_server.dir, g_free);
-  g_clear_pointer (&test_server.url, g_free);
-}
-
 /* The organizer's session, her event and a guest with a signed ticket. */
 static void
 load_demo_data (void)
@@ -205,7 +96,7 @@ load_demo_data (void)
   g_autoptr(GPtrArray) attendees = NULL;
   TnEventFilter filter = { .q = DEMO_EVENT_TITLE };
 
-  organizer = tn_client_new (test_server.url);
+  organizer = tn_client_new (tn_gtk_test_server_get_url (server));
   AWAIT (result, tn_client_login_async, organizer, TN_DEMO_ORGANIZER_EMAIL, TN_DEMO_PASSWORD, NULL);
   user = tn_client_login_finish (organizer, result, &error);
   g_assert_no_error (error);
@@ -344,7 +235,7 @@ pair_door (const char  *code,
            const char  *name,
            char       **out_device_id)
 {
-  g_autoptr(TnClient) door = tn_client_new (test_server.url);
+  g_autoptr(TnClient) door = tn_client_new (tn_gtk_test_server_get_url (server));
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) device = NULL;
@@ -612,7 +503,7 @@ test_pairing_dialog (void)
   g_assert_cmpstr (json_object_get_string_member (device, "role"), ==, "supervisor");
 
   /* The code was for one device. */
-  second_door = tn_client_new (test_server.url);
+  second_door = tn_client_new (tn_gtk_test_server_get_url (server));
   AWAIT (result, tn_client_pair_device_async, second_door, code, "Another door", NULL);
   reply = tn_client_pair_device_finish (second_door, result, &error);
   g_assert_null (reply);
@@ -744,7 +635,7 @@ test_window_door_devices (void)
 
   sign_in = _tn_window_get_sign_in_page (window);
   WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (window), "sign-in") == 0);
-  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_server_row (sign_in)), test_server.url);
+  gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_server_row (sign_in)), tn_gtk_test_server_get_url (server));
   gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_email_row (sign_in)), TN_DEMO_ORGANIZER_EMAIL);
   gtk_editable_set_text (GTK_EDITABLE (_tn_sign_in_page_get_password_row (sign_in)), TN_DEMO_PASSWORD);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (_tn_sign_in_page_get_sign_in_button (sign_in))));
@@ -827,7 +718,10 @@ main (int   argc,
       g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
       g_application_register (G_APPLICATION (application), NULL, &error);
       g_assert_no_error (error);
-      test_server_start ();
+      g_autofree char *server_dir = g_build_filename (work_dir, "server", NULL);
+
+      server = tn_gtk_test_server_new (server_dir);
+      tn_gtk_test_server_start (server);
       load_demo_data ();
     }
 
@@ -838,10 +732,10 @@ main (int   argc,
       g_clear_object (&guest);
       g_clear_object (&event);
       g_clear_object (&organizer);
-      test_server_stop ();
+      g_clear_pointer (&server, tn_gtk_test_server_free);
       g_clear_object (&application);
     }
-  remove_tree (work_dir);
+  tn_gtk_test_remove_tree (work_dir);
   g_free (work_dir);
 
   return status;

@@ -14,6 +14,7 @@
 #include "tn-event-editor-private.h"
 #include "tn-event-row-private.h"
 #include "tn-sign-in-page-private.h"
+#include "tn-gtk-test-utils.h"
 #include "tn-test-utils.h"
 #include "tn-token-store.h"
 #include "tn-window-private.h"
@@ -30,16 +31,9 @@
 /* Generous: the suite also runs under AddressSanitizer. */
 #define WAIT_TIMEOUT_MS 30000
 
-typedef struct
-{
-  GSubprocess  *process;
-  GInputStream *stdout_pipe;
-  char         *dir;
-  char         *url;
-  GCancellable *cancellable;
-} TestServer;
 
-static TestServer     test_server;
+
+static TnGtkTestServer *server;
 static TnApplication *application;
 static char          *work_dir;
 
@@ -66,108 +60,6 @@ wake_up_cb (gpointer user_data)
   } G_STMT_END
 
 /* --- the server ---------------------------------------------------------- */
-
-static void
-discard_output_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
-
-  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
-    g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT,
-                                     test_server.cancellable, discard_output_cb, NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        remove_tree (child);
-      }
-  g_remove (path);
-}
-
-/* The server must not outlive a test that crashes or times out. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static void
-test_server_start (void)
-{
-  const char *binary = g_getenv ("TURNOUT_SERVER");
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *database = NULL;
-
-  if (binary == NULL)
-    g_error ("TURNOUT_SERVER is not set: run this test through meson");
-
-  test_server.dir = g_build_filename (work_dir, "server", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (test_server.dir, 0700), ==, 0);
-  database = g_strconcat ("sqlite:", test_server.dir, "/turnout.db", NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", test_server.dir, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  test_server.process = g_subprocess_launcher_spawn (launcher, &error, binary,
-                                                     "--demo",
-                                                     "--database", database,
-                                                     "--listen", "127.0.0.1:0",
-                                                     NULL);
-  g_assert_no_error (error);
-
-  test_server.stdout_pipe = g_object_ref (g_subprocess_get_stdout_pipe (test_server.process));
-  lines = g_data_input_stream_new (test_server.stdout_pipe);
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
-  while (test_server.url == NULL)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-      const char *at;
-
-      g_assert_no_error (error);
-      if (line == NULL)
-        g_error ("turnout-server exited before it listened");
-      at = strstr (line, "Listening on ");
-      if (at != NULL)
-        test_server.url = g_strstrip (g_strdup (at + strlen ("Listening on ")));
-    }
-  g_assert_true (g_str_has_prefix (test_server.url, "http://127.0.0.1:"));
-
-  /* Keep reading so the server never blocks on a full pipe. */
-  test_server.cancellable = g_cancellable_new ();
-  g_input_stream_read_bytes_async (G_INPUT_STREAM (lines), 4096, G_PRIORITY_DEFAULT,
-                                   test_server.cancellable, discard_output_cb, NULL);
-}
-
-static void
-test_server_stop (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_cancellable_cancel (test_server.cancellable);
-  g_subprocess_send_signal (test_server.process, SIGTERM);
-  g_subprocess_wait (test_server.process, NULL, &error);
-  g_assert_no_error (error);
-
-  remove_tree (test_server.dir);
-  g_clear_object (&test_server.cancellable);
-  g_clear_object (&test_server.stdout_pipe);
-  g_clear_object (&test_server.process);
-  g_clear_pointer (&test_server.dir, g_free);
-  g_clear_pointer (&test_server.url, g_free);
-}
 
 /* An address where nothing listens: a port the kernel just handed out and
  * that was closed again. */
@@ -376,7 +268,7 @@ login_cb (GObject      *source,
 static GPtrArray *
 server_titles (void)
 {
-  g_autoptr(TnClient) client = tn_client_new (test_server.url);
+  g_autoptr(TnClient) client = tn_client_new (tn_gtk_test_server_get_url (server));
   g_autoptr(TnUser) user = NULL;
   g_autoptr(GPtrArray) events = NULL;
   TnEventFilter filter = { 0 };
@@ -398,7 +290,7 @@ server_titles (void)
 static void
 sign_in (TnWindow *window)
 {
-  fill_sign_in_form (window, test_server.url, TN_DEMO_ORGANIZER_EMAIL, TN_DEMO_PASSWORD);
+  fill_sign_in_form (window, tn_gtk_test_server_get_url (server), TN_DEMO_ORGANIZER_EMAIL, TN_DEMO_PASSWORD);
   press_sign_in (window);
   WAIT_FOR (showing_events (window));
 }
@@ -487,7 +379,7 @@ test_wrong_password (Fixture       *fixture,
   error_label = _tn_sign_in_page_get_error_label (page);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
 
-  fill_sign_in_form (fixture->window, test_server.url, TN_DEMO_ORGANIZER_EMAIL, "not-the-password");
+  fill_sign_in_form (fixture->window, tn_gtk_test_server_get_url (server), TN_DEMO_ORGANIZER_EMAIL, "not-the-password");
   press_sign_in (fixture->window);
   WAIT_FOR (sign_in_error_shown (fixture->window));
   WAIT_FOR (!_tn_window_get_busy (fixture->window));
@@ -591,7 +483,7 @@ test_saved_sign_in (Fixture       *fixture,
   WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (fixture->window), "loading") != 0);
   g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "sign-in");
   page = _tn_window_get_sign_in_page (fixture->window);
-  g_assert_cmpstr (tn_sign_in_page_get_server_url (page), ==, test_server.url);
+  g_assert_cmpstr (tn_sign_in_page_get_server_url (page), ==, tn_gtk_test_server_get_url (server));
   g_assert_cmpstr (tn_sign_in_page_get_email (page), ==, TN_DEMO_ORGANIZER_EMAIL);
   g_assert_false (sign_in_error_shown (fixture->window));
 }
@@ -629,7 +521,7 @@ test_expired_token (Fixture       *fixture,
 {
   SKIP_WITHOUT_DISPLAY ();
 
-  save_account (fixture, test_server.url, "not-a-token-the-server-knows");
+  save_account (fixture, tn_gtk_test_server_get_url (server), "not-a-token-the-server-knows");
 
   /* An earlier test left this account's replica: its events show at once,
    * until the server refuses the token. */
@@ -709,7 +601,6 @@ test_create_offline (Fixture       *fixture,
   g_autofree char *starts = g_date_time_format (start, "%Y-%m-%d 18:00");
   g_autofree char *ends = g_date_time_format (start, "%Y-%m-%d 21:00");
   TnEventEditor *editor;
-  GPid pid;
 
   SKIP_WITHOUT_DISPLAY ();
 
@@ -717,8 +608,7 @@ test_create_offline (Fixture       *fixture,
   sign_in (fixture->window);
   WAIT_FOR (!_tn_window_get_busy (fixture->window));
 
-  pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (test_server.process), NULL, 10);
-  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  tn_gtk_test_server_pause (server);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-event", NULL));
   WAIT_FOR (find_editor () != NULL);
@@ -733,7 +623,7 @@ test_create_offline (Fixture       *fixture,
   WAIT_FOR (find_row (fixture->window, title) != NULL);
   WAIT_FOR (gtk_revealer_get_reveal_child (_tn_window_get_offline_revealer (fixture->window)));
 
-  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+  tn_gtk_test_server_resume (server);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.refresh", NULL));
   WAIT_FOR (server_has_title (title));
   WAIT_FOR (!gtk_revealer_get_reveal_child (_tn_window_get_offline_revealer (fixture->window)));
@@ -829,7 +719,6 @@ test_offline_replica (Fixture       *fixture,
   g_autoptr(GPtrArray) online = NULL;
   g_autoptr(GPtrArray) offline = NULL;
   GtkRevealer *revealer;
-  GPid pid;
 
   SKIP_WITHOUT_DISPLAY ();
 
@@ -841,8 +730,7 @@ test_offline_replica (Fixture       *fixture,
   close_window (&fixture->window);
 
   /* The server stops answering (its connections stay open). */
-  pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (test_server.process), NULL, 10);
-  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  tn_gtk_test_server_pause (server);
 
   fixture->window = open_window (1000);
   WAIT_FOR (g_strcmp0 (_tn_window_get_visible_page (fixture->window), "events") == 0);
@@ -855,7 +743,7 @@ test_offline_replica (Fixture       *fixture,
   revealer = _tn_window_get_offline_revealer (fixture->window);
   WAIT_FOR (gtk_revealer_get_reveal_child (revealer));
 
-  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+  tn_gtk_test_server_resume (server);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.refresh", NULL));
   WAIT_FOR (!gtk_revealer_get_reveal_child (revealer));
   g_assert_cmpstr (_tn_window_get_visible_page (fixture->window), ==, "events");
@@ -932,17 +820,20 @@ main (int   argc,
       g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
       g_application_register (G_APPLICATION (application), NULL, &error);
       g_assert_no_error (error);
-      test_server_start ();
+      g_autofree char *server_dir = g_build_filename (work_dir, "server", NULL);
+
+      server = tn_gtk_test_server_new (server_dir);
+      tn_gtk_test_server_start (server);
     }
 
   status = g_test_run ();
 
   if (application != NULL)
     {
-      test_server_stop ();
+      g_clear_pointer (&server, tn_gtk_test_server_free);
       g_clear_object (&application);
     }
-  remove_tree (work_dir);
+  tn_gtk_test_remove_tree (work_dir);
   g_free (work_dir);
 
   return status;

@@ -155,6 +155,22 @@ tn_gtk_test_server_get_url (TnGtkTestServer *self)
   return self->url;
 }
 
+/* SIGSTOP: the server keeps its connections and its port but answers
+ * nothing, as a server that hangs; tn_gtk_test_server_resume() goes on. */
+void
+tn_gtk_test_server_pause (TnGtkTestServer *self)
+{
+  g_assert_nonnull (self->process);
+  g_subprocess_send_signal (self->process, SIGSTOP);
+}
+
+void
+tn_gtk_test_server_resume (TnGtkTestServer *self)
+{
+  g_assert_nonnull (self->process);
+  g_subprocess_send_signal (self->process, SIGCONT);
+}
+
 void
 tn_gtk_test_server_free (TnGtkTestServer *self)
 {

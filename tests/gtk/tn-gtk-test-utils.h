@@ -19,6 +19,8 @@ TnGtkTestServer *tn_gtk_test_server_new     (const char      *dir);
 void             tn_gtk_test_server_start   (TnGtkTestServer *self);
 void             tn_gtk_test_server_stop    (TnGtkTestServer *self);
 gboolean         tn_gtk_test_server_running (TnGtkTestServer *self);
+void             tn_gtk_test_server_pause   (TnGtkTestServer *self);
+void             tn_gtk_test_server_resume  (TnGtkTestServer *self);
 const char      *tn_gtk_test_server_get_url (TnGtkTestServer *self);
 void             tn_gtk_test_server_free    (TnGtkTestServer *self);
 
