@@ -49,12 +49,13 @@ list_painted (TnWindow *window)
 }
 
 static gboolean done;
+static gboolean bare;
 
 static void
 after_paint_cb (GdkFrameClock *clock,
                 TnWindow      *window)
 {
-  if (done || !list_painted (window))
+  if (done || (!bare && !list_painted (window)))
     return;
   done = TRUE;
   g_print ("%" G_GINT64_FORMAT "\n", monotonic_us ());
@@ -92,6 +93,21 @@ run_app (const char *url,
   g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (application), NULL, &error);
   g_assert_no_error (error);
+
+  if (bare)
+    {
+      /* the floor: GTK and libadwaita's own first frame, an empty window */
+      GtkWidget *empty = adw_application_window_new (GTK_APPLICATION (application));
+
+      gtk_window_set_default_size (GTK_WINDOW (empty), 1000, 680);
+      g_signal_connect (empty, "realize", G_CALLBACK (window_realize_cb), NULL);
+      gtk_window_present (GTK_WINDOW (empty));
+      while (!done && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_source_remove (tick);
+      gtk_window_destroy (GTK_WINDOW (empty));
+      return done ? 0 : 1;
+    }
 
   window = tn_window_new (application);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 680);
@@ -148,6 +164,7 @@ main (int    argc,
     { "url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &url, NULL, NULL },
     { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Cold starts to time (20)", "N" },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &offline, "Stop the server while timing", NULL },
+    { "bare", 0, 0, G_OPTION_ARG_NONE, &bare, "Time an empty libadwaita window instead (the floor)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— time the desktop app's cold start to its first painted list");
@@ -197,7 +214,7 @@ main (int    argc,
     g_print ("server: shut down before the runs (connections refused)\n");
   for (int i = 0; i < runs; i++)
     {
-      const char *argv_measure[] = { argv[0], "--measure", NULL };
+      const char *argv_measure[] = { argv[0], "--measure", bare ? "--bare" : NULL, NULL };
       g_autoptr(GSubprocess) child = NULL;
       g_autofree char *out = NULL;
       gint64 t0, t1;
@@ -216,8 +233,8 @@ main (int    argc,
     }
 
   g_array_sort (times, compare_gint64);
-  g_print ("cold start to the first painted list, %d runs, warm replica%s:\n", runs,
-           offline ? ", server gone" : "");
+  g_print ("cold start to the first painted %s, %d runs%s:\n", bare ? "empty window" : "list", runs,
+           bare ? "" : offline ? ", warm replica, server gone" : ", warm replica");
   g_print ("  min %.0f ms  p50 %.0f ms  p90 %.0f ms  max %.0f ms\n",
            g_array_index (times, gint64, 0) / 1000.0,
            g_array_index (times, gint64, times->len / 2) / 1000.0,
