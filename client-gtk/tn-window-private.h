@@ -22,5 +22,6 @@ GtkSearchEntry *_tn_window_get_search_entry    (TnWindow *self);
 GtkToggleButton *_tn_window_get_past_button    (TnWindow *self);
 GtkDropDown   *_tn_window_get_category_dropdown (TnWindow *self);
 GtkDropDown   *_tn_window_get_span_dropdown    (TnWindow *self);
+GtkDropDown   *_tn_window_get_tag_dropdown     (TnWindow *self);
 
 G_END_DECLS

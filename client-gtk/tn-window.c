@@ -51,7 +51,9 @@ struct _TnWindow
   GtkToggleButton      *past_button;
   GtkDropDown          *category_dropdown;
   GtkDropDown          *span_dropdown;
+  GtkDropDown          *tag_dropdown;
   GtkStringList        *categories;   /* "All categories", then those in the replica */
+  GtkStringList        *tags;         /* "All tags", then those in the replica */
 
   GSettings            *settings;
   TnTokenStore         *token_store;
@@ -402,71 +404,111 @@ compare_names (gconstpointer a,
   return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* Keeps the category filter's choices to those the replica's events use. */
+/* Sets a filter's choices after its first ("All …") to @names (sorted,
+ * NULL-terminated), keeping the one chosen if it is still there. */
 static void
-tn_window_update_categories (TnWindow *self)
+tn_window_set_choices (GtkDropDown   *dropdown,
+                       GtkStringList *choices,
+                       GPtrArray     *names)
 {
-  g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GPtrArray) past = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  guint selected = gtk_drop_down_get_selected (self->category_dropdown);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (choices));
+  guint selected = gtk_drop_down_get_selected (dropdown);
   g_autofree char *chosen = NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->categories));
 
-  if (selected > 0 && selected < n)
-    chosen = g_strdup (gtk_string_list_get_string (self->categories, selected));
-  all = tn_event_replica_list (self->replica, FALSE, NULL, tn_time_now ());
-  past = tn_event_replica_list (self->replica, TRUE, NULL, tn_time_now ());
-  for (guint i = 0; i < past->len; i++)
-    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (past, i)));
-  for (guint i = 0; i < all->len; i++)
-    {
-      const char *category = tn_event_get_category (g_ptr_array_index (all, i));
-
-      if (category != NULL && category[0] != '\0' && g_hash_table_add (seen, (gpointer) category))
-        g_ptr_array_add (names, (gpointer) category);
-    }
-  g_ptr_array_sort (names, compare_names);
-  if (names->len + 1 == n)
+  if (names->len == n)   /* names ends with its NULL */
     {
       gboolean same = TRUE;
 
-      for (guint i = 0; i < names->len && same; i++)
-        same = g_strcmp0 (names->pdata[i], gtk_string_list_get_string (self->categories, i + 1)) == 0;
+      for (guint i = 0; i + 1 < names->len && same; i++)
+        same = g_strcmp0 (names->pdata[i], gtk_string_list_get_string (choices, i + 1)) == 0;
       if (same)
         return;
     }
-  g_ptr_array_add (names, NULL);
-  gtk_string_list_splice (self->categories, 1, n - 1, (const char * const *) names->pdata);
-  for (guint i = 1; chosen != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->categories)); i++)
-    if (g_strcmp0 (gtk_string_list_get_string (self->categories, i), chosen) == 0)
+  if (selected > 0 && selected < n)
+    chosen = g_strdup (gtk_string_list_get_string (choices, selected));
+  gtk_string_list_splice (choices, 1, n - 1, (const char * const *) names->pdata);
+  for (guint i = 1; chosen != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (choices)); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (choices, i), chosen) == 0)
       {
-        gtk_drop_down_set_selected (self->category_dropdown, i);
+        gtk_drop_down_set_selected (dropdown, i);
         return;
       }
-  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  gtk_drop_down_set_selected (dropdown, 0);
+}
+
+/* Keeps the category and tag filters' choices to those the replica's
+ * events, upcoming and past, use. */
+static void
+tn_window_update_choices (TnWindow *self)
+{
+  g_autoptr(GPtrArray) upcoming = NULL;
+  g_autoptr(GPtrArray) past = NULL;
+  g_autoptr(GHashTable) seen_categories = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen_tags = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) categories = g_ptr_array_new ();
+  g_autoptr(GPtrArray) tags = g_ptr_array_new ();
+
+  upcoming = tn_event_replica_list (self->replica, FALSE, NULL, tn_time_now ());
+  past = tn_event_replica_list (self->replica, TRUE, NULL, tn_time_now ());
+  for (guint i = 0; i < upcoming->len + past->len; i++)
+    {
+      TnEvent *event = i < upcoming->len ? upcoming->pdata[i] : past->pdata[i - upcoming->len];
+      const char *category = tn_event_get_category (event);
+      const char * const *event_tags = tn_event_get_tags (event);
+
+      if (category != NULL && category[0] != '\0' && g_hash_table_add (seen_categories, (gpointer) category))
+        g_ptr_array_add (categories, (gpointer) category);
+      for (guint j = 0; event_tags != NULL && event_tags[j] != NULL; j++)
+        if (event_tags[j][0] != '\0' && g_hash_table_add (seen_tags, (gpointer) event_tags[j]))
+          g_ptr_array_add (tags, (gpointer) event_tags[j]);
+    }
+  g_ptr_array_sort (categories, compare_names);
+  g_ptr_array_add (categories, NULL);
+  g_ptr_array_sort (tags, compare_names);
+  g_ptr_array_add (tags, NULL);
+  tn_window_set_choices (self->category_dropdown, self->categories, categories);
+  tn_window_set_choices (self->tag_dropdown, self->tags, tags);
+}
+
+/* The choice of a filter, or NULL for its first ("All …"). */
+static const char *
+tn_window_chosen (GtkDropDown   *dropdown,
+                  GtkStringList *choices)
+{
+  guint index = gtk_drop_down_get_selected (dropdown);
+
+  if (index == 0 || index == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  return gtk_string_list_get_string (choices, index);
+}
+
+static gboolean
+has_tag (TnEvent    *event,
+         const char *tag)
+{
+  const char * const *tags = tn_event_get_tags (event);
+
+  return tags != NULL && g_strv_contains (tags, tag);
 }
 
 /* The replica's events as the filters above the list choose them:
  * upcoming or past, the words searched (title, place, category, tags),
- * a category, and how far from now. */
+ * a category, a tag, and how far from now. */
 static GPtrArray *
 tn_window_filtered_events (TnWindow *self)
 {
   gboolean past = gtk_toggle_button_get_active (self->past_button);
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  guint category_index = gtk_drop_down_get_selected (self->category_dropdown);
   guint span = gtk_drop_down_get_selected (self->span_dropdown);
-  const char *category = NULL;
+  const char *category;
+  const char *tag;
   gint64 now = tn_time_now ();
   gint64 limit = span == 1 ? 7 * 86400 : span == 2 ? 31 * 86400 : 0;
   GPtrArray *items;
 
-  tn_window_update_categories (self);
-  category_index = gtk_drop_down_get_selected (self->category_dropdown);
-  if (category_index > 0 && category_index != GTK_INVALID_LIST_POSITION)
-    category = gtk_string_list_get_string (self->categories, category_index);
+  tn_window_update_choices (self);
+  category = tn_window_chosen (self->category_dropdown, self->categories);
+  tag = tn_window_chosen (self->tag_dropdown, self->tags);
 
   items = tn_event_replica_list (self->replica, past, search[0] != '\0' ? search : NULL, now);
   for (guint i = items->len; i > 0; i--)
@@ -475,6 +517,8 @@ tn_window_filtered_events (TnWindow *self)
       gboolean keep = TRUE;
 
       if (category != NULL && g_strcmp0 (tn_event_get_category (event), category) != 0)
+        keep = FALSE;
+      if (tag != NULL && !has_tag (event, tag))
         keep = FALSE;
       if (limit > 0 && !past && tn_event_get_starts_at (event) > now + limit)
         keep = FALSE;
@@ -1273,6 +1317,7 @@ tn_window_dispose (GObject *object)
   g_clear_object (&self->user);
   g_clear_object (&self->events);
   g_clear_object (&self->categories);
+  g_clear_object (&self->tags);
   g_clear_object (&self->token_store);
   g_clear_object (&self->settings);
 
@@ -1373,6 +1418,7 @@ tn_window_class_init (TnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, past_button);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, category_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, tag_dropdown);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, span_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_filters_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_label);
@@ -1384,17 +1430,58 @@ tn_window_class_init (TnWindowClass *klass)
 }
 
 static void
+choice_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+choice_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkStringObject *choice = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (choice));
+}
+
+/* A category or tag filter: long names are shortened with an ellipsis
+ * so that the filters fit side by side down to 360 pixels; typing in its
+ * list finds a choice. */
+static void
+tn_window_setup_choices (GtkDropDown   *dropdown,
+                         GtkStringList *choices)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (choice_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (choice_bind_cb), NULL);
+  gtk_drop_down_set_factory (dropdown, factory);
+  gtk_drop_down_set_expression (dropdown, gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (choices));
+  gtk_drop_down_set_selected (dropdown, 0);
+}
+
+static void
 tn_window_init (TnWindow *self)
 {
   const char *all_categories[] = { NULL, NULL };
+  const char *all_tags[] = { NULL, NULL };
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* Translators: the category filter's first choice */
   all_categories[0] = _("All categories");
   self->categories = gtk_string_list_new (all_categories);
-  gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (self->categories));
-  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  tn_window_setup_choices (self->category_dropdown, self->categories);
+  /* Translators: the tag filter's first choice */
+  all_tags[0] = _("All tags");
+  self->tags = gtk_string_list_new (all_tags);
+  tn_window_setup_choices (self->tag_dropdown, self->tags);
   /* Typing in the list starts a search, as in GNOME's own apps. */
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->events_list));
 
@@ -1516,6 +1603,12 @@ GtkDropDown *
 _tn_window_get_span_dropdown (TnWindow *self)
 {
   return self->span_dropdown;
+}
+
+GtkDropDown *
+_tn_window_get_tag_dropdown (TnWindow *self)
+{
+  return self->tag_dropdown;
 }
 
 GtkRevealer *

@@ -645,8 +645,8 @@ test_narrow (Fixture       *fixture,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 360);
 }
 
-/* The filters above the list: words searched, a category, how soon,
- * past events. */
+/* The filters above the list: words searched, a category, a tag, how
+ * soon, past events. */
 static void
 test_filters (Fixture       *fixture,
               gconstpointer  data)
@@ -654,9 +654,11 @@ test_filters (Fixture       *fixture,
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GPtrArray) found = NULL;
   GtkDropDown *categories;
+  GtkDropDown *tags;
   GListModel *names;
   GtkListBox *list;
   guint music = G_MAXUINT;
+  guint outdoors = G_MAXUINT;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   SKIP_WITHOUT_DISPLAY ();
@@ -690,6 +692,30 @@ test_filters (Fixture       *fixture,
        row = gtk_list_box_get_row_at_index (list, gtk_list_box_row_get_index (row) + 1))
     g_assert_cmpstr (tn_event_get_category (tn_event_row_get_event (TN_EVENT_ROW (row))), ==, "Music");
   gtk_drop_down_set_selected (categories, 0);
+  WAIT_FOR (shown_count (fixture->window) == all->len);
+
+  /* a tag: only the events that have it ("outdoors": three demo events,
+   * not all of them upcoming-and-shown necessarily, but at least one) */
+  tags = _tn_window_get_tag_dropdown (fixture->window);
+  names = gtk_drop_down_get_model (tags);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 0), ==, "All tags");
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "outdoors") == 0)
+      outdoors = i;
+  g_assert_cmpuint (outdoors, !=, G_MAXUINT);
+  gtk_drop_down_set_selected (tags, outdoors);
+  WAIT_FOR (shown_count (fixture->window) < all->len);
+  g_assert_cmpuint (shown_count (fixture->window), >, 0);
+  for (GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, 0); row != NULL;
+       row = gtk_list_box_get_row_at_index (list, gtk_list_box_row_get_index (row) + 1))
+    g_assert_true (g_strv_contains (tn_event_get_tags (tn_event_row_get_event (TN_EVENT_ROW (row))), "outdoors"));
+  /* with a category none of them has: nothing, and the empty page */
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_drop_down_get_model (categories)); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (categories)), i), "Tech") == 0)
+      gtk_drop_down_set_selected (categories, i);
+  WAIT_FOR (g_strcmp0 (_tn_window_get_list_page (fixture->window), "empty") == 0);
+  gtk_drop_down_set_selected (categories, 0);
+  gtk_drop_down_set_selected (tags, 0);
   WAIT_FOR (shown_count (fixture->window) == all->len);
 
   /* this week only */
