@@ -23,5 +23,6 @@ GtkToggleButton *_tn_window_get_past_button    (TnWindow *self);
 GtkDropDown   *_tn_window_get_category_dropdown (TnWindow *self);
 GtkDropDown   *_tn_window_get_span_dropdown    (TnWindow *self);
 GtkDropDown   *_tn_window_get_tag_dropdown     (TnWindow *self);
+const char * const *_tn_window_get_server_categories (TnWindow *self);
 
 G_END_DECLS

@@ -54,6 +54,7 @@ struct _TnWindow
   GtkDropDown          *tag_dropdown;
   GtkStringList        *categories;   /* "All categories", then those in the replica */
   GtkStringList        *tags;         /* "All tags", then those in the replica */
+  GStrv                 server_categories;   /* GET /categories, once per session */
 
   GSettings            *settings;
   TnTokenStore         *token_store;
@@ -94,6 +95,7 @@ G_DEFINE_FINAL_TYPE (TnWindow, tn_window, ADW_TYPE_APPLICATION_WINDOW)
 static void tn_window_load_events (TnWindow *self,
                                    gboolean  more);
 static void tn_window_close_replica (TnWindow *self);
+static void tn_window_load_categories  (TnWindow   *self);
 static void tn_window_sync_conflict_cb (TnWindow   *self,
                                         const char *event_id,
                                         TnEvent    *local,
@@ -603,6 +605,10 @@ tn_window_sync_last_sync_cb (TnWindow *self)
 static void
 tn_window_sync_online_cb (TnWindow *self)
 {
+  /* signed in offline: the server's categories come with the server */
+  if (tn_event_sync_get_online (self->sync) && self->server_categories == NULL)
+    tn_window_load_categories (self);
+
   /* A first sync that cannot happen shows what the copy has. */
   if (!tn_event_sync_get_online (self->sync) && self->first_sync)
     {
@@ -657,6 +663,7 @@ tn_window_close_replica (TnWindow *self)
     }
   g_clear_object (&self->sync);
   g_clear_object (&self->replica);
+  g_clear_pointer (&self->server_categories, g_strfreev);
   self->first_sync = FALSE;
 }
 
@@ -772,6 +779,7 @@ tn_window_start_session (TnWindow *self,
   tn_window_show_page (self, "events");
   self->focus_list = TRUE;
   tn_window_start_sync (self);
+  tn_window_load_categories (self);
 }
 
 /* The replica's events while the server has not confirmed the sign-in yet
@@ -1002,6 +1010,7 @@ tn_window_refresh_action (GSimpleAction *action,
                           gpointer       user_data)
 {
   tn_window_load_events (TN_WINDOW (user_data), FALSE);
+  tn_window_load_categories (TN_WINDOW (user_data));
 }
 
 static void
@@ -1121,25 +1130,78 @@ tn_window_sync_gone_cb (TnWindow   *self,
 }
 
 static void
+tn_window_categories_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(TnWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) categories = tn_client_list_categories_finish (TN_CLIENT (source), result, &error);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  if (categories == NULL)
+    {
+      /* the editor offers those of the replica's events instead */
+      if (!is_cancelled (error))
+        g_message ("The server's categories could not be loaded: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < categories->len; i++)
+    g_strv_builder_add (names, ((TnClientCategory *) categories->pdata[i])->name);
+  g_strfreev (self->server_categories);
+  self->server_categories = g_strv_builder_end (names);
+}
+
+/* The categories the server offers (GET /categories), for the editor. */
+static void
+tn_window_load_categories (TnWindow *self)
+{
+  if (self->client == NULL)
+    return;
+  tn_client_list_categories_async (self->client, self->session_cancellable,
+                                   tn_window_categories_cb, g_object_ref (self));
+}
+
+/* The editor's choice of categories: the server's, and any other that the
+ * replica's events use; none known (offline from the start, nothing
+ * synced) leaves the editor's own list. */
+static GPtrArray *
+tn_window_editor_categories (TnWindow *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *names = g_ptr_array_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->categories));
+
+  for (guint i = 0; self->server_categories != NULL && self->server_categories[i] != NULL; i++)
+    if (g_hash_table_add (seen, self->server_categories[i]))
+      g_ptr_array_add (names, self->server_categories[i]);
+  for (guint i = 1; i < n; i++)
+    {
+      const char *name = gtk_string_list_get_string (self->categories, i);
+
+      if (g_hash_table_add (seen, (gpointer) name))
+        g_ptr_array_add (names, (gpointer) name);
+    }
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+static void
 tn_window_open_editor (TnWindow *self,
                        TnEvent  *event)
 {
+  g_autoptr(GPtrArray) categories = NULL;
   TnEventEditor *editor;
-  guint n;
 
   if (self->sync == NULL)
     return;
   editor = event != NULL ? tn_event_editor_new_edit (GTK_WINDOW (self), self->sync, event)
                          : tn_event_editor_new_create (GTK_WINDOW (self), self->sync);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->categories));
-  if (n > 1)
+  categories = tn_window_editor_categories (self);
+  if (categories->len > 0)
     {
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
-
-      for (guint i = 1; i < n; i++)
-        g_ptr_array_add (names, (gpointer) gtk_string_list_get_string (self->categories, i));
-      g_ptr_array_add (names, NULL);
-      tn_event_editor_set_categories (editor, (const char * const *) names->pdata);
+      g_ptr_array_add (categories, NULL);
+      tn_event_editor_set_categories (editor, (const char * const *) categories->pdata);
     }
   gtk_window_present (GTK_WINDOW (editor));
 }
@@ -1318,6 +1380,7 @@ tn_window_dispose (GObject *object)
   g_clear_object (&self->events);
   g_clear_object (&self->categories);
   g_clear_object (&self->tags);
+  g_clear_pointer (&self->server_categories, g_strfreev);
   g_clear_object (&self->token_store);
   g_clear_object (&self->settings);
 
@@ -1609,6 +1672,12 @@ GtkDropDown *
 _tn_window_get_tag_dropdown (TnWindow *self)
 {
   return self->tag_dropdown;
+}
+
+const char * const *
+_tn_window_get_server_categories (TnWindow *self)
+{
+  return (const char * const *) self->server_categories;
 }
 
 GtkRevealer *

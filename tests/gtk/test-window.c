@@ -629,6 +629,38 @@ test_create_offline (Fixture       *fixture,
   WAIT_FOR (!gtk_revealer_get_reveal_child (_tn_window_get_offline_revealer (fixture->window)));
 }
 
+/* The editor offers the server's categories (GET /categories), also
+ * those no event uses yet. */
+static void
+test_editor_categories (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  TnEventEditor *editor;
+  GListModel *names;
+  gboolean business = FALSE;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (1000);
+  sign_in (fixture->window);
+  WAIT_FOR (!_tn_window_get_busy (fixture->window));
+  WAIT_FOR (_tn_window_get_server_categories (fixture->window) != NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-event", NULL));
+  WAIT_FOR (find_editor () != NULL);
+  editor = find_editor ();
+  names = adw_combo_row_get_model (ADW_COMBO_ROW (_tn_event_editor_get_field (editor, "category")));
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    {
+      const char *name = gtk_string_list_get_string (GTK_STRING_LIST (names), i);
+
+      /* one of the server's, and no demo event has it */
+      business |= g_strcmp0 (name, "Business") == 0;
+    }
+  g_assert_true (business);
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 /* Down to 360 pixels wide the window folds to the list, every control of
  * it in reach. */
 static void
@@ -835,6 +867,8 @@ main (int   argc,
               fixture_set_up, test_narrow, fixture_tear_down);
   g_test_add ("/gtk/window/create-offline", Fixture, NULL,
               fixture_set_up, test_create_offline, fixture_tear_down);
+  g_test_add ("/gtk/window/editor-categories", Fixture, NULL,
+              fixture_set_up, test_editor_categories, fixture_tear_down);
   g_test_add ("/gtk/window/filters", Fixture, NULL,
               fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/gtk/window/offline-replica", Fixture, NULL,
