@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tn-event-detail.h"
+#include "tn-event-replica.h"
 #include "tn-sign-in-page.h"
 #include "tn-window.h"
 
@@ -18,6 +19,8 @@ AdwStatusPage *_tn_window_get_unreachable_page (TnWindow *self);
 GtkLabel      *_tn_window_get_unreachable_detail (TnWindow *self);
 gboolean       _tn_window_get_busy             (TnWindow *self);
 GtkRevealer   *_tn_window_get_offline_revealer (TnWindow *self);
+GtkRevealer   *_tn_window_get_decision_revealer (TnWindow *self);
+TnEventReplica *_tn_window_get_replica         (TnWindow *self);
 GtkSearchEntry *_tn_window_get_search_entry    (TnWindow *self);
 GtkToggleButton *_tn_window_get_past_button    (TnWindow *self);
 GtkDropDown   *_tn_window_get_category_dropdown (TnWindow *self);

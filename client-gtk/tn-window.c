@@ -15,6 +15,7 @@
 #include "tn-event-row.h"
 #include "tn-event-sync.h"
 #include "tn-format.h"
+#include "tn-json.h"
 #include "tn-sign-in-page.h"
 #include "tn-time.h"
 #include "tn-token-store.h"
@@ -46,6 +47,8 @@ struct _TnWindow
   TnEventDetail        *event_detail;
   GtkRevealer          *offline_revealer;
   GtkLabel             *offline_label;
+  GtkRevealer          *decision_revealer;
+  GtkLabel             *decision_label;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkToggleButton      *past_button;
@@ -391,9 +394,17 @@ tn_window_same_events (TnWindow  *self,
       g_autoptr(TnEvent) event = g_list_model_get_item (shown, i);
       TnEvent *item = g_ptr_array_index (items, i);
 
+      g_autoptr(JsonNode) shown_json = NULL;
+      g_autoptr(JsonNode) item_json = NULL;
+
       if (g_strcmp0 (tn_event_get_id (event), tn_event_get_id (item)) != 0 ||
           tn_event_get_version (event) != tn_event_get_version (item) ||
           tn_event_get_status (event) != tn_event_get_status (item))
+        return FALSE;
+      /* a change made here, or one discarded, keeps the version */
+      shown_json = tn_event_to_json (event, TN_EVENT_JSON_STORED);
+      item_json = tn_event_to_json (item, TN_EVENT_JSON_STORED);
+      if (!json_node_equal (shown_json, item_json))
         return FALSE;
     }
   return TRUE;
@@ -587,10 +598,13 @@ tn_window_update_offline (TnWindow *self)
   gtk_revealer_set_reveal_child (self->offline_revealer, TRUE);
 }
 
+static void tn_window_update_decisions (TnWindow *self);
+
 static void
 tn_window_sync_changed_cb (TnWindow *self)
 {
   tn_window_relist (self);
+  tn_window_update_decisions (self);
   tn_window_update_offline (self);
 }
 
@@ -758,6 +772,7 @@ tn_window_start_sync (TnWindow *self)
   tn_window_relist (self);
   tn_event_sync_start (self->sync);
   tn_window_update_offline (self);
+  tn_window_update_decisions (self);
 }
 
 static void
@@ -1098,6 +1113,180 @@ tn_window_event_detail_notify_event_cb (TnWindow *self)
   tn_window_set_action_enabled (self, "delete-event", chosen && self->sync != NULL);
 }
 
+/* --- changes waiting for the organizer's decision ------------------------- */
+
+/* The outbox's conflicted and refused changes: they are not retried and
+ * wait for a choice, also after the dialog that offered it was closed or
+ * the app restarted. Returns how many; @first gets the oldest. */
+static guint
+tn_window_count_decisions (TnWindow         *self,
+                           TnEventMutation **first)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  guint count = 0;
+
+  if (first != NULL)
+    *first = NULL;
+  if (self->replica == NULL)
+    return 0;
+  entries = tn_event_replica_outbox_list (self->replica);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      TnEventMutation *entry = entries->pdata[i];
+
+      if (entry->state == TN_EVENT_MUTATION_QUEUED)
+        continue;
+      if (count++ == 0 && first != NULL)
+        *first = tn_event_mutation_copy (entry);
+    }
+  return count;
+}
+
+static void
+tn_window_update_decisions (TnWindow *self)
+{
+  g_autofree char *text = NULL;
+  guint count = tn_window_count_decisions (self, NULL);
+
+  tn_window_set_action_enabled (self, "review-changes", count > 0);
+  if (count == 0)
+    {
+      gtk_revealer_set_reveal_child (self->decision_revealer, FALSE);
+      return;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u change needs your decision.",
+                                       "%u changes need your decision.",
+                                       count), count);
+  gtk_label_set_text (self->decision_label, text);
+  gtk_revealer_set_reveal_child (self->decision_revealer, TRUE);
+}
+
+static void
+tn_window_resolve (TnWindow          *self,
+                   const char        *event_id,
+                   TnEventSyncChoice  choice)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->sync == NULL)
+    return;
+  if (!tn_event_sync_resolve (self->sync, event_id, choice, &error))
+    {
+      /* Translators: %s says why */
+      g_autofree char *message = g_strdup_printf (_("The change could not be stored: %s"), error->message);
+
+      tn_window_toast (self, message);
+    }
+  tn_window_update_decisions (self);
+}
+
+static void
+tn_window_decision_response_cb (AdwMessageDialog *dialog,
+                                const char       *response,
+                                TnWindow         *self)
+{
+  const char *event_id = g_object_get_data (G_OBJECT (dialog), "event-id");
+
+  if (g_strcmp0 (response, "mine") == 0)
+    tn_window_resolve (self, event_id, TN_EVENT_SYNC_KEEP_MINE);
+  else if (g_strcmp0 (response, "theirs") == 0)
+    tn_window_resolve (self, event_id, TN_EVENT_SYNC_KEEP_THEIRS);
+}
+
+/* A dialog for a change with no two versions to set side by side: a
+ * refused one (the server's reason, discard it or keep it for later), or
+ * a deletion the server's newer version stands against. */
+static void
+tn_window_ask_decision (TnWindow   *self,
+                        const char *event_id,
+                        const char *heading,
+                        const char *body,
+                        const char *mine,
+                        const char *theirs)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  g_object_set_data_full (G_OBJECT (dialog), "event-id", g_strdup (event_id), g_free);
+  adw_message_dialog_add_response (dialog, "later", _("Decide _Later"));
+  if (mine != NULL)
+    adw_message_dialog_add_response (dialog, "mine", mine);
+  adw_message_dialog_add_response (dialog, "theirs", theirs);
+  adw_message_dialog_set_response_appearance (dialog, "theirs", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "later");
+  adw_message_dialog_set_close_response (dialog, "later");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (tn_window_decision_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+tn_window_offer_conflict (TnWindow   *self,
+                          const char *event_id,
+                          TnEvent    *local,
+                          TnEvent    *server)
+{
+  TnConflictDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (local == NULL)
+    {
+      /* Translators: %s is an event's title */
+      body = g_strdup_printf (_("“%s” was changed on the server after you deleted it here. "
+                                "Delete it anyway, or keep the server’s version?"),
+                              server != NULL ? tn_event_get_title (server) : event_id);
+      tn_window_ask_decision (self, event_id, _("Deleted Event Was Changed"), body,
+                              _("_Delete Anyway"), _("_Keep the Event"));
+      return;
+    }
+  dialog = tn_conflict_dialog_new (GTK_WINDOW (self), self->sync, event_id, local, server);
+  g_signal_connect_object (dialog, "resolved", G_CALLBACK (tn_window_update_decisions), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Offers the oldest change that waits for a decision. */
+static void
+tn_window_review_changes_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  TnWindow *self = TN_WINDOW (user_data);
+  g_autoptr(TnEventMutation) entry = NULL;
+  g_autoptr(TnEvent) local = NULL;
+  g_autoptr(TnEvent) server = NULL;
+
+  if (tn_window_count_decisions (self, &entry) == 0)
+    return;
+  local = tn_event_replica_get (self->replica, entry->event_id);
+  if (entry->state == TN_EVENT_MUTATION_CONFLICTED)
+    {
+      g_autoptr(JsonObject) object = NULL;
+
+      if (entry->reason != NULL)
+        object = tn_json_parse_object (entry->reason, strlen (entry->reason), NULL);
+      if (object != NULL)
+        server = tn_event_new_from_json (object, TN_EVENT_JSON_STORED, NULL, NULL);
+      if (server == NULL)
+        server = tn_event_replica_get_server_copy (self->replica, entry->event_id);
+      if (server != NULL)
+        {
+          tn_window_offer_conflict (self, entry->event_id, local, server);
+          return;
+        }
+    }
+  {
+    g_autofree char *body =
+      /* Translators: the first %s is an event's title, the second the
+       * server's (English) reason */
+      g_strdup_printf (_("The server refused your change to “%s”: %s"),
+                       local != NULL ? tn_event_get_title (local) : entry->event_id,
+                       entry->reason != NULL ? entry->reason : "");
+
+    tn_window_ask_decision (self, entry->event_id, _("Change Refused"), body, NULL, _("_Discard Change"));
+  }
+}
+
 /* --- creating and changing events (offline too, through the outbox) ----- */
 
 static void
@@ -1106,9 +1295,8 @@ tn_window_sync_conflict_cb (TnWindow   *self,
                             TnEvent    *local,
                             TnEvent    *server)
 {
-  TnConflictDialog *dialog = tn_conflict_dialog_new (GTK_WINDOW (self), self->sync, event_id, local, server);
-
-  gtk_window_present (GTK_WINDOW (dialog));
+  tn_window_update_decisions (self);
+  tn_window_offer_conflict (self, event_id, local, server);
 }
 
 static void
@@ -1120,6 +1308,7 @@ tn_window_sync_rejected_cb (TnWindow   *self,
   g_autofree char *message = g_strdup_printf (_("The server refused a change: %s"), reason);
 
   tn_window_toast (self, message);
+  tn_window_update_decisions (self);
 }
 
 static void
@@ -1314,6 +1503,7 @@ static const GActionEntry win_entries[] = {
   { "attendees", tn_window_attendees_action },
   { "reconnect", tn_window_reconnect_action },
   { "sign-out", tn_window_sign_out_action },
+  { "review-changes", tn_window_review_changes_action },
 };
 
 /* --- GObject ------------------------------------------------------------- */
@@ -1482,6 +1672,8 @@ tn_window_class_init (TnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnWindow, past_button);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, tag_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, decision_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, decision_label);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, span_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_filters_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_label);
@@ -1678,6 +1870,18 @@ const char * const *
 _tn_window_get_server_categories (TnWindow *self)
 {
   return (const char * const *) self->server_categories;
+}
+
+TnEventReplica *
+_tn_window_get_replica (TnWindow *self)
+{
+  return self->replica;
+}
+
+GtkRevealer *
+_tn_window_get_decision_revealer (TnWindow *self)
+{
+  return self->decision_revealer;
 }
 
 GtkRevealer *

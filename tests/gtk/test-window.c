@@ -5,11 +5,15 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "tn-application.h"
 #include "tn-client.h"
+#include "tn-conflict-dialog.h"
+#include "tn-conflict-dialog-private.h"
+#include "tn-event-replica.h"
 #include "tn-event-detail-private.h"
 #include "tn-event-editor-private.h"
 #include "tn-event-row-private.h"
@@ -26,6 +30,7 @@
 /* Titles from data/demo.json, with characters beyond ASCII. */
 #define DEMO_TITLE      "Café Philosophique: Was ist Zeit?"
 #define DEMO_LOCATION   "Café Kaffeehaus Riquet"
+#define OWN_TITLE       "Rust Night: async without tears"
 #define DEMO_TITLE_2    "Language Exchange: Deutsch ↔ English"
 
 /* Generous: the suite also runs under AddressSanitizer. */
@@ -661,6 +666,138 @@ test_editor_categories (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Leaves a change of OWN_TITLE (an event of the demo organizer) in the account's replica as the sync
+ * engine leaves one the server answered 409 (@conflicted) or 422 to: it
+ * waits for the organizer and is not sent again. */
+static void
+leave_decision (const char *path,
+                gboolean    conflicted)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEventReplica) replica = tn_event_replica_open_path (path, &error);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(TnEvent) server_copy = NULL;
+  TnEvent *event = NULL;
+
+  g_assert_no_error (error);
+  events = tn_event_replica_list (replica, FALSE, "rust night", g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpuint (events->len, ==, 1);
+  event = events->pdata[0];
+  server_copy = tn_event_copy (event);
+  tn_event_set_title (event, "Mine: async without tears");
+  g_assert_true (tn_event_replica_update (replica, event, NULL, &error));
+  g_assert_no_error (error);
+  entries = tn_event_replica_outbox_list (replica);
+  g_assert_cmpuint (entries->len, ==, 1);
+  if (conflicted)
+    {
+      /* someone else changed the event on the server meanwhile */
+      g_autoptr(TnClient) other = tn_gtk_test_sign_in (tn_gtk_test_server_get_url (server));
+      g_autoptr(TnEvent) stored = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+
+      tn_event_set_description (server_copy, "Theirs: bring a laptop and a question.");
+      tn_client_update_event_async (other, server_copy, NULL, store_result, &result);
+      WAIT_FOR (result != NULL);
+      stored = tn_client_event_finish (other, result, &error);
+      g_assert_no_error (error);
+      g_assert_true (tn_event_replica_outbox_conflict (replica, ((TnEventMutation *) entries->pdata[0])->id,
+                                                       stored, &error));
+    }
+  else
+    g_assert_true (tn_event_replica_outbox_reject (replica, ((TnEventMutation *) entries->pdata[0])->id,
+                                                   "Title: too long", &error));
+  g_assert_no_error (error);
+}
+
+/* A conflicted or refused change the organizer did not decide on stays
+ * in the outbox; a line above the list says so, also after a restart,
+ * and Review… offers it again. */
+static void
+test_decisions (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  GtkRevealer *revealer;
+  GtkWindow *dialog;
+  gpointer weak;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (1000);
+  sign_in (fixture->window);
+  WAIT_FOR (!_tn_window_get_busy (fixture->window) && find_row (fixture->window, OWN_TITLE) != NULL);
+  g_assert_false (gtk_revealer_get_reveal_child (_tn_window_get_decision_revealer (fixture->window)));
+  path = g_strdup (tn_event_replica_get_path (_tn_window_get_replica (fixture->window)));
+  close_window (&fixture->window);
+
+  /* a conflict left from an earlier run */
+  leave_decision (path, TRUE);
+  fixture->window = open_window (1000);
+  revealer = _tn_window_get_decision_revealer (fixture->window);
+  WAIT_FOR (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (gtk_revealer_get_child (revealer)))),
+                   ==, "1 change needs your decision.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review-changes", NULL));
+  WAIT_FOR ((dialog = find_toplevel (TN_TYPE_CONFLICT_DIALOG)) != NULL);
+  g_assert_cmpstr (_tn_conflict_dialog_get_value (TN_CONFLICT_DIALOG (dialog), "title", TRUE), ==, "Mine: async without tears");
+  g_assert_cmpstr (_tn_conflict_dialog_get_value (TN_CONFLICT_DIALOG (dialog), "title", FALSE), ==, OWN_TITLE);
+  g_assert_cmpstr (_tn_conflict_dialog_get_value (TN_CONFLICT_DIALOG (dialog), "description", FALSE), ==,
+                   "Theirs: bring a laptop and a question.");
+  /* closed without a choice: still waiting, and offered again */
+  weak = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  gtk_window_destroy (dialog);
+  WAIT_FOR (weak == NULL);
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review-changes", NULL));
+  WAIT_FOR ((dialog = find_toplevel (TN_TYPE_CONFLICT_DIALOG)) != NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "conflict.keep-theirs", NULL));
+  WAIT_FOR (!gtk_revealer_get_reveal_child (revealer));
+  /* the server's version, in the list and in the replica */
+  WAIT_FOR (find_row (fixture->window, OWN_TITLE) != NULL);
+  g_assert_null (find_row (fixture->window, "Mine: async without tears"));
+  close_window (&fixture->window);
+
+  /* a change the server refused: its reason, and Discard */
+  leave_decision (path, FALSE);
+  fixture->window = open_window (1000);
+  revealer = _tn_window_get_decision_revealer (fixture->window);
+  WAIT_FOR (gtk_revealer_get_reveal_child (revealer));
+  g_assert_nonnull (find_row (fixture->window, "Mine: async without tears"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review-changes", NULL));
+  WAIT_FOR ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "Title: too long"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "theirs");
+  WAIT_FOR (!gtk_revealer_get_reveal_child (revealer));
+  WAIT_FOR (find_row (fixture->window, OWN_TITLE) != NULL);
+  g_assert_null (find_row (fixture->window, "Mine: async without tears"));
+}
+
 /* Down to 360 pixels wide the window folds to the list, every control of
  * it in reach. */
 static void
@@ -869,6 +1006,8 @@ main (int   argc,
               fixture_set_up, test_create_offline, fixture_tear_down);
   g_test_add ("/gtk/window/editor-categories", Fixture, NULL,
               fixture_set_up, test_editor_categories, fixture_tear_down);
+  g_test_add ("/gtk/window/decisions", Fixture, NULL,
+              fixture_set_up, test_decisions, fixture_tear_down);
   g_test_add ("/gtk/window/filters", Fixture, NULL,
               fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/gtk/window/offline-replica", Fixture, NULL,
