@@ -798,6 +798,59 @@ test_decisions (Fixture       *fixture,
   g_assert_null (find_row (fixture->window, "Mine: async without tears"));
 }
 
+/* Every icon the app's interface names is in the icon theme or among
+ * the app's own (a missing one draws as a broken image). */
+static void
+test_icons (Fixture       *fixture,
+            gconstpointer  data)
+{
+  static const char * const in_code[] = {
+    "document-edit-symbolic", "network-offline-symbolic", "network-transmit-receive-symbolic",
+    "user-trash-symbolic", "x-office-calendar-symbolic", NULL,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) icon_name = g_regex_new ("<property name=\"icon-name\">([^<]+)</property>", 0, 0, &error);
+  GtkIconTheme *theme;
+  guint checked = 0;
+  const char *dirs[] = { "/org/turnout/Turnout/", "/org/turnout/Turnout/gtk/" };
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  g_assert_no_error (error);
+  fixture->window = open_window (1000);
+  theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (fixture->window)));
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_auto(GStrv) names = g_resources_enumerate_children (dirs[d], 0, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          g_autofree char *path = g_strconcat (dirs[d], names[i], NULL);
+          g_autoptr(GBytes) ui = NULL;
+          g_autoptr(GMatchInfo) match = NULL;
+
+          if (!g_str_has_suffix (names[i], ".ui"))
+            continue;
+          ui = g_resources_lookup_data (path, 0, &error);
+          g_assert_no_error (error);
+          g_regex_match (icon_name, g_bytes_get_data (ui, NULL), 0, &match);
+          for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+            {
+              g_autofree char *name = g_match_info_fetch (match, 1);
+
+              if (!gtk_icon_theme_has_icon (theme, name))
+                g_error ("%s names the icon %s, which the theme does not have", path, name);
+              checked++;
+            }
+        }
+    }
+  for (guint i = 0; in_code[i] != NULL; i++)
+    g_assert_true (gtk_icon_theme_has_icon (theme, in_code[i]));
+  g_assert_cmpuint (checked, >, 10);
+  g_assert_true (gtk_icon_theme_has_icon (theme, "turnout-dashboard-symbolic"));
+}
+
 /* Down to 360 pixels wide the window folds to the list, every control of
  * it in reach. */
 static void
@@ -1008,6 +1061,8 @@ main (int   argc,
               fixture_set_up, test_editor_categories, fixture_tear_down);
   g_test_add ("/gtk/window/decisions", Fixture, NULL,
               fixture_set_up, test_decisions, fixture_tear_down);
+  g_test_add ("/gtk/window/icons", Fixture, NULL,
+              fixture_set_up, test_icons, fixture_tear_down);
   g_test_add ("/gtk/window/filters", Fixture, NULL,
               fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/gtk/window/offline-replica", Fixture, NULL,
