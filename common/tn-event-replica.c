@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tn-event-replica.h"
+#include "tn-backoff.h"
 #include "tn-error.h"
 #include "tn-id.h"
 #include "tn-json.h"
@@ -21,16 +22,12 @@
  * WAL and synchronous=FULL, so a crash keeps both or neither. A pull
  * never overwrites the local view of an event with entries waiting. */
 
-#define DEFAULT_BACKOFF_BASE (1 * G_USEC_PER_SEC)
-#define DEFAULT_BACKOFF_MAX  (300 * G_USEC_PER_SEC)
-
 struct _TnEventReplica
 {
   GObject parent_instance;
 
   TnSqliteDb *db;
-  gint64      backoff_base;
-  gint64      backoff_max;
+  TnBackoff   backoff;
 };
 
 G_DEFINE_FINAL_TYPE (TnEventReplica, tn_event_replica, G_TYPE_OBJECT)
@@ -398,8 +395,7 @@ tn_event_replica_class_init (TnEventReplicaClass *klass)
 static void
 tn_event_replica_init (TnEventReplica *self)
 {
-  self->backoff_base = DEFAULT_BACKOFF_BASE;
-  self->backoff_max = DEFAULT_BACKOFF_MAX;
+  self->backoff = TN_BACKOFF_DEFAULT;
 }
 
 /* --- public API: opening ------------------------------------------------- */
@@ -491,8 +487,8 @@ tn_event_replica_set_backoff (TnEventReplica *self,
   g_return_if_fail (TN_IS_EVENT_REPLICA (self));
   g_return_if_fail (base_us > 0 && max_us >= base_us);
 
-  self->backoff_base = base_us;
-  self->backoff_max = max_us;
+  self->backoff.base = base_us;
+  self->backoff.max = max_us;
 }
 
 /* --- public API: reads --------------------------------------------------- */
@@ -1118,15 +1114,8 @@ gint64
 tn_event_replica_backoff_delay (TnEventReplica *self,
                                 guint           attempts)
 {
-  gint64 delay;
-
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), 0);
-
-  delay = self->backoff_base;
-  for (guint i = 1; i < attempts && delay < self->backoff_max; i++)
-    delay *= 2;
-  delay = MIN (delay, self->backoff_max);
-  return delay / 2 + (gint64) (g_random_double () * (double) (delay / 2));
+  return tn_backoff_delay (&self->backoff, attempts);
 }
 
 /**

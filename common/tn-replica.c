@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tn-replica.h"
+#include "tn-backoff.h"
 #include "tn-error.h"
 #include "tn-id.h"
 #include "tn-json.h"
@@ -24,9 +25,6 @@
  * here touches the network. A scan or an undo and its outbox entry are
  * written in one transaction, a sync page and its cursor in another, with
  * WAL and synchronous=FULL, so a crash keeps both or neither. */
-
-#define DEFAULT_BACKOFF_BASE (1 * G_USEC_PER_SEC)
-#define DEFAULT_BACKOFF_MAX  (300 * G_USEC_PER_SEC)
 
 /* The verdict that counts for a scan: the server's once it has judged. */
 #define EFFECTIVE "COALESCE(server_verdict, local_verdict)"
@@ -70,8 +68,7 @@ struct _TnReplica
   guint8   public_key[TN_SIGNED_TICKET_PUBLIC_KEY];
   gboolean has_public_key;
 
-  gint64   backoff_base;
-  gint64   backoff_max;
+  TnBackoff backoff;
 
   GHashTable   *statements;   /* SQL text → prepared statement, reused */
 
@@ -445,8 +442,7 @@ static void
 tn_replica_init (TnReplica *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
-  self->backoff_base = DEFAULT_BACKOFF_BASE;
-  self->backoff_max = DEFAULT_BACKOFF_MAX;
+  self->backoff = TN_BACKOFF_DEFAULT;
 }
 
 /**
@@ -536,8 +532,8 @@ tn_replica_set_backoff (TnReplica *self,
   g_return_if_fail (TN_IS_REPLICA (self));
   g_return_if_fail (base_us > 0 && max_us >= base_us);
 
-  self->backoff_base = base_us;
-  self->backoff_max = max_us;
+  self->backoff.base = base_us;
+  self->backoff.max = max_us;
 }
 
 /* --- the followed event and sync ----------------------------------------- */
@@ -1979,15 +1975,8 @@ gint64
 tn_replica_backoff_delay (TnReplica *self,
                           guint      attempts)
 {
-  gint64 delay;
-
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-
-  delay = self->backoff_base;
-  for (guint i = 1; i < attempts && delay < self->backoff_max; i++)
-    delay *= 2;
-  delay = MIN (delay, self->backoff_max);
-  return delay / 2 + (gint64) (g_random_double () * (double) (delay / 2));
+  return tn_backoff_delay (&self->backoff, attempts);
 }
 
 /**

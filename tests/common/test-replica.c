@@ -1229,6 +1229,37 @@ test_newer_schema (Fixture       *f,
     }
 }
 
+/* The organizer's replica has the door's schedule: the default, then one
+ * of its own. */
+static void
+test_organizer_backoff (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = tn_event_replica_path_for (SERVER_URL, DEVICE_ID);
+  g_autoptr(TnEventReplica) organizer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  organizer = tn_event_replica_open_path (path, &error);
+  g_assert_no_error (error);
+  for (guint attempts = 1; attempts < 12; attempts++)
+    {
+      gint64 delay = tn_event_replica_backoff_delay (organizer, attempts);
+      gint64 ceiling = MIN (G_USEC_PER_SEC << (attempts - 1), 300 * G_USEC_PER_SEC);
+
+      g_assert_cmpint (delay, >=, ceiling / 2);
+      g_assert_cmpint (delay, <=, ceiling);
+    }
+  tn_event_replica_set_backoff (organizer, 1000, 8000);
+  for (guint attempts = 1; attempts < 10; attempts++)
+    {
+      gint64 delay = tn_event_replica_backoff_delay (organizer, attempts);
+      gint64 ceiling = MIN (1000 << (attempts - 1), 8000);
+
+      g_assert_cmpint (delay, >=, ceiling / 2);
+      g_assert_cmpint (delay, <=, ceiling);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1258,6 +1289,7 @@ main (int    argc,
   ADD ("/common/replica/files", test_files);
   ADD ("/common/replica/paths-stable", test_paths_stable);
   ADD ("/common/replica/newer-schema", test_newer_schema);
+  ADD ("/common/replica/organizer-backoff", test_organizer_backoff);
 #undef ADD
 
   return g_test_run ();
