@@ -137,31 +137,24 @@ finish_cycle (TnEventSync *self)
 
 typedef enum
 {
-  OUTCOME_OK,
-  OUTCOME_STOPPED,
-  OUTCOME_OFFLINE,
-  OUTCOME_REFUSED,
+  OUTCOME_OK = TN_SYNC_OUTCOME_OK,
+  OUTCOME_STOPPED = TN_SYNC_OUTCOME_STOPPED,
+  OUTCOME_OFFLINE = TN_SYNC_OUTCOME_OFFLINE,
+  OUTCOME_REFUSED = TN_SYNC_OUTCOME_REFUSED,
 } Outcome;
 
 static Outcome
 end_request (TnEventSync  *self,
              const GError *error)
 {
-  switch (tn_sync_cycle_end_request (&self->cycle, error))
-    {
-    case TN_SYNC_OUTCOME_OK:
-      return OUTCOME_OK;
-    case TN_SYNC_OUTCOME_STOPPED:
-      return OUTCOME_STOPPED;
-    case TN_SYNC_OUTCOME_OFFLINE:
-      return OUTCOME_OFFLINE;
-    case TN_SYNC_OUTCOME_ERROR:
-    default:
-      if (error->domain != TN_ERROR)
-        return OUTCOME_OFFLINE;
-      set_online (self, TRUE);
-      return OUTCOME_REFUSED;
-    }
+  Outcome outcome = (Outcome) tn_sync_cycle_end_request (&self->cycle, error);
+
+  if (outcome != OUTCOME_REFUSED)
+    return outcome;
+  if (error->domain != TN_ERROR)
+    return OUTCOME_OFFLINE;
+  set_online (self, TRUE);
+  return OUTCOME_REFUSED;
 }
 
 /* --- pull ---------------------------------------------------------------- */

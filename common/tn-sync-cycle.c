@@ -162,5 +162,5 @@ tn_sync_cycle_end_request (TnSyncCycle  *self,
     return self->timed_out ? TN_SYNC_OUTCOME_OFFLINE : TN_SYNC_OUTCOME_STOPPED;
   if (g_error_matches (error, TN_ERROR, TN_ERROR_NETWORK))
     return TN_SYNC_OUTCOME_OFFLINE;
-  return TN_SYNC_OUTCOME_ERROR;
+  return TN_SYNC_OUTCOME_REFUSED;
 }

@@ -19,7 +19,7 @@ typedef enum
   TN_SYNC_OUTCOME_OK,
   TN_SYNC_OUTCOME_STOPPED,   /* the engine was stopped or disposed */
   TN_SYNC_OUTCOME_OFFLINE,   /* no answer in time, or no connection */
-  TN_SYNC_OUTCOME_ERROR,     /* any other error: the engine's to judge */
+  TN_SYNC_OUTCOME_REFUSED,   /* any other error: the engine's to judge */
 } TnSyncOutcome;
 
 typedef struct

@@ -155,31 +155,22 @@ handle_revoked (TnSyncEngine *self)
 
 typedef enum
 {
-  OUTCOME_OK,
-  OUTCOME_STOPPED,   /* the engine was disposed or the device revoked */
-  OUTCOME_OFFLINE,   /* no answer in time, or no connection */
+  OUTCOME_OK = TN_SYNC_OUTCOME_OK,
+  OUTCOME_STOPPED = TN_SYNC_OUTCOME_STOPPED,   /* the engine was disposed or the device revoked */
+  OUTCOME_OFFLINE = TN_SYNC_OUTCOME_OFFLINE,   /* no answer in time, or no connection */
+  OUTCOME_REFUSED = TN_SYNC_OUTCOME_REFUSED,   /* the server answered with an error */
   OUTCOME_REVOKED,
-  OUTCOME_REFUSED,   /* the server answered with an error */
 } Outcome;
 
 static Outcome
 end_request (TnSyncEngine *self,
              const GError *error)
 {
-  switch (tn_sync_cycle_end_request (&self->cycle, error))
-    {
-    case TN_SYNC_OUTCOME_OK:
-      return OUTCOME_OK;
-    case TN_SYNC_OUTCOME_STOPPED:
-      return OUTCOME_STOPPED;
-    case TN_SYNC_OUTCOME_OFFLINE:
-      return OUTCOME_OFFLINE;
-    case TN_SYNC_OUTCOME_ERROR:
-    default:
-      if (g_error_matches (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED))
-        return OUTCOME_REVOKED;
-      return OUTCOME_REFUSED;
-    }
+  Outcome outcome = (Outcome) tn_sync_cycle_end_request (&self->cycle, error);
+
+  if (outcome == OUTCOME_REFUSED && g_error_matches (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED))
+    return OUTCOME_REVOKED;
+  return outcome;
 }
 
 /* --- pull ---------------------------------------------------------------- */
