@@ -146,28 +146,6 @@ object_text (JsonObject *object)
   return tn_json_to_string (node);
 }
 
-/* Accent- and case-insensitive text ("Zoë" → "zoe"). */
-static char *
-fold (const char *text)
-{
-  g_autofree char *decomposed = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_NFKD);
-  g_autoptr(GString) bare = g_string_new (NULL);
-
-  if (decomposed == NULL)
-    return g_strdup ("");
-  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      GUnicodeType type = g_unichar_type (c);
-
-      if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
-          type == G_UNICODE_ENCLOSING_MARK)
-        continue;
-      g_string_append_unichar (bare, c);
-    }
-  return g_utf8_casefold (bare->str, -1);
-}
-
 static char *
 search_text (TnEvent *event)
 {
@@ -181,7 +159,7 @@ search_text (TnEvent *event)
                           tn_event_get_category (event) ? tn_event_get_category (event) : "");
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     g_string_append_printf (text, "\n%s", tags[i]);
-  return fold (text->str);
+  return tn_sqlite_fold_text (text->str);
 }
 
 /* Writes @local as the event's local view (and @server, when given, as
@@ -559,7 +537,7 @@ tn_event_replica_list (TnEventReplica *self,
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GString) sql = g_string_new ("SELECT json FROM events WHERE deleted = 0 AND ");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *folded = fold (search);
+  g_autofree char *folded = tn_sqlite_fold_text (search);
   g_auto(GStrv) words = g_strsplit_set (folded, " \t\n", -1);
   int index = 2;
 

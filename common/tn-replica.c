@@ -305,29 +305,6 @@ set_meta (TnReplica   *self,
   return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
-/* Accent- and case-insensitive form of a name: NFKD without combining
- * marks, case-folded ("Zoë Ångström" → "zoe angstrom"). */
-static char *
-fold_name (const char *text)
-{
-  g_autofree char *decomposed = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_NFKD);
-  g_autoptr(GString) bare = g_string_new (NULL);
-
-  if (decomposed == NULL)
-    return g_strdup ("");
-  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      GUnicodeType type = g_unichar_type (c);
-
-      if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
-          type == G_UNICODE_ENCLOSING_MARK)
-        continue;
-      g_string_append_unichar (bare, c);
-    }
-  return g_utf8_casefold (bare->str, -1);
-}
-
 /* The short code a scanned text names, trusted or not: a signed ticket's
  * claim or a typed code. */
 static char *
@@ -626,7 +603,7 @@ apply_attendee (TnReplica   *self,
   const char *status = tn_json_object_get_string (attendee, "status");
   const char *name = tn_json_object_get_string (attendee, "name");
   g_autofree char *code = NULL;
-  g_autofree char *key = fold_name (name);
+  g_autofree char *key = tn_sqlite_fold_text (name);
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), attendee);
   g_autofree char *json = tn_json_to_string (node);
   g_autoptr(CachedStmt) stmt = NULL;
@@ -1370,7 +1347,7 @@ tn_replica_search (TnReplica  *self,
 
   if (self->db->handle == NULL)
     return g_steal_pointer (&found);
-  key = fold_name (query);
+  key = tn_sqlite_fold_text (query);
   for (const char *p = key; *p != '\0'; p++)
     {
       if (*p == '%' || *p == '_' || *p == '\\')

@@ -152,6 +152,30 @@ tn_sqlite_column_dup (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
+/* The accent- and case-insensitive form replicas store names and search
+ * text in, and search by: NFKD without combining marks, case-folded
+ * ("Zoë Ångström" → "zoe angstrom"). Stored keys depend on it. */
+char *
+tn_sqlite_fold_text (const char *text)
+{
+  g_autofree char *decomposed = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_NFKD);
+  g_autoptr(GString) bare = g_string_new (NULL);
+
+  if (decomposed == NULL)
+    return g_strdup ("");
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
+          type == G_UNICODE_ENCLOSING_MARK)
+        continue;
+      g_string_append_unichar (bare, c);
+    }
+  return g_utf8_casefold (bare->str, -1);
+}
+
 /* Brings the schema to version @n_migrations in one transaction:
  * @migrations[i] takes a file from version i to i + 1. */
 static gboolean

@@ -53,6 +53,7 @@ void          tn_sqlite_bind_text      (sqlite3_stmt        *stmt,
                                         const char          *text);
 char         *tn_sqlite_column_dup     (sqlite3_stmt        *stmt,
                                         int                  column);
+char         *tn_sqlite_fold_text      (const char          *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnSqliteDb, tn_sqlite_db_free)
 
