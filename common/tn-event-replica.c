@@ -495,6 +495,34 @@ tn_event_replica_get (TnEventReplica *self,
 }
 
 /**
+ * tn_event_replica_get_local_view:
+ * @self: a #TnEventReplica
+ * @event_id: an event's id
+ * @out_deleted: (out) (optional): whether it was deleted here, its
+ *   deletion not confirmed yet
+ *
+ * As tn_event_replica_get(), but an event deleted here is given too: what
+ * a conflict over its deletion shows as the organizer's version.
+ *
+ * Returns: (transfer full) (nullable): the event with every pending
+ *   change applied; %NULL when unknown
+ */
+TnEvent *
+tn_event_replica_get_local_view (TnEventReplica *self,
+                                 const char     *event_id,
+                                 gboolean       *out_deleted)
+{
+  g_autoptr(TnEvent) local = NULL;
+
+  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
+  g_return_val_if_fail (event_id != NULL, NULL);
+
+  if (!load_row (self, event_id, &local, NULL, out_deleted))
+    return NULL;
+  return g_steal_pointer (&local);
+}
+
+/**
  * tn_event_replica_get_server_copy:
  * @self: a #TnEventReplica
  * @event_id: an event's id
@@ -595,6 +623,15 @@ no_such_event (const char  *event_id,
 {
   g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No event %s in the replica", event_id);
   return FALSE;
+}
+
+/* The server version a change made now rests on: that of the server's
+ * copy, else (an event only created here) the local view's. */
+static gint64
+base_version (TnEvent *local,
+              TnEvent *server)
+{
+  return server != NULL ? tn_event_get_version (server) : tn_event_get_version (local);
 }
 
 /**
@@ -743,9 +780,8 @@ tn_event_replica_update (TnEventReplica  *self,
   else
     {
       g_autofree char *text = object_text (changes);
-      gint64 base = server != NULL ? tn_event_get_version (server) : tn_event_get_version (local);
 
-      if (!add_entry (self, event_id, TN_EVENT_MUTATION_UPDATE, text, base, error))
+      if (!add_entry (self, event_id, TN_EVENT_MUTATION_UPDATE, text, base_version (local, server), error))
         goto fail;
     }
   if (!store_event (self, merged, NULL, FALSE, error) ||
@@ -765,7 +801,8 @@ fail:
  * @event_id: the event
  * @error: return location for a #TnError
  *
- * Marks the event cancelled here and queues its cancellation.
+ * Marks the event cancelled here and queues its cancellation, made on the
+ * server version the local view rests on (sent as `If-Match`).
  *
  * Returns: whether it was stored
  */
@@ -775,12 +812,13 @@ tn_event_replica_cancel (TnEventReplica  *self,
                          GError         **error)
 {
   g_autoptr(TnEvent) local = NULL;
+  g_autoptr(TnEvent) server = NULL;
   gboolean deleted = FALSE;
 
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
   g_return_val_if_fail (event_id != NULL, FALSE);
 
-  if (!load_row (self, event_id, &local, NULL, &deleted) || local == NULL || deleted)
+  if (!load_row (self, event_id, &local, &server, &deleted) || local == NULL || deleted)
     return no_such_event (event_id, error);
   if (tn_event_get_status (local) == TN_EVENT_STATUS_CANCELLED)
     return TRUE;
@@ -788,7 +826,7 @@ tn_event_replica_cancel (TnEventReplica  *self,
   if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   if (!store_event (self, local, NULL, FALSE, error) ||
-      !add_entry (self, event_id, TN_EVENT_MUTATION_CANCEL, "{}", 0, error) ||
+      !add_entry (self, event_id, TN_EVENT_MUTATION_CANCEL, "{}", base_version (local, server), error) ||
       !tn_sqlite_db_commit (self->db, error))
     {
       tn_sqlite_db_rollback (self->db);
@@ -803,9 +841,10 @@ tn_event_replica_cancel (TnEventReplica  *self,
  * @event_id: the event
  * @error: return location for a #TnError
  *
- * Hides the event here and queues its deletion; its queued edits and
- * cancellation are moot and dropped (a create stays: it may have reached
- * the server already).
+ * Hides the event here and queues its deletion, made on the server
+ * version the local view rests on (sent as `If-Match`); its queued edits
+ * and cancellation are moot and dropped (a create stays: it may have
+ * reached the server already).
  *
  * Returns: whether it was stored
  */
@@ -815,13 +854,14 @@ tn_event_replica_delete (TnEventReplica  *self,
                          GError         **error)
 {
   g_autoptr(TnEvent) local = NULL;
+  g_autoptr(TnEvent) server = NULL;
   g_autoptr(sqlite3_stmt) drop = NULL;
   gboolean deleted = FALSE;
 
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
   g_return_val_if_fail (event_id != NULL, FALSE);
 
-  if (!load_row (self, event_id, &local, NULL, &deleted) || local == NULL)
+  if (!load_row (self, event_id, &local, &server, &deleted) || local == NULL)
     return no_such_event (event_id, error);
   if (deleted)
     return TRUE;
@@ -833,7 +873,7 @@ tn_event_replica_delete (TnEventReplica  *self,
   tn_sqlite_bind_text (drop, 1, event_id);
   if (!tn_sqlite_db_step_done (self->db, drop, error) ||
       !store_event (self, local, NULL, TRUE, error) ||
-      !add_entry (self, event_id, TN_EVENT_MUTATION_DELETE, "{}", 0, error) ||
+      !add_entry (self, event_id, TN_EVENT_MUTATION_DELETE, "{}", base_version (local, server), error) ||
       !tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
@@ -1041,6 +1081,23 @@ tn_event_replica_outbox_confirm (TnEventReplica         *self,
         goto fail;
       tn_sqlite_bind_text (drop, 1, mutation->id);
       if (!tn_sqlite_db_step_done (self->db, drop, error))
+        goto fail;
+    }
+
+  if (stored != NULL)
+    {
+      /* The event's other entries came after this one, made on a local
+       * view that had it: they rest on the version it made. */
+      g_autoptr(sqlite3_stmt) later =
+        tn_sqlite_db_prepare (self->db, "UPDATE outbox SET base_version = ?1 WHERE event_id = ?2 AND id <> ?3 "
+                                        "AND state = 'queued' AND base_version < ?1", error);
+
+      if (later == NULL)
+        goto fail;
+      sqlite3_bind_int64 (later, 1, tn_event_get_version (stored));
+      tn_sqlite_bind_text (later, 2, mutation->event_id);
+      tn_sqlite_bind_text (later, 3, mutation->id);
+      if (!tn_sqlite_db_step_done (self->db, later, error))
         goto fail;
     }
 

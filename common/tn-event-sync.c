@@ -20,9 +20,14 @@
  * A create carries the client's UUID. The server answers a second POST
  * of an id it has with 409, so a 409 to a create is checked with a GET:
  * if the event is there, the first POST arrived and the create is done.
- * An update is a PATCH with `If-Match` on the version it was made on; a
- * 409 sets it aside as conflicted (not retried, not lost) and emits
- * ::conflict with both versions until tn_event_sync_resolve(). A
+ * An update, a cancellation and a deletion carry `If-Match` with the
+ * server version they were made on (once a change of the same event is
+ * confirmed, the ones after it rest on the version it made); a 409 sets
+ * the change aside as conflicted (not retried, not lost) and emits
+ * ::conflict with both versions until tn_event_sync_resolve(): keep mine
+ * sends it again on the server's version, keep theirs drops it. A
+ * cancellation of an event cancelled meanwhile, or a deletion of one
+ * deleted meanwhile, is done, not a conflict. A
  * mutation the server refuses for good (422, 400, 403) is kept aside with
  * the reason (::rejected); an edit or cancel of an event gone from the
  * server (404) is dropped (::gone).
@@ -275,7 +280,8 @@ conflict_current (TnEventSync *self,
 
   if (!tn_event_replica_outbox_conflict (self->replica, self->current->id, server, &error))
     g_message ("Could not set aside a conflicted change: %s", error->message);
-  local = tn_event_replica_get (self->replica, event_id);
+  /* for a deletion, the event as it was when deleted here */
+  local = tn_event_replica_get_local_view (self->replica, event_id, NULL);
   changed (self);
   g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, event_id, local, server);
 }
@@ -301,6 +307,9 @@ tn_event_sync_client_get_cb (GObject      *source,
     case OUTCOME_REFUSED:
       if (self->current->kind == TN_EVENT_MUTATION_CREATE)
         reject_current (self, "The event's id is in use by an event this account cannot see");
+      else if (g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND) &&
+               self->current->kind == TN_EVENT_MUTATION_DELETE)
+        confirm_current (self, NULL);   /* deleted meanwhile: as asked */
       else if (g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))
         gone_current (self);
       else
@@ -310,8 +319,12 @@ tn_event_sync_client_get_cb (GObject      *source,
     default:
       set_online (self, TRUE);
       /* a create that arrived before (its answer lost), or the newer
-       * version an update or cancel conflicts with */
-      if (self->current->kind == TN_EVENT_MUTATION_CREATE)
+       * version an update, cancel or delete conflicts with; a cancel of
+       * an event cancelled meanwhile (by another, or by this cancel
+       * whose answer was lost) has nothing left to ask */
+      if (self->current->kind == TN_EVENT_MUTATION_CREATE ||
+          (self->current->kind == TN_EVENT_MUTATION_CANCEL &&
+           tn_event_get_status (server) == TN_EVENT_STATUS_CANCELLED))
         confirm_current (self, server);
       else
         conflict_current (self, server);
@@ -422,6 +435,15 @@ event_to_send (TnEventSync     *self,
   return g_steal_pointer (&event);
 }
 
+/* The version a cancel or delete sends as `If-Match`: the server version
+ * it was made on. An entry queued by a version of this code that did not
+ * record one (0) sends none, as it did then. */
+static gint64
+if_match_version (TnEventMutation *entry)
+{
+  return entry->base_version > 0 ? entry->base_version : -1;
+}
+
 static void
 push_step (TnEventSync *self)
 {
@@ -459,14 +481,16 @@ push_step (TnEventSync *self)
       return;
     case TN_EVENT_MUTATION_CANCEL:
       cancellable = tn_sync_cycle_begin_request (&self->cycle);
-      tn_client_cancel_event_async (self->client, self->current->event_id, cancellable,
-                                    tn_event_sync_client_event_cb, g_object_ref (self));
+      tn_client_cancel_event_at_version_async (self->client, self->current->event_id,
+                                               if_match_version (self->current), cancellable,
+                                               tn_event_sync_client_event_cb, g_object_ref (self));
       return;
     case TN_EVENT_MUTATION_DELETE:
     default:
       cancellable = tn_sync_cycle_begin_request (&self->cycle);
-      tn_client_delete_event_async (self->client, self->current->event_id, cancellable,
-                                    tn_event_sync_client_delete_cb, g_object_ref (self));
+      tn_client_delete_event_at_version_async (self->client, self->current->event_id,
+                                               if_match_version (self->current), cancellable,
+                                               tn_event_sync_client_delete_cb, g_object_ref (self));
       return;
     }
 }
@@ -561,11 +585,12 @@ tn_event_sync_class_init (TnEventSyncClass *klass)
   /**
    * TnEventSync::conflict:
    * @event_id: the event
-   * @local: (nullable): the organizer's version (the local view)
+   * @local: (nullable): the organizer's version (the local view; for a
+   *   deletion, the event as it was when deleted here)
    * @server: the server's newer version
    *
-   * An edit or cancellation was made on a version the server has since
-   * changed (409). It waits for tn_event_sync_resolve().
+   * An edit, cancellation or deletion was made on a version the server
+   * has since changed (409). It waits for tn_event_sync_resolve().
    */
   signals[SIGNAL_CONFLICT] =
     g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
