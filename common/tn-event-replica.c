@@ -495,34 +495,6 @@ tn_event_replica_get (TnEventReplica *self,
 }
 
 /**
- * tn_event_replica_get_local_view:
- * @self: a #TnEventReplica
- * @event_id: an event's id
- * @out_deleted: (out) (optional): whether it was deleted here, its
- *   deletion not confirmed yet
- *
- * As tn_event_replica_get(), but an event deleted here is given too: what
- * a conflict over its deletion shows as the organizer's version.
- *
- * Returns: (transfer full) (nullable): the event with every pending
- *   change applied; %NULL when unknown
- */
-TnEvent *
-tn_event_replica_get_local_view (TnEventReplica *self,
-                                 const char     *event_id,
-                                 gboolean       *out_deleted)
-{
-  g_autoptr(TnEvent) local = NULL;
-
-  g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
-  g_return_val_if_fail (event_id != NULL, NULL);
-
-  if (!load_row (self, event_id, &local, NULL, out_deleted))
-    return NULL;
-  return g_steal_pointer (&local);
-}
-
-/**
  * tn_event_replica_get_server_copy:
  * @self: a #TnEventReplica
  * @event_id: an event's id

@@ -99,9 +99,6 @@ gboolean         tn_event_replica_is_pending        (TnEventReplica  *self,
                                                      const char      *event_id);
 TnEvent         *tn_event_replica_get_server_copy   (TnEventReplica  *self,
                                                      const char      *event_id);
-TnEvent         *tn_event_replica_get_local_view    (TnEventReplica  *self,
-                                                     const char      *event_id,
-                                                     gboolean        *out_deleted);
 
 /* local writes: the change and its outbox entry in one transaction */
 TnEvent         *tn_event_replica_create            (TnEventReplica  *self,

@@ -280,8 +280,8 @@ conflict_current (TnEventSync *self,
 
   if (!tn_event_replica_outbox_conflict (self->replica, self->current->id, server, &error))
     g_message ("Could not set aside a conflicted change: %s", error->message);
-  /* for a deletion, the event as it was when deleted here */
-  local = tn_event_replica_get_local_view (self->replica, event_id, NULL);
+  /* NULL for a deletion: the desktop app asks "delete anyway?" then */
+  local = tn_event_replica_get (self->replica, event_id);
   changed (self);
   g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, event_id, local, server);
 }
@@ -585,8 +585,8 @@ tn_event_sync_class_init (TnEventSyncClass *klass)
   /**
    * TnEventSync::conflict:
    * @event_id: the event
-   * @local: (nullable): the organizer's version (the local view; for a
-   *   deletion, the event as it was when deleted here)
+   * @local: (nullable): the organizer's version (the local view); %NULL
+   *   for a deletion
    * @server: the server's newer version
    *
    * An edit, cancellation or deletion was made on a version the server
