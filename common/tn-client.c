@@ -1235,6 +1235,13 @@ tn_client_create_event_async (TnClient            *self,
                 cancellable, callback, user_data);
 }
 
+/* `If-Match: "N"` for @version, or none for a negative one. */
+static char *
+if_match_for (gint64 version)
+{
+  return version >= 0 ? g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", version) : NULL;
+}
+
 /**
  * tn_client_update_event_async:
  * @self: a #TnClient
@@ -1261,7 +1268,7 @@ tn_client_update_event_async (TnClient            *self,
 
   body = tn_event_to_json (event, TN_EVENT_JSON_PATCH);
   path = event_path (tn_event_get_id (event), NULL);
-  if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", tn_event_get_version (event));
+  if_match = if_match_for (tn_event_get_version (event));
   send_request (self, "PATCH", path, NULL, body, if_match,
                 parse_event, g_object_unref, tn_client_update_event_async,
                 cancellable, callback, user_data);
@@ -1274,14 +1281,39 @@ tn_client_cancel_event_async (TnClient            *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  tn_client_cancel_event_at_version_async (self, id, -1, cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_cancel_event_at_version_async:
+ * @self: a #TnClient
+ * @id: the event's id
+ * @version: the event version the cancellation was decided on, sent as
+ *   `If-Match`, so that it fails with %TN_ERROR_CONFLICT when the event
+ *   changed meanwhile; -1 to send none (as tn_client_cancel_event_async())
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered; finish with
+ *   tn_client_event_finish()
+ * @user_data: data for @callback
+ */
+void
+tn_client_cancel_event_at_version_async (TnClient            *self,
+                                         const char          *id,
+                                         gint64               version,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
   g_autofree char *path = NULL;
+  g_autofree char *if_match = NULL;
 
   g_return_if_fail (TN_IS_CLIENT (self));
   g_return_if_fail (id != NULL);
 
   path = event_path (id, "/cancel");
-  send_request (self, "POST", path, NULL, NULL, NULL,
-                parse_event, g_object_unref, tn_client_cancel_event_async,
+  if_match = if_match_for (version);
+  send_request (self, "POST", path, NULL, NULL, if_match,
+                parse_event, g_object_unref, tn_client_cancel_event_at_version_async,
                 cancellable, callback, user_data);
 }
 
@@ -1289,8 +1321,9 @@ tn_client_cancel_event_async (TnClient            *self,
  * tn_client_event_finish:
  * @self: a #TnClient
  * @result: the result of tn_client_get_event_async(),
- *   tn_client_create_event_async(), tn_client_update_event_async() or
- *   tn_client_cancel_event_async()
+ *   tn_client_create_event_async(), tn_client_update_event_async(),
+ *   tn_client_cancel_event_async() or
+ *   tn_client_cancel_event_at_version_async()
  * @error: return location for a #TnError
  *
  * Returns: (transfer full) (nullable): the event as the server now has it
@@ -1311,14 +1344,39 @@ tn_client_delete_event_async (TnClient            *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  tn_client_delete_event_at_version_async (self, id, -1, cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_delete_event_at_version_async:
+ * @self: a #TnClient
+ * @id: the event's id
+ * @version: the event version the deletion was decided on, sent as
+ *   `If-Match`, so that it fails with %TN_ERROR_CONFLICT when the event
+ *   changed meanwhile; -1 to send none (as tn_client_delete_event_async())
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered; finish with
+ *   tn_client_delete_event_finish()
+ * @user_data: data for @callback
+ */
+void
+tn_client_delete_event_at_version_async (TnClient            *self,
+                                         const char          *id,
+                                         gint64               version,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
   g_autofree char *path = NULL;
+  g_autofree char *if_match = NULL;
 
   g_return_if_fail (TN_IS_CLIENT (self));
   g_return_if_fail (id != NULL);
 
   path = event_path (id, NULL);
-  send_request (self, "DELETE", path, NULL, NULL, NULL,
-                parse_nothing, NULL, tn_client_delete_event_async,
+  if_match = if_match_for (version);
+  send_request (self, "DELETE", path, NULL, NULL, if_match,
+                parse_nothing, NULL, tn_client_delete_event_at_version_async,
                 cancellable, callback, user_data);
 }
 

@@ -279,11 +279,25 @@ void        tn_client_cancel_event_async (TnClient             *self,
                                           GCancellable         *cancellable,
                                           GAsyncReadyCallback   callback,
                                           gpointer              user_data);
+void        tn_client_cancel_event_at_version_async
+                                         (TnClient             *self,
+                                          const char           *id,
+                                          gint64                version,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
 TnEvent    *tn_client_event_finish       (TnClient             *self,
                                           GAsyncResult         *result,
                                           GError              **error);
 void        tn_client_delete_event_async (TnClient             *self,
                                           const char           *id,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+void        tn_client_delete_event_at_version_async
+                                         (TnClient             *self,
+                                          const char           *id,
+                                          gint64                version,
                                           GCancellable         *cancellable,
                                           GAsyncReadyCallback   callback,
                                           gpointer              user_data);

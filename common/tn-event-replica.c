@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <glib/gstdio.h>
-#include <sqlite3.h>
-
 #include "tn-event-replica.h"
+#include "tn-backoff.h"
 #include "tn-error.h"
 #include "tn-id.h"
 #include "tn-json.h"
+#include "tn-sqlite-db.h"
+
+#include <string.h>
 
 /* The organizer's replica (../shared/DESIGN.md "Offline-first clients"):
  * one SQLite file per server and account, the events the account sees
@@ -24,24 +22,17 @@
  * WAL and synchronous=FULL, so a crash keeps both or neither. A pull
  * never overwrites the local view of an event with entries waiting. */
 
-#define SCHEMA_VERSION 1
-
-#define DEFAULT_BACKOFF_BASE (1 * G_USEC_PER_SEC)
-#define DEFAULT_BACKOFF_MAX  (300 * G_USEC_PER_SEC)
-
 struct _TnEventReplica
 {
   GObject parent_instance;
 
-  char    *path;
-  sqlite3 *db;
-  gint64   backoff_base;
-  gint64   backoff_max;
+  TnSqliteDb *db;
+  TnBackoff   backoff;
 };
 
 G_DEFINE_FINAL_TYPE (TnEventReplica, tn_event_replica, G_TYPE_OBJECT)
 
-static const char *schema_v1 =
+static const char schema_v1[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "CREATE TABLE events ("
   "  id TEXT PRIMARY KEY,"
@@ -114,105 +105,6 @@ name_index (const char * const *names,
   return 0;
 }
 
-/* --- SQLite helpers ------------------------------------------------------ */
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-static gboolean
-set_sqlite_error (TnEventReplica  *self,
-                  GError         **error)
-{
-  g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Replica %s: %s",
-               self->path, self->db != NULL ? sqlite3_errmsg (self->db) : "closed");
-  return FALSE;
-}
-
-static gboolean
-exec (TnEventReplica  *self,
-      const char      *sql,
-      GError         **error)
-{
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error);
-  return TRUE;
-}
-
-static sqlite3_stmt *
-prepare (TnEventReplica  *self,
-         const char      *sql,
-         GError         **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-static gboolean
-step_done (TnEventReplica  *self,
-           sqlite3_stmt    *stmt,
-           GError         **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sqlite_error (self, error);
-  return TRUE;
-}
-
-static gint64
-query_int (TnEventReplica *self,
-           const char     *sql)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  stmt = prepare (self, sql, NULL);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return 0;
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-static gboolean
-begin (TnEventReplica  *self,
-       GError         **error)
-{
-  return exec (self, "BEGIN IMMEDIATE", error);
-}
-
-static gboolean
-commit (TnEventReplica  *self,
-        GError         **error)
-{
-  return exec (self, "COMMIT", error);
-}
-
-static void
-rollback (TnEventReplica *self)
-{
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
 /* --- events as text ------------------------------------------------------ */
 
 static char *
@@ -254,28 +146,6 @@ object_text (JsonObject *object)
   return tn_json_to_string (node);
 }
 
-/* Accent- and case-insensitive text ("Zoë" → "zoe"). */
-static char *
-fold (const char *text)
-{
-  g_autofree char *decomposed = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_NFKD);
-  g_autoptr(GString) bare = g_string_new (NULL);
-
-  if (decomposed == NULL)
-    return g_strdup ("");
-  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      GUnicodeType type = g_unichar_type (c);
-
-      if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
-          type == G_UNICODE_ENCLOSING_MARK)
-        continue;
-      g_string_append_unichar (bare, c);
-    }
-  return g_utf8_casefold (bare->str, -1);
-}
-
 static char *
 search_text (TnEvent *event)
 {
@@ -289,7 +159,7 @@ search_text (TnEvent *event)
                           tn_event_get_category (event) ? tn_event_get_category (event) : "");
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     g_string_append_printf (text, "\n%s", tags[i]);
-  return fold (text->str);
+  return tn_sqlite_fold_text (text->str);
 }
 
 /* Writes @local as the event's local view (and @server, when given, as
@@ -306,26 +176,26 @@ store_event (TnEventReplica  *self,
   g_autofree char *server_json = server != NULL ? event_text (server) : NULL;
   g_autofree char *search = search_text (local);
 
-  stmt = prepare (self,
-                  "INSERT INTO events (id, json, server_json, version, starts_at, ends_at, title, search, status, deleted) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                  "ON CONFLICT (id) DO UPDATE SET json = ?2, server_json = COALESCE(?3, server_json), "
-                  "version = CASE WHEN ?3 IS NULL THEN version ELSE ?4 END, "
-                  "starts_at = ?5, ends_at = ?6, title = ?7, search = ?8, status = ?9, deleted = ?10",
-                  error);
+  stmt = tn_sqlite_db_prepare (self->db,
+                               "INSERT INTO events (id, json, server_json, version, starts_at, ends_at, title, search, status, deleted) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                               "ON CONFLICT (id) DO UPDATE SET json = ?2, server_json = COALESCE(?3, server_json), "
+                               "version = CASE WHEN ?3 IS NULL THEN version ELSE ?4 END, "
+                               "starts_at = ?5, ends_at = ?6, title = ?7, search = ?8, status = ?9, deleted = ?10",
+                               error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, tn_event_get_id (local));
-  bind_text (stmt, 2, json);
-  bind_text (stmt, 3, server_json);
+  tn_sqlite_bind_text (stmt, 1, tn_event_get_id (local));
+  tn_sqlite_bind_text (stmt, 2, json);
+  tn_sqlite_bind_text (stmt, 3, server_json);
   sqlite3_bind_int64 (stmt, 4, server != NULL ? tn_event_get_version (server) : 0);
   sqlite3_bind_int64 (stmt, 5, tn_event_get_starts_at (local));
   sqlite3_bind_int64 (stmt, 6, tn_event_get_ends_at (local));
-  bind_text (stmt, 7, tn_event_get_title (local));
-  bind_text (stmt, 8, search);
-  bind_text (stmt, 9, tn_event_status_to_string (tn_event_get_status (local)));
+  tn_sqlite_bind_text (stmt, 7, tn_event_get_title (local));
+  tn_sqlite_bind_text (stmt, 8, search);
+  tn_sqlite_bind_text (stmt, 9, tn_event_status_to_string (tn_event_get_status (local)));
   sqlite3_bind_int (stmt, 10, deleted ? 1 : 0);
-  return step_done (self, stmt, error);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 static gboolean
@@ -334,13 +204,13 @@ update_pending_flag (TnEventReplica  *self,
                      GError         **error)
 {
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (self, "UPDATE events SET pending = EXISTS (SELECT 1 FROM outbox WHERE event_id = events.id) "
-                   "WHERE id = ?", error);
+    tn_sqlite_db_prepare (self->db, "UPDATE events SET pending = EXISTS (SELECT 1 FROM outbox WHERE event_id = events.id) "
+                                    "WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event_id);
-  return step_done (self, stmt, error);
+  tn_sqlite_bind_text (stmt, 1, event_id);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 static gboolean
@@ -348,12 +218,12 @@ delete_event_row (TnEventReplica  *self,
                   const char      *event_id,
                   GError         **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM events WHERE id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = tn_sqlite_db_prepare (self->db, "DELETE FROM events WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event_id);
-  return step_done (self, stmt, error);
+  tn_sqlite_bind_text (stmt, 1, event_id);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 static gboolean
@@ -361,12 +231,12 @@ delete_entries (TnEventReplica  *self,
                 const char      *event_id,
                 GError         **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM outbox WHERE event_id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = tn_sqlite_db_prepare (self->db, "DELETE FROM outbox WHERE event_id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event_id);
-  return step_done (self, stmt, error);
+  tn_sqlite_bind_text (stmt, 1, event_id);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 static gboolean
@@ -380,17 +250,17 @@ add_entry (TnEventReplica       *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *id = tn_id_new ();
 
-  stmt = prepare (self, "INSERT INTO outbox (id, event_id, kind, payload, base_version, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)", error);
+  stmt = tn_sqlite_db_prepare (self->db, "INSERT INTO outbox (id, event_id, kind, payload, base_version, created_at) "
+                                         "VALUES (?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, event_id);
-  bind_text (stmt, 3, kind_names[kind]);
-  bind_text (stmt, 4, payload);
+  tn_sqlite_bind_text (stmt, 1, id);
+  tn_sqlite_bind_text (stmt, 2, event_id);
+  tn_sqlite_bind_text (stmt, 3, kind_names[kind]);
+  tn_sqlite_bind_text (stmt, 4, payload);
   sqlite3_bind_int64 (stmt, 5, base_version);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
-  return step_done (self, stmt, error) && update_pending_flag (self, event_id, error);
+  return tn_sqlite_db_step_done (self->db, stmt, error) && update_pending_flag (self, event_id, error);
 }
 
 static TnEventMutation *
@@ -398,13 +268,13 @@ read_entry (sqlite3_stmt *stmt)
 {
   TnEventMutation *entry = g_new0 (TnEventMutation, 1);
 
-  entry->id = column_dup (stmt, 0);
-  entry->event_id = column_dup (stmt, 1);
+  entry->id = tn_sqlite_column_dup (stmt, 0);
+  entry->event_id = tn_sqlite_column_dup (stmt, 1);
   entry->kind = name_index (kind_names, (const char *) sqlite3_column_text (stmt, 2));
-  entry->payload = column_dup (stmt, 3);
+  entry->payload = tn_sqlite_column_dup (stmt, 3);
   entry->base_version = sqlite3_column_int64 (stmt, 4);
   entry->state = name_index (state_names, (const char *) sqlite3_column_text (stmt, 5));
-  entry->reason = column_dup (stmt, 6);
+  entry->reason = tn_sqlite_column_dup (stmt, 6);
   entry->attempts = (guint) sqlite3_column_int (stmt, 7);
   entry->next_attempt_at = sqlite3_column_int64 (stmt, 8);
   return entry;
@@ -418,11 +288,11 @@ last_entry (TnEventReplica *self,
             const char     *event_id)
 {
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE event_id = ? ORDER BY seq DESC LIMIT 1", NULL);
+    tn_sqlite_db_prepare (self->db, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE event_id = ? ORDER BY seq DESC LIMIT 1", NULL);
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, event_id);
+  tn_sqlite_bind_text (stmt, 1, event_id);
   return sqlite3_step (stmt) == SQLITE_ROW ? read_entry (stmt) : NULL;
 }
 
@@ -430,11 +300,11 @@ static TnEventMutation *
 entry_by_id (TnEventReplica *self,
              const char     *id)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE id = ?", NULL);
+  g_autoptr(sqlite3_stmt) stmt = tn_sqlite_db_prepare (self->db, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE id = ?", NULL);
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, id);
+  tn_sqlite_bind_text (stmt, 1, id);
   return sqlite3_step (stmt) == SQLITE_ROW ? read_entry (stmt) : NULL;
 }
 
@@ -444,13 +314,13 @@ set_payload (TnEventReplica  *self,
              const char      *payload,
              GError         **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "UPDATE outbox SET payload = ? WHERE id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = tn_sqlite_db_prepare (self->db, "UPDATE outbox SET payload = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, payload);
-  bind_text (stmt, 2, id);
-  return step_done (self, stmt, error);
+  tn_sqlite_bind_text (stmt, 1, payload);
+  tn_sqlite_bind_text (stmt, 2, id);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 /* The local view and server copy of an event; FALSE when unknown. */
@@ -462,11 +332,11 @@ load_row (TnEventReplica  *self,
           gboolean        *out_deleted)
 {
   g_autoptr(sqlite3_stmt) stmt =
-    prepare (self, "SELECT json, server_json, deleted FROM events WHERE id = ?", NULL);
+    tn_sqlite_db_prepare (self->db, "SELECT json, server_json, deleted FROM events WHERE id = ?", NULL);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event_id);
+  tn_sqlite_bind_text (stmt, 1, event_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return FALSE;
   if (out_local != NULL)
@@ -480,91 +350,16 @@ load_row (TnEventReplica  *self,
 
 /* --- opening ------------------------------------------------------------- */
 
-static gboolean
-migrate (TnEventReplica  *self,
-         GError         **error)
-{
-  gint64 version = query_int (self, "PRAGMA user_version");
-
-  if (version > SCHEMA_VERSION)
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL,
-                   "Replica %s has schema version %" G_GINT64_FORMAT ", newer than this program's %d",
-                   self->path, version, SCHEMA_VERSION);
-      return FALSE;
-    }
-  if (version == SCHEMA_VERSION)
-    return TRUE;
-  if (!begin (self, error))
-    return FALSE;
-  /* One step per version; a later schema adds `if (version < 2) …`. */
-  if ((version < 1 && !exec (self, schema_v1, error)) ||
-      !exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
-      !commit (self, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-open_db (TnEventReplica  *self,
-         GError         **error)
-{
-  g_autofree char *dir = g_path_get_dirname (self->path);
-  g_autofree char *mode = NULL;
-  int fd;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0 || g_chmod (dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot make %s: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  /* 0600 before SQLite opens it; its -wal and -shm files copy that. */
-  fd = g_open (self->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0 || g_chmod (self->path, 0600) != 0)
-    {
-      int saved = errno;
-
-      if (fd >= 0)
-        g_close (fd, NULL);
-      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot open %s: %s", self->path, g_strerror (saved));
-      return FALSE;
-    }
-  g_close (fd, NULL);
-
-  if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error);
-      g_clear_pointer (&self->db, sqlite3_close);
-      return FALSE;
-    }
-  sqlite3_busy_timeout (self->db, 5000);
-  {
-    g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA journal_mode = WAL", error);
-
-    if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-      return FALSE;
-    mode = column_dup (stmt, 0);
-  }
-  if (g_ascii_strcasecmp (mode, "wal") != 0)
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Replica %s: no WAL journal (%s)", self->path, mode);
-      return FALSE;
-    }
-  return exec (self, "PRAGMA synchronous = FULL", error) && migrate (self, error);
-}
+static const char * const migrations[] = {
+  schema_v1,
+};
 
 static void
 tn_event_replica_finalize (GObject *object)
 {
   TnEventReplica *self = (TnEventReplica *) object;
 
-  g_clear_pointer (&self->db, sqlite3_close);
-  g_free (self->path);
+  g_clear_pointer (&self->db, tn_sqlite_db_free);
 
   G_OBJECT_CLASS (tn_event_replica_parent_class)->finalize (object);
 }
@@ -578,8 +373,7 @@ tn_event_replica_class_init (TnEventReplicaClass *klass)
 static void
 tn_event_replica_init (TnEventReplica *self)
 {
-  self->backoff_base = DEFAULT_BACKOFF_BASE;
-  self->backoff_max = DEFAULT_BACKOFF_MAX;
+  self->backoff = TN_BACKOFF_DEFAULT;
 }
 
 /* --- public API: opening ------------------------------------------------- */
@@ -596,16 +390,9 @@ char *
 tn_event_replica_path_for (const char *server_url,
                            const char *account)
 {
-  g_autofree char *key = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *name = NULL;
-
   g_return_val_if_fail (server_url != NULL && account != NULL, NULL);
 
-  key = g_strconcat (server_url, "\n", account, NULL);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
-  name = g_strdup_printf ("%.32s.sqlite", hash);
-  return g_build_filename (g_get_user_data_dir (), "turnout", "organizer", name, NULL);
+  return tn_sqlite_db_path_for ("organizer", server_url, account);
 }
 
 /**
@@ -627,8 +414,8 @@ tn_event_replica_open_path (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_object_new (TN_TYPE_EVENT_REPLICA, NULL);
-  self->path = g_strdup (path);
-  if (!open_db (self, error))
+  self->db = tn_sqlite_db_open (path, migrations, G_N_ELEMENTS (migrations), error);
+  if (self->db == NULL)
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -659,7 +446,7 @@ const char *
 tn_event_replica_get_path (TnEventReplica *self)
 {
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
-  return self->path;
+  return self->db->path;
 }
 
 /**
@@ -678,8 +465,8 @@ tn_event_replica_set_backoff (TnEventReplica *self,
   g_return_if_fail (TN_IS_EVENT_REPLICA (self));
   g_return_if_fail (base_us > 0 && max_us >= base_us);
 
-  self->backoff_base = base_us;
-  self->backoff_max = max_us;
+  self->backoff.base = base_us;
+  self->backoff.max = max_us;
 }
 
 /* --- public API: reads --------------------------------------------------- */
@@ -750,7 +537,7 @@ tn_event_replica_list (TnEventReplica *self,
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GString) sql = g_string_new ("SELECT json FROM events WHERE deleted = 0 AND ");
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *folded = fold (search);
+  g_autofree char *folded = tn_sqlite_fold_text (search);
   g_auto(GStrv) words = g_strsplit_set (folded, " \t\n", -1);
   int index = 2;
 
@@ -761,14 +548,14 @@ tn_event_replica_list (TnEventReplica *self,
     if (words[i][0] != '\0')
       g_string_append_printf (sql, " AND instr(search, ?%d) > 0", index++);
   g_string_append (sql, past ? " ORDER BY starts_at DESC, id" : " ORDER BY starts_at, id");
-  stmt = prepare (self, sql->str, NULL);
+  stmt = tn_sqlite_db_prepare (self->db, sql->str, NULL);
   if (stmt == NULL)
     return g_steal_pointer (&events);
   sqlite3_bind_int64 (stmt, 1, now);
   index = 2;
   for (guint i = 0; words[i] != NULL; i++)
     if (words[i][0] != '\0')
-      bind_text (stmt, index++, words[i]);
+      tn_sqlite_bind_text (stmt, index++, words[i]);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       TnEvent *event = event_from_text ((const char *) sqlite3_column_text (stmt, 0));
@@ -793,10 +580,10 @@ tn_event_replica_is_pending (TnEventReplica *self,
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
   g_return_val_if_fail (event_id != NULL, FALSE);
 
-  stmt = prepare (self, "SELECT pending FROM events WHERE id = ?", NULL);
+  stmt = tn_sqlite_db_prepare (self->db, "SELECT pending FROM events WHERE id = ?", NULL);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event_id);
+  tn_sqlite_bind_text (stmt, 1, event_id);
   return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
 }
 
@@ -808,6 +595,15 @@ no_such_event (const char  *event_id,
 {
   g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No event %s in the replica", event_id);
   return FALSE;
+}
+
+/* The server version a change made now rests on: that of the server's
+ * copy, else (an event only created here) the local view's. */
+static gint64
+base_version (TnEvent *local,
+              TnEvent *server)
+{
+  return server != NULL ? tn_event_get_version (server) : tn_event_get_version (local);
 }
 
 /**
@@ -857,13 +653,13 @@ tn_event_replica_create (TnEventReplica  *self,
   payload = tn_event_to_json (copy, TN_EVENT_JSON_CREATE);
   payload_text = tn_json_to_string (payload);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return NULL;
   if (!store_event (self, copy, NULL, FALSE, error) ||
       !add_entry (self, tn_event_get_id (copy), TN_EVENT_MUTATION_CREATE, payload_text, 0, error) ||
-      !commit (self, error))
+      !tn_sqlite_db_commit (self->db, error))
     {
-      rollback (self);
+      tn_sqlite_db_rollback (self->db);
       return NULL;
     }
   return g_steal_pointer (&copy);
@@ -934,7 +730,7 @@ tn_event_replica_update (TnEventReplica  *self,
   if (!tn_event_apply_json (merged, changes, TN_EVENT_JSON_PATCH, details, error))
     return FALSE;
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   last = last_entry (self, event_id);
   if (last != NULL && last->state == TN_EVENT_MUTATION_QUEUED &&
@@ -956,19 +752,18 @@ tn_event_replica_update (TnEventReplica  *self,
   else
     {
       g_autofree char *text = object_text (changes);
-      gint64 base = server != NULL ? tn_event_get_version (server) : tn_event_get_version (local);
 
-      if (!add_entry (self, event_id, TN_EVENT_MUTATION_UPDATE, text, base, error))
+      if (!add_entry (self, event_id, TN_EVENT_MUTATION_UPDATE, text, base_version (local, server), error))
         goto fail;
     }
   if (!store_event (self, merged, NULL, FALSE, error) ||
       !update_pending_flag (self, event_id, error) ||
-      !commit (self, error))
+      !tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -978,7 +773,8 @@ fail:
  * @event_id: the event
  * @error: return location for a #TnError
  *
- * Marks the event cancelled here and queues its cancellation.
+ * Marks the event cancelled here and queues its cancellation, made on the
+ * server version the local view rests on (sent as `If-Match`).
  *
  * Returns: whether it was stored
  */
@@ -988,23 +784,24 @@ tn_event_replica_cancel (TnEventReplica  *self,
                          GError         **error)
 {
   g_autoptr(TnEvent) local = NULL;
+  g_autoptr(TnEvent) server = NULL;
   gboolean deleted = FALSE;
 
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
   g_return_val_if_fail (event_id != NULL, FALSE);
 
-  if (!load_row (self, event_id, &local, NULL, &deleted) || local == NULL || deleted)
+  if (!load_row (self, event_id, &local, &server, &deleted) || local == NULL || deleted)
     return no_such_event (event_id, error);
   if (tn_event_get_status (local) == TN_EVENT_STATUS_CANCELLED)
     return TRUE;
   tn_event_set_status (local, TN_EVENT_STATUS_CANCELLED);
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   if (!store_event (self, local, NULL, FALSE, error) ||
-      !add_entry (self, event_id, TN_EVENT_MUTATION_CANCEL, "{}", 0, error) ||
-      !commit (self, error))
+      !add_entry (self, event_id, TN_EVENT_MUTATION_CANCEL, "{}", base_version (local, server), error) ||
+      !tn_sqlite_db_commit (self->db, error))
     {
-      rollback (self);
+      tn_sqlite_db_rollback (self->db);
       return FALSE;
     }
   return TRUE;
@@ -1016,9 +813,10 @@ tn_event_replica_cancel (TnEventReplica  *self,
  * @event_id: the event
  * @error: return location for a #TnError
  *
- * Hides the event here and queues its deletion; its queued edits and
- * cancellation are moot and dropped (a create stays: it may have reached
- * the server already).
+ * Hides the event here and queues its deletion, made on the server
+ * version the local view rests on (sent as `If-Match`); its queued edits
+ * and cancellation are moot and dropped (a create stays: it may have
+ * reached the server already).
  *
  * Returns: whether it was stored
  */
@@ -1028,31 +826,32 @@ tn_event_replica_delete (TnEventReplica  *self,
                          GError         **error)
 {
   g_autoptr(TnEvent) local = NULL;
+  g_autoptr(TnEvent) server = NULL;
   g_autoptr(sqlite3_stmt) drop = NULL;
   gboolean deleted = FALSE;
 
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
   g_return_val_if_fail (event_id != NULL, FALSE);
 
-  if (!load_row (self, event_id, &local, NULL, &deleted) || local == NULL)
+  if (!load_row (self, event_id, &local, &server, &deleted) || local == NULL)
     return no_such_event (event_id, error);
   if (deleted)
     return TRUE;
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
-  drop = prepare (self, "DELETE FROM outbox WHERE event_id = ? AND kind <> 'create'", error);
+  drop = tn_sqlite_db_prepare (self->db, "DELETE FROM outbox WHERE event_id = ? AND kind <> 'create'", error);
   if (drop == NULL)
     goto fail;
-  bind_text (drop, 1, event_id);
-  if (!step_done (self, drop, error) ||
+  tn_sqlite_bind_text (drop, 1, event_id);
+  if (!tn_sqlite_db_step_done (self->db, drop, error) ||
       !store_event (self, local, NULL, TRUE, error) ||
-      !add_entry (self, event_id, TN_EVENT_MUTATION_DELETE, "{}", 0, error) ||
-      !commit (self, error))
+      !add_entry (self, event_id, TN_EVENT_MUTATION_DELETE, "{}", base_version (local, server), error) ||
+      !tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -1081,15 +880,15 @@ tn_event_replica_discard (TnEventReplica  *self,
 
   if (!load_row (self, event_id, NULL, &server, NULL))
     return no_such_event (event_id, error);
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   if (!delete_entries (self, event_id, error) ||
       !(server != NULL ? store_event (self, server, server, FALSE, error)
                        : delete_event_row (self, event_id, error)) ||
       !update_pending_flag (self, event_id, error) ||
-      !commit (self, error))
+      !tn_sqlite_db_commit (self->db, error))
     {
-      rollback (self);
+      tn_sqlite_db_rollback (self->db);
       return FALSE;
     }
   return TRUE;
@@ -1107,7 +906,7 @@ guint
 tn_event_replica_outbox_size (TnEventReplica *self)
 {
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), 0);
-  return (guint) query_int (self, "SELECT COUNT(*) FROM outbox");
+  return (guint) tn_sqlite_db_query_int (self->db, "SELECT COUNT(*) FROM outbox");
 }
 
 /**
@@ -1124,7 +923,7 @@ tn_event_replica_outbox_list (TnEventReplica *self)
 
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
 
-  stmt = prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox ORDER BY seq", NULL);
+  stmt = tn_sqlite_db_prepare (self->db, "SELECT " ENTRY_COLUMNS " FROM outbox ORDER BY seq", NULL);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (entries, read_entry (stmt));
   return g_steal_pointer (&entries);
@@ -1149,9 +948,9 @@ tn_event_replica_outbox_next (TnEventReplica *self,
 
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), NULL);
 
-  stmt = prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox o WHERE state = 'queued' "
-                        "AND next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox p "
-                        "WHERE p.event_id = o.event_id AND p.seq < o.seq) ORDER BY seq LIMIT 1", NULL);
+  stmt = tn_sqlite_db_prepare (self->db, "SELECT " ENTRY_COLUMNS " FROM outbox o WHERE state = 'queued' "
+                                         "AND next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox p "
+                                         "WHERE p.event_id = o.event_id AND p.seq < o.seq) ORDER BY seq LIMIT 1", NULL);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, now);
@@ -1167,7 +966,7 @@ gint64
 tn_event_replica_outbox_next_due (TnEventReplica *self)
 {
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), 0);
-  return query_int (self, "SELECT COALESCE(MIN(next_attempt_at), 0) FROM outbox WHERE state = 'queued'");
+  return tn_sqlite_db_query_int (self->db, "SELECT COALESCE(MIN(next_attempt_at), 0) FROM outbox WHERE state = 'queued'");
 }
 
 /**
@@ -1182,7 +981,7 @@ tn_event_replica_outbox_retry_all (TnEventReplica  *self,
                                    GError         **error)
 {
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
-  return exec (self, "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'queued'", error);
+  return tn_sqlite_db_exec (self->db, "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'queued'", error);
 }
 
 /**
@@ -1214,7 +1013,7 @@ tn_event_replica_outbox_confirm (TnEventReplica         *self,
   g_return_val_if_fail (mutation != NULL, FALSE);
   g_return_val_if_fail (stored == NULL || TN_IS_EVENT (stored), FALSE);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   now = entry_by_id (self, mutation->id);
   if (now != NULL && stored != NULL && g_strcmp0 (now->payload, mutation->payload) != 0)
@@ -1222,15 +1021,15 @@ tn_event_replica_outbox_confirm (TnEventReplica         *self,
       /* edited meanwhile: what is not on the server yet goes on as an
        * update on the version it has now */
       g_autoptr(sqlite3_stmt) rebase =
-        prepare (self, "UPDATE outbox SET kind = 'update', base_version = ?, attempts = 0, "
-                       "next_attempt_at = 0 WHERE id = ?", error);
+        tn_sqlite_db_prepare (self->db, "UPDATE outbox SET kind = 'update', base_version = ?, attempts = 0, "
+                                        "next_attempt_at = 0 WHERE id = ?", error);
       g_autofree char *payload = NULL;
 
       if (rebase == NULL)
         goto fail;
       sqlite3_bind_int64 (rebase, 1, tn_event_get_version (stored));
-      bind_text (rebase, 2, mutation->id);
-      if (!step_done (self, rebase, error))
+      tn_sqlite_bind_text (rebase, 2, mutation->id);
+      if (!tn_sqlite_db_step_done (self->db, rebase, error))
         goto fail;
       if (now->kind == TN_EVENT_MUTATION_CREATE)
         {
@@ -1248,21 +1047,38 @@ tn_event_replica_outbox_confirm (TnEventReplica         *self,
     }
   else if (now != NULL)
     {
-      g_autoptr(sqlite3_stmt) drop = prepare (self, "DELETE FROM outbox WHERE id = ?", error);
+      g_autoptr(sqlite3_stmt) drop = tn_sqlite_db_prepare (self->db, "DELETE FROM outbox WHERE id = ?", error);
 
       if (drop == NULL)
         goto fail;
-      bind_text (drop, 1, mutation->id);
-      if (!step_done (self, drop, error))
+      tn_sqlite_bind_text (drop, 1, mutation->id);
+      if (!tn_sqlite_db_step_done (self->db, drop, error))
+        goto fail;
+    }
+
+  if (stored != NULL)
+    {
+      /* The event's other entries came after this one, made on a local
+       * view that had it: they rest on the version it made. */
+      g_autoptr(sqlite3_stmt) later =
+        tn_sqlite_db_prepare (self->db, "UPDATE outbox SET base_version = ?1 WHERE event_id = ?2 AND id <> ?3 "
+                                        "AND state = 'queued' AND base_version < ?1", error);
+
+      if (later == NULL)
+        goto fail;
+      sqlite3_bind_int64 (later, 1, tn_event_get_version (stored));
+      tn_sqlite_bind_text (later, 2, mutation->event_id);
+      tn_sqlite_bind_text (later, 3, mutation->id);
+      if (!tn_sqlite_db_step_done (self->db, later, error))
         goto fail;
     }
 
   {
-    g_autoptr(sqlite3_stmt) count = prepare (self, "SELECT COUNT(*) FROM outbox WHERE event_id = ?", error);
+    g_autoptr(sqlite3_stmt) count = tn_sqlite_db_prepare (self->db, "SELECT COUNT(*) FROM outbox WHERE event_id = ?", error);
 
     if (count == NULL)
       goto fail;
-    bind_text (count, 1, mutation->event_id);
+    tn_sqlite_bind_text (count, 1, mutation->event_id);
     left = sqlite3_step (count) == SQLITE_ROW ? (guint) sqlite3_column_int (count, 0) : 0;
   }
 
@@ -1283,12 +1099,12 @@ tn_event_replica_outbox_confirm (TnEventReplica         *self,
       if (!store_event (self, local, stored, deleted, error))
         goto fail;
     }
-  if (!update_pending_flag (self, mutation->event_id, error) || !commit (self, error))
+  if (!update_pending_flag (self, mutation->event_id, error) || !tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -1305,15 +1121,8 @@ gint64
 tn_event_replica_backoff_delay (TnEventReplica *self,
                                 guint           attempts)
 {
-  gint64 delay;
-
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), 0);
-
-  delay = self->backoff_base;
-  for (guint i = 1; i < attempts && delay < self->backoff_max; i++)
-    delay *= 2;
-  delay = MIN (delay, self->backoff_max);
-  return delay / 2 + (gint64) (g_random_double () * (double) (delay / 2));
+  return tn_backoff_delay (&self->backoff, attempts);
 }
 
 /**
@@ -1342,13 +1151,13 @@ tn_event_replica_outbox_fail (TnEventReplica  *self,
   entry = entry_by_id (self, id);
   if (entry == NULL)
     return TRUE;
-  stmt = prepare (self, "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?", error);
+  stmt = tn_sqlite_db_prepare (self->db, "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int (stmt, 1, (int) entry->attempts + 1);
   sqlite3_bind_int64 (stmt, 2, now + tn_event_replica_backoff_delay (self, entry->attempts + 1));
-  bind_text (stmt, 3, id);
-  return step_done (self, stmt, error);
+  tn_sqlite_bind_text (stmt, 3, id);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 static gboolean
@@ -1358,14 +1167,14 @@ set_state (TnEventReplica        *self,
            const char            *reason,
            GError               **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "UPDATE outbox SET state = ?, reason = ? WHERE id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = tn_sqlite_db_prepare (self->db, "UPDATE outbox SET state = ?, reason = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, state_names[state]);
-  bind_text (stmt, 2, reason);
-  bind_text (stmt, 3, id);
-  return step_done (self, stmt, error);
+  tn_sqlite_bind_text (stmt, 1, state_names[state]);
+  tn_sqlite_bind_text (stmt, 2, reason);
+  tn_sqlite_bind_text (stmt, 3, id);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 /**
@@ -1397,12 +1206,12 @@ tn_event_replica_outbox_conflict (TnEventReplica  *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (TN_IS_EVENT (server), FALSE);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   entry = entry_by_id (self, id);
   if (entry == NULL)
     {
-      rollback (self);
+      tn_sqlite_db_rollback (self->db);
       return TRUE;
     }
   text = event_text (server);
@@ -1411,12 +1220,12 @@ tn_event_replica_outbox_conflict (TnEventReplica  *self,
   if (load_row (self, entry->event_id, &local, NULL, &deleted) && local != NULL &&
       !store_event (self, local, server, deleted, error))
     goto fail;
-  if (!commit (self, error))
+  if (!tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -1475,33 +1284,33 @@ tn_event_replica_keep_mine (TnEventReplica  *self,
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
   g_return_val_if_fail (event_id != NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
-  find = prepare (self, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE event_id = ? AND state = 'conflicted' "
-                        "ORDER BY seq LIMIT 1", error);
+  find = tn_sqlite_db_prepare (self->db, "SELECT " ENTRY_COLUMNS " FROM outbox WHERE event_id = ? AND state = 'conflicted' "
+                                         "ORDER BY seq LIMIT 1", error);
   if (find == NULL)
     goto fail;
-  bind_text (find, 1, event_id);
+  tn_sqlite_bind_text (find, 1, event_id);
   if (sqlite3_step (find) != SQLITE_ROW)
     {
-      rollback (self);
+      tn_sqlite_db_rollback (self->db);
       return no_such_event (event_id, error);
     }
   entry = read_entry (find);
   server = event_from_text (entry->reason);
   if (server == NULL || !load_row (self, event_id, &local, NULL, &deleted) || local == NULL)
     {
-      rollback (self);
+      tn_sqlite_db_rollback (self->db);
       return no_such_event (event_id, error);
     }
 
-  requeue = prepare (self, "UPDATE outbox SET state = 'queued', reason = NULL, base_version = ?, attempts = 0, "
-                           "next_attempt_at = 0 WHERE event_id = ? AND state = 'conflicted'", error);
+  requeue = tn_sqlite_db_prepare (self->db, "UPDATE outbox SET state = 'queued', reason = NULL, base_version = ?, attempts = 0, "
+                                            "next_attempt_at = 0 WHERE event_id = ? AND state = 'conflicted'", error);
   if (requeue == NULL)
     goto fail;
   sqlite3_bind_int64 (requeue, 1, tn_event_get_version (server));
-  bind_text (requeue, 2, event_id);
-  if (!step_done (self, requeue, error))
+  tn_sqlite_bind_text (requeue, 2, event_id);
+  if (!tn_sqlite_db_step_done (self->db, requeue, error))
     goto fail;
 
   /* the local view: theirs with every change of mine still waiting */
@@ -1523,12 +1332,12 @@ tn_event_replica_keep_mine (TnEventReplica  *self,
       else if (m->kind == TN_EVENT_MUTATION_CANCEL)
         tn_event_set_status (view, TN_EVENT_STATUS_CANCELLED);
     }
-  if (!store_event (self, view, server, deleted, error) || !commit (self, error))
+  if (!store_event (self, view, server, deleted, error) || !tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -1550,13 +1359,13 @@ tn_event_replica_forget (TnEventReplica  *self,
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
   g_return_val_if_fail (event_id != NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   if (!delete_entries (self, event_id, error) ||
       !delete_event_row (self, event_id, error) ||
-      !commit (self, error))
+      !tn_sqlite_db_commit (self->db, error))
     {
-      rollback (self);
+      tn_sqlite_db_rollback (self->db);
       return FALSE;
     }
   return TRUE;
@@ -1587,12 +1396,12 @@ tn_event_replica_apply_server_events (TnEventReplica  *self,
   g_return_val_if_fail (TN_IS_EVENT_REPLICA (self), FALSE);
   g_return_val_if_fail (events != NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
-  if (complete && !exec (self, "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY); DELETE FROM seen;", error))
+  if (complete && !tn_sqlite_db_exec (self->db, "CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY); DELETE FROM seen;", error))
     goto fail;
-  pending = prepare (self, "SELECT 1 FROM outbox WHERE event_id = ?", error);
-  set_server = prepare (self, "UPDATE events SET server_json = ?, version = ? WHERE id = ?", error);
+  pending = tn_sqlite_db_prepare (self->db, "SELECT 1 FROM outbox WHERE event_id = ?", error);
+  set_server = tn_sqlite_db_prepare (self->db, "UPDATE events SET server_json = ?, version = ? WHERE id = ?", error);
   if (pending == NULL || set_server == NULL)
     goto fail;
   for (guint i = 0; i < events->len; i++)
@@ -1604,41 +1413,41 @@ tn_event_replica_apply_server_events (TnEventReplica  *self,
       if (id == NULL)
         continue;
       sqlite3_reset (pending);
-      bind_text (pending, 1, id);
+      tn_sqlite_bind_text (pending, 1, id);
       waiting = sqlite3_step (pending) == SQLITE_ROW;
       if (waiting)
         {
           g_autofree char *text = event_text (event);
 
           sqlite3_reset (set_server);
-          bind_text (set_server, 1, text);
+          tn_sqlite_bind_text (set_server, 1, text);
           sqlite3_bind_int64 (set_server, 2, tn_event_get_version (event));
-          bind_text (set_server, 3, id);
-          if (!step_done (self, set_server, error))
+          tn_sqlite_bind_text (set_server, 3, id);
+          if (!tn_sqlite_db_step_done (self->db, set_server, error))
             goto fail;
         }
       else if (!store_event (self, event, event, FALSE, error))
         goto fail;
       if (complete)
         {
-          g_autoptr(sqlite3_stmt) seen = prepare (self, "INSERT OR IGNORE INTO seen (id) VALUES (?)", error);
+          g_autoptr(sqlite3_stmt) seen = tn_sqlite_db_prepare (self->db, "INSERT OR IGNORE INTO seen (id) VALUES (?)", error);
 
           if (seen == NULL)
             goto fail;
-          bind_text (seen, 1, id);
-          if (!step_done (self, seen, error))
+          tn_sqlite_bind_text (seen, 1, id);
+          if (!tn_sqlite_db_step_done (self->db, seen, error))
             goto fail;
         }
     }
   if (complete &&
-      !exec (self, "DELETE FROM events WHERE server_json IS NOT NULL AND id NOT IN (SELECT id FROM seen) "
-                   "AND NOT EXISTS (SELECT 1 FROM outbox WHERE event_id = events.id)", error))
+      !tn_sqlite_db_exec (self->db, "DELETE FROM events WHERE server_json IS NOT NULL AND id NOT IN (SELECT id FROM seen) "
+                                    "AND NOT EXISTS (SELECT 1 FROM outbox WHERE event_id = events.id)", error))
     goto fail;
-  if (!commit (self, error))
+  if (!tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }

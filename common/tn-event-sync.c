@@ -6,6 +6,7 @@
 #include "tn-event-sync.h"
 #include "tn-error.h"
 #include "tn-json.h"
+#include "tn-sync-cycle.h"
 
 /* Keeps the organizer's event replica and the server in step
  * (../shared/DESIGN.md "Offline-first clients").
@@ -19,9 +20,14 @@
  * A create carries the client's UUID. The server answers a second POST
  * of an id it has with 409, so a 409 to a create is checked with a GET:
  * if the event is there, the first POST arrived and the create is done.
- * An update is a PATCH with `If-Match` on the version it was made on; a
- * 409 sets it aside as conflicted (not retried, not lost) and emits
- * ::conflict with both versions until tn_event_sync_resolve(). A
+ * An update, a cancellation and a deletion carry `If-Match` with the
+ * server version they were made on (once a change of the same event is
+ * confirmed, the ones after it rest on the version it made); a 409 sets
+ * the change aside as conflicted (not retried, not lost) and emits
+ * ::conflict with both versions until tn_event_sync_resolve(): keep mine
+ * sends it again on the server's version, keep theirs drops it. A
+ * cancellation of an event cancelled meanwhile, or a deletion of one
+ * deleted meanwhile, is done, not a conflict. A
  * mutation the server refuses for good (422, 400, 403) is kept aside with
  * the reason (::rejected); an edit or cancel of an event gone from the
  * server (404) is dropped (::gone).
@@ -45,21 +51,10 @@ struct _TnEventSync
   gboolean         online;
   guint            pending;
   gint64           last_sync;
-  guint            timeout_ms;
-  guint            probe_interval_ms;
 
-  gboolean         started;
-  gboolean         stopped;
-  gboolean         busy;
-  gboolean         again;
+  TnSyncCycle      cycle;
   TnEventMutation *current;    /* the mutation being sent */
   GPtrArray       *pulled;     /* events of the pull under way */
-
-  GCancellable    *request;
-  guint            request_timeout_id;
-  gboolean         timed_out;
-  guint            probe_id;
-  guint            retry_id;
 };
 
 enum {
@@ -83,7 +78,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TnEventSync, tn_event_sync, G_TYPE_OBJECT)
 
-static void run_cycle (TnEventSync *self);
 static void push_step (TnEventSync *self);
 static void pull_step (TnEventSync *self, const char *cursor);
 
@@ -120,93 +114,49 @@ changed (TnEventSync *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
-static gboolean
-tn_event_sync_retry_cb (gpointer user_data)
-{
-  TnEventSync *self = user_data;
-
-  self->retry_id = 0;
-  run_cycle (self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 schedule_retry (TnEventSync *self)
 {
-  gint64 due, delay_ms;
+  gint64 due;
 
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  if (self->stopped || !self->online)
+  tn_sync_cycle_cancel_retry (&self->cycle);
+  if (self->cycle.stopped || !self->online)
     return;
   due = tn_event_replica_outbox_next_due (self->replica);
   if (due == 0)
     return;
-  delay_ms = MAX (0, (due - g_get_real_time ()) / 1000) + 1;
-  self->retry_id = g_timeout_add ((guint) MIN (delay_ms, (gint64) G_MAXUINT), tn_event_sync_retry_cb, self);
+  tn_sync_cycle_retry_at (&self->cycle, due);
 }
 
 static void
 finish_cycle (TnEventSync *self)
 {
-  self->busy = FALSE;
   g_clear_pointer (&self->current, tn_event_mutation_free);
   g_clear_pointer (&self->pulled, g_ptr_array_unref);
   update_pending (self);
-  if (self->stopped)
-    return;
-  if (self->again)
-    {
-      self->again = FALSE;
-      run_cycle (self);
-      return;
-    }
-  schedule_retry (self);
+  if (tn_sync_cycle_finish (&self->cycle))
+    schedule_retry (self);
 }
 
 /* --- requests ------------------------------------------------------------ */
 
-static gboolean
-tn_event_sync_request_timeout_cb (gpointer user_data)
-{
-  TnEventSync *self = user_data;
-
-  self->request_timeout_id = 0;
-  self->timed_out = TRUE;
-  g_cancellable_cancel (self->request);
-  return G_SOURCE_REMOVE;
-}
-
-static GCancellable *
-begin_request (TnEventSync *self)
-{
-  g_clear_object (&self->request);
-  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
-  self->request = g_cancellable_new ();
-  self->timed_out = FALSE;
-  self->request_timeout_id = g_timeout_add (self->timeout_ms, tn_event_sync_request_timeout_cb, self);
-  return self->request;
-}
-
 typedef enum
 {
-  OUTCOME_OK,
-  OUTCOME_STOPPED,
-  OUTCOME_OFFLINE,
-  OUTCOME_REFUSED,
+  OUTCOME_OK = TN_SYNC_OUTCOME_OK,
+  OUTCOME_STOPPED = TN_SYNC_OUTCOME_STOPPED,
+  OUTCOME_OFFLINE = TN_SYNC_OUTCOME_OFFLINE,
+  OUTCOME_REFUSED = TN_SYNC_OUTCOME_REFUSED,
 } Outcome;
 
 static Outcome
 end_request (TnEventSync  *self,
              const GError *error)
 {
-  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
-  if (self->stopped)
-    return OUTCOME_STOPPED;
-  if (error == NULL)
-    return OUTCOME_OK;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return self->timed_out ? OUTCOME_OFFLINE : OUTCOME_STOPPED;
-  if (g_error_matches (error, TN_ERROR, TN_ERROR_NETWORK) || error->domain != TN_ERROR)
+  Outcome outcome = (Outcome) tn_sync_cycle_end_request (&self->cycle, error);
+
+  if (outcome != OUTCOME_REFUSED)
+    return outcome;
+  if (error->domain != TN_ERROR)
     return OUTCOME_OFFLINE;
   set_online (self, TRUE);
   return OUTCOME_REFUSED;
@@ -268,7 +218,7 @@ pull_step (TnEventSync *self,
     self->pulled = g_ptr_array_new_with_free_func (g_object_unref);
   filter.limit = PAGE_SIZE;
   filter.cursor = cursor;
-  cancellable = begin_request (self);
+  cancellable = tn_sync_cycle_begin_request (&self->cycle);
   tn_client_list_events_async (self->client, &filter, cancellable,
                                tn_event_sync_client_list_cb, g_object_ref (self));
 }
@@ -330,6 +280,7 @@ conflict_current (TnEventSync *self,
 
   if (!tn_event_replica_outbox_conflict (self->replica, self->current->id, server, &error))
     g_message ("Could not set aside a conflicted change: %s", error->message);
+  /* NULL for a deletion: the desktop app asks "delete anyway?" then */
   local = tn_event_replica_get (self->replica, event_id);
   changed (self);
   g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, event_id, local, server);
@@ -356,6 +307,9 @@ tn_event_sync_client_get_cb (GObject      *source,
     case OUTCOME_REFUSED:
       if (self->current->kind == TN_EVENT_MUTATION_CREATE)
         reject_current (self, "The event's id is in use by an event this account cannot see");
+      else if (g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND) &&
+               self->current->kind == TN_EVENT_MUTATION_DELETE)
+        confirm_current (self, NULL);   /* deleted meanwhile: as asked */
       else if (g_error_matches (error, TN_ERROR, TN_ERROR_NOT_FOUND))
         gone_current (self);
       else
@@ -365,8 +319,12 @@ tn_event_sync_client_get_cb (GObject      *source,
     default:
       set_online (self, TRUE);
       /* a create that arrived before (its answer lost), or the newer
-       * version an update or cancel conflicts with */
-      if (self->current->kind == TN_EVENT_MUTATION_CREATE)
+       * version an update, cancel or delete conflicts with; a cancel of
+       * an event cancelled meanwhile (by another, or by this cancel
+       * whose answer was lost) has nothing left to ask */
+      if (self->current->kind == TN_EVENT_MUTATION_CREATE ||
+          (self->current->kind == TN_EVENT_MUTATION_CANCEL &&
+           tn_event_get_status (server) == TN_EVENT_STATUS_CANCELLED))
         confirm_current (self, server);
       else
         conflict_current (self, server);
@@ -393,7 +351,7 @@ mutation_done (TnEventSync  *self,
     case OUTCOME_REFUSED:
       if (g_error_matches (error, TN_ERROR, TN_ERROR_CONFLICT))
         {
-          GCancellable *cancellable = begin_request (self);
+          GCancellable *cancellable = tn_sync_cycle_begin_request (&self->cycle);
 
           tn_client_get_event_async (self->client, self->current->event_id, cancellable,
                                      tn_event_sync_client_get_cb, g_object_ref (self));
@@ -477,13 +435,22 @@ event_to_send (TnEventSync     *self,
   return g_steal_pointer (&event);
 }
 
+/* The version a cancel or delete sends as `If-Match`: the server version
+ * it was made on. An entry queued by a version of this code that did not
+ * record one (0) sends none, as it did then. */
+static gint64
+if_match_version (TnEventMutation *entry)
+{
+  return entry->base_version > 0 ? entry->base_version : -1;
+}
+
 static void
 push_step (TnEventSync *self)
 {
   g_autoptr(TnEvent) event = NULL;
   GCancellable *cancellable;
 
-  if (self->stopped)
+  if (self->cycle.stopped)
     return;
   g_clear_pointer (&self->current, tn_event_mutation_free);
   self->current = tn_event_replica_outbox_next (self->replica, g_get_real_time ());
@@ -504,7 +471,7 @@ push_step (TnEventSync *self)
           push_step (self);
           return;
         }
-      cancellable = begin_request (self);
+      cancellable = tn_sync_cycle_begin_request (&self->cycle);
       if (self->current->kind == TN_EVENT_MUTATION_CREATE)
         tn_client_create_event_async (self->client, event, cancellable,
                                       tn_event_sync_client_event_cb, g_object_ref (self));
@@ -513,50 +480,19 @@ push_step (TnEventSync *self)
                                       tn_event_sync_client_event_cb, g_object_ref (self));
       return;
     case TN_EVENT_MUTATION_CANCEL:
-      cancellable = begin_request (self);
-      tn_client_cancel_event_async (self->client, self->current->event_id, cancellable,
-                                    tn_event_sync_client_event_cb, g_object_ref (self));
+      cancellable = tn_sync_cycle_begin_request (&self->cycle);
+      tn_client_cancel_event_at_version_async (self->client, self->current->event_id,
+                                               if_match_version (self->current), cancellable,
+                                               tn_event_sync_client_event_cb, g_object_ref (self));
       return;
     case TN_EVENT_MUTATION_DELETE:
     default:
-      cancellable = begin_request (self);
-      tn_client_delete_event_async (self->client, self->current->event_id, cancellable,
-                                    tn_event_sync_client_delete_cb, g_object_ref (self));
+      cancellable = tn_sync_cycle_begin_request (&self->cycle);
+      tn_client_delete_event_at_version_async (self->client, self->current->event_id,
+                                               if_match_version (self->current), cancellable,
+                                               tn_event_sync_client_delete_cb, g_object_ref (self));
       return;
     }
-}
-
-static void
-run_cycle (TnEventSync *self)
-{
-  if (self->stopped)
-    return;
-  if (self->busy)
-    {
-      self->again = TRUE;
-      return;
-    }
-  self->busy = TRUE;
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  push_step (self);
-}
-
-static gboolean
-tn_event_sync_probe_cb (gpointer user_data)
-{
-  TnEventSync *self = user_data;
-
-  if (!self->busy)
-    run_cycle (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-restart_probe (TnEventSync *self)
-{
-  g_clear_handle_id (&self->probe_id, g_source_remove);
-  if (self->started && !self->stopped)
-    self->probe_id = g_timeout_add (self->probe_interval_ms, tn_event_sync_probe_cb, self);
 }
 
 /* After a local change: deliver it now, unless offline (the probe and the
@@ -565,30 +501,18 @@ static void
 local_change (TnEventSync *self)
 {
   changed (self);
-  if (self->started && (self->online || self->busy))
-    run_cycle (self);
+  if (self->cycle.started && (self->online || self->cycle.busy))
+    tn_sync_cycle_run (&self->cycle);
 }
 
 /* --- GObject ------------------------------------------------------------- */
-
-static void
-stop (TnEventSync *self)
-{
-  self->stopped = TRUE;
-  g_clear_handle_id (&self->probe_id, g_source_remove);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
-  if (self->request != NULL)
-    g_cancellable_cancel (self->request);
-  g_clear_object (&self->request);
-}
 
 static void
 tn_event_sync_dispose (GObject *object)
 {
   TnEventSync *self = (TnEventSync *) object;
 
-  stop (self);
+  tn_sync_cycle_stop (&self->cycle);
   g_clear_object (&self->replica);
   g_clear_object (&self->client);
   g_clear_pointer (&self->current, tn_event_mutation_free);
@@ -661,11 +585,12 @@ tn_event_sync_class_init (TnEventSyncClass *klass)
   /**
    * TnEventSync::conflict:
    * @event_id: the event
-   * @local: (nullable): the organizer's version (the local view)
+   * @local: (nullable): the organizer's version (the local view); %NULL
+   *   for a deletion
    * @server: the server's newer version
    *
-   * An edit or cancellation was made on a version the server has since
-   * changed (409). It waits for tn_event_sync_resolve().
+   * An edit, cancellation or deletion was made on a version the server
+   * has since changed (409). It waits for tn_event_sync_resolve().
    */
   signals[SIGNAL_CONFLICT] =
     g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -696,8 +621,8 @@ tn_event_sync_class_init (TnEventSyncClass *klass)
 static void
 tn_event_sync_init (TnEventSync *self)
 {
-  self->timeout_ms = DEFAULT_TIMEOUT_MS;
-  self->probe_interval_ms = DEFAULT_PROBE_INTERVAL_MS;
+  tn_sync_cycle_init (&self->cycle, self, (TnSyncCycleFunc) push_step,
+                      DEFAULT_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS);
 }
 
 /* --- public API ---------------------------------------------------------- */
@@ -736,12 +661,7 @@ void
 tn_event_sync_start (TnEventSync *self)
 {
   g_return_if_fail (TN_IS_EVENT_SYNC (self));
-
-  if (self->started || self->stopped)
-    return;
-  self->started = TRUE;
-  restart_probe (self);
-  run_cycle (self);
+  tn_sync_cycle_start (&self->cycle);
 }
 
 /**
@@ -754,7 +674,7 @@ void
 tn_event_sync_stop (TnEventSync *self)
 {
   g_return_if_fail (TN_IS_EVENT_SYNC (self));
-  stop (self);
+  tn_sync_cycle_stop (&self->cycle);
 }
 
 /**
@@ -768,7 +688,7 @@ void
 tn_event_sync_sync_now (TnEventSync *self)
 {
   g_return_if_fail (TN_IS_EVENT_SYNC (self));
-  run_cycle (self);
+  tn_sync_cycle_run (&self->cycle);
 }
 
 /**
@@ -921,7 +841,7 @@ tn_event_sync_set_timeout (TnEventSync *self,
 {
   g_return_if_fail (TN_IS_EVENT_SYNC (self));
   g_return_if_fail (timeout_ms > 0);
-  self->timeout_ms = timeout_ms;
+  self->cycle.timeout_ms = timeout_ms;
 }
 
 /**
@@ -936,6 +856,6 @@ tn_event_sync_set_probe_interval (TnEventSync *self,
 {
   g_return_if_fail (TN_IS_EVENT_SYNC (self));
   g_return_if_fail (interval_ms > 0);
-  self->probe_interval_ms = interval_ms;
-  restart_probe (self);
+  self->cycle.probe_interval_ms = interval_ms;
+  tn_sync_cycle_restart_probe (&self->cycle);
 }

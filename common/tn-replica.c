@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <glib/gstdio.h>
-#include <sqlite3.h>
-
 #include "tn-replica.h"
+#include "tn-backoff.h"
 #include "tn-error.h"
 #include "tn-id.h"
 #include "tn-json.h"
 #include "tn-signed-ticket.h"
+#include "tn-sqlite-db.h"
 #include "tn-ticket-code.h"
 #include "tn-time.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
 
 /* A door's replica (docs/CHECKIN.md, ../shared/DESIGN.md "Offline-first
  * clients"): one SQLite file per server and account, the followed event,
@@ -25,11 +25,6 @@
  * here touches the network. A scan or an undo and its outbox entry are
  * written in one transaction, a sync page and its cursor in another, with
  * WAL and synchronous=FULL, so a crash keeps both or neither. */
-
-#define SCHEMA_VERSION 2
-
-#define DEFAULT_BACKOFF_BASE (1 * G_USEC_PER_SEC)
-#define DEFAULT_BACKOFF_MAX  (300 * G_USEC_PER_SEC)
 
 /* The verdict that counts for a scan: the server's once it has judged. */
 #define EFFECTIVE "COALESCE(server_verdict, local_verdict)"
@@ -66,16 +61,14 @@ struct _TnReplica
 {
   GObject parent_instance;
 
-  char    *path;
-  sqlite3 *db;
+  TnSqliteDb *db;
   gboolean wiped;
 
   char    *event_id;
   guint8   public_key[TN_SIGNED_TICKET_PUBLIC_KEY];
   gboolean has_public_key;
 
-  gint64   backoff_base;
-  gint64   backoff_max;
+  TnBackoff backoff;
 
   GHashTable   *statements;   /* SQL text → prepared statement, reused */
 
@@ -91,7 +84,7 @@ static const char * const verdict_names[] = {
   "accepted", "duplicate", "unknown", "wrong_event", "revoked", "not_going", "not_inside", NULL
 };
 
-static const char *schema_v1 =
+static const char schema_v1[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "CREATE TABLE attendees ("
   "  id TEXT PRIMARY KEY,"
@@ -241,70 +234,6 @@ G_DEFINE_BOXED_TYPE (TnReplicaOutboxEntry, tn_replica_outbox_entry,
 
 /* --- SQLite helpers ------------------------------------------------------ */
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-static gboolean
-set_sqlite_error (TnReplica  *self,
-                  GError    **error)
-{
-  g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Replica %s: %s",
-               self->path, self->db != NULL ? sqlite3_errmsg (self->db) : "closed");
-  return FALSE;
-}
-
-static gboolean
-check_open (TnReplica  *self,
-            GError    **error)
-{
-  if (self->db != NULL)
-    return TRUE;
-  g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Replica %s is closed or wiped", self->path);
-  return FALSE;
-}
-
-static gboolean
-exec (TnReplica   *self,
-      const char  *sql,
-      GError     **error)
-{
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error);
-  return TRUE;
-}
-
-static sqlite3_stmt *
-prepare (TnReplica   *self,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
 /* A statement prepared once and kept: g_autoptr(CachedStmt) resets it
  * instead of finalizing it. For the statements a sync page or a scan
  * runs thousands of times. */
@@ -334,59 +263,13 @@ cached (TnReplica   *self,
 
   if (stmt != NULL)
     return stmt;
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v3 (self->db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error);
+      tn_sqlite_db_set_error (self->db, error);
       return NULL;
     }
   g_hash_table_insert (self->statements, (gpointer) sql, stmt);
   return stmt;
-}
-
-/* Runs a statement that returns no rows. */
-static gboolean
-step_done (TnReplica     *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sqlite_error (self, error);
-  return TRUE;
-}
-
-static gint64
-query_int (TnReplica  *self,
-           const char *sql)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (self->db == NULL)
-    return 0;
-  stmt = prepare (self, sql, NULL);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return 0;
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-static gboolean
-begin (TnReplica  *self,
-       GError    **error)
-{
-  return check_open (self, error) && exec (self, "BEGIN IMMEDIATE", error);
-}
-
-static gboolean
-commit (TnReplica  *self,
-        GError    **error)
-{
-  return exec (self, "COMMIT", error);
-}
-
-static void
-rollback (TnReplica *self)
-{
-  if (self->db != NULL && !sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static char *
@@ -395,15 +278,15 @@ get_meta (TnReplica  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  if (self->db == NULL)
+  if (self->db->handle == NULL)
     return NULL;
-  stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  stmt = tn_sqlite_db_prepare (self->db, "SELECT value FROM meta WHERE key = ?", NULL);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, key);
+  tn_sqlite_bind_text (stmt, 1, key);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
-  return column_dup (stmt, 0);
+  return tn_sqlite_column_dup (stmt, 0);
 }
 
 static gboolean
@@ -417,32 +300,9 @@ set_meta (TnReplica   *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
-  return step_done (self, stmt, error);
-}
-
-/* Accent- and case-insensitive form of a name: NFKD without combining
- * marks, case-folded ("Zoë Ångström" → "zoe angstrom"). */
-static char *
-fold_name (const char *text)
-{
-  g_autofree char *decomposed = g_utf8_normalize (text != NULL ? text : "", -1, G_NORMALIZE_NFKD);
-  g_autoptr(GString) bare = g_string_new (NULL);
-
-  if (decomposed == NULL)
-    return g_strdup ("");
-  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      GUnicodeType type = g_unichar_type (c);
-
-      if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
-          type == G_UNICODE_ENCLOSING_MARK)
-        continue;
-      g_string_append_unichar (bare, c);
-    }
-  return g_utf8_casefold (bare->str, -1);
+  tn_sqlite_bind_text (stmt, 1, key);
+  tn_sqlite_bind_text (stmt, 2, value);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 /* The short code a scanned text names, trusted or not: a signed ticket's
@@ -484,42 +344,15 @@ load_event (TnReplica  *self,
   return TRUE;
 }
 
-static gboolean
-migrate (TnReplica  *self,
-         GError    **error)
-{
-  gint64 version = query_int (self, "PRAGMA user_version");
-
-  if (version > SCHEMA_VERSION)
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL,
-                   "Replica %s has schema version %" G_GINT64_FORMAT ", newer than this program's %d",
-                   self->path, version, SCHEMA_VERSION);
-      return FALSE;
-    }
-  if (version == SCHEMA_VERSION)
-    return TRUE;
-
-  if (!begin (self, error))
-    return FALSE;
-  /* One step per version; a later schema adds `if (version < 2) …`. */
-  if (version < 1 && !exec (self, schema_v1, error))
-    goto fail;
+/* One step per version: migrations[i] takes a file from version i to i + 1. */
+static const char * const migrations[] = {
+  schema_v1,
   /* 2: scans the server refuses for good (a 422), with its reason */
-  if (version < 2 && !exec (self, "ALTER TABLE scans ADD COLUMN rejected TEXT;"
-                                  /* the door's counters, recounted while it scans */
-                                  "CREATE INDEX IF NOT EXISTS attendees_status ON attendees (status);"
-                                  "CREATE INDEX IF NOT EXISTS scans_own ON scans (own, ticket_code);", error))
-    goto fail;
-  if (!exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
-      !commit (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
-}
+  "ALTER TABLE scans ADD COLUMN rejected TEXT;"
+  /* the door's counters, recounted while it scans */
+  "CREATE INDEX IF NOT EXISTS attendees_status ON attendees (status);"
+  "CREATE INDEX IF NOT EXISTS scans_own ON scans (own, ticket_code);",
+};
 
 static gboolean
 prepare_hot_path (TnReplica  *self,
@@ -534,10 +367,10 @@ prepare_hot_path (TnReplica  *self,
     "WHERE ticket_code = ? AND undone = 0 AND " EFFECTIVE " = 'accepted' "
     "ORDER BY scanned_at DESC, rowid DESC LIMIT 1";
 
-  if (sqlite3_prepare_v3 (self->db, find_code_sql, -1, SQLITE_PREPARE_PERSISTENT, &self->find_code, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v3 (self->db, find_revoked_sql, -1, SQLITE_PREPARE_PERSISTENT, &self->find_revoked, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v3 (self->db, find_last_sql, -1, SQLITE_PREPARE_PERSISTENT, &self->find_last_accepted, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error);
+  if (sqlite3_prepare_v3 (self->db->handle, find_code_sql, -1, SQLITE_PREPARE_PERSISTENT, &self->find_code, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3 (self->db->handle, find_revoked_sql, -1, SQLITE_PREPARE_PERSISTENT, &self->find_revoked, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3 (self->db->handle, find_last_sql, -1, SQLITE_PREPARE_PERSISTENT, &self->find_last_accepted, NULL) != SQLITE_OK)
+    return tn_sqlite_db_set_error (self->db, error);
   return TRUE;
 }
 
@@ -548,60 +381,17 @@ close_db (TnReplica *self)
   g_clear_pointer (&self->find_code, sqlite3_finalize);
   g_clear_pointer (&self->find_revoked, sqlite3_finalize);
   g_clear_pointer (&self->find_last_accepted, sqlite3_finalize);
-  g_clear_pointer (&self->db, sqlite3_close);
+  if (self->db != NULL)
+    tn_sqlite_db_close (self->db);
 }
 
 static gboolean
-open_db (TnReplica  *self,
-         GError    **error)
+open_db (TnReplica   *self,
+         const char  *path,
+         GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (self->path);
-  g_autofree char *mode = NULL;
-  int fd;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0 || g_chmod (dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot make %s: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  /* Made 0600 before SQLite opens it; its -wal and -shm files copy the
-   * main file's permissions. */
-  fd = g_open (self->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0 || g_chmod (self->path, 0600) != 0)
-    {
-      int saved = errno;
-
-      if (fd >= 0)
-        g_close (fd, NULL);
-      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot open %s: %s", self->path, g_strerror (saved));
-      return FALSE;
-    }
-  g_close (fd, NULL);
-
-  if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error);
-      close_db (self);
-      return FALSE;
-    }
-  sqlite3_busy_timeout (self->db, 5000);
-
-  {
-    g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA journal_mode = WAL", error);
-
-    if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-      return FALSE;
-    mode = column_dup (stmt, 0);
-  }
-  if (g_ascii_strcasecmp (mode, "wal") != 0)
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Replica %s: no WAL journal (%s)", self->path, mode);
-      return FALSE;
-    }
-  return exec (self, "PRAGMA synchronous = FULL", error) &&
-         migrate (self, error) &&
+  self->db = tn_sqlite_db_open (path, migrations, G_N_ELEMENTS (migrations), error);
+  return self->db != NULL &&
          prepare_hot_path (self, error) &&
          load_event (self, error);
 }
@@ -613,7 +403,7 @@ tn_replica_finalize (GObject *object)
 
   close_db (self);
   g_hash_table_unref (self->statements);
-  g_free (self->path);
+  g_clear_pointer (&self->db, tn_sqlite_db_free);
   g_free (self->event_id);
 
   G_OBJECT_CLASS (tn_replica_parent_class)->finalize (object);
@@ -629,8 +419,7 @@ static void
 tn_replica_init (TnReplica *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
-  self->backoff_base = DEFAULT_BACKOFF_BASE;
-  self->backoff_max = DEFAULT_BACKOFF_MAX;
+  self->backoff = TN_BACKOFF_DEFAULT;
 }
 
 /**
@@ -645,16 +434,9 @@ char *
 tn_replica_path_for (const char *server_url,
                      const char *account)
 {
-  g_autofree char *key = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *name = NULL;
-
   g_return_val_if_fail (server_url != NULL && account != NULL, NULL);
 
-  key = g_strconcat (server_url, "\n", account, NULL);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
-  name = g_strdup_printf ("%.32s.sqlite", hash);
-  return g_build_filename (g_get_user_data_dir (), "turnout", "replicas", name, NULL);
+  return tn_sqlite_db_path_for ("replicas", server_url, account);
 }
 
 /**
@@ -676,8 +458,7 @@ tn_replica_open_path (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_object_new (TN_TYPE_REPLICA, NULL);
-  self->path = g_strdup (path);
-  if (!open_db (self, error))
+  if (!open_db (self, path, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -709,7 +490,7 @@ const char *
 tn_replica_get_path (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
-  return self->path;
+  return self->db->path;
 }
 
 /**
@@ -728,8 +509,8 @@ tn_replica_set_backoff (TnReplica *self,
   g_return_if_fail (TN_IS_REPLICA (self));
   g_return_if_fail (base_us > 0 && max_us >= base_us);
 
-  self->backoff_base = base_us;
-  self->backoff_max = max_us;
+  self->backoff.base = base_us;
+  self->backoff.max = max_us;
 }
 
 /* --- the followed event and sync ----------------------------------------- */
@@ -822,7 +603,7 @@ apply_attendee (TnReplica   *self,
   const char *status = tn_json_object_get_string (attendee, "status");
   const char *name = tn_json_object_get_string (attendee, "name");
   g_autofree char *code = NULL;
-  g_autofree char *key = fold_name (name);
+  g_autofree char *key = tn_sqlite_fold_text (name);
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), attendee);
   g_autofree char *json = tn_json_to_string (node);
   g_autoptr(CachedStmt) stmt = NULL;
@@ -842,16 +623,16 @@ apply_attendee (TnReplica   *self,
                         "ticket_type = excluded.ticket_type, note = excluded.note, json = excluded.json", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, status);
-  bind_text (stmt, 3, name != NULL ? name : "");
-  bind_text (stmt, 4, key);
-  bind_text (stmt, 5, code);
-  bind_text (stmt, 6, tn_json_object_get_string (attendee, "signed_ticket"));
-  bind_text (stmt, 7, tn_json_object_get_string (attendee, "ticket_type"));
-  bind_text (stmt, 8, tn_json_object_get_string (attendee, "note"));
-  bind_text (stmt, 9, json);
-  if (!step_done (self, stmt, error))
+  tn_sqlite_bind_text (stmt, 1, id);
+  tn_sqlite_bind_text (stmt, 2, status);
+  tn_sqlite_bind_text (stmt, 3, name != NULL ? name : "");
+  tn_sqlite_bind_text (stmt, 4, key);
+  tn_sqlite_bind_text (stmt, 5, code);
+  tn_sqlite_bind_text (stmt, 6, tn_json_object_get_string (attendee, "signed_ticket"));
+  tn_sqlite_bind_text (stmt, 7, tn_json_object_get_string (attendee, "ticket_type"));
+  tn_sqlite_bind_text (stmt, 8, tn_json_object_get_string (attendee, "note"));
+  tn_sqlite_bind_text (stmt, 9, json);
+  if (!tn_sqlite_db_step_done (self->db, stmt, error))
     return FALSE;
 
   if (code != NULL)
@@ -860,9 +641,9 @@ apply_attendee (TnReplica   *self,
 
       if (codes == NULL)
         return FALSE;
-      bind_text (codes, 1, code);
-      bind_text (codes, 2, id);
-      if (!step_done (self, codes, error))
+      tn_sqlite_bind_text (codes, 1, code);
+      tn_sqlite_bind_text (codes, 2, id);
+      if (!tn_sqlite_db_step_done (self->db, codes, error))
         return FALSE;
     }
   return TRUE;
@@ -884,8 +665,8 @@ apply_revoked (TnReplica   *self,
   stmt = cached (self, "INSERT OR IGNORE INTO revoked (code) VALUES (?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, code);
-  return step_done (self, stmt, error);
+  tn_sqlite_bind_text (stmt, 1, code);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 static TnReplicaScan *get_scan (TnReplica *self, const char *id);
@@ -914,7 +695,7 @@ store_server_verdict (TnReplica   *self,
 
   if (find == NULL)
     return FALSE;
-  bind_text (find, 1, id);
+  tn_sqlite_bind_text (find, 1, id);
   if (sqlite3_step (find) == SQLITE_ROW)
     {
       gboolean own = sqlite3_column_int (find, 0) != 0;
@@ -937,15 +718,15 @@ store_server_verdict (TnReplica   *self,
                           "received_at = COALESCE(?4, received_at) WHERE id = ?5", error);
   if (update == NULL)
     return FALSE;
-  bind_text (update, 1, verdict);
+  tn_sqlite_bind_text (update, 1, verdict);
   sqlite3_bind_int (update, 2, flagged);
   sqlite3_bind_int (update, 3, undone);
   if (received_at != 0)
     sqlite3_bind_int64 (update, 4, received_at);
   else
     sqlite3_bind_null (update, 4);
-  bind_text (update, 5, id);
-  if (!step_done (self, update, error))
+  tn_sqlite_bind_text (update, 5, id);
+  if (!tn_sqlite_db_step_done (self->db, update, error))
     return FALSE;
 
   if (conflict && conflicts != NULL)
@@ -990,14 +771,14 @@ apply_checkin (TnReplica   *self,
                           "VALUES (?, ?, ?, ?, ?, ?, ?, 0)", error);
   if (insert == NULL)
     return FALSE;
-  bind_text (insert, 1, id);
-  bind_text (insert, 2, code);
-  bind_text (insert, 3, ticket_code);
-  bind_text (insert, 4, tn_json_object_get_string (checkin, "attendee_id"));
-  bind_text (insert, 5, direction);
+  tn_sqlite_bind_text (insert, 1, id);
+  tn_sqlite_bind_text (insert, 2, code);
+  tn_sqlite_bind_text (insert, 3, ticket_code);
+  tn_sqlite_bind_text (insert, 4, tn_json_object_get_string (checkin, "attendee_id"));
+  tn_sqlite_bind_text (insert, 5, direction);
   sqlite3_bind_int64 (insert, 6, scanned_at);
-  bind_text (insert, 7, tn_json_object_get_string (checkin, "device"));
-  if (!step_done (self, insert, error))
+  tn_sqlite_bind_text (insert, 7, tn_json_object_get_string (checkin, "device"));
+  if (!tn_sqlite_db_step_done (self->db, insert, error))
     return FALSE;
 
   if (!store_server_verdict (self, id, verdict,
@@ -1010,8 +791,8 @@ apply_checkin (TnReplica   *self,
   unqueue = cached (self, "DELETE FROM outbox WHERE id = ?", error);
   if (unqueue == NULL)
     return FALSE;
-  bind_text (unqueue, 1, id);
-  return step_done (self, unqueue, error);
+  tn_sqlite_bind_text (unqueue, 1, id);
+  return tn_sqlite_db_step_done (self->db, unqueue, error);
 }
 
 static gboolean
@@ -1089,7 +870,7 @@ tn_replica_apply_sync_page (TnReplica   *self,
   else if (cursor != NULL && tn_json_node_is_string (cursor))
     cursor_text = g_strdup (json_node_get_string (cursor));
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   if (event != NULL && !apply_event (self, json_node_get_object (event), error))
     goto fail;
@@ -1107,7 +888,7 @@ tn_replica_apply_sync_page (TnReplica   *self,
     }
   if (cursor_text != NULL && !set_meta (self, "cursor", cursor_text, error))
     goto fail;
-  if (!commit (self, error))
+  if (!tn_sqlite_db_commit (self->db, error))
     goto fail;
 
   load_event (self, NULL);
@@ -1116,7 +897,7 @@ tn_replica_apply_sync_page (TnReplica   *self,
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   load_event (self, NULL);
   return FALSE;
 }
@@ -1136,7 +917,7 @@ judge (TnReplica     *self,
   char *code = NULL;
 
   scan->verdict = TN_VERDICT_UNKNOWN;
-  if (self->db == NULL)
+  if (self->db->handle == NULL)
     return;
 
   if (tn_signed_ticket_is_signed (scan->code))
@@ -1177,11 +958,11 @@ judge (TnReplica     *self,
   sqlite3_bind_text (self->find_code, 1, code, -1, SQLITE_STATIC);
   if (sqlite3_step (self->find_code) == SQLITE_ROW)
     {
-      scan->attendee_id = column_dup (self->find_code, 0);
-      status = column_dup (self->find_code, 1);
-      scan->name = column_dup (self->find_code, 2);
-      scan->ticket_type = column_dup (self->find_code, 3);
-      scan->note = column_dup (self->find_code, 4);
+      scan->attendee_id = tn_sqlite_column_dup (self->find_code, 0);
+      status = tn_sqlite_column_dup (self->find_code, 1);
+      scan->name = tn_sqlite_column_dup (self->find_code, 2);
+      scan->ticket_type = tn_sqlite_column_dup (self->find_code, 3);
+      scan->note = tn_sqlite_column_dup (self->find_code, 4);
       current_code = g_strcmp0 ((const char *) sqlite3_column_text (self->find_code, 5), code) == 0;
     }
   sqlite3_reset (self->find_code);
@@ -1219,7 +1000,7 @@ judge (TnReplica     *self,
         {
           scan->verdict = TN_VERDICT_DUPLICATE;
           scan->previous_scanned_at = sqlite3_column_int64 (self->find_last_accepted, 1);
-          scan->previous_device = column_dup (self->find_last_accepted, 2);
+          scan->previous_device = tn_sqlite_column_dup (self->find_last_accepted, 2);
         }
       else
         scan->verdict = TN_VERDICT_ACCEPTED;
@@ -1310,7 +1091,7 @@ tn_replica_record_scan (TnReplica        *self,
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
   g_return_val_if_fail (code != NULL, NULL);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return NULL;
 
   scan = tn_replica_judge (self, code, direction, scanned_at);
@@ -1322,31 +1103,31 @@ tn_replica_record_scan (TnReplica        *self,
                           "local_verdict, own) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)", error);
   if (insert == NULL)
     goto fail;
-  bind_text (insert, 1, scan->id);
-  bind_text (insert, 2, scan->code);
-  bind_text (insert, 3, scan->ticket_code);
-  bind_text (insert, 4, scan->attendee_id);
-  bind_text (insert, 5, direction == TN_SCAN_IN ? "in" : "out");
+  tn_sqlite_bind_text (insert, 1, scan->id);
+  tn_sqlite_bind_text (insert, 2, scan->code);
+  tn_sqlite_bind_text (insert, 3, scan->ticket_code);
+  tn_sqlite_bind_text (insert, 4, scan->attendee_id);
+  tn_sqlite_bind_text (insert, 5, direction == TN_SCAN_IN ? "in" : "out");
   sqlite3_bind_int64 (insert, 6, scanned_at);
-  bind_text (insert, 7, device);
-  bind_text (insert, 8, tn_verdict_to_string (scan->verdict));
-  if (!step_done (self, insert, error))
+  tn_sqlite_bind_text (insert, 7, device);
+  tn_sqlite_bind_text (insert, 8, tn_verdict_to_string (scan->verdict));
+  if (!tn_sqlite_db_step_done (self->db, insert, error))
     goto fail;
 
   queue = cached (self, "INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)", error);
   if (queue == NULL)
     goto fail;
-  bind_text (queue, 1, scan->id);
-  bind_text (queue, 2, TN_REPLICA_KIND_CHECKIN);
-  bind_text (queue, 3, payload);
+  tn_sqlite_bind_text (queue, 1, scan->id);
+  tn_sqlite_bind_text (queue, 2, TN_REPLICA_KIND_CHECKIN);
+  tn_sqlite_bind_text (queue, 3, payload);
   sqlite3_bind_int64 (queue, 4, g_get_real_time ());
-  if (!step_done (self, queue, error) || !commit (self, error))
+  if (!tn_sqlite_db_step_done (self->db, queue, error) || !tn_sqlite_db_commit (self->db, error))
     goto fail;
 
   return g_steal_pointer (&scan);
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return NULL;
 }
 
@@ -1391,13 +1172,13 @@ tn_replica_record_undo (TnReplica   *self,
   g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (scan_id != NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
 
   find = cached (self, "SELECT undone FROM scans WHERE id = ?", error);
   if (find == NULL)
     goto fail;
-  bind_text (find, 1, scan_id);
+  tn_sqlite_bind_text (find, 1, scan_id);
   rc = sqlite3_step (find);
   if (rc == SQLITE_DONE)
     {
@@ -1406,7 +1187,7 @@ tn_replica_record_undo (TnReplica   *self,
     }
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (self, error);
+      tn_sqlite_db_set_error (self->db, error);
       goto fail;
     }
   undone = sqlite3_column_int (find, 0) != 0;
@@ -1420,8 +1201,8 @@ tn_replica_record_undo (TnReplica   *self,
   mark = cached (self, "UPDATE scans SET undone = 1 WHERE id = ?", error);
   if (mark == NULL)
     goto fail;
-  bind_text (mark, 1, scan_id);
-  if (!step_done (self, mark, error))
+  tn_sqlite_bind_text (mark, 1, scan_id);
+  if (!tn_sqlite_db_step_done (self->db, mark, error))
     goto fail;
 
   id = tn_id_new ();
@@ -1429,16 +1210,16 @@ tn_replica_record_undo (TnReplica   *self,
   queue = cached (self, "INSERT INTO outbox (id, kind, payload, created_at) VALUES (?, ?, ?, ?)", error);
   if (queue == NULL)
     goto fail;
-  bind_text (queue, 1, id);
-  bind_text (queue, 2, TN_REPLICA_KIND_UNDO);
-  bind_text (queue, 3, payload);
+  tn_sqlite_bind_text (queue, 1, id);
+  tn_sqlite_bind_text (queue, 2, TN_REPLICA_KIND_UNDO);
+  tn_sqlite_bind_text (queue, 3, payload);
   sqlite3_bind_int64 (queue, 4, g_get_real_time ());
-  if (!step_done (self, queue, error) || !commit (self, error))
+  if (!tn_sqlite_db_step_done (self->db, queue, error) || !tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -1450,26 +1231,26 @@ get_scan (TnReplica  *self,
   TnReplicaScan *scan;
   const char *local, *server;
 
-  if (self->db == NULL)
+  if (self->db->handle == NULL)
     return NULL;
-  stmt = prepare (self, "SELECT s.id, s.code, s.ticket_code, s.direction, s.scanned_at, s.device, "
-                        "s.local_verdict, s.server_verdict, s.flagged, s.undone, "
-                        "COALESCE(s.attendee_id, a.id), a.name, a.ticket_type, a.note, s.rejected "
-                        "FROM scans s LEFT JOIN ticket_codes c ON c.code = s.ticket_code "
-                        "LEFT JOIN attendees a ON a.id = c.attendee_id WHERE s.id = ?", NULL);
+  stmt = tn_sqlite_db_prepare (self->db, "SELECT s.id, s.code, s.ticket_code, s.direction, s.scanned_at, s.device, "
+                                         "s.local_verdict, s.server_verdict, s.flagged, s.undone, "
+                                         "COALESCE(s.attendee_id, a.id), a.name, a.ticket_type, a.note, s.rejected "
+                                         "FROM scans s LEFT JOIN ticket_codes c ON c.code = s.ticket_code "
+                                         "LEFT JOIN attendees a ON a.id = c.attendee_id WHERE s.id = ?", NULL);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, id);
+  tn_sqlite_bind_text (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
 
   scan = g_new0 (TnReplicaScan, 1);
-  scan->id = column_dup (stmt, 0);
-  scan->code = column_dup (stmt, 1);
-  scan->ticket_code = column_dup (stmt, 2);
+  scan->id = tn_sqlite_column_dup (stmt, 0);
+  scan->code = tn_sqlite_column_dup (stmt, 1);
+  scan->ticket_code = tn_sqlite_column_dup (stmt, 2);
   scan->direction = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), "out") == 0 ? TN_SCAN_OUT : TN_SCAN_IN;
   scan->scanned_at = sqlite3_column_int64 (stmt, 4);
-  scan->device = column_dup (stmt, 5);
+  scan->device = tn_sqlite_column_dup (stmt, 5);
   local = (const char *) sqlite3_column_text (stmt, 6);
   server = (const char *) sqlite3_column_text (stmt, 7);
   scan->has_server_verdict = tn_verdict_from_string (server, &scan->server_verdict);
@@ -1477,11 +1258,11 @@ get_scan (TnReplica  *self,
     scan->verdict = scan->has_server_verdict ? scan->server_verdict : TN_VERDICT_UNKNOWN;
   scan->flagged = sqlite3_column_int (stmt, 8) != 0;
   scan->undone = sqlite3_column_int (stmt, 9) != 0;
-  scan->attendee_id = column_dup (stmt, 10);
-  scan->name = column_dup (stmt, 11);
-  scan->ticket_type = column_dup (stmt, 12);
-  scan->note = column_dup (stmt, 13);
-  scan->rejected = column_dup (stmt, 14);
+  scan->attendee_id = tn_sqlite_column_dup (stmt, 10);
+  scan->name = tn_sqlite_column_dup (stmt, 11);
+  scan->ticket_type = tn_sqlite_column_dup (stmt, 12);
+  scan->note = tn_sqlite_column_dup (stmt, 13);
+  scan->rejected = tn_sqlite_column_dup (stmt, 14);
   return scan;
 }
 
@@ -1512,12 +1293,12 @@ scans_where (TnReplica  *self,
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  if (self->db == NULL || (stmt = prepare (self, sql, NULL)) == NULL)
+  if (self->db->handle == NULL || (stmt = tn_sqlite_db_prepare (self->db, sql, NULL)) == NULL)
     return g_steal_pointer (&scans);
   if (param != NULL)
-    bind_text (stmt, 1, param);
+    tn_sqlite_bind_text (stmt, 1, param);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (ids, column_dup (stmt, 0));
+    g_ptr_array_add (ids, tn_sqlite_column_dup (stmt, 0));
   for (guint i = 0; i < ids->len; i++)
     {
       TnReplicaScan *scan = get_scan (self, g_ptr_array_index (ids, i));
@@ -1564,9 +1345,9 @@ tn_replica_search (TnReplica  *self,
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  if (self->db == NULL)
+  if (self->db->handle == NULL)
     return g_steal_pointer (&found);
-  key = fold_name (query);
+  key = tn_sqlite_fold_text (query);
   for (const char *p = key; *p != '\0'; p++)
     {
       if (*p == '%' || *p == '_' || *p == '\\')
@@ -1575,11 +1356,11 @@ tn_replica_search (TnReplica  *self,
     }
   g_string_append_c (pattern, '%');
 
-  stmt = prepare (self, "SELECT json FROM attendees WHERE name_key LIKE ? ESCAPE '\\' "
-                        "ORDER BY name_key, id LIMIT ?", NULL);
+  stmt = tn_sqlite_db_prepare (self->db, "SELECT json FROM attendees WHERE name_key LIKE ? ESCAPE '\\' "
+                                         "ORDER BY name_key, id LIMIT ?", NULL);
   if (stmt == NULL)
     return g_steal_pointer (&found);
-  bind_text (stmt, 1, pattern->str);
+  tn_sqlite_bind_text (stmt, 1, pattern->str);
   sqlite3_bind_int (stmt, 2, limit > 0 ? (int) limit : 50);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -1602,7 +1383,7 @@ guint
 tn_replica_count_inside (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self, COUNT_INSIDE);
+  return (guint) tn_sqlite_db_query_int (self->db, COUNT_INSIDE);
 }
 
 /**
@@ -1614,7 +1395,7 @@ guint
 tn_replica_count_checked_in (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self, COUNT_CHECKED_IN);
+  return (guint) tn_sqlite_db_query_int (self->db, COUNT_CHECKED_IN);
 }
 
 /**
@@ -1626,7 +1407,7 @@ guint
 tn_replica_count_attendees (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self, "SELECT COUNT(*) FROM attendees");
+  return (guint) tn_sqlite_db_query_int (self->db, "SELECT COUNT(*) FROM attendees");
 }
 
 /**
@@ -1638,7 +1419,7 @@ guint
 tn_replica_count_going (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self, COUNT_GOING);
+  return (guint) tn_sqlite_db_query_int (self->db, COUNT_GOING);
 }
 
 /**
@@ -1651,7 +1432,7 @@ guint
 tn_replica_count_own_admitted (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self, COUNT_OWN_ADMITTED);
+  return (guint) tn_sqlite_db_query_int (self->db, COUNT_OWN_ADMITTED);
 }
 
 /**
@@ -1730,12 +1511,12 @@ tn_replica_get_attendee (TnReplica  *self,
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
   g_return_val_if_fail (attendee_id != NULL, NULL);
 
-  if (self->db == NULL)
+  if (self->db->handle == NULL)
     return NULL;
-  stmt = prepare (self, "SELECT json FROM attendees WHERE id = ?", NULL);
+  stmt = tn_sqlite_db_prepare (self->db, "SELECT json FROM attendees WHERE id = ?", NULL);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, attendee_id);
+  tn_sqlite_bind_text (stmt, 1, attendee_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   json = (const char *) sqlite3_column_text (stmt, 0);
@@ -1809,12 +1590,12 @@ tn_replica_count_async (TnReplica           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tn_replica_count_async);
-  if (self->db == NULL)
+  if (self->db->handle == NULL)
     {
       g_task_return_new_error (task, TN_ERROR, TN_ERROR_INTERNAL, "The replica was wiped");
       return;
     }
-  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_set_task_data (task, g_strdup (self->db->path), g_free);
   g_task_run_in_thread (task, count_in_thread);
 }
 
@@ -1855,7 +1636,7 @@ guint
 tn_replica_outbox_size (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return (guint) query_int (self, "SELECT COUNT(*) FROM outbox");
+  return (guint) tn_sqlite_db_query_int (self->db, "SELECT COUNT(*) FROM outbox");
 }
 
 /**
@@ -1868,7 +1649,7 @@ gint64
 tn_replica_outbox_next_due (TnReplica *self)
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-  return query_int (self, "SELECT COALESCE(MIN(next_attempt_at), 0) FROM outbox");
+  return tn_sqlite_db_query_int (self->db, "SELECT COALESCE(MIN(next_attempt_at), 0) FROM outbox");
 }
 
 /**
@@ -1887,7 +1668,8 @@ tn_replica_outbox_retry_all (TnReplica  *self,
 {
   g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
 
-  return check_open (self, error) && exec (self, "UPDATE outbox SET next_attempt_at = 0", error);
+  return tn_sqlite_db_check_open (self->db, error) &&
+         tn_sqlite_db_exec (self->db, "UPDATE outbox SET next_attempt_at = 0", error);
 }
 
 /**
@@ -1910,10 +1692,10 @@ tn_replica_outbox_peek (TnReplica *self,
 
   g_return_val_if_fail (TN_IS_REPLICA (self), NULL);
 
-  if (self->db == NULL)
+  if (self->db->handle == NULL)
     return g_steal_pointer (&entries);
-  stmt = prepare (self, "SELECT id, kind, payload, attempts, next_attempt_at FROM outbox "
-                        "WHERE next_attempt_at <= ? ORDER BY seq LIMIT ?", NULL);
+  stmt = tn_sqlite_db_prepare (self->db, "SELECT id, kind, payload, attempts, next_attempt_at FROM outbox "
+                                         "WHERE next_attempt_at <= ? ORDER BY seq LIMIT ?", NULL);
   if (stmt == NULL)
     return g_steal_pointer (&entries);
   sqlite3_bind_int64 (stmt, 1, now);
@@ -1922,9 +1704,9 @@ tn_replica_outbox_peek (TnReplica *self,
     {
       TnReplicaOutboxEntry *entry = g_new0 (TnReplicaOutboxEntry, 1);
 
-      entry->id = column_dup (stmt, 0);
-      entry->kind = column_dup (stmt, 1);
-      entry->payload = column_dup (stmt, 2);
+      entry->id = tn_sqlite_column_dup (stmt, 0);
+      entry->kind = tn_sqlite_column_dup (stmt, 1);
+      entry->payload = tn_sqlite_column_dup (stmt, 2);
       entry->attempts = (guint) sqlite3_column_int (stmt, 3);
       entry->next_attempt_at = sqlite3_column_int64 (stmt, 4);
       g_ptr_array_add (entries, entry);
@@ -1962,27 +1744,27 @@ tn_replica_outbox_confirm (TnReplica      *self,
 
   if (out_conflict != NULL)
     *out_conflict = NULL;
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
-  stmt = prepare (self, "DELETE FROM outbox WHERE id = ?", error);
+  stmt = tn_sqlite_db_prepare (self->db, "DELETE FROM outbox WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
-  bind_text (stmt, 1, id);
-  if (!step_done (self, stmt, error))
+  tn_sqlite_bind_text (stmt, 1, id);
+  if (!tn_sqlite_db_step_done (self->db, stmt, error))
     goto fail;
   if (result != NULL && tn_json_object_get_string (result, "verdict") != NULL &&
       !store_server_verdict (self, id, tn_json_object_get_string (result, "verdict"),
                              json_object_get_boolean_member_with_default (result, "flagged", FALSE),
                              FALSE, 0, conflicts, error))
     goto fail;
-  if (!commit (self, error))
+  if (!tn_sqlite_db_commit (self->db, error))
     goto fail;
   if (out_conflict != NULL && conflicts->len > 0)
     *out_conflict = g_ptr_array_steal_index (conflicts, 0);
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -2002,9 +1784,9 @@ tn_replica_outbox_contains (TnReplica  *self,
   g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  if (self->db == NULL || (stmt = cached (self, "SELECT 1 FROM outbox WHERE id = ?", NULL)) == NULL)
+  if (self->db->handle == NULL || (stmt = cached (self, "SELECT 1 FROM outbox WHERE id = ?", NULL)) == NULL)
     return FALSE;
-  bind_text (stmt, 1, id);
+  tn_sqlite_bind_text (stmt, 1, id);
   return sqlite3_step (stmt) == SQLITE_ROW;
 }
 
@@ -2017,8 +1799,8 @@ delete_entry (TnReplica   *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, id);
-  return step_done (self, stmt, error);
+  tn_sqlite_bind_text (stmt, 1, id);
+  return tn_sqlite_db_step_done (self->db, stmt, error);
 }
 
 /**
@@ -2040,7 +1822,7 @@ tn_replica_outbox_remove (TnReplica   *self,
   g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  return check_open (self, error) && delete_entry (self, id, error);
+  return tn_sqlite_db_check_open (self->db, error) && delete_entry (self, id, error);
 }
 
 /**
@@ -2068,16 +1850,16 @@ tn_replica_outbox_give_up (TnReplica   *self,
   g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   find = cached (self, "SELECT kind, payload FROM outbox WHERE id = ?", error);
   if (find == NULL)
     goto fail;
-  bind_text (find, 1, id);
+  tn_sqlite_bind_text (find, 1, id);
   if (sqlite3_step (find) == SQLITE_ROW)
     {
-      kind = column_dup (find, 0);
-      payload = column_dup (find, 1);
+      kind = tn_sqlite_column_dup (find, 0);
+      payload = tn_sqlite_column_dup (find, 1);
     }
   sqlite3_reset (find);
   if (!delete_entry (self, id, error))
@@ -2090,16 +1872,16 @@ tn_replica_outbox_give_up (TnReplica   *self,
       restore = cached (self, "UPDATE scans SET undone = 0 WHERE id = ?", error);
       if (restore == NULL)
         goto fail;
-      bind_text (restore, 1, scan_id);
-      if (scan_id != NULL && !step_done (self, restore, error))
+      tn_sqlite_bind_text (restore, 1, scan_id);
+      if (scan_id != NULL && !tn_sqlite_db_step_done (self->db, restore, error))
         goto fail;
     }
-  if (!commit (self, error))
+  if (!tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -2131,26 +1913,27 @@ tn_replica_outbox_reject (TnReplica   *self,
   find = cached (self, "SELECT kind FROM outbox WHERE id = ?", error);
   if (find == NULL)
     return FALSE;
-  bind_text (find, 1, id);
+  tn_sqlite_bind_text (find, 1, id);
   if (sqlite3_step (find) == SQLITE_ROW)
-    kind = column_dup (find, 0);
+    kind = tn_sqlite_column_dup (find, 0);
   sqlite3_reset (find);
   if (g_strcmp0 (kind, TN_REPLICA_KIND_CHECKIN) != 0)
     return tn_replica_outbox_give_up (self, id, error);
 
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   mark = cached (self, "UPDATE scans SET rejected = ? WHERE id = ?", error);
   if (mark == NULL)
     goto fail;
-  bind_text (mark, 1, reason);
-  bind_text (mark, 2, id);
-  if (!step_done (self, mark, error) || !delete_entry (self, id, error) || !commit (self, error))
+  tn_sqlite_bind_text (mark, 1, reason);
+  tn_sqlite_bind_text (mark, 2, id);
+  if (!tn_sqlite_db_step_done (self->db, mark, error) || !delete_entry (self, id, error) ||
+      !tn_sqlite_db_commit (self->db, error))
     goto fail;
   return TRUE;
 
 fail:
-  rollback (self);
+  tn_sqlite_db_rollback (self->db);
   return FALSE;
 }
 
@@ -2169,15 +1952,8 @@ gint64
 tn_replica_backoff_delay (TnReplica *self,
                           guint      attempts)
 {
-  gint64 delay;
-
   g_return_val_if_fail (TN_IS_REPLICA (self), 0);
-
-  delay = self->backoff_base;
-  for (guint i = 1; i < attempts && delay < self->backoff_max; i++)
-    delay *= 2;
-  delay = MIN (delay, self->backoff_max);
-  return delay / 2 + (gint64) (g_random_double () * (double) (delay / 2));
+  return tn_backoff_delay (&self->backoff, attempts);
 }
 
 /**
@@ -2205,7 +1981,7 @@ fail_entry (TnReplica   *self,
   find = cached (self, "SELECT attempts FROM outbox WHERE id = ?", error);
   if (find == NULL)
     return FALSE;
-  bind_text (find, 1, id);
+  tn_sqlite_bind_text (find, 1, id);
   if (sqlite3_step (find) != SQLITE_ROW)
     return TRUE;   /* confirmed meanwhile (by a sync) */
   attempts = (guint) sqlite3_column_int (find, 0) + 1;
@@ -2215,8 +1991,8 @@ fail_entry (TnReplica   *self,
     return FALSE;
   sqlite3_bind_int (update, 1, (int) attempts);
   sqlite3_bind_int64 (update, 2, now + tn_replica_backoff_delay (self, attempts));
-  bind_text (update, 3, id);
-  return step_done (self, update, error);
+  tn_sqlite_bind_text (update, 3, id);
+  return tn_sqlite_db_step_done (self->db, update, error);
 }
 
 gboolean
@@ -2228,7 +2004,7 @@ tn_replica_outbox_fail (TnReplica   *self,
   g_return_val_if_fail (TN_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  if (!check_open (self, error))
+  if (!tn_sqlite_db_check_open (self->db, error))
     return FALSE;
   return fail_entry (self, id, now, error);
 }
@@ -2254,17 +2030,17 @@ tn_replica_outbox_fail_many (TnReplica   *self,
 
   if (ids->len == 0)
     return TRUE;
-  if (!begin (self, error))
+  if (!tn_sqlite_db_begin (self->db, error))
     return FALSE;
   for (guint i = 0; i < ids->len; i++)
     if (!fail_entry (self, g_ptr_array_index (ids, i), now, error))
       {
-        rollback (self);
+        tn_sqlite_db_rollback (self->db);
         return FALSE;
       }
-  if (!commit (self, error))
+  if (!tn_sqlite_db_commit (self->db, error))
     {
-      rollback (self);
+      tn_sqlite_db_rollback (self->db);
       return FALSE;
     }
   return TRUE;
@@ -2296,7 +2072,7 @@ tn_replica_wipe (TnReplica  *self,
   self->has_public_key = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
-      g_autofree char *file = g_strconcat (self->path, suffixes[i], NULL);
+      g_autofree char *file = g_strconcat (self->db->path, suffixes[i], NULL);
 
       if (g_unlink (file) != 0 && errno != ENOENT)
         {

@@ -6,6 +6,7 @@
 #include "tn-sync-engine.h"
 #include "tn-error.h"
 #include "tn-json.h"
+#include "tn-sync-cycle.h"
 
 /* Keeps a door's replica and the server in step (docs/CHECKIN.md,
  * ../shared/DESIGN.md "Offline-first clients").
@@ -40,22 +41,11 @@ struct _TnSyncEngine
   guint         pending;
   gint64        last_sync;
   gboolean      revoked;
-  guint         timeout_ms;
-  guint         probe_interval_ms;
   guint         batch_size;
   guint         isolate;      /* posts of one scan left, to find refused ones */
 
-  gboolean      started;
-  gboolean      stopped;
-  gboolean      busy;       /* a cycle runs */
-  gboolean      again;      /* run another cycle after it */
+  TnSyncCycle   cycle;
   GPtrArray    *in_flight;  /* ids of the batch or the undo being sent */
-
-  GCancellable *request;    /* the request under way */
-  guint         request_timeout_id;
-  gboolean      timed_out;
-  guint         probe_id;
-  guint         retry_id;
 };
 
 enum {
@@ -85,7 +75,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TnSyncEngine, tn_sync_engine, G_TYPE_OBJECT)
 
-static void run_cycle (TnSyncEngine *self);
 static void push_step (TnSyncEngine *self);
 
 /* --- state --------------------------------------------------------------- */
@@ -122,45 +111,23 @@ emit_conflict (TnSyncEngine  *self,
   g_signal_emit (self, signals[SIGNAL_CONFLICT], 0, scan);
 }
 
-static gboolean
-tn_sync_engine_retry_cb (gpointer user_data)
-{
-  TnSyncEngine *self = user_data;
-
-  self->retry_id = 0;
-  run_cycle (self);
-  return G_SOURCE_REMOVE;
-}
-
 /* While online, wakes up when the first waiting outbox entry is due. */
 static void
 schedule_retry (TnSyncEngine *self)
 {
-  gint64 due, delay_ms;
-
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  if (self->stopped || !self->online || self->pending == 0)
+  tn_sync_cycle_cancel_retry (&self->cycle);
+  if (self->cycle.stopped || !self->online || self->pending == 0)
     return;
-  due = tn_replica_outbox_next_due (self->replica);
-  delay_ms = MAX (0, (due - g_get_real_time ()) / 1000) + 1;
-  self->retry_id = g_timeout_add ((guint) MIN (delay_ms, (gint64) G_MAXUINT), tn_sync_engine_retry_cb, self);
+  tn_sync_cycle_retry_at (&self->cycle, tn_replica_outbox_next_due (self->replica));
 }
 
 static void
 finish_cycle (TnSyncEngine *self)
 {
-  self->busy = FALSE;
   g_ptr_array_set_size (self->in_flight, 0);
   update_pending (self);
-  if (self->stopped)
-    return;
-  if (self->again)
-    {
-      self->again = FALSE;
-      run_cycle (self);
-      return;
-    }
-  schedule_retry (self);
+  if (tn_sync_cycle_finish (&self->cycle))
+    schedule_retry (self);
 }
 
 static void
@@ -174,11 +141,9 @@ handle_revoked (TnSyncEngine *self)
   if (!tn_replica_wipe (self->replica, &error))
     g_message ("Could not wipe the revoked device's replica: %s", error->message);
   self->revoked = TRUE;
-  self->stopped = TRUE;
-  g_clear_handle_id (&self->probe_id, g_source_remove);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  self->busy = FALSE;
-  self->again = FALSE;
+  tn_sync_cycle_stop (&self->cycle);
+  self->cycle.busy = FALSE;
+  self->cycle.again = FALSE;
   set_online (self, FALSE);
   update_pending (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVOKED]);
@@ -188,54 +153,24 @@ handle_revoked (TnSyncEngine *self)
 
 /* --- requests ------------------------------------------------------------ */
 
-static gboolean
-tn_sync_engine_request_timeout_cb (gpointer user_data)
-{
-  TnSyncEngine *self = user_data;
-
-  self->request_timeout_id = 0;
-  self->timed_out = TRUE;
-  g_cancellable_cancel (self->request);
-  return G_SOURCE_REMOVE;
-}
-
-/* A cancellable for the next request, cancelled after `timeout`. */
-static GCancellable *
-begin_request (TnSyncEngine *self)
-{
-  g_clear_object (&self->request);
-  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
-  self->request = g_cancellable_new ();
-  self->timed_out = FALSE;
-  self->request_timeout_id = g_timeout_add (self->timeout_ms, tn_sync_engine_request_timeout_cb, self);
-  return self->request;
-}
-
 typedef enum
 {
-  OUTCOME_OK,
-  OUTCOME_STOPPED,   /* the engine was disposed or the device revoked */
-  OUTCOME_OFFLINE,   /* no answer in time, or no connection */
+  OUTCOME_OK = TN_SYNC_OUTCOME_OK,
+  OUTCOME_STOPPED = TN_SYNC_OUTCOME_STOPPED,   /* the engine was disposed or the device revoked */
+  OUTCOME_OFFLINE = TN_SYNC_OUTCOME_OFFLINE,   /* no answer in time, or no connection */
+  OUTCOME_REFUSED = TN_SYNC_OUTCOME_REFUSED,   /* the server answered with an error */
   OUTCOME_REVOKED,
-  OUTCOME_REFUSED,   /* the server answered with an error */
 } Outcome;
 
 static Outcome
 end_request (TnSyncEngine *self,
              const GError *error)
 {
-  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
-  if (self->stopped)
-    return OUTCOME_STOPPED;
-  if (error == NULL)
-    return OUTCOME_OK;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return self->timed_out ? OUTCOME_OFFLINE : OUTCOME_STOPPED;
-  if (g_error_matches (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED))
+  Outcome outcome = (Outcome) tn_sync_cycle_end_request (&self->cycle, error);
+
+  if (outcome == OUTCOME_REFUSED && g_error_matches (error, TN_ERROR, TN_ERROR_DEVICE_REVOKED))
     return OUTCOME_REVOKED;
-  if (g_error_matches (error, TN_ERROR, TN_ERROR_NETWORK))
-    return OUTCOME_OFFLINE;
-  return OUTCOME_REFUSED;
+  return outcome;
 }
 
 /* --- pull ---------------------------------------------------------------- */
@@ -301,7 +236,7 @@ static void
 pull_step (TnSyncEngine *self)
 {
   g_autofree char *since = tn_replica_dup_cursor (self->replica);
-  GCancellable *cancellable = begin_request (self);
+  GCancellable *cancellable = tn_sync_cycle_begin_request (&self->cycle);
 
   tn_client_sync_async (self->client, self->event_id, since, 0, cancellable,
                         tn_sync_engine_client_sync_cb, g_object_ref (self));
@@ -532,7 +467,7 @@ push_step (TnSyncEngine *self)
         }
 
       g_ptr_array_add (self->in_flight, g_strdup (entry->id));
-      cancellable = begin_request (self);
+      cancellable = tn_sync_cycle_begin_request (&self->cycle);
       tn_client_undo_checkin_async (self->client, scan_id, cancellable,
                                     tn_sync_engine_client_undo_cb, g_object_ref (self));
       return;
@@ -543,65 +478,19 @@ push_step (TnSyncEngine *self)
       return;
     }
 
-  cancellable = begin_request (self);
+  cancellable = tn_sync_cycle_begin_request (&self->cycle);
   tn_client_post_checkins_async (self->client, scans, cancellable,
                                  tn_sync_engine_client_post_cb, g_object_ref (self));
 }
 
-static void
-run_cycle (TnSyncEngine *self)
-{
-  if (self->stopped)
-    return;
-  if (self->busy)
-    {
-      self->again = TRUE;
-      return;
-    }
-  self->busy = TRUE;
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  push_step (self);
-}
-
-static gboolean
-tn_sync_engine_probe_cb (gpointer user_data)
-{
-  TnSyncEngine *self = user_data;
-
-  /* offline: a probe; online: catching up with other doors */
-  if (!self->busy)
-    run_cycle (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-restart_probe (TnSyncEngine *self)
-{
-  g_clear_handle_id (&self->probe_id, g_source_remove);
-  if (self->started && !self->stopped)
-    self->probe_id = g_timeout_add (self->probe_interval_ms, tn_sync_engine_probe_cb, self);
-}
-
 /* --- GObject ------------------------------------------------------------- */
-
-static void
-stop (TnSyncEngine *self)
-{
-  self->stopped = TRUE;
-  g_clear_handle_id (&self->probe_id, g_source_remove);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  g_clear_handle_id (&self->request_timeout_id, g_source_remove);
-  if (self->request != NULL)
-    g_cancellable_cancel (self->request);
-  g_clear_object (&self->request);
-}
 
 static void
 tn_sync_engine_dispose (GObject *object)
 {
   TnSyncEngine *self = (TnSyncEngine *) object;
 
-  stop (self);
+  tn_sync_cycle_stop (&self->cycle);
   g_clear_object (&self->replica);
   g_clear_object (&self->client);
 
@@ -636,8 +525,8 @@ tn_sync_engine_get_property (GObject    *object,
     case PROP_PENDING:        g_value_set_uint (value, self->pending); break;
     case PROP_LAST_SYNC:      g_value_set_int64 (value, self->last_sync); break;
     case PROP_REVOKED:        g_value_set_boolean (value, self->revoked); break;
-    case PROP_TIMEOUT:        g_value_set_uint (value, self->timeout_ms); break;
-    case PROP_PROBE_INTERVAL: g_value_set_uint (value, self->probe_interval_ms); break;
+    case PROP_TIMEOUT:        g_value_set_uint (value, self->cycle.timeout_ms); break;
+    case PROP_PROBE_INTERVAL: g_value_set_uint (value, self->cycle.probe_interval_ms); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -785,8 +674,8 @@ tn_sync_engine_class_init (TnSyncEngineClass *klass)
 static void
 tn_sync_engine_init (TnSyncEngine *self)
 {
-  self->timeout_ms = DEFAULT_TIMEOUT_MS;
-  self->probe_interval_ms = DEFAULT_PROBE_INTERVAL_MS;
+  tn_sync_cycle_init (&self->cycle, self, (TnSyncCycleFunc) push_step,
+                      DEFAULT_TIMEOUT_MS, DEFAULT_PROBE_INTERVAL_MS);
   self->batch_size = DEFAULT_BATCH_SIZE;
   self->in_flight = g_ptr_array_new_with_free_func (g_free);
 }
@@ -828,12 +717,7 @@ void
 tn_sync_engine_start (TnSyncEngine *self)
 {
   g_return_if_fail (TN_IS_SYNC_ENGINE (self));
-
-  if (self->started || self->stopped)
-    return;
-  self->started = TRUE;
-  restart_probe (self);
-  run_cycle (self);
+  tn_sync_cycle_start (&self->cycle);
 }
 
 /**
@@ -847,7 +731,7 @@ void
 tn_sync_engine_stop (TnSyncEngine *self)
 {
   g_return_if_fail (TN_IS_SYNC_ENGINE (self));
-  stop (self);
+  tn_sync_cycle_stop (&self->cycle);
 }
 
 /**
@@ -861,7 +745,7 @@ void
 tn_sync_engine_sync_now (TnSyncEngine *self)
 {
   g_return_if_fail (TN_IS_SYNC_ENGINE (self));
-  run_cycle (self);
+  tn_sync_cycle_run (&self->cycle);
 }
 
 /**
@@ -903,8 +787,8 @@ tn_sync_engine_scan (TnSyncEngine     *self,
   /* Offline, the probe and the backoff find the server again: a push per
    * scan would only fail (and write to disk) between a door's scans. A
    * cycle under way (the first one, say) goes round once more. */
-  if (self->started && (self->online || self->busy))
-    run_cycle (self);
+  if (self->cycle.started && (self->online || self->cycle.busy))
+    tn_sync_cycle_run (&self->cycle);
   return g_steal_pointer (&scan);
 }
 
@@ -938,8 +822,8 @@ tn_sync_engine_undo (TnSyncEngine  *self,
     return FALSE;
   update_pending (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
-  if (self->started)
-    run_cycle (self);
+  if (self->cycle.started)
+    tn_sync_cycle_run (&self->cycle);
   return TRUE;
 }
 
@@ -989,7 +873,7 @@ guint
 tn_sync_engine_get_timeout (TnSyncEngine *self)
 {
   g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), 0);
-  return self->timeout_ms;
+  return self->cycle.timeout_ms;
 }
 
 /**
@@ -1004,9 +888,9 @@ tn_sync_engine_set_timeout (TnSyncEngine *self,
   g_return_if_fail (TN_IS_SYNC_ENGINE (self));
   g_return_if_fail (timeout_ms > 0);
 
-  if (self->timeout_ms == timeout_ms)
+  if (self->cycle.timeout_ms == timeout_ms)
     return;
-  self->timeout_ms = timeout_ms;
+  self->cycle.timeout_ms = timeout_ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
 
@@ -1014,7 +898,7 @@ guint
 tn_sync_engine_get_probe_interval (TnSyncEngine *self)
 {
   g_return_val_if_fail (TN_IS_SYNC_ENGINE (self), 0);
-  return self->probe_interval_ms;
+  return self->cycle.probe_interval_ms;
 }
 
 /**
@@ -1030,10 +914,10 @@ tn_sync_engine_set_probe_interval (TnSyncEngine *self,
   g_return_if_fail (TN_IS_SYNC_ENGINE (self));
   g_return_if_fail (interval_ms > 0);
 
-  if (self->probe_interval_ms == interval_ms)
+  if (self->cycle.probe_interval_ms == interval_ms)
     return;
-  self->probe_interval_ms = interval_ms;
-  restart_probe (self);
+  self->cycle.probe_interval_ms = interval_ms;
+  tn_sync_cycle_restart_probe (&self->cycle);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBE_INTERVAL]);
 }
 

@@ -259,13 +259,35 @@ test_event_lifecycle (Fixture       *f,
   g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
   g_clear_error (&error);
 
-  tn_client_cancel_event_async (f->client, id, NULL, store_result_cb, f);
+  /* A cancellation decided on the stale copy is refused too. */
+  tn_client_cancel_event_at_version_async (f->client, id, 1, NULL, store_result_cb, f);
+  g_assert_null (finish_event (f, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  tn_client_cancel_event_at_version_async (f->client, id, 2, NULL, store_result_cb, f);
   cancelled = finish_event (f, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tn_event_get_status (cancelled), ==, TN_EVENT_STATUS_CANCELLED);
+  g_assert_cmpint (tn_event_get_version (cancelled), ==, 3);
   g_assert_cmpstr (tn_event_get_title (cancelled), ==, "Client test, renamed");
 
-  tn_client_delete_event_async (f->client, id, NULL, store_result_cb, f);
+  /* Without a version, cancelling a cancelled event changes nothing. */
+  g_clear_object (&cancelled);
+  tn_client_cancel_event_async (f->client, id, NULL, store_result_cb, f);
+  cancelled = finish_event (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_event_get_version (cancelled), ==, 3);
+
+  /* So is a deletion decided on a version before the cancellation. */
+  tn_client_delete_event_at_version_async (f->client, id, 2, NULL, store_result_cb, f);
+  result = wait_result (f);
+  g_assert_false (tn_client_delete_event_finish (f->client, result, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  tn_client_delete_event_at_version_async (f->client, id, 3, NULL, store_result_cb, f);
   result = wait_result (f);
   g_assert_true (tn_client_delete_event_finish (f->client, result, &error));
   g_assert_no_error (error);

@@ -515,6 +515,216 @@ test_cancel_delete_restart (Fixture       *f,
   g_assert_null (deleted);
 }
 
+/* The organizer cancels (or deletes) offline an event that another
+ * client edits on the server meanwhile: the cancellation was decided on
+ * version 1 and is sent with If-Match "1", so it is a conflict, not a
+ * silent overwrite of the newer version. */
+static char *
+stale_cancel (Fixture             *f,
+              TnEventMutationKind  kind)
+{
+  g_autofree char *id = server_event (f, "Picnic");
+  g_autofree char *path = g_strconcat ("/api/v1/events/", id, NULL);
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(JsonObject) theirs = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kind == TN_EVENT_MUTATION_CANCEL || kind == TN_EVENT_MUTATION_DELETE);
+  start_engine (f);
+  wait_synced (f);
+  drop_engine (f);
+
+  if (kind == TN_EVENT_MUTATION_CANCEL)
+    g_assert_true (tn_event_replica_cancel (f->replica, id, &error));
+  else
+    g_assert_true (tn_event_replica_delete (f->replica, id, &error));
+  g_assert_no_error (error);
+  entries = tn_event_replica_outbox_list (f->replica);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (((TnEventMutation *) g_ptr_array_index (entries, 0))->base_version, ==, 1);
+
+  theirs = call (f, "PATCH", path, "{\"title\":\"Picnic (indoors)\"}", "\"1\"", 200);
+  g_assert_cmpint (tn_json_object_get_int (theirs, "version", 0), ==, 2);
+
+  start_engine (f);
+  g_assert_true (tn_test_wait_until (has_conflict, f, WAIT_MS));
+  g_assert_cmpstr (f->conflict_id, ==, id);
+  if (kind == TN_EVENT_MUTATION_CANCEL)
+    {
+      g_assert_cmpstr (tn_event_get_title (f->conflict_local), ==, "Picnic");
+      g_assert_cmpint (tn_event_get_status (f->conflict_local), ==, TN_EVENT_STATUS_CANCELLED);
+    }
+  else
+    g_assert_null (f->conflict_local);   /* deleted here */
+  g_assert_cmpstr (tn_event_get_title (f->conflict_server), ==, "Picnic (indoors)");
+  g_assert_cmpint (tn_event_get_status (f->conflict_server), ==, TN_EVENT_STATUS_SCHEDULED);
+  g_assert_cmpint (tn_event_get_version (f->conflict_server), ==, 2);
+
+  /* not retried, not lost; the server keeps the newer version */
+  wait_synced (f);
+  wait_synced (f);
+  g_assert_cmpuint (f->conflicts, ==, 1);
+  g_assert_cmpuint (tn_event_sync_get_pending (f->engine), ==, 1);
+  {
+    g_autoptr(JsonObject) now = get_on_server (f, id);
+
+    g_assert_cmpstr (tn_json_object_get_string (now, "status"), ==, "scheduled");
+    g_assert_cmpint (tn_json_object_get_int (now, "version", 0), ==, 2);
+  }
+  return g_steal_pointer (&id);
+}
+
+static void
+test_cancel_stale_keep_mine (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *id = stale_cancel (f, TN_EVENT_MUTATION_CANCEL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(TnEvent) local = NULL;
+
+  /* sent again with If-Match "2": cancelled, their title kept */
+  g_assert_true (tn_event_sync_resolve (f->engine, id, TN_EVENT_SYNC_KEEP_MINE, &error));
+  g_assert_no_error (error);
+  g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));
+  stored = get_on_server (f, id);
+  g_assert_cmpstr (tn_json_object_get_string (stored, "status"), ==, "cancelled");
+  g_assert_cmpstr (tn_json_object_get_string (stored, "title"), ==, "Picnic (indoors)");
+  g_assert_cmpint (tn_json_object_get_int (stored, "version", 0), ==, 3);
+  local = tn_event_replica_get (f->replica, id);
+  g_assert_cmpint (tn_event_get_status (local), ==, TN_EVENT_STATUS_CANCELLED);
+  g_assert_cmpstr (tn_event_get_title (local), ==, "Picnic (indoors)");
+  g_assert_cmpint (tn_event_get_version (local), ==, 3);
+  g_assert_cmpuint (f->conflicts, ==, 1);
+}
+
+static void
+test_cancel_stale_keep_theirs (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *id = stale_cancel (f, TN_EVENT_MUTATION_CANCEL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(TnEvent) local = NULL;
+
+  /* the cancellation is dropped here and never sent */
+  g_assert_true (tn_event_sync_resolve (f->engine, id, TN_EVENT_SYNC_KEEP_THEIRS, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_event_sync_get_pending (f->engine), ==, 0);
+  local = tn_event_replica_get (f->replica, id);
+  g_assert_cmpint (tn_event_get_status (local), ==, TN_EVENT_STATUS_SCHEDULED);
+  g_assert_cmpstr (tn_event_get_title (local), ==, "Picnic (indoors)");
+  g_assert_cmpint (tn_event_get_version (local), ==, 2);
+  wait_synced (f);
+  stored = get_on_server (f, id);
+  g_assert_cmpstr (tn_json_object_get_string (stored, "status"), ==, "scheduled");
+  g_assert_cmpint (tn_json_object_get_int (stored, "version", 0), ==, 2);
+  g_assert_cmpuint (f->conflicts, ==, 1);
+}
+
+static void
+test_delete_stale_keep_mine (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *id = stale_cancel (f, TN_EVENT_MUTATION_DELETE);
+  g_autofree char *path = g_strconcat ("/api/v1/events/", id, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+
+  g_assert_null (tn_event_replica_get (f->replica, id));
+  g_assert_true (tn_event_sync_resolve (f->engine, id, TN_EVENT_SYNC_KEEP_MINE, &error));
+  g_assert_no_error (error);
+  g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));
+  gone = call (f, "GET", path, NULL, NULL, 404);
+  wait_synced (f);
+  g_assert_null (tn_event_replica_get (f->replica, id));
+  g_assert_null (tn_event_replica_get_server_copy (f->replica, id));
+  g_assert_cmpuint (f->conflicts, ==, 1);
+}
+
+static void
+test_delete_stale_keep_theirs (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *id = stale_cancel (f, TN_EVENT_MUTATION_DELETE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(TnEvent) local = NULL;
+
+  g_assert_true (tn_event_sync_resolve (f->engine, id, TN_EVENT_SYNC_KEEP_THEIRS, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_event_sync_get_pending (f->engine), ==, 0);
+  local = tn_event_replica_get (f->replica, id);
+  g_assert_nonnull (local);
+  g_assert_cmpstr (tn_event_get_title (local), ==, "Picnic (indoors)");
+  g_assert_cmpint (tn_event_get_version (local), ==, 2);
+  wait_synced (f);
+  stored = get_on_server (f, id);
+  g_assert_cmpint (tn_json_object_get_int (stored, "version", 0), ==, 2);
+  g_assert_cmpuint (f->conflicts, ==, 1);
+}
+
+/* An edit then a cancellation, both offline: the cancellation was made
+ * on the edit, so once the edit is confirmed it goes on the version the
+ * edit made, without a conflict with the organizer's own edit. */
+static void
+test_update_then_cancel (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *id = server_event (f, "Quiz night");
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  start_engine (f);
+  wait_synced (f);
+  drop_engine (f);
+  event = tn_event_replica_get (f->replica, id);
+  tn_event_set_title (event, "Quiz night (last one)");
+  g_assert_true (tn_event_replica_update (f->replica, event, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (tn_event_replica_cancel (f->replica, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_event_replica_outbox_size (f->replica), ==, 2);
+
+  start_engine (f);
+  g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));
+  stored = get_on_server (f, id);
+  g_assert_cmpstr (tn_json_object_get_string (stored, "title"), ==, "Quiz night (last one)");
+  g_assert_cmpstr (tn_json_object_get_string (stored, "status"), ==, "cancelled");
+  g_assert_cmpint (tn_json_object_get_int (stored, "version", 0), ==, 3);
+  g_assert_cmpuint (f->conflicts, ==, 0);
+}
+
+/* Cancelled here and, meanwhile, on the server: nothing to ask. */
+static void
+test_cancel_cancelled_meanwhile (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *id = server_event (f, "Rained off");
+  g_autofree char *cancel_path = g_strconcat ("/api/v1/events/", id, "/cancel", NULL);
+  g_autoptr(TnEvent) local = NULL;
+  g_autoptr(JsonObject) theirs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  start_engine (f);
+  wait_synced (f);
+  drop_engine (f);
+  g_assert_true (tn_event_replica_cancel (f->replica, id, &error));
+  g_assert_no_error (error);
+  theirs = call (f, "POST", cancel_path, NULL, "\"1\"", 200);
+  g_assert_cmpint (tn_json_object_get_int (theirs, "version", 0), ==, 2);
+
+  start_engine (f);
+  g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));
+  wait_synced (f);
+  local = tn_event_replica_get (f->replica, id);
+  g_assert_cmpint (tn_event_get_status (local), ==, TN_EVENT_STATUS_CANCELLED);
+  g_assert_cmpint (tn_event_get_version (local), ==, 2);
+  g_assert_cmpuint (f->conflicts, ==, 0);
+}
+
 /* An edit of an event deleted on the server meanwhile is dropped. */
 static void
 test_edit_gone (Fixture       *f,
@@ -572,6 +782,12 @@ main (int    argc,
   ADD ("/common/event-sync/conflict-keep-theirs", in_thread, test_conflict_keep_theirs);
   ADD ("/common/event-sync/cancel-delete-restart", in_thread, test_cancel_delete_restart);
   ADD ("/common/event-sync/edit-gone", in_thread, test_edit_gone);
+  ADD ("/common/event-sync/cancel-stale-keep-mine", in_thread, test_cancel_stale_keep_mine);
+  ADD ("/common/event-sync/cancel-stale-keep-theirs", in_thread, test_cancel_stale_keep_theirs);
+  ADD ("/common/event-sync/delete-stale-keep-mine", in_thread, test_delete_stale_keep_mine);
+  ADD ("/common/event-sync/delete-stale-keep-theirs", in_thread, test_delete_stale_keep_theirs);
+  ADD ("/common/event-sync/update-then-cancel", in_thread, test_update_then_cancel);
+  ADD ("/common/event-sync/cancel-cancelled-meanwhile", in_thread, test_cancel_cancelled_meanwhile);
 #undef ADD
 
   return g_test_run ();

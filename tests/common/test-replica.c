@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "tn-error.h"
+#include "tn-event-replica.h"
 #include "tn-replica.h"
 #include "tn-signed-ticket.h"
 #include "tn-ticket-code.h"
@@ -1166,6 +1167,99 @@ test_upgrade (Fixture       *f,
   f->replica = g_steal_pointer (&reopened);
 }
 
+/* Replicas on disk are found by their path: the formula of the first
+ * version, pinned (SHA-256 of the URL, a newline and the account). */
+static void
+test_paths_stable (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char hash[] = "43ad22fc5e6c4c95efa9354348aa5832";
+  g_autofree char *door = tn_replica_path_for (SERVER_URL, DEVICE_ID);
+  g_autofree char *organizer = tn_event_replica_path_for (SERVER_URL, DEVICE_ID);
+  g_autofree char *door_name = g_strconcat (hash, ".sqlite", NULL);
+  g_autofree char *expected_door = g_build_filename (g_get_user_data_dir (), "turnout", "replicas",
+                                                     door_name, NULL);
+  g_autofree char *expected_organizer = g_build_filename (g_get_user_data_dir (), "turnout", "organizer",
+                                                          door_name, NULL);
+
+  g_assert_cmpstr (door, ==, expected_door);
+  g_assert_cmpstr (organizer, ==, expected_organizer);
+  g_assert_cmpstr (tn_replica_get_path (f->replica), ==, expected_door);
+}
+
+/* A file of a newer program is refused, not opened and not changed. */
+static void
+test_newer_schema (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *door = g_strdup (tn_replica_get_path (f->replica));
+  g_autofree char *organizer = tn_event_replica_path_for (SERVER_URL, DEVICE_ID);
+  const char *paths[] = { door, organizer };
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&f->replica);
+  {
+    g_autoptr(TnEventReplica) made = tn_event_replica_open_path (organizer, &error);
+
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (paths[i], &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+
+  g_assert_null (tn_replica_open_path (door, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_INTERNAL);
+  g_clear_error (&error);
+  g_assert_null (tn_event_replica_open_path (organizer, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_INTERNAL);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (paths[i], &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpuint (count_rows (db, "PRAGMA user_version"), ==, 99);
+      sqlite3_close (db);
+    }
+}
+
+/* The organizer's replica has the door's schedule: the default, then one
+ * of its own. */
+static void
+test_organizer_backoff (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = tn_event_replica_path_for (SERVER_URL, DEVICE_ID);
+  g_autoptr(TnEventReplica) organizer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  organizer = tn_event_replica_open_path (path, &error);
+  g_assert_no_error (error);
+  for (guint attempts = 1; attempts < 12; attempts++)
+    {
+      gint64 delay = tn_event_replica_backoff_delay (organizer, attempts);
+      gint64 ceiling = MIN (G_USEC_PER_SEC << (attempts - 1), 300 * G_USEC_PER_SEC);
+
+      g_assert_cmpint (delay, >=, ceiling / 2);
+      g_assert_cmpint (delay, <=, ceiling);
+    }
+  tn_event_replica_set_backoff (organizer, 1000, 8000);
+  for (guint attempts = 1; attempts < 10; attempts++)
+    {
+      gint64 delay = tn_event_replica_backoff_delay (organizer, attempts);
+      gint64 ceiling = MIN (1000 << (attempts - 1), 8000);
+
+      g_assert_cmpint (delay, >=, ceiling / 2);
+      g_assert_cmpint (delay, <=, ceiling);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1193,6 +1287,9 @@ main (int    argc,
   ADD ("/common/replica/reopen", test_reopen);
   ADD ("/common/replica/crash", test_crash);
   ADD ("/common/replica/files", test_files);
+  ADD ("/common/replica/paths-stable", test_paths_stable);
+  ADD ("/common/replica/newer-schema", test_newer_schema);
+  ADD ("/common/replica/organizer-backoff", test_organizer_backoff);
 #undef ADD
 
   return g_test_run ();

@@ -1169,6 +1169,90 @@ test_unknown_route (Fixture       *f,
   tn_test_assert_error_body (reply->body, "bad_request");
 }
 
+/* --- If-Match on cancel and delete ---------------------------------------- */
+
+/* A cancellation or a deletion with If-Match happens only if the event is
+ * still at that version, as a PATCH (409 when it is not, 400 for a value
+ * that is not a version); without If-Match it happens as before. Each
+ * case runs on an event at version 2. */
+typedef struct
+{
+  const char *name;
+  gboolean    delete;     /* DELETE /api/v1/events/{id}, else POST …/cancel */
+  const char *if_match;   /* NULL: none */
+  guint       status;
+  const char *code;       /* the error's, for a refusal */
+} IfMatchCase;
+
+static const IfMatchCase if_match_cases[] = {
+  { "cancel/current", FALSE, "\"2\"", 200, NULL },
+  { "cancel/weak", FALSE, "W/\"2\"", 200, NULL },
+  { "cancel/bare", FALSE, "2", 200, NULL },
+  { "cancel/none", FALSE, NULL, 200, NULL },
+  { "cancel/stale", FALSE, "\"1\"", 409, "conflict" },
+  { "cancel/ahead", FALSE, "\"3\"", 409, "conflict" },
+  { "cancel/malformed", FALSE, "latest", 400, "bad_request" },
+  { "cancel/star", FALSE, "*", 400, "bad_request" },
+  { "cancel/negative", FALSE, "\"-2\"", 400, "bad_request" },
+  { "cancel/list", FALSE, "\"1\", \"2\"", 400, "bad_request" },
+  { "delete/current", TRUE, "\"2\"", 204, NULL },
+  { "delete/weak", TRUE, "W/\"2\"", 204, NULL },
+  { "delete/bare", TRUE, "2", 204, NULL },
+  { "delete/none", TRUE, NULL, 204, NULL },
+  { "delete/stale", TRUE, "\"1\"", 409, "conflict" },
+  { "delete/ahead", TRUE, "\"3\"", 409, "conflict" },
+  { "delete/malformed", TRUE, "latest", 400, "bad_request" },
+  { "delete/star", TRUE, "*", 400, "bad_request" },
+  { "delete/negative", TRUE, "\"-2\"", 400, "bad_request" },
+  { "delete/list", TRUE, "\"1\", \"2\"", 400, "bad_request" },
+};
+
+static void
+test_if_match (Fixture       *f,
+               gconstpointer  data)
+{
+  const IfMatchCase *c = data;
+  g_autoptr(JsonObject) created = create_event (f, f->organizer, "Precondition", "public");
+  const char *id = tn_json_object_get_string (created, "id");
+  g_autofree char *path = event_path (id);
+  g_autofree char *cancel = g_strconcat (path, "/cancel", NULL);
+  g_autoptr(Reply) edited = NULL;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonObject) after = NULL;
+
+  edited = http (f, "PATCH", path, f->organizer, "{\"title\": \"Precondition, edited\"}", "\"1\"");
+  g_assert_cmpuint (edited->status, ==, 200);
+  reply = http (f, c->delete ? "DELETE" : "POST", c->delete ? path : cancel, f->organizer, NULL, c->if_match);
+  if (reply->status != c->status)
+    g_error ("%s: expected %u, got %u: %s", c->name, c->status, reply->status, reply->body);
+
+  if (c->code != NULL)
+    {
+      /* refused: the error says why, and nothing changed */
+      g_autoptr(JsonObject) body = tn_test_parse_object (reply->body);
+      JsonObject *error = json_object_get_object_member (body, "error");
+
+      g_assert_cmpstr (tn_json_object_get_string (error, "code"), ==, c->code);
+      after = expect_ok (f, "GET", path, f->organizer, NULL, 200);
+      g_assert_cmpstr (tn_json_object_get_string (after, "status"), ==, "scheduled");
+      g_assert_cmpstr (tn_json_object_get_string (after, "title"), ==, "Precondition, edited");
+      g_assert_cmpint (json_object_get_int_member (after, "version"), ==, 2);
+    }
+  else if (c->delete)
+    expect_error (f, "GET", path, f->organizer, NULL, NULL, 404, "not_found");
+  else
+    {
+      g_autoptr(JsonObject) answer = tn_test_parse_object (reply->body);
+
+      g_assert_cmpstr (tn_json_object_get_string (answer, "status"), ==, "cancelled");
+      g_assert_cmpint (json_object_get_int_member (answer, "version"), ==, 3);
+      g_assert_cmpstr (soup_message_headers_get_one (reply->headers, "ETag"), ==, "\"3\"");
+      after = expect_ok (f, "GET", path, f->organizer, NULL, 200);
+      g_assert_cmpstr (tn_json_object_get_string (after, "status"), ==, "cancelled");
+      g_assert_cmpstr (tn_json_object_get_string (after, "title"), ==, "Precondition, edited");
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1201,6 +1285,13 @@ main (int    argc,
   ADD ("visibility/unlisted", test_visibility_unlisted);
   ADD ("unknown-route", test_unknown_route);
 #undef ADD
+
+  for (guint i = 0; i < G_N_ELEMENTS (if_match_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/server/api/event/if-match/", if_match_cases[i].name, NULL);
+
+      g_test_add (path, Fixture, &if_match_cases[i], fixture_setup, test_if_match, fixture_teardown);
+    }
 
   return g_test_run ();
 }
