@@ -689,18 +689,26 @@ store_result (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* Leaves a change of OWN_TITLE (an event of the demo organizer) in the account's replica as the sync
- * engine leaves one the server answered 409 (@conflicted) or 422 to: it
- * waits for the organizer and is not sent again. */
+typedef enum
+{
+  EDIT_CONFLICTED,
+  EDIT_REFUSED,
+  DELETE_CONFLICTED,
+} Decision;
+
+/* Leaves a change of OWN_TITLE (an event of the demo organizer) in the
+ * account's replica as the sync engine leaves one the server answered
+ * 409 or 422 to: it waits for the organizer and is not sent again. */
 static void
 leave_decision (const char *path,
-                gboolean    conflicted)
+                Decision    decision)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TnEventReplica) replica = tn_event_replica_open_path (path, &error);
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(TnEvent) server_copy = NULL;
+  const char *entry_id;
   TnEvent *event = NULL;
 
   g_assert_no_error (error);
@@ -708,29 +716,34 @@ leave_decision (const char *path,
   g_assert_cmpuint (events->len, ==, 1);
   event = events->pdata[0];
   server_copy = tn_event_copy (event);
-  tn_event_set_title (event, "Mine: async without tears");
-  g_assert_true (tn_event_replica_update (replica, event, NULL, &error));
+  if (decision == DELETE_CONFLICTED)
+    g_assert_true (tn_event_replica_delete (replica, tn_event_get_id (event), &error));
+  else
+    {
+      tn_event_set_title (event, "Mine: async without tears");
+      g_assert_true (tn_event_replica_update (replica, event, NULL, &error));
+    }
   g_assert_no_error (error);
   entries = tn_event_replica_outbox_list (replica);
   g_assert_cmpuint (entries->len, ==, 1);
-  if (conflicted)
+  entry_id = ((TnEventMutation *) entries->pdata[0])->id;
+  if (decision == EDIT_REFUSED)
+    g_assert_true (tn_event_replica_outbox_reject (replica, entry_id, "Title: too long", &error));
+  else
     {
       /* someone else changed the event on the server meanwhile */
       g_autoptr(TnClient) other = tn_gtk_test_sign_in (tn_gtk_test_server_get_url (server));
       g_autoptr(TnEvent) stored = NULL;
       g_autoptr(GAsyncResult) result = NULL;
+      g_autofree char *description = g_strdup_printf ("Theirs: bring a laptop (%d).", decision);
 
-      tn_event_set_description (server_copy, "Theirs: bring a laptop and a question.");
+      tn_event_set_description (server_copy, description);
       tn_client_update_event_async (other, server_copy, NULL, store_result, &result);
       WAIT_FOR (result != NULL);
       stored = tn_client_event_finish (other, result, &error);
       g_assert_no_error (error);
-      g_assert_true (tn_event_replica_outbox_conflict (replica, ((TnEventMutation *) entries->pdata[0])->id,
-                                                       stored, &error));
+      g_assert_true (tn_event_replica_outbox_conflict (replica, entry_id, stored, &error));
     }
-  else
-    g_assert_true (tn_event_replica_outbox_reject (replica, ((TnEventMutation *) entries->pdata[0])->id,
-                                                   "Title: too long", &error));
   g_assert_no_error (error);
 }
 
@@ -756,7 +769,7 @@ test_decisions (Fixture       *fixture,
   close_window (&fixture->window);
 
   /* a conflict left from an earlier run */
-  leave_decision (path, TRUE);
+  leave_decision (path, EDIT_CONFLICTED);
   fixture->window = open_window (1000);
   revealer = _tn_window_get_decision_revealer (fixture->window);
   WAIT_FOR (gtk_revealer_get_reveal_child (revealer));
@@ -767,7 +780,7 @@ test_decisions (Fixture       *fixture,
   g_assert_cmpstr (_tn_conflict_dialog_get_value (TN_CONFLICT_DIALOG (dialog), "title", TRUE), ==, "Mine: async without tears");
   g_assert_cmpstr (_tn_conflict_dialog_get_value (TN_CONFLICT_DIALOG (dialog), "title", FALSE), ==, OWN_TITLE);
   g_assert_cmpstr (_tn_conflict_dialog_get_value (TN_CONFLICT_DIALOG (dialog), "description", FALSE), ==,
-                   "Theirs: bring a laptop and a question.");
+                   "Theirs: bring a laptop (0).");
   /* closed without a choice: still waiting, and offered again */
   weak = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
@@ -784,7 +797,7 @@ test_decisions (Fixture       *fixture,
   close_window (&fixture->window);
 
   /* a change the server refused: its reason, and Discard */
-  leave_decision (path, FALSE);
+  leave_decision (path, EDIT_REFUSED);
   fixture->window = open_window (1000);
   revealer = _tn_window_get_decision_revealer (fixture->window);
   WAIT_FOR (gtk_revealer_get_reveal_child (revealer));
@@ -792,10 +805,28 @@ test_decisions (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review-changes", NULL));
   WAIT_FOR ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "Title: too long"));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "theirs");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "theirs");   /* as its button does, */
+  gtk_window_destroy (dialog);                                              /* which closes it too */
   WAIT_FOR (!gtk_revealer_get_reveal_child (revealer));
   WAIT_FOR (find_row (fixture->window, OWN_TITLE) != NULL);
   g_assert_null (find_row (fixture->window, "Mine: async without tears"));
+  close_window (&fixture->window);
+
+  /* deleted here, changed there: delete anyway or keep it */
+  leave_decision (path, DELETE_CONFLICTED);
+  fixture->window = open_window (1000);
+  revealer = _tn_window_get_decision_revealer (fixture->window);
+  WAIT_FOR (gtk_revealer_get_reveal_child (revealer));
+  g_assert_null (find_row (fixture->window, OWN_TITLE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review-changes", NULL));
+  WAIT_FOR ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Deleted Event Was Changed");
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "mine"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "theirs");   /* as its button does, */
+  gtk_window_destroy (dialog);                                              /* which closes it too */
+  WAIT_FOR (!gtk_revealer_get_reveal_child (revealer));
+  WAIT_FOR (find_row (fixture->window, OWN_TITLE) != NULL);
+  g_assert_true (server_has_title (OWN_TITLE));
 }
 
 /* Every icon the app's interface names is in the icon theme or among
