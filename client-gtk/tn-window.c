@@ -204,7 +204,12 @@ tn_window_show_page (TnWindow   *self,
   tn_window_set_action_enabled (self, "new-event", signed_in);
   tn_window_set_action_enabled (self, "sign-out", self->client != NULL);
   tn_window_set_action_enabled (self, "reconnect", g_str_equal (name, "unreachable"));
-  gtk_stack_set_visible_child_name (self->stack, name);
+  /* Out of "loading" at once: at start it was never drawn, and a crossfade
+   * starts at 0, which leaves the list out of its first frame altogether. */
+  gtk_stack_set_visible_child_full (self->stack, name,
+                                    g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "loading") == 0
+                                      ? GTK_STACK_TRANSITION_TYPE_NONE
+                                      : gtk_stack_get_transition_type (self->stack));
 }
 
 static void
