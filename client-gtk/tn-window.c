@@ -33,7 +33,8 @@ struct _TnWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkSpinner           *loading_spinner;
-  TnSignInPage         *sign_in_page;
+  GtkBox               *sign_in_box;
+  TnSignInPage         *sign_in_page;   /* built when first needed */
   AdwStatusPage        *unreachable_page;
   GtkLabel             *unreachable_detail;
   AdwLeaflet           *leaflet;
@@ -212,14 +213,42 @@ tn_window_show_page (TnWindow   *self,
                                       : gtk_stack_get_transition_type (self->stack));
 }
 
+static void tn_window_sign_in_page_sign_in_cb (TnWindow     *self,
+                                               TnSignInPage *page);
+
+/* The sign-in form is built the first time it is needed: a saved sign-in
+ * goes straight to the list, and the form cost its first frame 5 ms. */
+static TnSignInPage *
+tn_window_ensure_sign_in_page (TnWindow *self)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *email = NULL;
+
+  if (self->sign_in_page != NULL)
+    return self->sign_in_page;
+
+  url = g_settings_get_string (self->settings, "server-url");
+  email = g_settings_get_string (self->settings, "account-email");
+  self->sign_in_page = TN_SIGN_IN_PAGE (tn_sign_in_page_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sign_in_page), TRUE);
+  tn_sign_in_page_set_server_url (self->sign_in_page, url);
+  tn_sign_in_page_set_email (self->sign_in_page, email);
+  g_signal_connect_object (self->sign_in_page, "sign-in",
+                           G_CALLBACK (tn_window_sign_in_page_sign_in_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (self->sign_in_box, GTK_WIDGET (self->sign_in_page));
+  return self->sign_in_page;
+}
+
 static void
 tn_window_show_sign_in (TnWindow   *self,
                         const char *error_message)
 {
-  tn_sign_in_page_set_busy (self->sign_in_page, FALSE);
-  tn_sign_in_page_set_error (self->sign_in_page, error_message);
+  TnSignInPage *page = tn_window_ensure_sign_in_page (self);
+
+  tn_sign_in_page_set_busy (page, FALSE);
+  tn_sign_in_page_set_error (page, error_message);
   tn_window_show_page (self, "sign-in");
-  tn_sign_in_page_focus (self->sign_in_page);
+  tn_sign_in_page_focus (page);
 }
 
 static void
@@ -833,9 +862,12 @@ tn_window_restore_session (TnWindow *self)
   g_autofree char *email = g_settings_get_string (self->settings, "account-email");
 
   tn_window_drop_session (self);
-  tn_sign_in_page_set_server_url (self->sign_in_page, url);
-  tn_sign_in_page_set_email (self->sign_in_page, email);
-  tn_sign_in_page_clear_password (self->sign_in_page);
+  if (self->sign_in_page != NULL)
+    {
+      tn_sign_in_page_set_server_url (self->sign_in_page, url);
+      tn_sign_in_page_set_email (self->sign_in_page, email);
+      tn_sign_in_page_clear_password (self->sign_in_page);
+    }
 
   if (url[0] == '\0' || email[0] == '\0')
     {
@@ -879,21 +911,23 @@ tn_window_login_cb (GObject      *source,
   g_autoptr(TnUser) user = NULL;
   g_autoptr(GError) error = NULL;
   TnClient *client = TN_CLIENT (source);
+  TnSignInPage *page;
 
   tn_window_end_request (self);
   user = tn_client_login_finish (client, result, &error);
   if (is_cancelled (error))
     return;
 
-  tn_sign_in_page_set_busy (self->sign_in_page, FALSE);
+  page = tn_window_ensure_sign_in_page (self);
+  tn_sign_in_page_set_busy (page, FALSE);
 
   if (user == NULL)
     {
       g_autofree char *message = describe_error (error, tn_client_get_base_url (client));
 
       g_clear_object (&self->client);
-      tn_sign_in_page_set_error (self->sign_in_page, message);
-      tn_sign_in_page_focus (self->sign_in_page);
+      tn_sign_in_page_set_error (page, message);
+      tn_sign_in_page_focus (page);
       return;
     }
 
@@ -907,7 +941,7 @@ tn_window_login_cb (GObject      *source,
                              tn_client_get_token (client), NULL,
                              tn_window_token_saved_cb, g_object_ref (self));
 
-  tn_sign_in_page_clear_password (self->sign_in_page);
+  tn_sign_in_page_clear_password (page);
   tn_window_start_session (self, user);
 }
 
@@ -987,7 +1021,8 @@ tn_window_sign_out_action (GSimpleAction *action,
     tn_client_logout_async (self->client, NULL, tn_window_logged_out_cb, tn_window_hold_application (self));
   tn_window_forget_token (self);
   tn_window_drop_session (self);
-  tn_sign_in_page_clear_password (self->sign_in_page);
+  if (self->sign_in_page != NULL)
+    tn_sign_in_page_clear_password (self->sign_in_page);
   tn_window_show_sign_in (self, NULL);
 }
 
@@ -1271,6 +1306,7 @@ tn_window_dispose (GObject *object)
   if (self->events_list != NULL)
     gtk_list_box_bind_model (self->events_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TN_TYPE_WINDOW);
+  self->sign_in_page = NULL;   /* was the sign-in box's */
 
   g_clear_object (&self->session_cancellable);
   g_clear_object (&self->list_cancellable);
@@ -1355,14 +1391,13 @@ tn_window_class_init (TnWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (TN_TYPE_SIGN_IN_PAGE);
   g_type_ensure (TN_TYPE_EVENT_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/turnout/Turnout/tn-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TnWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TnWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, sign_in_box);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, unreachable_detail);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, leaflet);
@@ -1381,7 +1416,6 @@ tn_window_class_init (TnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnWindow, span_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_filters_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_label);
-  gtk_widget_class_bind_template_callback (widget_class, tn_window_sign_in_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_scroller_edge_reached_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_activated_cb);
@@ -1455,7 +1489,7 @@ TnSignInPage *
 _tn_window_get_sign_in_page (TnWindow *self)
 {
   g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
-  return self->sign_in_page;
+  return tn_window_ensure_sign_in_page (self);
 }
 
 GtkListBox *
