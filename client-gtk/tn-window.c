@@ -810,6 +810,55 @@ tn_window_me_cb (GObject      *source,
     tn_window_show_unreachable (self, error);
 }
 
+typedef struct
+{
+  GWeakRef      window;
+  GCancellable *cancellable;   /* the session's when the check was put off */
+} SessionCheck;
+
+static void
+session_check_free (gpointer  data,
+                    GClosure *closure)
+{
+  SessionCheck *check = data;
+
+  g_weak_ref_clear (&check->window);
+  g_object_unref (check->cancellable);
+  g_free (check);
+}
+
+static void
+tn_window_frame_clock_after_paint_cb (GdkFrameClock *clock,
+                                      SessionCheck  *check)
+{
+  g_autoptr(TnWindow) self = g_weak_ref_get (&check->window);
+  g_autoptr(GCancellable) cancellable = g_object_ref (check->cancellable);
+
+  g_signal_handlers_disconnect_by_func (clock, tn_window_frame_clock_after_paint_cb, check);   /* frees check */
+  if (self == NULL)
+    return;
+  if (g_cancellable_is_cancelled (cancellable) || cancellable != self->session_cancellable || self->client == NULL)
+    {
+      tn_window_end_request (self);   /* the session it was for is gone */
+      return;
+    }
+  tn_client_me_async (self->client, cancellable, tn_window_me_cb, g_object_ref (self));
+}
+
+/* With the replica's list on screen, the server's check of the token waits
+ * for that list's first frame: its answer, the first sync it starts and the
+ * server itself took the CPU from that frame (10-15 ms of a cold start). */
+static void
+tn_window_check_session_after_paint (TnWindow *self)
+{
+  SessionCheck *check = g_new0 (SessionCheck, 1);
+
+  g_weak_ref_init (&check->window, self);
+  check->cancellable = g_object_ref (self->session_cancellable);
+  g_signal_connect_data (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                         G_CALLBACK (tn_window_frame_clock_after_paint_cb), check, session_check_free, 0);
+}
+
 static void
 tn_window_token_lookup_cb (GObject      *source,
                            GAsyncResult *result,
@@ -847,10 +896,17 @@ tn_window_token_lookup_cb (GObject      *source,
   g_free (self->email);
   self->email = g_settings_get_string (self->settings, "account-email");
 
-  if (tn_window_open_replica (self) && tn_window_replica_is_warm (self))
-    tn_window_show_replica (self);
-
   tn_window_begin_request (self);
+  if (tn_window_open_replica (self) && tn_window_replica_is_warm (self))
+    {
+      tn_window_show_replica (self);
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        {
+          tn_window_check_session_after_paint (self);
+          return;
+        }
+    }
+
   tn_client_me_async (self->client, self->session_cancellable, tn_window_me_cb, g_object_ref (self));
 }
 
