@@ -205,6 +205,8 @@ tn_window_show_page (TnWindow   *self,
   tn_window_set_action_enabled (self, "new-event", signed_in);
   tn_window_set_action_enabled (self, "sign-out", self->client != NULL);
   tn_window_set_action_enabled (self, "reconnect", g_str_equal (name, "unreachable"));
+  /* Pages start hidden, unstyled and unmeasured, until first shown. */
+  gtk_widget_set_visible (gtk_stack_get_child_by_name (self->stack, name), TRUE);
   /* Out of "loading" at once: at start it was never drawn, and a crossfade
    * starts at 0, which leaves the list out of its first frame altogether. */
   gtk_stack_set_visible_child_full (self->stack, name,
