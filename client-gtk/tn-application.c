@@ -65,7 +65,7 @@ tn_application_show_help_overlay_action (GSimpleAction *action,
 
   if (overlay == NULL)
     {
-      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/turnout/Turnout/tn-help-overlay.ui");
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/turnout/Turnout/gtk/tn-help-overlay.ui");
 
       overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
       /* makes it transient for the window and hidden, not destroyed, on close */
