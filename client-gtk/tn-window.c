@@ -34,7 +34,8 @@ struct _TnWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkSpinner           *loading_spinner;
-  TnSignInPage         *sign_in_page;
+  GtkBox               *sign_in_box;
+  TnSignInPage         *sign_in_page;   /* built when first needed */
   AdwStatusPage        *unreachable_page;
   GtkLabel             *unreachable_detail;
   AdwLeaflet           *leaflet;
@@ -211,17 +212,52 @@ tn_window_show_page (TnWindow   *self,
   tn_window_set_action_enabled (self, "new-event", signed_in);
   tn_window_set_action_enabled (self, "sign-out", self->client != NULL);
   tn_window_set_action_enabled (self, "reconnect", g_str_equal (name, "unreachable"));
-  gtk_stack_set_visible_child_name (self->stack, name);
+  /* Pages start hidden, unstyled and unmeasured, until first shown. */
+  gtk_widget_set_visible (gtk_stack_get_child_by_name (self->stack, name), TRUE);
+  /* Out of "loading" at once: at start it was never drawn, and a crossfade
+   * starts at 0, which leaves the list out of its first frame altogether. */
+  gtk_stack_set_visible_child_full (self->stack, name,
+                                    g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "loading") == 0
+                                      ? GTK_STACK_TRANSITION_TYPE_NONE
+                                      : gtk_stack_get_transition_type (self->stack));
+}
+
+static void tn_window_sign_in_page_sign_in_cb (TnWindow     *self,
+                                               TnSignInPage *page);
+
+/* The sign-in form is built the first time it is needed: a saved sign-in
+ * goes straight to the list, and the form cost its first frame 5 ms. */
+static TnSignInPage *
+tn_window_ensure_sign_in_page (TnWindow *self)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *email = NULL;
+
+  if (self->sign_in_page != NULL)
+    return self->sign_in_page;
+
+  url = g_settings_get_string (self->settings, "server-url");
+  email = g_settings_get_string (self->settings, "account-email");
+  self->sign_in_page = TN_SIGN_IN_PAGE (tn_sign_in_page_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sign_in_page), TRUE);
+  tn_sign_in_page_set_server_url (self->sign_in_page, url);
+  tn_sign_in_page_set_email (self->sign_in_page, email);
+  g_signal_connect_object (self->sign_in_page, "sign-in",
+                           G_CALLBACK (tn_window_sign_in_page_sign_in_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (self->sign_in_box, GTK_WIDGET (self->sign_in_page));
+  return self->sign_in_page;
 }
 
 static void
 tn_window_show_sign_in (TnWindow   *self,
                         const char *error_message)
 {
-  tn_sign_in_page_set_busy (self->sign_in_page, FALSE);
-  tn_sign_in_page_set_error (self->sign_in_page, error_message);
+  TnSignInPage *page = tn_window_ensure_sign_in_page (self);
+
+  tn_sign_in_page_set_busy (page, FALSE);
+  tn_sign_in_page_set_error (page, error_message);
   tn_window_show_page (self, "sign-in");
-  tn_sign_in_page_focus (self->sign_in_page);
+  tn_sign_in_page_focus (page);
 }
 
 static void
@@ -843,6 +879,55 @@ tn_window_me_cb (GObject      *source,
     tn_window_show_unreachable (self, error);
 }
 
+typedef struct
+{
+  GWeakRef      window;
+  GCancellable *cancellable;   /* the session's when the check was put off */
+} SessionCheck;
+
+static void
+session_check_free (gpointer  data,
+                    GClosure *closure)
+{
+  SessionCheck *check = data;
+
+  g_weak_ref_clear (&check->window);
+  g_object_unref (check->cancellable);
+  g_free (check);
+}
+
+static void
+tn_window_frame_clock_after_paint_cb (GdkFrameClock *clock,
+                                      SessionCheck  *check)
+{
+  g_autoptr(TnWindow) self = g_weak_ref_get (&check->window);
+  g_autoptr(GCancellable) cancellable = g_object_ref (check->cancellable);
+
+  g_signal_handlers_disconnect_by_func (clock, tn_window_frame_clock_after_paint_cb, check);   /* frees check */
+  if (self == NULL)
+    return;
+  if (g_cancellable_is_cancelled (cancellable) || cancellable != self->session_cancellable || self->client == NULL)
+    {
+      tn_window_end_request (self);   /* the session it was for is gone */
+      return;
+    }
+  tn_client_me_async (self->client, cancellable, tn_window_me_cb, g_object_ref (self));
+}
+
+/* With the replica's list on screen, the server's check of the token waits
+ * for that list's first frame: its answer, the first sync it starts and the
+ * server itself took the CPU from that frame (10-15 ms of a cold start). */
+static void
+tn_window_check_session_after_paint (TnWindow *self)
+{
+  SessionCheck *check = g_new0 (SessionCheck, 1);
+
+  g_weak_ref_init (&check->window, self);
+  check->cancellable = g_object_ref (self->session_cancellable);
+  g_signal_connect_data (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                         G_CALLBACK (tn_window_frame_clock_after_paint_cb), check, session_check_free, 0);
+}
+
 static void
 tn_window_token_lookup_cb (GObject      *source,
                            GAsyncResult *result,
@@ -880,10 +965,17 @@ tn_window_token_lookup_cb (GObject      *source,
   g_free (self->email);
   self->email = g_settings_get_string (self->settings, "account-email");
 
-  if (tn_window_open_replica (self) && tn_window_replica_is_warm (self))
-    tn_window_show_replica (self);
-
   tn_window_begin_request (self);
+  if (tn_window_open_replica (self) && tn_window_replica_is_warm (self))
+    {
+      tn_window_show_replica (self);
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        {
+          tn_window_check_session_after_paint (self);
+          return;
+        }
+    }
+
   tn_client_me_async (self->client, self->session_cancellable, tn_window_me_cb, g_object_ref (self));
 }
 
@@ -895,9 +987,12 @@ tn_window_restore_session (TnWindow *self)
   g_autofree char *email = g_settings_get_string (self->settings, "account-email");
 
   tn_window_drop_session (self);
-  tn_sign_in_page_set_server_url (self->sign_in_page, url);
-  tn_sign_in_page_set_email (self->sign_in_page, email);
-  tn_sign_in_page_clear_password (self->sign_in_page);
+  if (self->sign_in_page != NULL)
+    {
+      tn_sign_in_page_set_server_url (self->sign_in_page, url);
+      tn_sign_in_page_set_email (self->sign_in_page, email);
+      tn_sign_in_page_clear_password (self->sign_in_page);
+    }
 
   if (url[0] == '\0' || email[0] == '\0')
     {
@@ -941,21 +1036,23 @@ tn_window_login_cb (GObject      *source,
   g_autoptr(TnUser) user = NULL;
   g_autoptr(GError) error = NULL;
   TnClient *client = TN_CLIENT (source);
+  TnSignInPage *page;
 
   tn_window_end_request (self);
   user = tn_client_login_finish (client, result, &error);
   if (is_cancelled (error))
     return;
 
-  tn_sign_in_page_set_busy (self->sign_in_page, FALSE);
+  page = tn_window_ensure_sign_in_page (self);
+  tn_sign_in_page_set_busy (page, FALSE);
 
   if (user == NULL)
     {
       g_autofree char *message = describe_error (error, tn_client_get_base_url (client));
 
       g_clear_object (&self->client);
-      tn_sign_in_page_set_error (self->sign_in_page, message);
-      tn_sign_in_page_focus (self->sign_in_page);
+      tn_sign_in_page_set_error (page, message);
+      tn_sign_in_page_focus (page);
       return;
     }
 
@@ -969,7 +1066,7 @@ tn_window_login_cb (GObject      *source,
                              tn_client_get_token (client), NULL,
                              tn_window_token_saved_cb, g_object_ref (self));
 
-  tn_sign_in_page_clear_password (self->sign_in_page);
+  tn_sign_in_page_clear_password (page);
   tn_window_start_session (self, user);
 }
 
@@ -1050,7 +1147,8 @@ tn_window_sign_out_action (GSimpleAction *action,
     tn_client_logout_async (self->client, NULL, tn_window_logged_out_cb, tn_window_hold_application (self));
   tn_window_forget_token (self);
   tn_window_drop_session (self);
-  tn_sign_in_page_clear_password (self->sign_in_page);
+  if (self->sign_in_page != NULL)
+    tn_sign_in_page_clear_password (self->sign_in_page);
   tn_window_show_sign_in (self, NULL);
 }
 
@@ -1562,6 +1660,7 @@ tn_window_dispose (GObject *object)
   if (self->events_list != NULL)
     gtk_list_box_bind_model (self->events_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TN_TYPE_WINDOW);
+  self->sign_in_page = NULL;   /* was the sign-in box's */
 
   g_clear_object (&self->session_cancellable);
   g_clear_object (&self->list_cancellable);
@@ -1648,14 +1747,13 @@ tn_window_class_init (TnWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (TN_TYPE_SIGN_IN_PAGE);
   g_type_ensure (TN_TYPE_EVENT_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/turnout/Turnout/tn-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TnWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TnWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, TnWindow, sign_in_box);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, unreachable_detail);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, leaflet);
@@ -1677,7 +1775,6 @@ tn_window_class_init (TnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnWindow, span_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_filters_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_label);
-  gtk_widget_class_bind_template_callback (widget_class, tn_window_sign_in_page_sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_scroller_edge_reached_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_activated_cb);
@@ -1792,7 +1889,7 @@ TnSignInPage *
 _tn_window_get_sign_in_page (TnWindow *self)
 {
   g_return_val_if_fail (TN_IS_WINDOW (self), NULL);
-  return self->sign_in_page;
+  return tn_window_ensure_sign_in_page (self);
 }
 
 GtkListBox *
