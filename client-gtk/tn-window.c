@@ -59,6 +59,7 @@ struct _TnWindow
   GtkStringList        *categories;   /* "All categories", then those in the replica */
   GtkStringList        *tags;         /* "All tags", then those in the replica */
   GStrv                 server_categories;   /* GET /categories, once per session */
+  gboolean              choices_stale;       /* the replica changed since the filters' choices */
 
   GSettings            *settings;
   TnTokenStore         *token_store;
@@ -555,7 +556,12 @@ tn_window_filtered_events (TnWindow *self)
   gint64 limit = span == 1 ? 7 * 86400 : span == 2 ? 31 * 86400 : 0;
   GPtrArray *items;
 
-  tn_window_update_choices (self);
+  /* all the replica's events are read for these only when it changed */
+  if (self->choices_stale)
+    {
+      tn_window_update_choices (self);
+      self->choices_stale = FALSE;
+    }
   category = tn_window_chosen (self->category_dropdown, self->categories);
   tag = tn_window_chosen (self->tag_dropdown, self->tags);
 
@@ -639,6 +645,7 @@ static void tn_window_update_decisions (TnWindow *self);
 static void
 tn_window_sync_changed_cb (TnWindow *self)
 {
+  self->choices_stale = TRUE;
   tn_window_relist (self);
   tn_window_update_decisions (self);
   tn_window_update_offline (self);
@@ -648,6 +655,7 @@ static void
 tn_window_sync_last_sync_cb (TnWindow *self)
 {
   self->first_sync = FALSE;
+  self->choices_stale = TRUE;
   tn_window_relist (self);
   tn_window_update_offline (self);
 }
@@ -682,6 +690,7 @@ tn_window_open_replica (TnWindow *self)
 
   if (self->replica != NULL)
     return TRUE;
+  self->choices_stale = TRUE;
   self->replica = tn_event_replica_open (tn_client_get_base_url (self->client), self->email, &error);
   if (self->replica == NULL)
     {
