@@ -1567,7 +1567,7 @@ static char *
 format_km (double km)
 {
   if (km < 0.95)
-    return g_strdup_printf ("%.0f m away", MAX (km * 1000.0, 10.0) - fmod (MAX (km * 1000.0, 10.0), 10.0));
+    return g_strdup_printf ("%.0f m away", MAX (10.0, round (km * 100.0) * 10.0));
   if (km < 9.95)
     return g_strdup_printf ("%.1f km away", km);
   return g_strdup_printf ("%.0f km away", km);
