@@ -28,6 +28,7 @@
 #include "tn-recommender.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,88 @@ load_csv (TnRecData   *data,
   for (p = text; (row = next_record (&p)) != NULL; g_strfreev (row))
     if (g_strv_length (row) >= 2)
       tn_rec_data_add_follow (data, row[0], row[1]);
+  return TRUE;
+}
+
+static void
+append_field (GString    *out,
+              const char *field,
+              gboolean    last)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = field; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append (out, last ? "\"\n" : "\",");
+}
+
+/* the CSV files load_csv() reads (answers other than "not going" as
+ * RSVPs; tags are not part of the format) */
+static gboolean
+export_csv (TnRecData   *data,
+            const char  *dir,
+            GError     **error)
+{
+  g_autoptr(GString) out = g_string_new ("id,category,title,description,lat,lon,starts_at\n");
+  g_autofree char *events_path = g_build_filename (dir, "events.csv", NULL);
+  g_autofree char *rsvps_path = g_build_filename (dir, "rsvps.csv", NULL);
+  g_autofree char *follows_path = g_build_filename (dir, "follows.csv", NULL);
+
+  for (guint e = 0; e < data->events->len; e++)
+    {
+      TnRecEvent *event = data->events->pdata[e];
+      char lat[32] = "", lon[32] = "", starts[32];
+
+      if (!event->listed)
+        continue;
+      if (!isnan (event->lat))
+        {
+          g_ascii_formatd (lat, sizeof lat, "%.6f", event->lat);
+          g_ascii_formatd (lon, sizeof lon, "%.6f", event->lon);
+        }
+      g_snprintf (starts, sizeof starts, "%" G_GINT64_FORMAT, event->starts_at);
+      append_field (out, event->id, FALSE);
+      append_field (out, event->category, FALSE);
+      append_field (out, event->title, FALSE);
+      append_field (out, event->description, FALSE);
+      append_field (out, lat, FALSE);
+      append_field (out, lon, FALSE);
+      append_field (out, starts, TRUE);
+    }
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (!g_file_set_contents (events_path, out->str, out->len, error))
+    return FALSE;
+  g_string_assign (out, "user,event,timestamp\n");
+  for (guint k = 0; k < data->rsvps->len; k++)
+    {
+      const TnRecRsvp *r = &g_array_index (data->rsvps, TnRecRsvp, k);
+
+      if (r->answer != TN_REC_NOT_GOING && ((TnRecEvent *) data->events->pdata[r->event])->listed)
+        g_string_append_printf (out, "%s,%s,%" G_GINT64_FORMAT "\n", ((TnRecUser *) data->users->pdata[r->user])->id,
+                                ((TnRecEvent *) data->events->pdata[r->event])->id, r->at);
+    }
+  if (!g_file_set_contents (rsvps_path, out->str, out->len, error))
+    return FALSE;
+  g_string_assign (out, "");
+  for (guint k = 0; k < data->follows->len; k++)
+    {
+      const TnRecFollow *f = &g_array_index (data->follows, TnRecFollow, k);
+
+      g_string_append_printf (out, "%s,%s\n", ((TnRecUser *) data->users->pdata[f->follower])->id,
+                              ((TnRecUser *) data->users->pdata[f->followee])->id);
+    }
+  if (!g_file_set_contents (follows_path, out->str, out->len, error))
+    return FALSE;
+  g_print ("wrote %s, %s, %s\n", events_path, rsvps_path, follows_path);
   return TRUE;
 }
 
@@ -506,7 +589,7 @@ static void
 print_row (const char    *name,
            const Metrics *m)
 {
-  g_print ("| %-32s | %.4f | %.4f | %.4f | %5.1f %% | %6.0f |\n", name, m->precision, m->recall,
+  g_print ("| %-36s | %.4f | %.4f | %.4f | %5.1f %% | %6.0f |\n", name, m->precision, m->recall,
            m->ndcg, 100.0 * m->coverage, m->us_per_call);
 }
 
@@ -547,7 +630,7 @@ tune (TnRecData  *data,
 
                 best = m.ndcg;
                 keep = values[v];
-                g_print ("validation: %s → NDCG@10 %.4f\n", ws, best);
+                g_print ("validation: %s -> NDCG@10 %.4f\n", ws, best);
               }
           }
         weights[c] = keep;
@@ -576,6 +659,7 @@ main (int   argc,
   double holdout = 0.1;
   gboolean do_tune = FALSE;
   gint show = 0;
+  g_autofree char *export_dir = NULL;
   g_autofree char *weights_arg = NULL;
   GOptionEntry entries[] = {
     { "users", 0, 0, G_OPTION_ARG_INT, &users, "Synthetic users", "N" },
@@ -585,6 +669,7 @@ main (int   argc,
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed", "S" },
     { "holdout", 0, 0, G_OPTION_ARG_DOUBLE, &holdout, "Share of the latest RSVPs held out (0.1)", "F" },
     { "max-users", 0, 0, G_OPTION_ARG_INT, &max_users, "Evaluate at most this many users (5000)", "N" },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &export_dir, "Write the community as events.csv, rsvps.csv, follows.csv in DIR and stop", "DIR" },
     { "show", 0, 0, G_OPTION_ARG_INT, &show, "Print the hybrid's items and reasons for this many users", "N" },
     { "tune", 0, 0, G_OPTION_ARG_NONE, &do_tune, "Tune the hybrid on a validation split", NULL },
     { "weights", 0, 0, G_OPTION_ARG_STRING, &weights_arg, "The hybrid's weights: co,content,friends,trending,distance", "W" },
@@ -635,6 +720,15 @@ main (int   argc,
     }
   g_print ("%u users, %u events, %u RSVPs, %u follows (%.1f s)\n", data->users->len, data->events->len,
            data->rsvps->len, data->follows->len, (g_get_monotonic_time () - start) / 1e6);
+  if (export_dir != NULL)
+    {
+      if (!export_csv (data, export_dir, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
   if (data->rsvps->len < 20)
     {
       g_printerr ("too few RSVPs\n");
@@ -681,8 +775,8 @@ main (int   argc,
   g_print ("model: built in %.2f s, %.1f MiB\n\n", tn_rec_model_get_build_seconds (model),
            tn_rec_model_get_memory_bytes (model) / 1048576.0);
 
-  g_print ("| method                           |   P@10 |   R@10 | NDCG@10 | coverage | us/call |\n");
-  g_print ("| -------------------------------- | -----: | -----: | ------: | -------: | ------: |\n");
+  g_print ("| method                               |   P@10 |   R@10 | NDCG@10 | coverage | us/call |\n");
+  g_print ("| ------------------------------------ | -----: | -----: | ------: | -------: | ------: |\n");
   evaluate_popularity (data, &test, &m);
   print_row ("popularity (baseline)", &m);
   for (guint c = 0; c < TN_REC_N_COMPONENTS; c++)

@@ -1900,11 +1900,11 @@ tn_rec_query_init (TnRecQuery *query)
   query->near_lat = NAN;
   query->near_lon = NAN;
   query->limit = 10;
-  query->weights[TN_REC_COATTEND] = 1.0;
-  query->weights[TN_REC_CONTENT] = 1.0;
-  query->weights[TN_REC_FRIENDS] = 0.5;
-  query->weights[TN_REC_TRENDING] = 0.3;
-  query->weights[TN_REC_DISTANCE] = 0.3;
+  query->weights[TN_REC_COATTEND] = 0.25;
+  query->weights[TN_REC_CONTENT] = 0.5;
+  query->weights[TN_REC_FRIENDS] = 1.0;
+  query->weights[TN_REC_TRENDING] = 0.25;
+  query->weights[TN_REC_DISTANCE] = 0.1;
 }
 
 const char *
