@@ -16,7 +16,7 @@
 
 #define DAY                  (24 * 3600)
 #define WEEK                 (7 * DAY)
-#define POSTINGS_PER_TERM    300    /* scanned per profile term per request */
+#define POSTINGS_PER_TERM    150    /* scanned per profile term per request */
 #define PROFILE_TERMS        16
 #define PROFILE_SLOTS        64     /* a power of two > 2 × PROFILE_TERMS */
 #define REQUEST_HISTORY      50     /* the user's most recent events a request uses */
@@ -117,6 +117,7 @@ struct _TnRecModel
 
   /* trending */
   float      *trend;
+  float      *trend_score;     /* log1p (trend) / log1p (max): the component */
   guint32    *recent;          /* going answers in the 7 days before build */
   guint32    *cat_rank;        /* rank among its category's candidates */
   double     *category_trend;
@@ -1013,6 +1014,9 @@ build_trending (TnRecModel *model)
         model->category_trend[model->event_cat[i]] += model->trend[i];
         model->trend_max = MAX (model->trend_max, model->trend[i]);
       }
+  model->trend_score = model_alloc (model, ne, sizeof (float));
+  for (guint i = 0; i < ne; i++)
+    model->trend_score[i] = model->trend_max > 0 ? (float) (log1p (model->trend[i]) / log1p (model->trend_max)) : 0;
   G_LOCK (sort_lock);
   sort_model = model;
   qsort (model->trend_list, n, sizeof (guint32), compare_trend);
@@ -1765,7 +1769,6 @@ score_cands (Ctx *ctx)
   TnRecModel *model = ctx->model;
   const double *w = ctx->query->weights;
   float max_coatt = 0, max_content = 0;
-  double log_max = log1p (model->trend_max);
 
   for (guint k = 0; k < ctx->cands->len; k++)
     {
@@ -1790,7 +1793,7 @@ score_cands (Ctx *ctx)
       c->comp[TN_REC_COATTEND] = max_coatt > 0 ? c->coatt / max_coatt : 0;
       c->comp[TN_REC_CONTENT] = max_content > 0 ? c->content / max_content : 0;
       c->comp[TN_REC_FRIENDS] = 1.0 - exp2 (-(double) c->friends);
-      c->comp[TN_REC_TRENDING] = log_max > 0 ? log1p (model->trend[c->event]) / log_max : 0;
+      c->comp[TN_REC_TRENDING] = model->trend_score[c->event];
       c->comp[TN_REC_DISTANCE] = isnan (c->dist_km) ? 0 : exp (-c->dist_km / DISTANCE_SCALE_KM);
       c->score = 0;
       for (guint m = 0; m < TN_REC_N_COMPONENTS; m++)
@@ -1846,6 +1849,7 @@ model_free (TnRecModel *model)
   g_free (model->tags_of);
   g_free (model->category_term);
   g_free (model->trend);
+  g_free (model->trend_score);
   g_free (model->recent);
   g_free (model->cat_rank);
   g_free (model->category_trend);
@@ -2285,13 +2289,11 @@ tn_rec_model_trending (TnRecModel *model,
   GPtrArray *items;
   const guint32 *list;
   guint32 n;
-  double log_max;
 
   g_return_val_if_fail (model != NULL, NULL);
 
   list = model->trend_list;
   n = model->n_candidates;
-  log_max = log1p (model->trend_max);
 
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_rec_item_free);
   if (limit == 0)
@@ -2314,7 +2316,7 @@ tn_rec_model_trending (TnRecModel *model,
       if (model->event_start[e] <= now)
         continue;
       c.event = e;
-      c.comp[TN_REC_TRENDING] = log_max > 0 ? log1p (model->trend[e]) / log_max : 0;
+      c.comp[TN_REC_TRENDING] = model->trend_score[e];
       c.score = model->trend[e];
       add_reason (reasons, 1, popular_reason (model, e));
       g_ptr_array_add (items, item_new (model, &c, finish_reasons (reasons)));
