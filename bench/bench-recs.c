@@ -27,6 +27,7 @@ typedef struct
   gint64      now;
   guint       calls;
   guint32     seed;
+  gboolean    new_members;
   gint64     *samples;   /* ns, one per call */
   guint       results;
 } Worker;
@@ -65,6 +66,17 @@ worker_run (gpointer user_data)
       tn_rec_query_init (&query);
       query.user_id = user->id;
       query.now = w->now;
+      if (w->new_members)
+        {
+          static const char * const interests[] = { "Tech", "Music", NULL };
+
+          /* unknown to the model, somewhere in the first city, two interests */
+          query.user_id = "someone-new";
+          query.has_near = TRUE;
+          query.near_lat = 52.52 + g_rand_double_range (rand, -0.1, 0.1);
+          query.near_lon = 13.40 + g_rand_double_range (rand, -0.1, 0.1);
+          query.interests = interests;
+        }
       t0 = now_ns ();
       items = tn_rec_model_recommend (w->model, &query);
       w->samples[k] = now_ns () - t0;
@@ -79,7 +91,8 @@ run (TnRecModel *model,
      TnRecData  *data,
      gint64      now,
      guint       calls,
-     guint       n_threads)
+     guint       n_threads,
+     gboolean    new_members)
 {
   Worker *workers = g_new0 (Worker, n_threads);
   GThread **threads = g_new0 (GThread *, n_threads);
@@ -94,6 +107,7 @@ run (TnRecModel *model,
       workers[t].now = now;
       workers[t].calls = calls / n_threads;
       workers[t].seed = 1000 + t;
+      workers[t].new_members = new_members;
       workers[t].samples = g_new (gint64, calls / n_threads);
     }
   t0 = now_ns ();
@@ -110,8 +124,8 @@ run (TnRecModel *model,
       g_free (workers[t].samples);
     }
   qsort (all, n, sizeof (gint64), compare_gint64);
-  g_print ("%u thread%s: %u calls, %.1f items/call, p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, max %.3f ms, %.0f calls/s\n",
-           n_threads, n_threads > 1 ? "s" : "", n, (double) results / n,
+  g_print ("%s%u thread%s: %u calls, %.1f items/call, p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, max %.3f ms, %.0f calls/s\n",
+           new_members ? "new members, " : "", n_threads, n_threads > 1 ? "s" : "", n, (double) results / n,
            all[n / 2] / 1e6, all[(n * 95) / 100] / 1e6, all[(n * 99) / 100] / 1e6, all[n - 1] / 1e6,
            n / (wall / 1e9));
   g_free (workers);
@@ -167,8 +181,9 @@ main (int   argc,
   g_print ("model: built in %.2f s on %u threads, %.1f MiB\n", tn_rec_model_get_build_seconds (model),
            g_get_num_processors (), tn_rec_model_get_memory_bytes (model) / 1048576.0);
 
-  run (model, data, now, (guint) calls, 1);
-  run (model, data, now, (guint) calls, 2);
+  run (model, data, now, (guint) calls, 1, FALSE);
+  run (model, data, now, (guint) calls, 2, FALSE);
+  run (model, data, now, (guint) calls, 1, TRUE);
   tn_rec_model_unref (model);
   return 0;
 }

@@ -769,8 +769,19 @@ main (int   argc,
     g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (test.split);
     g_autofree char *when = g_date_time_format_iso8601 (dt);
 
-    g_print ("test split at %s: %u training RSVPs, %u users with held-out events, %u candidate events\n",
-             when, test.train->len, test.targets->len, test.n_candidates);
+    double held = 0, ceiling = 0;
+
+    for (guint k = 0; k < test.targets->len; k++)
+      {
+        guint n_items = g_array_index (test.targets, Target, k).n_items;
+
+        held += n_items;
+        ceiling += MIN (n_items, K) / (double) K;
+      }
+    g_print ("test split at %s: %u training RSVPs, %u users with held-out events (%.2f each; "
+             "a perfect list scores P@10 %.4f), %u candidate events\n",
+             when, test.train->len, test.targets->len, held / MAX (test.targets->len, 1),
+             ceiling / MAX (test.targets->len, 1), test.n_candidates);
   }
   g_print ("model: built in %.2f s, %.1f MiB\n\n", tn_rec_model_get_build_seconds (model),
            tn_rec_model_get_memory_bytes (model) / 1048576.0);
