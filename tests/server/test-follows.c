@@ -452,6 +452,37 @@ test_profile_only_on_me (Fixture       *f,
   g_assert_false (json_object_has_member (user, "home_lat"));
 }
 
+/* The demo community has friends and homes for recommendations to talk
+ * about. */
+static void
+test_demo (void)
+{
+  g_autoptr(TnTestServer) server = tn_test_server_new (TRUE);
+  g_autofree char *token = tn_test_server_token_for (server, TN_DEMO_MEMBER_EMAIL);
+  g_autofree char *answer = NULL;
+  g_autofree char *following = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) me = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  JsonArray *items;
+  guint friends = 0;
+
+  g_assert_cmpuint (tn_test_http (tn_test_server_get_url (server), "GET", "/api/v1/me", token, NULL, -1, NULL,
+                                  &answer), ==, 200);
+  me = tn_test_parse_object (answer);
+  g_assert_true (tn_json_node_is_number (json_object_get_member (me, "home_lat")));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (me, "interests")), >, 0);
+  path = g_strdup_printf ("/api/v1/users/%s/following", tn_json_object_get_string (me, "id"));
+  g_assert_cmpuint (tn_test_http (tn_test_server_get_url (server), "GET", path, token, NULL, -1, NULL,
+                                  &following), ==, 200);
+  page = tn_test_parse_object (following);
+  items = json_object_get_array_member (page, "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    friends += json_object_get_boolean_member (json_array_get_object_element (items, i), "friend");
+  g_assert_cmpuint (json_array_get_length (items), >=, 3);
+  g_assert_cmpuint (friends, >=, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -467,6 +498,7 @@ main (int    argc,
   ADD ("profile/bad-input", test_profile_bad);
   ADD ("profile/only-on-me", test_profile_only_on_me);
 #undef ADD
+  g_test_add_func ("/server/follows/demo", test_demo);
 
   return g_test_run ();
 }
