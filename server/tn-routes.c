@@ -56,6 +56,9 @@ static void handle_users_list   (TnRequest *req);
 static void handle_users_create (TnRequest *req);
 static void handle_audit_list   (TnRequest *req);
 static void handle_categories_list (TnRequest *req);
+static void handle_recommendations (TnRequest *req);
+static void handle_event_similar   (TnRequest *req);
+static void handle_trending        (TnRequest *req);
 static void handle_events_list  (TnRequest *req);
 static void handle_events_ics   (TnRequest *req);
 static void handle_event_create (TnRequest *req);
@@ -105,6 +108,8 @@ static const Route routes[] = {
   { "POST",   "/api/v1/users",                  AUTH_REQUIRED, handle_users_create },
   { "GET",    "/api/v1/audit",                  AUTH_REQUIRED, handle_audit_list },
   { "GET",    "/api/v1/categories",             AUTH_OPTIONAL, handle_categories_list },
+  { "GET",    "/api/v1/recommendations",        AUTH_REQUIRED, handle_recommendations },
+  { "GET",    "/api/v1/trending",               AUTH_OPTIONAL, handle_trending },
   { "GET",    "/api/v1/events",                 AUTH_OPTIONAL, handle_events_list },
   { "GET",    "/api/v1/events.ics",             AUTH_OPTIONAL, handle_events_ics },
   { "POST",   "/api/v1/events",                 AUTH_REQUIRED, handle_event_create },
@@ -113,6 +118,7 @@ static const Route routes[] = {
   { "PATCH",  "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_patch },
   { "DELETE", "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_delete },
   { "POST",   "/api/v1/events/{id}/cancel",     AUTH_REQUIRED, handle_event_cancel },
+  { "GET",    "/api/v1/events/{id}/similar",    AUTH_OPTIONAL, handle_event_similar },
   { "GET",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_get },
   { "PUT",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_put },
   { "GET",    "/api/v1/events/{id}/attendees",  AUTH_REQUIRED, handle_attendees_list },
@@ -1463,6 +1469,214 @@ handle_events_list (TnRequest *req)
   else
     g_string_append (text, "null}");
   tn_request_reply_json_text (req, SOUP_STATUS_OK, text);
+}
+
+/* --- recommendations ------------------------------------------------------ */
+
+#define REC_LIMIT_DEFAULT 10
+#define REC_LIMIT_MAX     50
+
+static guint
+rec_limit (TnRequest  *req,
+           JsonObject *details)
+{
+  const char *value = tn_request_get_query (req, "limit");
+  guint64 limit;
+
+  if (value == NULL || value[0] == '\0')
+    return REC_LIMIT_DEFAULT;
+  if (!g_ascii_string_to_unsigned (value, 10, 1, REC_LIMIT_MAX, &limit, NULL))
+    {
+      json_object_set_string_member (details, "limit", "must be a whole number from 1 to 50");
+      return REC_LIMIT_DEFAULT;
+    }
+  return (guint) limit;
+}
+
+/* The current model (a reference), or NULL with a 503 answered while the
+ * server builds its first one: requests never wait for a build. */
+static TnRecModel *
+rec_model (TnRequest *req)
+{
+  TnRecModel *model = tn_rec_service_get_model (tn_server_get_recs (req->server));
+
+  if (model != NULL)
+    return tn_rec_model_ref (model);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After", "2");
+  tn_request_reply_error_literal (req, TN_ERROR_UNAVAILABLE,
+                                  "Recommendations are being prepared; try again in a moment");
+  return NULL;
+}
+
+static void
+append_json_string (GString    *text,
+                    const char *value)
+{
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), value);
+  g_autofree char *quoted = json_to_string (node, FALSE);
+
+  g_string_append (text, quoted);
+}
+
+/* Answers the model's @items (asked for a few more than @limit): each
+ * event as the store has it now, so one cancelled, made private or
+ * started since the model was built is left out, as is one the caller
+ * answered since. */
+static void
+reply_rec_items (TnRequest  *req,
+                 TnRecModel *model,
+                 GPtrArray  *items,
+                 guint       limit,
+                 GHashTable *exclude)
+{
+  g_autoptr(GDateTime) built = g_date_time_new_from_unix_utc (tn_rec_model_get_built_at (model));
+  g_autofree char *built_text = g_date_time_format_iso8601 (built);
+  GString *text = g_string_sized_new (1024 * (limit + 1));
+  gint64 now = tn_time_now ();
+  guint shown = 0;
+
+  g_string_append (text, "{\"items\":[");
+  for (guint i = 0; i < items->len && shown < limit; i++)
+    {
+      TnRecItem *item = items->pdata[i];
+      g_autoptr(TnEvent) event = NULL;
+      char score[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (exclude != NULL && g_hash_table_contains (exclude, item->event_id))
+        continue;
+      event = tn_store_get_event (tn_server_get_store (req->server), item->event_id, NULL);
+      if (event == NULL || tn_event_get_visibility (event) != TN_VISIBILITY_PUBLIC ||
+          tn_event_get_status (event) != TN_EVENT_STATUS_SCHEDULED || tn_event_get_starts_at (event) <= now)
+        continue;
+      if (shown++ > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, "{\"event\":");
+      tn_event_append_json (event, TN_EVENT_JSON_STORED, text);
+      g_string_append_printf (text, ",\"score\":%s,\"reasons\":[",
+                              g_ascii_formatd (score, sizeof score, "%.4f", item->score));
+      for (guint r = 0; item->reasons[r] != NULL; r++)
+        {
+          if (r > 0)
+            g_string_append_c (text, ',');
+          append_json_string (text, item->reasons[r]);
+        }
+      g_string_append (text, "]}");
+    }
+  g_string_append_printf (text, "],\"model_built_at\":\"%s\"}", built_text);
+  tn_request_reply_json_text (req, SOUP_STATUS_OK, text);
+}
+
+/* GET /api/v1/recommendations: upcoming public events for the caller,
+ * blended from co-attendance, content, friends going, trending and
+ * distance, each with its reasons. */
+static void
+handle_recommendations (TnRequest *req)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) answered = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) exclude = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  TnEventQuery near = { 0 };
+  TnRecQuery query;
+  guint limit;
+  const char *category;
+
+  limit = rec_limit (req, details);
+  query_near (req, &near, details);
+  if (tn_request_get_query (req, "radius_km") != NULL)
+    json_object_set_string_member (details, "radius_km", "is not a parameter of recommendations");
+  category = query_text (req, "category", 100, details);
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  model = rec_model (req);
+  if (model == NULL)
+    return;
+
+  /* what the caller answered, also since the model was built */
+  answered = tn_store_list_user_answers (tn_server_get_store (req->server), tn_user_get_id (req->user), &error);
+  if (answered == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < answered->len; i++)
+    g_hash_table_add (exclude, answered->pdata[i]);
+
+  tn_rec_query_init (&query);
+  query.user_id = tn_user_get_id (req->user);
+  query.now = tn_time_now ();
+  query.limit = limit + 5;
+  query.exclude = exclude;
+  query.category = category;
+  query.interests = tn_user_get_interests (req->user);
+  if (near.near)
+    {
+      query.has_near = TRUE;
+      query.near_lat = near.near_lat;
+      query.near_lon = near.near_lon;
+    }
+  else
+    query.has_near = tn_user_get_home (req->user, &query.near_lat, &query.near_lon);
+  items = tn_rec_model_recommend (model, &query);
+  reply_rec_items (req, model, items, limit, exclude);
+}
+
+/* GET /api/v1/events/{id}/similar: upcoming public events like it, by
+ * content and by who goes. */
+static void
+handle_event_similar (TnRequest *req)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  guint limit = rec_limit (req, details);
+
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  event = load_event (req, &error);
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  model = rec_model (req);
+  if (model == NULL)
+    return;
+  items = tn_rec_model_similar (model, tn_event_get_id (event), tn_time_now (), limit + 5);
+  reply_rec_items (req, model, items, limit, NULL);
+}
+
+/* GET /api/v1/trending: upcoming public events by RSVPs, the recent ones
+ * weighing most; `category` narrows it. */
+static void
+handle_trending (TnRequest *req)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  guint limit = rec_limit (req, details);
+  const char *category = query_text (req, "category", 100, details);
+
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  model = rec_model (req);
+  if (model == NULL)
+    return;
+  items = tn_rec_model_trending (model, category, tn_time_now (), limit + 5);
+  reply_rec_items (req, model, items, limit, NULL);
 }
 
 /* GET /api/v1/categories: every category with the number of upcoming
