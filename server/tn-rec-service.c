@@ -18,7 +18,8 @@ struct _TnRecService
   guint64       building_changes;
   gboolean      building;
   gint64        last_build_start;   /* monotonic µs, 0 = never */
-  guint         timer_id;
+  GSource      *timer;
+  GMainContext *context;            /* the server's: timers and results */
   guint         builds;
   GCancellable *cancellable;
 };
@@ -33,7 +34,10 @@ tn_rec_service_dispose (GObject *object)
   TnRecService *self = TN_REC_SERVICE (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->timer != NULL)
+    g_source_destroy (self->timer);
+  g_clear_pointer (&self->timer, g_source_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->model, tn_rec_model_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -171,7 +175,7 @@ timer_cb (gpointer user_data)
 {
   TnRecService *self = user_data;
 
-  self->timer_id = 0;
+  g_clear_pointer (&self->timer, g_source_unref);
   tn_rec_service_schedule (self);
   return G_SOURCE_REMOVE;
 }
@@ -184,7 +188,7 @@ tn_rec_service_schedule (TnRecService *self)
   gint64 due;
   gint64 now = g_get_monotonic_time ();
 
-  if (!self->started || self->building || self->timer_id != 0 ||
+  if (!self->started || self->building || self->timer != NULL ||
       self->changes == self->model_changes)
     return;
   due = self->last_build_start == 0 ? now : self->last_build_start + (gint64) self->refresh * G_USEC_PER_SEC;
@@ -193,14 +197,18 @@ tn_rec_service_schedule (TnRecService *self)
       tn_rec_service_build (self);
       return;
     }
-  self->timer_id = g_timeout_add_full (G_PRIORITY_LOW, (guint) ((due - now + 999) / 1000),
-                                       timer_cb, self, NULL);
+  self->timer = g_timeout_source_new ((guint) ((due - now + 999) / 1000));
+  g_source_set_priority (self->timer, G_PRIORITY_LOW);
+  g_source_set_static_name (self->timer, "turnout recommendations refresh");
+  g_source_set_callback (self->timer, timer_cb, self, NULL);
+  g_source_attach (self->timer, self->context);
 }
 
 /**
  * tn_rec_service_start:
  *
- * Builds the first model now (in a thread) and keeps it fresh after.
+ * Builds the first model now (in a thread) and keeps it fresh after;
+ * its timers and results run on the caller's thread-default context.
  */
 void
 tn_rec_service_start (TnRecService *self)
@@ -208,6 +216,8 @@ tn_rec_service_start (TnRecService *self)
   g_return_if_fail (TN_IS_REC_SERVICE (self));
 
   self->started = TRUE;
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
   tn_rec_service_schedule (self);
 }
 
