@@ -676,6 +676,15 @@ expand (const char *text)
 #define FOLLOWS_LIST(n, q, st, c, f) \
   { .name = "follows-list/" n, .method = "GET", .path = "/api/v1/users/{organizer_uid}/followers" q, \
     .who = WHO_MEMBER, .status = st, .code = c, .field = f }
+#define RECS(n, q, st, c, f) \
+  { .name = "recommendations/" n, .method = "GET", .path = "/api/v1/recommendations" q, \
+    .who = WHO_MEMBER, .status = st, .code = c, .field = f }
+#define SIMILAR(n, q, st, c, f) \
+  { .name = "similar/" n, .method = "GET", .path = "/api/v1/events/{id}/similar" q, \
+    .who = WHO_MEMBER, .status = st, .code = c, .field = f }
+#define TRENDING(n, q, st, c, f) \
+  { .name = "trending/" n, .method = "GET", .path = "/api/v1/trending" q, \
+    .status = st, .code = c, .field = f }
 #define ME_PATCH(n, b, st, c, f) \
   { .name = "me-patch/" n, .method = "PATCH", .path = "/api/v1/me", .who = WHO_MEMBER, .body = b, \
     .status = st, .code = c, .field = f }
@@ -2215,6 +2224,38 @@ static const BadCase cases[] = {
     .who = WHO_MEMBER, .status = 404, .code = "not_found" },
   AUTH_CASES ("followers", "GET", "/api/v1/users/{organizer_uid}/followers", NULL, NULL),
   AUTH_CASES ("following", "GET", "/api/v1/users/{organizer_uid}/following", NULL, NULL),
+
+  /* GET /api/v1/recommendations, /api/v1/events/{id}/similar, /api/v1/trending */
+  RECS ("limit-zero", "?limit=0", 422, "validation_failed", "limit"),
+  RECS ("limit-51", "?limit=51", 422, "validation_failed", "limit"),
+  RECS ("limit-not-a-number", "?limit=ten", 422, "validation_failed", "limit"),
+  RECS ("limit-negative", "?limit=-3", 422, "validation_failed", "limit"),
+  RECS ("limit-huge", "?limit=99999999999999999999", 422, "validation_failed", "limit"),
+  RECS ("near-one-number", "?near=51.3", 422, "validation_failed", "near"),
+  RECS ("near-out-of-range", "?near=91,12", 422, "validation_failed", "near"),
+  RECS ("near-words", "?near=here,there", 422, "validation_failed", "near"),
+  RECS ("near-invalid-utf8", "?near=%FF,%FE", 422, "validation_failed", "near"),
+  RECS ("radius-without-meaning", "?near=51.3,12.3&radius_km=2", 422, "validation_failed", "radius_km"),
+  RECS ("category-invalid-utf8", "?category=Te%FFch", 422, "validation_failed", "category"),
+  RECS ("category-too-long", "?category={N101}", 422, "validation_failed", "category"),
+  { .name = "similar/private-event-of-another", .method = "GET", .path = "/api/v1/events/{private}/similar",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  AUTH_CASES ("recommendations", "GET", "/api/v1/recommendations", NULL, NULL),
+  { .name = "device-scope/recommendations", .method = "GET", .path = "/api/v1/recommendations",
+    .who = WHO_DEVICE, .status = 403, .code = "forbidden" },
+  { .name = "recommendations/wrong-method", .method = "POST", .path = "/api/v1/recommendations",
+    .who = WHO_MEMBER, .body = "{}", .status = 405, .code = "bad_request" },
+  SIMILAR ("limit-zero", "?limit=0", 422, "validation_failed", "limit"),
+  SIMILAR ("limit-not-a-number", "?limit=%FF", 422, "validation_failed", "limit"),
+  { .name = "similar/unknown-event", .method = "GET", .path = "/api/v1/events/" MISSING_ID "/similar",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  { .name = "similar/not-a-uuid", .method = "GET", .path = "/api/v1/events/rust-night/similar",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  BAD_TOKEN_CASES ("similar", "GET", "/api/v1/events/{id}/similar"),
+  TRENDING ("limit-zero", "?limit=0", 422, "validation_failed", "limit"),
+  TRENDING ("limit-too-big", "?limit=500", 422, "validation_failed", "limit"),
+  TRENDING ("category-invalid-utf8", "?category=%C3%28", 422, "validation_failed", "category"),
+  BAD_TOKEN_CASES ("trending", "GET", "/api/v1/trending"),
 
   /* PATCH /api/v1/me */
   ME_PATCH ("not-json", "home", 400, "bad_request", NULL),
