@@ -968,18 +968,17 @@ build_content (TnRecModel *model,
 
 /* build: trending */
 
-static TnRecModel *sort_model;   /* only during build_trending, under sort_lock */
-G_LOCK_DEFINE_STATIC (sort_lock);
-
 static int
 compare_trend (gconstpointer a,
-               gconstpointer b)
+               gconstpointer b,
+               gpointer      user_data)
 {
+  TnRecModel *model = user_data;
   guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
 
-  if (sort_model->trend[x] != sort_model->trend[y])
-    return sort_model->trend[x] > sort_model->trend[y] ? -1 : 1;
-  return strcmp (sort_model->event_ids[x], sort_model->event_ids[y]);
+  if (model->trend[x] != model->trend[y])
+    return model->trend[x] > model->trend[y] ? -1 : 1;
+  return strcmp (model->event_ids[x], model->event_ids[y]);
 }
 
 static void
@@ -1017,11 +1016,7 @@ build_trending (TnRecModel *model)
   model->trend_score = model_alloc (model, ne, sizeof (float));
   for (guint i = 0; i < ne; i++)
     model->trend_score[i] = model->trend_max > 0 ? (float) (log1p (model->trend[i]) / log1p (model->trend_max)) : 0;
-  G_LOCK (sort_lock);
-  sort_model = model;
-  qsort (model->trend_list, n, sizeof (guint32), compare_trend);
-  sort_model = NULL;
-  G_UNLOCK (sort_lock);
+  g_qsort_with_data (model->trend_list, (gint) n, sizeof (guint32), compare_trend, model);
 
   /* per category, in the same order */
   model->cat_list_off = model_alloc (model, nc + 1, sizeof (guint32));
@@ -2332,4 +2327,72 @@ tn_rec_item_free (TnRecItem *item)
   g_free (item->event_id);
   g_strfreev (item->reasons);
   g_free (item);
+}
+
+/**
+ * tn_rec_model_slot_init:
+ *
+ * Initialises an empty slot (in static or embedded storage).
+ */
+void
+tn_rec_model_slot_init (TnRecModelSlot *slot)
+{
+  g_return_if_fail (slot != NULL);
+
+  g_mutex_init (&slot->lock);
+  slot->model = NULL;
+}
+
+void
+tn_rec_model_slot_clear (TnRecModelSlot *slot)
+{
+  g_return_if_fail (slot != NULL);
+
+  g_clear_pointer (&slot->model, tn_rec_model_unref);
+  g_mutex_clear (&slot->lock);
+}
+
+/**
+ * tn_rec_model_slot_get:
+ *
+ * Returns: (transfer full) (nullable): the current model, or %NULL
+ *   before the first one is set
+ */
+TnRecModel *
+tn_rec_model_slot_get (TnRecModelSlot *slot)
+{
+  TnRecModel *model = NULL;
+
+  g_return_val_if_fail (slot != NULL, NULL);
+
+  g_mutex_lock (&slot->lock);
+  if (slot->model != NULL)
+    model = tn_rec_model_ref (slot->model);
+  g_mutex_unlock (&slot->lock);
+  return model;
+}
+
+/**
+ * tn_rec_model_slot_set:
+ * @model: (transfer none) (nullable): the new model
+ *
+ * Replaces the slot's model; requests holding the old one keep it until
+ * they unref it, and the last of them frees it (outside the lock).
+ */
+void
+tn_rec_model_slot_set (TnRecModelSlot *slot,
+                       TnRecModel     *model)
+{
+  TnRecModel *old;
+
+  g_return_if_fail (slot != NULL);
+
+  if (model != NULL)
+    tn_rec_model_ref (model);
+  g_mutex_lock (&slot->lock);
+  old = slot->model;
+  slot->model = model;
+  g_mutex_unlock (&slot->lock);
+  if (old != NULL)
+    tn_rec_model_unref (old);
 }

@@ -627,6 +627,61 @@ test_shared (void)
   tn_rec_model_unref (held);
 }
 
+typedef struct
+{
+  TnRecModelSlot *slot;
+  gint            stop;
+  gint            served;
+} Reader;
+
+static gpointer
+reader_thread (gpointer user_data)
+{
+  Reader *reader = user_data;
+
+  while (!g_atomic_int_get (&reader->stop))
+    {
+      g_autoptr(TnRecModel) model = tn_rec_model_slot_get (reader->slot);
+      g_autoptr(GPtrArray) items = NULL;
+
+      g_assert_nonnull (model);
+      items = recommend (model, "me", NULL, NULL);
+      g_assert_nonnull (find_item (items, "jazz-evening"));
+      g_atomic_int_inc (&reader->served);
+    }
+  return NULL;
+}
+
+/* requests in another thread while the model is swapped under them */
+static void
+test_slot (void)
+{
+  g_autoptr(TnRecData) data = make_data ();
+  TnRecModelSlot slot;
+  Reader reader = { &slot, 0, 0 };
+  GThread *thread;
+
+  tn_rec_model_slot_init (&slot);
+  g_assert_null (tn_rec_model_slot_get (&slot));
+  {
+    g_autoptr(TnRecModel) first = make_model (data);
+
+    tn_rec_model_slot_set (&slot, first);
+  }
+  thread = g_thread_new ("reader", reader_thread, &reader);
+  for (guint k = 0; k < 20; k++)
+    {
+      g_autoptr(TnRecModel) next = make_model (data);
+
+      tn_rec_model_slot_set (&slot, next);
+    }
+  while (g_atomic_int_get (&reader.served) == 0)
+    g_usleep (1000);
+  g_atomic_int_set (&reader.stop, 1);
+  g_thread_join (thread);
+  tn_rec_model_slot_clear (&slot);
+}
+
 static void
 test_empty (void)
 {
@@ -655,6 +710,7 @@ main (int   argc,
   g_test_add_func ("/server/recommender/similar", test_similar);
   g_test_add_func ("/server/recommender/trending", test_trending);
   g_test_add_func ("/server/recommender/shared", test_shared);
+  g_test_add_func ("/server/recommender/slot", test_slot);
   g_test_add_func ("/server/recommender/empty", test_empty);
   return g_test_run ();
 }
