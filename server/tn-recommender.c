@@ -175,6 +175,22 @@ monotonic_us (void)
   return g_get_monotonic_time ();
 }
 
+/* TnRecData is filled by hand in places (the store's loader, the
+ * harness): take NULL strings as empty rather than crash */
+static const char *
+or_empty (const char *s)
+{
+  return s != NULL ? s : "";
+}
+
+static const char * const *
+or_none (char **strv)
+{
+  static const char * const none[] = { NULL };
+
+  return strv != NULL ? (const char * const *) strv : none;
+}
+
 /* helpers: geometry */
 
 static double
@@ -394,12 +410,12 @@ build_events_and_users (TnRecModel *model,
   for (guint i = 0; i < n; i++)
     {
       TnRecEvent *event = data->events->pdata[i];
-      g_autofree char *tags = g_strjoinv ("\n", event->tags);
+      g_autofree char *tags = g_strjoinv ("\n", (char **) or_none (event->tags));
 
       model->event_ids[i] = model_strdup (model, event->id);
-      model->event_titles[i] = model_strdup (model, event->title);
+      model->event_titles[i] = model_strdup (model, or_empty (event->title));
       model->tags_of[i] = model_strdup (model, tags);
-      model->event_cat[i] = intern_category (model, names, keys, event->category);
+      model->event_cat[i] = intern_category (model, names, keys, or_empty (event->category));
       model->event_start[i] = event->starts_at;
       model->event_lat[i] = event->lat;
       model->event_lon[i] = event->lon;
@@ -423,7 +439,7 @@ build_events_and_users (TnRecModel *model,
       model->user_lat[u] = user->home_lat;
       model->user_lon[u] = user->home_lon;
       g_hash_table_insert (model->user_index, model->user_ids[u], GUINT_TO_POINTER (u + 1));
-      total += g_strv_length (user->interests);
+      total += g_strv_length ((char **) or_none (user->interests));
     }
   model->interests = model_alloc (model, total, sizeof (guint32));
   total = 0;
@@ -432,8 +448,10 @@ build_events_and_users (TnRecModel *model,
       TnRecUser *user = data->users->pdata[u];
 
       model->interest_off[u] = total;
-      for (guint k = 0; user->interests[k] != NULL; k++)
-        model->interests[total++] = intern_category (model, names, keys, user->interests[k]);
+      const char * const *interests = or_none (user->interests);
+
+      for (guint k = 0; interests[k] != NULL; k++)
+        model->interests[total++] = intern_category (model, names, keys, interests[k]);
     }
   model->interest_off[n] = total;
 
@@ -462,7 +480,12 @@ build_answers (TnRecModel *model,
   raw = g_new (Answer, MAX (n_raw, 1));
   fill = g_new0 (guint32, nu + 1);
   for (guint32 k = 0; k < n_raw; k++)
-    fill[g_array_index (data->rsvps, TnRecRsvp, k).user + 1]++;
+    {
+      const TnRecRsvp *r = &g_array_index (data->rsvps, TnRecRsvp, k);
+
+      if (r->user < nu && r->event < ne)
+        fill[r->user + 1]++;
+    }
   for (guint u = 0; u < nu; u++)
     fill[u + 1] += fill[u];
   for (guint32 k = 0; k < n_raw; k++)
@@ -470,6 +493,8 @@ build_answers (TnRecModel *model,
       const TnRecRsvp *r = &g_array_index (data->rsvps, TnRecRsvp, k);
       Answer a = { r->event, r->answer, 0, r->at };
 
+      if (r->user >= nu || r->event >= ne)
+        continue;
       if (r->checked_in)
         a.flags |= F_CHECKED;
       raw[fill[r->user]++] = a;
@@ -853,16 +878,18 @@ build_content (TnRecModel *model,
 
           g_array_append_val (cb.scratch, e);
         }
-      for (guint k = 0; event->tags[k] != NULL; k++)
+      const char * const *event_tags = or_none (event->tags);
+
+      for (guint k = 0; event_tags[k] != NULL; k++)
         {
-          g_autofree char *folded = g_utf8_casefold (event->tags[k], -1);
+          g_autofree char *folded = g_utf8_casefold (event_tags[k], -1);
           g_autofree char *term = g_strconcat ("t:", g_strstrip (folded), NULL);
 
           if (term[2] != '\0')
             add_term (&cb, term, 1, 2.0f);
         }
-      add_words (&cb, event->title, 1.5f, 32);
-      add_words (&cb, event->description, 1.0f, 200);
+      add_words (&cb, or_empty (event->title), 1.5f, 32);
+      add_words (&cb, or_empty (event->description), 1.0f, 200);
 
       /* merge repeated terms; count each once for its document frequency */
       s = (Entry *) (gpointer) cb.scratch->data;
@@ -1062,7 +1089,8 @@ build_follows (TnRecModel *model,
   memcpy (f, data->follows->data, data->follows->len * sizeof (TnRecFollow));
   qsort (f, data->follows->len, sizeof (TnRecFollow), compare_follow);
   for (guint32 k = 0; k < data->follows->len; k++)
-    if (f[k].follower != f[k].followee && (n == 0 || compare_follow (&f[n - 1], &f[k]) != 0))
+    if (f[k].follower != f[k].followee && f[k].follower < nu && f[k].followee < nu
+        && (n == 0 || compare_follow (&f[n - 1], &f[k]) != 0))
       f[n++] = f[k];
 
   model->fo_off = model_alloc (model, nu + 1, sizeof (guint32));

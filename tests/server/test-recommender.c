@@ -682,6 +682,34 @@ test_slot (void)
   tn_rec_model_slot_clear (&slot);
 }
 
+/* a loader that fills the arrays itself: NULL strings and indices out of
+ * range are ignored, not followed */
+static void
+test_hand_filled (void)
+{
+  g_autoptr(TnRecData) data = make_data ();
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  TnRecEvent *bare = g_new0 (TnRecEvent, 1);
+  TnRecRsvp bad = { 9999, 0, NOW - DAY, TN_REC_GOING, 0 };
+  TnRecRsvp bad_event = { 0, 9999, NOW - DAY, TN_REC_GOING, 0 };
+  TnRecFollow bad_follow = { 0, 9999 };
+
+  bare->id = g_strdup ("bare");
+  bare->lat = bare->lon = NAN;
+  bare->starts_at = NOW + DAY;
+  bare->listed = TRUE;
+  g_ptr_array_add (data->events, bare);
+  g_hash_table_insert (data->event_index, bare->id, GUINT_TO_POINTER (data->events->len));
+  g_array_append_val (data->rsvps, bad);
+  g_array_append_val (data->rsvps, bad_event);
+  g_array_append_val (data->follows, bad_follow);
+  model = make_model (data);
+  items = recommend (model, "me", NULL, NULL);
+  g_assert_true (has_reason (find_item (items, "jazz-evening"), "3 people you follow are going"));
+  assert_allowed (data, "me", items, NULL);
+}
+
 static void
 test_empty (void)
 {
@@ -711,6 +739,7 @@ main (int   argc,
   g_test_add_func ("/server/recommender/trending", test_trending);
   g_test_add_func ("/server/recommender/shared", test_shared);
   g_test_add_func ("/server/recommender/slot", test_slot);
+  g_test_add_func ("/server/recommender/hand-filled", test_hand_filled);
   g_test_add_func ("/server/recommender/empty", test_empty);
   return g_test_run ();
 }
