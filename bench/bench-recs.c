@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -49,6 +50,21 @@ thread_cpu_ns (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+/* resident memory in bytes, from /proc (0 where there is none) */
+static gsize
+resident_bytes (void)
+{
+  g_autofree char *statm = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    return 0;
+  fields = g_strsplit (statm, " ", -1);
+  if (g_strv_length (fields) < 2)
+    return 0;
+  return (gsize) g_ascii_strtoull (fields[1], NULL, 10) * (gsize) sysconf (_SC_PAGESIZE);
 }
 
 static int
@@ -171,6 +187,7 @@ main (int   argc,
   RecsSynthParams sp;
   TnRecModel *model;
   gint64 now, t0;
+  gsize rss;
   guint kept = 0, generated, upcoming = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -204,9 +221,11 @@ main (int   argc,
            data->users->len, data->events->len, upcoming, kept, generated, data->follows->len,
            (g_get_monotonic_time () - t0) / 1e6);
 
+  rss = resident_bytes ();
   model = tn_rec_model_build (data, NULL, now);
-  g_print ("model: built in %.2f s on %u threads, %.1f MiB\n", tn_rec_model_get_build_seconds (model),
-           g_get_num_processors (), tn_rec_model_get_memory_bytes (model) / 1048576.0);
+  g_print ("model: built in %.2f s on %u threads, %.1f MiB (resident memory grew by %.1f MiB)\n",
+           tn_rec_model_get_build_seconds (model), g_get_num_processors (),
+           tn_rec_model_get_memory_bytes (model) / 1048576.0, (resident_bytes () - (double) rss) / 1048576.0);
 
   run (model, data, now, (guint) calls, 1, FALSE);
   run (model, data, now, (guint) calls, 2, FALSE);
