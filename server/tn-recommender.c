@@ -2347,6 +2347,50 @@ tn_rec_model_trending (TnRecModel *model,
   return items;
 }
 
+static int
+compare_category_trend (gconstpointer a,
+                        gconstpointer b,
+                        gpointer      user_data)
+{
+  TnRecModel *model = user_data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  if (model->category_trend[x] != model->category_trend[y])
+    return model->category_trend[x] > model->category_trend[y] ? -1 : 1;
+  return strcmp (model->category_keys[x], model->category_keys[y]);
+}
+
+/**
+ * tn_rec_model_trending_categories:
+ * @limit: at most this many (0: all)
+ *
+ * Categories by the decayed RSVPs of their upcoming listed events, as of
+ * the build; those with none are left out.
+ *
+ * Returns: (transfer full): their names
+ */
+char **
+tn_rec_model_trending_categories (TnRecModel *model,
+                                  guint       limit)
+{
+  g_autofree guint32 *order = NULL;
+  GPtrArray *names;
+  guint n = 0;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  order = g_new (guint32, model->n_categories + 1);
+  for (guint c = 0; c < model->n_categories; c++)
+    if (model->category_trend[c] > 0 && model->categories[c][0] != '\0')
+      order[n++] = c;
+  g_qsort_with_data (order, (gint) n, sizeof (guint32), compare_category_trend, model);
+  names = g_ptr_array_new ();
+  for (guint k = 0; k < n && (limit == 0 || k < limit); k++)
+    g_ptr_array_add (names, g_strdup (model->categories[order[k]]));
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
 void
 tn_rec_item_free (TnRecItem *item)
 {

@@ -123,6 +123,8 @@ GPtrArray  *tn_rec_model_trending         (TnRecModel        *model,
                                            const char        *category,
                                            gint64             now,
                                            guint              limit);
+char      **tn_rec_model_trending_categories (TnRecModel      *model,
+                                           guint              limit);
 
 void        tn_rec_item_free              (TnRecItem         *item);
 

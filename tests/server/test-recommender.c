@@ -281,6 +281,20 @@ assert_reasons_true (TnRecData  *data,
 
               g_assert_cmpstr (event->category, ==, title);
             }
+          else if (sscanf (reason, "%u people signed up in the last 7 days%n", &n, &end) == 1 && reason[end] == '\0')
+            {
+              guint count = 0;
+
+              for (guint k2 = 0; k2 < data->rsvps->len; k2++)
+                {
+                  TnRecRsvp *rsvp = &g_array_index (data->rsvps, TnRecRsvp, k2);
+
+                  if (rsvp->event == item->event && (rsvp->answer == TN_REC_GOING || rsvp->checked_in)
+                      && rsvp->at <= NOW && rsvp->at >= NOW - 7 * DAY)
+                    count++;
+                }
+              g_assert_cmpuint (n, ==, count);
+            }
           else if (g_str_has_suffix (reason, " km away"))
             {
               TnRecEvent *event = data->events->pdata[item->event];
@@ -599,6 +613,18 @@ test_trending (void)
   g_assert_cmpstr (((TnRecItem *) all->pdata[0])->event_id, ==, "music-hot");
   assert_allowed (data, NULL, music, NULL);
   g_assert_cmpuint (none->len, ==, 0);
+
+  /* Music has the RSVPs of the last days; Tech's upcoming events fewer; Art one old */
+  {
+    g_auto(GStrv) categories = tn_rec_model_trending_categories (model, 0);
+    g_auto(GStrv) first = tn_rec_model_trending_categories (model, 1);
+
+    g_assert_cmpuint (g_strv_length (categories), ==, 3);
+    g_assert_cmpstr (categories[0], ==, "Music");
+    g_assert_cmpstr (categories[1], ==, "Tech");
+    g_assert_cmpstr (categories[2], ==, "Art");
+    g_assert_cmpuint (g_strv_length (first), ==, 1);
+  }
 }
 
 static gpointer
