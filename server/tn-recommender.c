@@ -732,13 +732,21 @@ build_neighbours (TnRecModel *model)
 
 /* build: content */
 
+enum
+{
+  KIND_WORD,
+  KIND_TAG,
+  KIND_CATEGORY,
+  KIND_IGNORED,   /* a stop-word, too short, too long, a number */
+};
+
 typedef struct
 {
   GHashTable *terms;      /* term → id + 1 (keys owned by the table) */
   GArray     *raw;        /* Entry: (term, tf weight) of every event */
   GArray     *raw_off;    /* guint32 per event + 1 */
   GArray     *df;         /* guint32 per term */
-  GArray     *kind;       /* guint8 per term: 0 word, 1 tag, 2 category */
+  GArray     *kind;       /* guint8 per term: KIND_* */
   GArray     *scratch;    /* Entry */
 } ContentBuild;
 
@@ -763,13 +771,21 @@ add_term (ContentBuild *cb,
   if (found == NULL)
     {
       guint32 zero = 0;
+      gsize len = strlen (term);
 
+      /* a word is judged once, when first seen; ignored ones stay in the
+       * table so that the next time costs one lookup */
+      if (kind == KIND_WORD
+          && (len < 3 || len > 40 || strspn (term, "0123456789") == len || is_stop_word (term)))
+        kind = KIND_IGNORED;
       g_hash_table_insert (cb->terms, g_strdup (term), GUINT_TO_POINTER (cb->df->len + 1));
       g_array_append_val (cb->df, zero);
       g_array_append_val (cb->kind, kind);
       found = GUINT_TO_POINTER (cb->df->len);
     }
   e.id = GPOINTER_TO_UINT (found) - 1;
+  if (g_array_index (cb->kind, guint8, e.id) == KIND_IGNORED)
+    return;
   e.w = weight;
   g_array_append_val (cb->scratch, e);
 }
@@ -779,11 +795,7 @@ add_word (ContentBuild *cb,
           const char   *word,
           float         weight)
 {
-  gsize len = strlen (word);
-
-  if (len < 3 || len > 40 || strspn (word, "0123456789") == len || is_stop_word (word))
-    return;
-  add_term (cb, word, 0, weight);
+  add_term (cb, word, KIND_WORD, weight);
 }
 
 /* Words of @text, casefolded: ASCII text is split and lowered here
@@ -857,7 +869,7 @@ build_content (TnRecModel *model,
       model->category_term[c] = G_MAXUINT32;
       if (model->category_keys[c][0] != '\0')
         {
-          add_term (&cb, term, 2, 0);
+          add_term (&cb, term, KIND_CATEGORY, 0);
           model->category_term[c] = cb.df->len - 1;
         }
     }
@@ -886,7 +898,7 @@ build_content (TnRecModel *model,
           g_autofree char *term = g_strconcat ("t:", g_strstrip (folded), NULL);
 
           if (term[2] != '\0')
-            add_term (&cb, term, 1, 2.0f);
+            add_term (&cb, term, KIND_TAG, 2.0f);
         }
       add_words (&cb, or_empty (event->title), 1.5f, 32);
       add_words (&cb, or_empty (event->description), 1.0f, 200);
@@ -916,7 +928,8 @@ build_content (TnRecModel *model,
 
       /* a word in most events tells nothing, one in a single event
        * matches nothing; a category is kept whatever its size */
-      if (df == 0 || (kind != 2 && (df < 2 || (kind == 0 && df > max_df))))
+      if (df == 0 || kind == KIND_IGNORED
+          || (kind != KIND_CATEGORY && (df < 2 || (kind == KIND_WORD && df > max_df))))
         continue;
       idf[t] = (float) log ((double) (ne + 1) / df);
     }
@@ -1943,6 +1956,17 @@ tn_rec_component_name (TnRecComponent component)
   return names[component];
 }
 
+static void
+phase (const gint64 *start,
+       gint64       *lap,
+       const char   *what)
+{
+  gint64 now = monotonic_us ();
+
+  g_debug ("recommender: %s built in %.3f s (%.3f s in all)", what, (now - *lap) / 1e6, (now - *start) / 1e6);
+  *lap = now;
+}
+
 /**
  * tn_rec_model_build:
  * @data: (transfer none): the community; the model copies what it needs
@@ -1961,7 +1985,7 @@ tn_rec_model_build (TnRecData         *data,
                     gint64             now)
 {
   TnRecModel *model;
-  gint64 start = monotonic_us ();
+  gint64 start = monotonic_us (), lap = start;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -1982,12 +2006,17 @@ tn_rec_model_build (TnRecData         *data,
   model->n_users = data->users->len;
 
   build_events_and_users (model, data);
+  phase (&start, &lap, "events and users");
   build_answers (model, data);
+  phase (&start, &lap, "answers");
   build_neighbours (model);
+  phase (&start, &lap, "co-attendance");
   build_content (model, data);
+  phase (&start, &lap, "content");
   build_trending (model);
   build_follows (model, data);
   build_grid (model);
+  phase (&start, &lap, "trending, follows, places");
 
   model->build_seconds = (monotonic_us () - start) / 1e6;
   return model;
