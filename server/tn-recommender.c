@@ -1974,7 +1974,7 @@ phase (const gint64 *start,
  * @now: Unix seconds: events starting after it are the candidates, and
  *   trending decays from it
  *
- * Builds the model. Slow (seconds for a million RSVPs): call it from a
+ * Builds the model. About a second for a million RSVPs on two cores: call it from a
  * worker thread.
  *
  * Returns: (transfer full): the model
