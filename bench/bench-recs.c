@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -29,6 +30,7 @@ typedef struct
   guint32     seed;
   gboolean    new_members;
   gint64     *samples;   /* ns, one per call */
+  gint64     *cpu;       /* ns of this thread's CPU time, one per call */
   guint       results;
 } Worker;
 
@@ -39,6 +41,30 @@ now_ns (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+static gint64
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+}
+
+/* resident memory in bytes, from /proc (0 where there is none) */
+static gsize
+resident_bytes (void)
+{
+  g_autofree char *statm = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    return 0;
+  fields = g_strsplit (statm, " ", -1);
+  if (g_strv_length (fields) < 2)
+    return 0;
+  return (gsize) g_ascii_strtoull (fields[1], NULL, 10) * (gsize) sysconf (_SC_PAGESIZE);
 }
 
 static int
@@ -61,7 +87,7 @@ worker_run (gpointer user_data)
       TnRecUser *user = w->data->users->pdata[g_rand_int_range (rand, 0, w->data->users->len)];
       TnRecQuery query;
       GPtrArray *items;
-      gint64 t0;
+      gint64 t0, c0;
 
       tn_rec_query_init (&query);
       query.user_id = user->id;
@@ -77,9 +103,11 @@ worker_run (gpointer user_data)
           query.near_lon = 13.40 + g_rand_double_range (rand, -0.1, 0.1);
           query.interests = interests;
         }
+      c0 = thread_cpu_ns ();
       t0 = now_ns ();
       items = tn_rec_model_recommend (w->model, &query);
       w->samples[k] = now_ns () - t0;
+      w->cpu[k] = thread_cpu_ns () - c0;
       w->results += items->len;
       g_ptr_array_unref (items);
     }
@@ -97,6 +125,7 @@ run (TnRecModel *model,
   Worker *workers = g_new0 (Worker, n_threads);
   GThread **threads = g_new0 (GThread *, n_threads);
   g_autofree gint64 *all = g_new (gint64, calls);
+  g_autofree gint64 *cpu = g_new (gint64, calls);
   guint n = 0, results = 0;
   gint64 t0, wall;
 
@@ -109,6 +138,7 @@ run (TnRecModel *model,
       workers[t].seed = 1000 + t;
       workers[t].new_members = new_members;
       workers[t].samples = g_new (gint64, calls / n_threads);
+      workers[t].cpu = g_new (gint64, calls / n_threads);
     }
   t0 = now_ns ();
   for (guint t = 0; t < n_threads; t++)
@@ -119,15 +149,21 @@ run (TnRecModel *model,
   for (guint t = 0; t < n_threads; t++)
     {
       memcpy (all + n, workers[t].samples, workers[t].calls * sizeof (gint64));
+      memcpy (cpu + n, workers[t].cpu, workers[t].calls * sizeof (gint64));
       n += workers[t].calls;
       results += workers[t].results;
       g_free (workers[t].samples);
+      g_free (workers[t].cpu);
     }
   qsort (all, n, sizeof (gint64), compare_gint64);
+  qsort (cpu, n, sizeof (gint64), compare_gint64);
   g_print ("%s%u thread%s: %u calls, %.1f items/call, p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, max %.3f ms, %.0f calls/s\n",
            new_members ? "new members, " : "", n_threads, n_threads > 1 ? "s" : "", n, (double) results / n,
            all[n / 2] / 1e6, all[(n * 95) / 100] / 1e6, all[(n * 99) / 100] / 1e6, all[n - 1] / 1e6,
            n / (wall / 1e9));
+  /* the calls' own CPU time: what they cost when nothing else wants the CPU */
+  g_print ("    CPU time per call: p50 %.3f ms, p95 %.3f ms, p99 %.3f ms\n",
+           cpu[n / 2] / 1e6, cpu[(n * 95) / 100] / 1e6, cpu[(n * 99) / 100] / 1e6);
   g_free (workers);
   g_free (threads);
 }
@@ -151,7 +187,8 @@ main (int   argc,
   RecsSynthParams sp;
   TnRecModel *model;
   gint64 now, t0;
-  guint kept = 0, generated;
+  gsize rss;
+  guint kept = 0, generated, upcoming = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -173,13 +210,22 @@ main (int   argc,
     if (g_array_index (data->rsvps, TnRecRsvp, k).at <= now && kept < (guint) rsvps)
       g_array_index (data->rsvps, TnRecRsvp, kept++) = g_array_index (data->rsvps, TnRecRsvp, k);
   g_array_set_size (data->rsvps, kept);
-  g_print ("community: %u users, %u events, %u RSVPs before now (of %u generated), %u follows (%.1f s)\n",
-           data->users->len, data->events->len, kept, generated, data->follows->len,
+  for (guint e = 0; e < data->events->len; e++)
+    {
+      TnRecEvent *event = data->events->pdata[e];
+
+      upcoming += event->listed && event->starts_at > now;
+    }
+  g_print ("community: %u users, %u events (%u listed and upcoming), %u RSVPs before now (of %u generated), "
+           "%u follows (%.1f s)\n",
+           data->users->len, data->events->len, upcoming, kept, generated, data->follows->len,
            (g_get_monotonic_time () - t0) / 1e6);
 
+  rss = resident_bytes ();
   model = tn_rec_model_build (data, NULL, now);
-  g_print ("model: built in %.2f s on %u threads, %.1f MiB\n", tn_rec_model_get_build_seconds (model),
-           g_get_num_processors (), tn_rec_model_get_memory_bytes (model) / 1048576.0);
+  g_print ("model: built in %.2f s on %u threads, %.1f MiB (resident memory grew by %.1f MiB)\n",
+           tn_rec_model_get_build_seconds (model), g_get_num_processors (),
+           tn_rec_model_get_memory_bytes (model) / 1048576.0, (resident_bytes () - (double) rss) / 1048576.0);
 
   run (model, data, now, (guint) calls, 1, FALSE);
   run (model, data, now, (guint) calls, 2, FALSE);

@@ -699,12 +699,13 @@ main (int   argc,
   if (users > 0)
     sp.users = (guint) users;
   start = g_get_monotonic_time ();
-  if (events_arg != NULL && !parse_count (events_arg, &n))
+  if ((events_arg != NULL && !parse_count (events_arg, &n)) || (rsvps_arg != NULL && !parse_count (rsvps_arg, &n)))
     {
       data = tn_rec_data_new ();
-      if (rsvps_arg == NULL || !load_csv (data, events_arg, rsvps_arg, follows_path, &error))
+      if (events_arg == NULL || rsvps_arg == NULL
+          || !load_csv (data, events_arg, rsvps_arg, follows_path, &error))
         {
-          g_printerr ("%s\n", error != NULL ? error->message : "--events FILE needs --rsvps FILE");
+          g_printerr ("%s\n", error != NULL ? error->message : "CSV input needs both --events FILE and --rsvps FILE");
           return 1;
         }
       g_print ("loaded %s and %s: ", events_arg, rsvps_arg);

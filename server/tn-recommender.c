@@ -175,6 +175,22 @@ monotonic_us (void)
   return g_get_monotonic_time ();
 }
 
+/* TnRecData is filled by hand in places (the store's loader, the
+ * harness): take NULL strings as empty rather than crash */
+static const char *
+or_empty (const char *s)
+{
+  return s != NULL ? s : "";
+}
+
+static const char * const *
+or_none (char **strv)
+{
+  static const char * const none[] = { NULL };
+
+  return strv != NULL ? (const char * const *) strv : none;
+}
+
 /* helpers: geometry */
 
 static double
@@ -394,12 +410,12 @@ build_events_and_users (TnRecModel *model,
   for (guint i = 0; i < n; i++)
     {
       TnRecEvent *event = data->events->pdata[i];
-      g_autofree char *tags = g_strjoinv ("\n", event->tags);
+      g_autofree char *tags = g_strjoinv ("\n", (char **) or_none (event->tags));
 
       model->event_ids[i] = model_strdup (model, event->id);
-      model->event_titles[i] = model_strdup (model, event->title);
+      model->event_titles[i] = model_strdup (model, or_empty (event->title));
       model->tags_of[i] = model_strdup (model, tags);
-      model->event_cat[i] = intern_category (model, names, keys, event->category);
+      model->event_cat[i] = intern_category (model, names, keys, or_empty (event->category));
       model->event_start[i] = event->starts_at;
       model->event_lat[i] = event->lat;
       model->event_lon[i] = event->lon;
@@ -423,7 +439,7 @@ build_events_and_users (TnRecModel *model,
       model->user_lat[u] = user->home_lat;
       model->user_lon[u] = user->home_lon;
       g_hash_table_insert (model->user_index, model->user_ids[u], GUINT_TO_POINTER (u + 1));
-      total += g_strv_length (user->interests);
+      total += g_strv_length ((char **) or_none (user->interests));
     }
   model->interests = model_alloc (model, total, sizeof (guint32));
   total = 0;
@@ -432,8 +448,10 @@ build_events_and_users (TnRecModel *model,
       TnRecUser *user = data->users->pdata[u];
 
       model->interest_off[u] = total;
-      for (guint k = 0; user->interests[k] != NULL; k++)
-        model->interests[total++] = intern_category (model, names, keys, user->interests[k]);
+      const char * const *interests = or_none (user->interests);
+
+      for (guint k = 0; interests[k] != NULL; k++)
+        model->interests[total++] = intern_category (model, names, keys, interests[k]);
     }
   model->interest_off[n] = total;
 
@@ -462,7 +480,12 @@ build_answers (TnRecModel *model,
   raw = g_new (Answer, MAX (n_raw, 1));
   fill = g_new0 (guint32, nu + 1);
   for (guint32 k = 0; k < n_raw; k++)
-    fill[g_array_index (data->rsvps, TnRecRsvp, k).user + 1]++;
+    {
+      const TnRecRsvp *r = &g_array_index (data->rsvps, TnRecRsvp, k);
+
+      if (r->user < nu && r->event < ne)
+        fill[r->user + 1]++;
+    }
   for (guint u = 0; u < nu; u++)
     fill[u + 1] += fill[u];
   for (guint32 k = 0; k < n_raw; k++)
@@ -470,6 +493,8 @@ build_answers (TnRecModel *model,
       const TnRecRsvp *r = &g_array_index (data->rsvps, TnRecRsvp, k);
       Answer a = { r->event, r->answer, 0, r->at };
 
+      if (r->user >= nu || r->event >= ne)
+        continue;
       if (r->checked_in)
         a.flags |= F_CHECKED;
       raw[fill[r->user]++] = a;
@@ -707,13 +732,21 @@ build_neighbours (TnRecModel *model)
 
 /* build: content */
 
+enum
+{
+  KIND_WORD,
+  KIND_TAG,
+  KIND_CATEGORY,
+  KIND_IGNORED,   /* a stop-word, too short, too long, a number */
+};
+
 typedef struct
 {
   GHashTable *terms;      /* term → id + 1 (keys owned by the table) */
   GArray     *raw;        /* Entry: (term, tf weight) of every event */
   GArray     *raw_off;    /* guint32 per event + 1 */
   GArray     *df;         /* guint32 per term */
-  GArray     *kind;       /* guint8 per term: 0 word, 1 tag, 2 category */
+  GArray     *kind;       /* guint8 per term: KIND_* */
   GArray     *scratch;    /* Entry */
 } ContentBuild;
 
@@ -738,13 +771,21 @@ add_term (ContentBuild *cb,
   if (found == NULL)
     {
       guint32 zero = 0;
+      gsize len = strlen (term);
 
+      /* a word is judged once, when first seen; ignored ones stay in the
+       * table so that the next time costs one lookup */
+      if (kind == KIND_WORD
+          && (len < 3 || len > 40 || strspn (term, "0123456789") == len || is_stop_word (term)))
+        kind = KIND_IGNORED;
       g_hash_table_insert (cb->terms, g_strdup (term), GUINT_TO_POINTER (cb->df->len + 1));
       g_array_append_val (cb->df, zero);
       g_array_append_val (cb->kind, kind);
       found = GUINT_TO_POINTER (cb->df->len);
     }
   e.id = GPOINTER_TO_UINT (found) - 1;
+  if (g_array_index (cb->kind, guint8, e.id) == KIND_IGNORED)
+    return;
   e.w = weight;
   g_array_append_val (cb->scratch, e);
 }
@@ -754,11 +795,7 @@ add_word (ContentBuild *cb,
           const char   *word,
           float         weight)
 {
-  gsize len = strlen (word);
-
-  if (len < 3 || len > 40 || strspn (word, "0123456789") == len || is_stop_word (word))
-    return;
-  add_term (cb, word, 0, weight);
+  add_term (cb, word, KIND_WORD, weight);
 }
 
 /* Words of @text, casefolded: ASCII text is split and lowered here
@@ -832,7 +869,7 @@ build_content (TnRecModel *model,
       model->category_term[c] = G_MAXUINT32;
       if (model->category_keys[c][0] != '\0')
         {
-          add_term (&cb, term, 2, 0);
+          add_term (&cb, term, KIND_CATEGORY, 0);
           model->category_term[c] = cb.df->len - 1;
         }
     }
@@ -853,16 +890,18 @@ build_content (TnRecModel *model,
 
           g_array_append_val (cb.scratch, e);
         }
-      for (guint k = 0; event->tags[k] != NULL; k++)
+      const char * const *event_tags = or_none (event->tags);
+
+      for (guint k = 0; event_tags[k] != NULL; k++)
         {
-          g_autofree char *folded = g_utf8_casefold (event->tags[k], -1);
+          g_autofree char *folded = g_utf8_casefold (event_tags[k], -1);
           g_autofree char *term = g_strconcat ("t:", g_strstrip (folded), NULL);
 
           if (term[2] != '\0')
-            add_term (&cb, term, 1, 2.0f);
+            add_term (&cb, term, KIND_TAG, 2.0f);
         }
-      add_words (&cb, event->title, 1.5f, 32);
-      add_words (&cb, event->description, 1.0f, 200);
+      add_words (&cb, or_empty (event->title), 1.5f, 32);
+      add_words (&cb, or_empty (event->description), 1.0f, 200);
 
       /* merge repeated terms; count each once for its document frequency */
       s = (Entry *) (gpointer) cb.scratch->data;
@@ -889,7 +928,8 @@ build_content (TnRecModel *model,
 
       /* a word in most events tells nothing, one in a single event
        * matches nothing; a category is kept whatever its size */
-      if (df == 0 || (kind != 2 && (df < 2 || (kind == 0 && df > max_df))))
+      if (df == 0 || kind == KIND_IGNORED
+          || (kind != KIND_CATEGORY && (df < 2 || (kind == KIND_WORD && df > max_df))))
         continue;
       idf[t] = (float) log ((double) (ne + 1) / df);
     }
@@ -968,18 +1008,17 @@ build_content (TnRecModel *model,
 
 /* build: trending */
 
-static TnRecModel *sort_model;   /* only during build_trending, under sort_lock */
-G_LOCK_DEFINE_STATIC (sort_lock);
-
 static int
 compare_trend (gconstpointer a,
-               gconstpointer b)
+               gconstpointer b,
+               gpointer      user_data)
 {
+  TnRecModel *model = user_data;
   guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
 
-  if (sort_model->trend[x] != sort_model->trend[y])
-    return sort_model->trend[x] > sort_model->trend[y] ? -1 : 1;
-  return strcmp (sort_model->event_ids[x], sort_model->event_ids[y]);
+  if (model->trend[x] != model->trend[y])
+    return model->trend[x] > model->trend[y] ? -1 : 1;
+  return strcmp (model->event_ids[x], model->event_ids[y]);
 }
 
 static void
@@ -1017,11 +1056,7 @@ build_trending (TnRecModel *model)
   model->trend_score = model_alloc (model, ne, sizeof (float));
   for (guint i = 0; i < ne; i++)
     model->trend_score[i] = model->trend_max > 0 ? (float) (log1p (model->trend[i]) / log1p (model->trend_max)) : 0;
-  G_LOCK (sort_lock);
-  sort_model = model;
-  qsort (model->trend_list, n, sizeof (guint32), compare_trend);
-  sort_model = NULL;
-  G_UNLOCK (sort_lock);
+  g_qsort_with_data (model->trend_list, (gint) n, sizeof (guint32), compare_trend, model);
 
   /* per category, in the same order */
   model->cat_list_off = model_alloc (model, nc + 1, sizeof (guint32));
@@ -1067,7 +1102,8 @@ build_follows (TnRecModel *model,
   memcpy (f, data->follows->data, data->follows->len * sizeof (TnRecFollow));
   qsort (f, data->follows->len, sizeof (TnRecFollow), compare_follow);
   for (guint32 k = 0; k < data->follows->len; k++)
-    if (f[k].follower != f[k].followee && (n == 0 || compare_follow (&f[n - 1], &f[k]) != 0))
+    if (f[k].follower != f[k].followee && f[k].follower < nu && f[k].followee < nu
+        && (n == 0 || compare_follow (&f[n - 1], &f[k]) != 0))
       f[n++] = f[k];
 
   model->fo_off = model_alloc (model, nu + 1, sizeof (guint32));
@@ -1920,6 +1956,17 @@ tn_rec_component_name (TnRecComponent component)
   return names[component];
 }
 
+static void
+phase (const gint64 *start,
+       gint64       *lap,
+       const char   *what)
+{
+  gint64 now = monotonic_us ();
+
+  g_debug ("recommender: %s built in %.3f s (%.3f s in all)", what, (now - *lap) / 1e6, (now - *start) / 1e6);
+  *lap = now;
+}
+
 /**
  * tn_rec_model_build:
  * @data: (transfer none): the community; the model copies what it needs
@@ -1927,7 +1974,7 @@ tn_rec_component_name (TnRecComponent component)
  * @now: Unix seconds: events starting after it are the candidates, and
  *   trending decays from it
  *
- * Builds the model. Slow (seconds for a million RSVPs): call it from a
+ * Builds the model. About a second for a million RSVPs on two cores: call it from a
  * worker thread.
  *
  * Returns: (transfer full): the model
@@ -1938,7 +1985,7 @@ tn_rec_model_build (TnRecData         *data,
                     gint64             now)
 {
   TnRecModel *model;
-  gint64 start = monotonic_us ();
+  gint64 start = monotonic_us (), lap = start;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -1959,12 +2006,17 @@ tn_rec_model_build (TnRecData         *data,
   model->n_users = data->users->len;
 
   build_events_and_users (model, data);
+  phase (&start, &lap, "events and users");
   build_answers (model, data);
+  phase (&start, &lap, "answers");
   build_neighbours (model);
+  phase (&start, &lap, "co-attendance");
   build_content (model, data);
+  phase (&start, &lap, "content");
   build_trending (model);
   build_follows (model, data);
   build_grid (model);
+  phase (&start, &lap, "trending, follows, places");
 
   model->build_seconds = (monotonic_us () - start) / 1e6;
   return model;
@@ -2324,6 +2376,50 @@ tn_rec_model_trending (TnRecModel *model,
   return items;
 }
 
+static int
+compare_category_trend (gconstpointer a,
+                        gconstpointer b,
+                        gpointer      user_data)
+{
+  TnRecModel *model = user_data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  if (model->category_trend[x] != model->category_trend[y])
+    return model->category_trend[x] > model->category_trend[y] ? -1 : 1;
+  return strcmp (model->category_keys[x], model->category_keys[y]);
+}
+
+/**
+ * tn_rec_model_trending_categories:
+ * @limit: at most this many (0: all)
+ *
+ * Categories by the decayed RSVPs of their upcoming listed events, as of
+ * the build; those with none are left out.
+ *
+ * Returns: (transfer full): their names
+ */
+char **
+tn_rec_model_trending_categories (TnRecModel *model,
+                                  guint       limit)
+{
+  g_autofree guint32 *order = NULL;
+  GPtrArray *names;
+  guint n = 0;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  order = g_new (guint32, model->n_categories + 1);
+  for (guint c = 0; c < model->n_categories; c++)
+    if (model->category_trend[c] > 0 && model->categories[c][0] != '\0')
+      order[n++] = c;
+  g_qsort_with_data (order, (gint) n, sizeof (guint32), compare_category_trend, model);
+  names = g_ptr_array_new ();
+  for (guint k = 0; k < n && (limit == 0 || k < limit); k++)
+    g_ptr_array_add (names, g_strdup (model->categories[order[k]]));
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
 void
 tn_rec_item_free (TnRecItem *item)
 {
@@ -2332,4 +2428,72 @@ tn_rec_item_free (TnRecItem *item)
   g_free (item->event_id);
   g_strfreev (item->reasons);
   g_free (item);
+}
+
+/**
+ * tn_rec_model_slot_init:
+ *
+ * Initialises an empty slot (in static or embedded storage).
+ */
+void
+tn_rec_model_slot_init (TnRecModelSlot *slot)
+{
+  g_return_if_fail (slot != NULL);
+
+  g_mutex_init (&slot->lock);
+  slot->model = NULL;
+}
+
+void
+tn_rec_model_slot_clear (TnRecModelSlot *slot)
+{
+  g_return_if_fail (slot != NULL);
+
+  g_clear_pointer (&slot->model, tn_rec_model_unref);
+  g_mutex_clear (&slot->lock);
+}
+
+/**
+ * tn_rec_model_slot_get:
+ *
+ * Returns: (transfer full) (nullable): the current model, or %NULL
+ *   before the first one is set
+ */
+TnRecModel *
+tn_rec_model_slot_get (TnRecModelSlot *slot)
+{
+  TnRecModel *model = NULL;
+
+  g_return_val_if_fail (slot != NULL, NULL);
+
+  g_mutex_lock (&slot->lock);
+  if (slot->model != NULL)
+    model = tn_rec_model_ref (slot->model);
+  g_mutex_unlock (&slot->lock);
+  return model;
+}
+
+/**
+ * tn_rec_model_slot_set:
+ * @model: (transfer none) (nullable): the new model
+ *
+ * Replaces the slot's model; requests holding the old one keep it until
+ * they unref it, and the last of them frees it (outside the lock).
+ */
+void
+tn_rec_model_slot_set (TnRecModelSlot *slot,
+                       TnRecModel     *model)
+{
+  TnRecModel *old;
+
+  g_return_if_fail (slot != NULL);
+
+  if (model != NULL)
+    tn_rec_model_ref (model);
+  g_mutex_lock (&slot->lock);
+  old = slot->model;
+  slot->model = model;
+  g_mutex_unlock (&slot->lock);
+  if (old != NULL)
+    tn_rec_model_unref (old);
 }

@@ -123,8 +123,29 @@ GPtrArray  *tn_rec_model_trending         (TnRecModel        *model,
                                            const char        *category,
                                            gint64             now,
                                            guint              limit);
+char      **tn_rec_model_trending_categories (TnRecModel      *model,
+                                           guint              limit);
 
 void        tn_rec_item_free              (TnRecItem         *item);
+
+/**
+ * TnRecModelSlot:
+ * Where a server keeps its current model: requests take a reference
+ * with tn_rec_model_slot_get(), a rebuild puts the new model in with
+ * tn_rec_model_slot_set(); neither waits for more than a pointer swap.
+ */
+typedef struct
+{
+  /*< private >*/
+  GMutex      lock;
+  TnRecModel *model;
+} TnRecModelSlot;
+
+void        tn_rec_model_slot_init        (TnRecModelSlot    *slot);
+void        tn_rec_model_slot_clear       (TnRecModelSlot    *slot);
+TnRecModel *tn_rec_model_slot_get         (TnRecModelSlot    *slot);
+void        tn_rec_model_slot_set         (TnRecModelSlot    *slot,
+                                           TnRecModel        *model);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnRecModel, tn_rec_model_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnRecItem, tn_rec_item_free)

@@ -281,6 +281,20 @@ assert_reasons_true (TnRecData  *data,
 
               g_assert_cmpstr (event->category, ==, title);
             }
+          else if (sscanf (reason, "%u people signed up in the last 7 days%n", &n, &end) == 1 && reason[end] == '\0')
+            {
+              guint count = 0;
+
+              for (guint k2 = 0; k2 < data->rsvps->len; k2++)
+                {
+                  TnRecRsvp *rsvp = &g_array_index (data->rsvps, TnRecRsvp, k2);
+
+                  if (rsvp->event == item->event && (rsvp->answer == TN_REC_GOING || rsvp->checked_in)
+                      && rsvp->at <= NOW && rsvp->at >= NOW - 7 * DAY)
+                    count++;
+                }
+              g_assert_cmpuint (n, ==, count);
+            }
           else if (g_str_has_suffix (reason, " km away"))
             {
               TnRecEvent *event = data->events->pdata[item->event];
@@ -599,6 +613,18 @@ test_trending (void)
   g_assert_cmpstr (((TnRecItem *) all->pdata[0])->event_id, ==, "music-hot");
   assert_allowed (data, NULL, music, NULL);
   g_assert_cmpuint (none->len, ==, 0);
+
+  /* Music has the RSVPs of the last days; Tech's upcoming events fewer; Art one old */
+  {
+    g_auto(GStrv) categories = tn_rec_model_trending_categories (model, 0);
+    g_auto(GStrv) first = tn_rec_model_trending_categories (model, 1);
+
+    g_assert_cmpuint (g_strv_length (categories), ==, 3);
+    g_assert_cmpstr (categories[0], ==, "Music");
+    g_assert_cmpstr (categories[1], ==, "Tech");
+    g_assert_cmpstr (categories[2], ==, "Art");
+    g_assert_cmpuint (g_strv_length (first), ==, 1);
+  }
 }
 
 static gpointer
@@ -625,6 +651,89 @@ test_shared (void)
   g_assert_cmpint (tn_rec_model_find_event (held, "rust-night"), ==, 0);
   g_assert_cmpint (tn_rec_model_find_event (held, "nope"), ==, -1);
   tn_rec_model_unref (held);
+}
+
+typedef struct
+{
+  TnRecModelSlot *slot;
+  gint            stop;
+  gint            served;
+} Reader;
+
+static gpointer
+reader_thread (gpointer user_data)
+{
+  Reader *reader = user_data;
+
+  while (!g_atomic_int_get (&reader->stop))
+    {
+      g_autoptr(TnRecModel) model = tn_rec_model_slot_get (reader->slot);
+      g_autoptr(GPtrArray) items = NULL;
+
+      g_assert_nonnull (model);
+      items = recommend (model, "me", NULL, NULL);
+      g_assert_nonnull (find_item (items, "jazz-evening"));
+      g_atomic_int_inc (&reader->served);
+    }
+  return NULL;
+}
+
+/* requests in another thread while the model is swapped under them */
+static void
+test_slot (void)
+{
+  g_autoptr(TnRecData) data = make_data ();
+  TnRecModelSlot slot;
+  Reader reader = { &slot, 0, 0 };
+  GThread *thread;
+
+  tn_rec_model_slot_init (&slot);
+  g_assert_null (tn_rec_model_slot_get (&slot));
+  {
+    g_autoptr(TnRecModel) first = make_model (data);
+
+    tn_rec_model_slot_set (&slot, first);
+  }
+  thread = g_thread_new ("reader", reader_thread, &reader);
+  for (guint k = 0; k < 20; k++)
+    {
+      g_autoptr(TnRecModel) next = make_model (data);
+
+      tn_rec_model_slot_set (&slot, next);
+    }
+  while (g_atomic_int_get (&reader.served) == 0)
+    g_usleep (1000);
+  g_atomic_int_set (&reader.stop, 1);
+  g_thread_join (thread);
+  tn_rec_model_slot_clear (&slot);
+}
+
+/* a loader that fills the arrays itself: NULL strings and indices out of
+ * range are ignored, not followed */
+static void
+test_hand_filled (void)
+{
+  g_autoptr(TnRecData) data = make_data ();
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  TnRecEvent *bare = g_new0 (TnRecEvent, 1);
+  TnRecRsvp bad = { 9999, 0, NOW - DAY, TN_REC_GOING, 0 };
+  TnRecRsvp bad_event = { 0, 9999, NOW - DAY, TN_REC_GOING, 0 };
+  TnRecFollow bad_follow = { 0, 9999 };
+
+  bare->id = g_strdup ("bare");
+  bare->lat = bare->lon = NAN;
+  bare->starts_at = NOW + DAY;
+  bare->listed = TRUE;
+  g_ptr_array_add (data->events, bare);
+  g_hash_table_insert (data->event_index, bare->id, GUINT_TO_POINTER (data->events->len));
+  g_array_append_val (data->rsvps, bad);
+  g_array_append_val (data->rsvps, bad_event);
+  g_array_append_val (data->follows, bad_follow);
+  model = make_model (data);
+  items = recommend (model, "me", NULL, NULL);
+  g_assert_true (has_reason (find_item (items, "jazz-evening"), "3 people you follow are going"));
+  assert_allowed (data, "me", items, NULL);
 }
 
 static void
@@ -655,6 +764,8 @@ main (int   argc,
   g_test_add_func ("/server/recommender/similar", test_similar);
   g_test_add_func ("/server/recommender/trending", test_trending);
   g_test_add_func ("/server/recommender/shared", test_shared);
+  g_test_add_func ("/server/recommender/slot", test_slot);
+  g_test_add_func ("/server/recommender/hand-filled", test_hand_filled);
   g_test_add_func ("/server/recommender/empty", test_empty);
   return g_test_run ();
 }
