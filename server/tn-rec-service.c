@@ -8,7 +8,7 @@ struct _TnRecService
   GObject       parent_instance;
 
   TnStore      *store;
-  TnRecModel   *model;              /* NULL until the first build is done */
+  TnRecModelSlot slot;              /* the model; empty until the first build */
   guint         refresh;            /* seconds between builds, at least */
   gboolean      started;
 
@@ -38,21 +38,31 @@ tn_rec_service_dispose (GObject *object)
     g_source_destroy (self->timer);
   g_clear_pointer (&self->timer, g_source_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
-  g_clear_pointer (&self->model, tn_rec_model_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (tn_rec_service_parent_class)->dispose (object);
 }
 
 static void
+tn_rec_service_finalize (GObject *object)
+{
+  TnRecService *self = TN_REC_SERVICE (object);
+
+  tn_rec_model_slot_clear (&self->slot);
+  G_OBJECT_CLASS (tn_rec_service_parent_class)->finalize (object);
+}
+
+static void
 tn_rec_service_class_init (TnRecServiceClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tn_rec_service_dispose;
+  G_OBJECT_CLASS (klass)->finalize = tn_rec_service_finalize;
 }
 
 static void
 tn_rec_service_init (TnRecService *self)
 {
+  tn_rec_model_slot_init (&self->slot);
   self->refresh = TN_REC_REFRESH_SECONDS_DEFAULT;
   self->cancellable = g_cancellable_new ();
   self->changes = 1;   /* no model yet: stale */
@@ -142,13 +152,13 @@ build_done_cb (GObject      *source,
     g_warning ("The recommendations could not be brought up to date: %s", error->message);
   else
     {
-      g_clear_pointer (&self->model, tn_rec_model_unref);
-      self->model = model;
+      tn_rec_model_slot_set (&self->slot, model);
       self->model_changes = self->building_changes;
       self->builds++;
       g_debug ("Recommendations: a model of %u events in %.2f s, %" G_GSIZE_FORMAT " bytes",
                tn_rec_model_get_n_events (model), tn_rec_model_get_build_seconds (model),
                tn_rec_model_get_memory_bytes (model));
+      tn_rec_model_unref (model);
     }
   tn_rec_service_schedule (self);
 }
@@ -238,14 +248,14 @@ tn_rec_service_note_change (TnRecService *self)
 /**
  * tn_rec_service_get_model:
  *
- * Returns: (transfer none) (nullable): the current model, %NULL while
- *   the first is being built; ref it to keep it past the main loop's turn
+ * Returns: (transfer full) (nullable): the current model, %NULL while
+ *   the first is being built; any thread may ask
  */
 TnRecModel *
 tn_rec_service_get_model (TnRecService *self)
 {
   g_return_val_if_fail (TN_IS_REC_SERVICE (self), NULL);
-  return self->model;
+  return tn_rec_model_slot_get (&self->slot);
 }
 
 gboolean

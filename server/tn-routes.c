@@ -1501,7 +1501,7 @@ rec_model (TnRequest *req)
   TnRecModel *model = tn_rec_service_get_model (tn_server_get_recs (req->server));
 
   if (model != NULL)
-    return tn_rec_model_ref (model);
+    return model;
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After", "2");
   tn_request_reply_error_literal (req, TN_ERROR_UNAVAILABLE,
                                   "Recommendations are being prepared; try again in a moment");
