@@ -23,6 +23,7 @@ static const struct {
   { TN_ERROR_NETWORK,               "network",               503 },
   { TN_ERROR_PRECONDITION_REQUIRED, "precondition_required", 428 },
   { TN_ERROR_DEVICE_REVOKED,        "device_revoked",        401 },
+  { TN_ERROR_UNAVAILABLE,           "unavailable",           503 },
 };
 
 /**

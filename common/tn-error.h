@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @TN_ERROR_PRECONDITION_REQUIRED: a conditional request lacked If-Match
  * @TN_ERROR_DEVICE_REVOKED: the door device's token was revoked: the door
  *   wipes its replica
+ * @TN_ERROR_UNAVAILABLE: the server cannot answer this yet (503, with
+ *   Retry-After), such as recommendations before their first model
  *
  * The one error domain of Turnout. The server maps it to HTTP statuses and
  * error codes in one place; clients map error bodies back to it.
@@ -42,6 +44,7 @@ typedef enum
   TN_ERROR_NETWORK,
   TN_ERROR_PRECONDITION_REQUIRED,
   TN_ERROR_DEVICE_REVOKED,
+  TN_ERROR_UNAVAILABLE,
 } TnError;
 
 GQuark       tn_error_quark          (void);

@@ -36,6 +36,18 @@ const char *tn_user_get_name        (TnUser      *self);
 TnRole      tn_user_get_role        (TnUser      *self);
 gint64      tn_user_get_created_at  (TnUser      *self);
 
+#define TN_USER_INTERESTS_MAX 20
+
+void                tn_user_set_profile     (TnUser             *self,
+                                             double              home_lat,
+                                             double              home_lon,
+                                             const char * const *interests);
+gboolean            tn_user_has_profile     (TnUser             *self);
+gboolean            tn_user_get_home        (TnUser             *self,
+                                             double             *out_lat,
+                                             double             *out_lon);
+const char * const *tn_user_get_interests   (TnUser             *self);
+
 const char *tn_role_to_string       (TnRole      role);
 gboolean    tn_role_from_string     (const char *text,
                                      TnRole     *out);

@@ -28,6 +28,7 @@ typedef struct
   gboolean  version;
   gint64    max_body_size;
   gint64    token_ttl_days;
+  gint64    recommendations_refresh;
   gint64    login_attempts_per_account;
   gint64    login_attempts_per_address;
   char     *trusted_proxies;
@@ -98,6 +99,7 @@ load_config (Options  *options,
     }
   READ_INT ("max-body-size", max_body_size)
   READ_INT ("token-ttl-days", token_ttl_days)
+  READ_INT ("recommendations-refresh-seconds", recommendations_refresh)
   READ_INT ("login-attempts-per-account", login_attempts_per_account)
   READ_INT ("login-attempts-per-address", login_attempts_per_address)
 #undef READ_INT
@@ -162,6 +164,8 @@ run_serve (Options *options)
     tn_server_set_max_body_size (server, (gsize) options->max_body_size);
   if (options->token_ttl_days > 0)
     tn_server_set_token_ttl (server, options->token_ttl_days * 86400);
+  if (options->recommendations_refresh > 0)
+    tn_rec_service_set_refresh (tn_server_get_recs (server), (guint) MIN (options->recommendations_refresh, 86400));
   if (options->login_attempts_per_account > 0)
     tn_server_set_login_attempts_per_account (server, (guint) MIN (options->login_attempts_per_account,
                                                                    G_MAXUINT));
@@ -350,7 +354,8 @@ tn_cli_main (int    argc,
       N_("Database: sqlite:PATH (default in the XDG data directory) or a postgresql:// URI"), N_("URI") },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options.config,
       N_("Read settings from this key file ([server] listen, database, demo, max-body-size, token-ttl-days, "
-         "login-attempts-per-account, login-attempts-per-address, trusted-proxies)"),
+         "login-attempts-per-account, login-attempts-per-address, trusted-proxies, "
+         "recommendations-refresh-seconds)"),
       N_("FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &options.demo,
       N_("Seed a demo community into an empty database"), NULL },

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "tn-auth.h"
@@ -154,6 +155,61 @@ seed_people (TnStore    *store,
   return TRUE;
 }
 
+/* Members' homes and interests, and who follows whom ("follows":
+ * [follower, followee] e-mail pairs), so that recommendations have
+ * friends and places to talk about. */
+static gboolean
+seed_follows (TnStore     *store,
+              JsonObject  *root,
+              JsonArray   *users,
+              GHashTable  *ids,
+              gint64       now,
+              GError     **error)
+{
+  JsonArray *follows = json_object_has_member (root, "follows")
+                       ? json_object_get_array_member (root, "follows") : NULL;
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *spec = json_array_get_object_element (users, i);
+      const char *id = g_hash_table_lookup (ids, tn_json_object_get_string (spec, "email"));
+      JsonArray *list = json_object_has_member (spec, "interests")
+                        ? json_object_get_array_member (spec, "interests") : NULL;
+      g_autoptr(GPtrArray) interests = g_ptr_array_new ();
+      g_autoptr(TnUser) user = NULL;
+      gboolean home = json_object_has_member (spec, "home_lat");
+
+      if (!home && list == NULL)
+        continue;
+      for (guint j = 0; list != NULL && j < json_array_get_length (list); j++)
+        g_ptr_array_add (interests, (gpointer) json_array_get_string_element (list, j));
+      g_ptr_array_add (interests, NULL);
+      user = tn_store_update_profile (store, id, home,
+                                      home ? json_object_get_double_member (spec, "home_lat") : NAN,
+                                      home ? json_object_get_double_member (spec, "home_lon") : NAN,
+                                      list != NULL ? (const char * const *) interests->pdata : NULL, error);
+      if (user == NULL)
+        return FALSE;
+    }
+  for (guint i = 0; follows != NULL && i < json_array_get_length (follows); i++)
+    {
+      JsonArray *pair = json_array_get_array_element (follows, i);
+      const char *follower = g_hash_table_lookup (ids, json_array_get_string_element (pair, 0));
+      const char *followee = g_hash_table_lookup (ids, json_array_get_string_element (pair, 1));
+      g_autoptr(TnFollow) follow = NULL;
+
+      if (follower == NULL || followee == NULL)
+        {
+          g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "The demo data's follow %u names an unknown user", i);
+          return FALSE;
+        }
+      follow = tn_store_follow (store, follower, followee, now, error);
+      if (follow == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * tn_demo_seed:
  * @store: a migrated store without users
@@ -223,6 +279,9 @@ tn_demo_seed (TnStore  *store,
       g_hash_table_insert (ids, g_strdup (tn_user_get_email (user)), g_strdup (tn_user_get_id (user)));
       g_ptr_array_add (people, g_steal_pointer (&user));
     }
+
+  if (!seed_follows (store, root, users, ids, now, error))
+    return FALSE;
 
   for (guint i = 0; i < json_array_get_length (events); i++)
     if (!seed_event (store, json_array_get_object_element (events, i), ids,

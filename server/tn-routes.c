@@ -47,10 +47,18 @@ static void handle_openapi      (TnRequest *req);
 static void handle_login        (TnRequest *req);
 static void handle_logout       (TnRequest *req);
 static void handle_me           (TnRequest *req);
+static void handle_me_patch     (TnRequest *req);
+static void handle_follow_put   (TnRequest *req);
+static void handle_follow_delete (TnRequest *req);
+static void handle_followers_list (TnRequest *req);
+static void handle_following_list (TnRequest *req);
 static void handle_users_list   (TnRequest *req);
 static void handle_users_create (TnRequest *req);
 static void handle_audit_list   (TnRequest *req);
 static void handle_categories_list (TnRequest *req);
+static void handle_recommendations (TnRequest *req);
+static void handle_event_similar   (TnRequest *req);
+static void handle_trending        (TnRequest *req);
 static void handle_events_list  (TnRequest *req);
 static void handle_events_ics   (TnRequest *req);
 static void handle_event_create (TnRequest *req);
@@ -91,10 +99,17 @@ static const Route routes[] = {
   { "POST",   "/api/v1/auth/login",             AUTH_NONE,     handle_login },
   { "POST",   "/api/v1/auth/logout",            AUTH_REQUIRED, handle_logout },
   { "GET",    "/api/v1/me",                     AUTH_REQUIRED, handle_me },
+  { "PATCH",  "/api/v1/me",                     AUTH_REQUIRED, handle_me_patch },
+  { "PUT",    "/api/v1/users/{id}/follow",      AUTH_REQUIRED, handle_follow_put },
+  { "DELETE", "/api/v1/users/{id}/follow",      AUTH_REQUIRED, handle_follow_delete },
+  { "GET",    "/api/v1/users/{id}/followers",   AUTH_REQUIRED, handle_followers_list },
+  { "GET",    "/api/v1/users/{id}/following",   AUTH_REQUIRED, handle_following_list },
   { "GET",    "/api/v1/users",                  AUTH_REQUIRED, handle_users_list },
   { "POST",   "/api/v1/users",                  AUTH_REQUIRED, handle_users_create },
   { "GET",    "/api/v1/audit",                  AUTH_REQUIRED, handle_audit_list },
   { "GET",    "/api/v1/categories",             AUTH_OPTIONAL, handle_categories_list },
+  { "GET",    "/api/v1/recommendations",        AUTH_REQUIRED, handle_recommendations },
+  { "GET",    "/api/v1/trending",               AUTH_OPTIONAL, handle_trending },
   { "GET",    "/api/v1/events",                 AUTH_OPTIONAL, handle_events_list },
   { "GET",    "/api/v1/events.ics",             AUTH_OPTIONAL, handle_events_ics },
   { "POST",   "/api/v1/events",                 AUTH_REQUIRED, handle_event_create },
@@ -103,6 +118,7 @@ static const Route routes[] = {
   { "PATCH",  "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_patch },
   { "DELETE", "/api/v1/events/{id}",            AUTH_REQUIRED, handle_event_delete },
   { "POST",   "/api/v1/events/{id}/cancel",     AUTH_REQUIRED, handle_event_cancel },
+  { "GET",    "/api/v1/events/{id}/similar",    AUTH_OPTIONAL, handle_event_similar },
   { "GET",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_get },
   { "PUT",    "/api/v1/events/{id}/rsvp",       AUTH_REQUIRED, handle_rsvp_put },
   { "GET",    "/api/v1/events/{id}/attendees",  AUTH_REQUIRED, handle_attendees_list },
@@ -1091,14 +1107,6 @@ handle_logout (TnRequest *req)
 }
 
 static void
-handle_me (TnRequest *req)
-{
-  g_autoptr(JsonNode) node = tn_user_to_json (req->user);
-
-  tn_request_reply_json (req, SOUP_STATUS_OK, node);
-}
-
-static void
 handle_users_list (TnRequest *req)
 {
   g_autoptr(GError) error = NULL;
@@ -1461,6 +1469,214 @@ handle_events_list (TnRequest *req)
   else
     g_string_append (text, "null}");
   tn_request_reply_json_text (req, SOUP_STATUS_OK, text);
+}
+
+/* --- recommendations ------------------------------------------------------ */
+
+#define REC_LIMIT_DEFAULT 10
+#define REC_LIMIT_MAX     50
+
+static guint
+rec_limit (TnRequest  *req,
+           JsonObject *details)
+{
+  const char *value = tn_request_get_query (req, "limit");
+  guint64 limit;
+
+  if (value == NULL || value[0] == '\0')
+    return REC_LIMIT_DEFAULT;
+  if (!g_ascii_string_to_unsigned (value, 10, 1, REC_LIMIT_MAX, &limit, NULL))
+    {
+      json_object_set_string_member (details, "limit", "must be a whole number from 1 to 50");
+      return REC_LIMIT_DEFAULT;
+    }
+  return (guint) limit;
+}
+
+/* The current model (a reference), or NULL with a 503 answered while the
+ * server builds its first one: requests never wait for a build. */
+static TnRecModel *
+rec_model (TnRequest *req)
+{
+  TnRecModel *model = tn_rec_service_get_model (tn_server_get_recs (req->server));
+
+  if (model != NULL)
+    return model;
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After", "2");
+  tn_request_reply_error_literal (req, TN_ERROR_UNAVAILABLE,
+                                  "Recommendations are being prepared; try again in a moment");
+  return NULL;
+}
+
+static void
+append_json_string (GString    *text,
+                    const char *value)
+{
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), value);
+  g_autofree char *quoted = json_to_string (node, FALSE);
+
+  g_string_append (text, quoted);
+}
+
+/* Answers the model's @items (asked for a few more than @limit): each
+ * event as the store has it now, so one cancelled, made private or
+ * started since the model was built is left out, as is one the caller
+ * answered since. */
+static void
+reply_rec_items (TnRequest  *req,
+                 TnRecModel *model,
+                 GPtrArray  *items,
+                 guint       limit,
+                 GHashTable *exclude)
+{
+  g_autoptr(GDateTime) built = g_date_time_new_from_unix_utc (tn_rec_model_get_built_at (model));
+  g_autofree char *built_text = g_date_time_format_iso8601 (built);
+  GString *text = g_string_sized_new (1024 * (limit + 1));
+  gint64 now = tn_time_now ();
+  guint shown = 0;
+
+  g_string_append (text, "{\"items\":[");
+  for (guint i = 0; i < items->len && shown < limit; i++)
+    {
+      TnRecItem *item = items->pdata[i];
+      g_autoptr(TnEvent) event = NULL;
+      char score[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (exclude != NULL && g_hash_table_contains (exclude, item->event_id))
+        continue;
+      event = tn_store_get_event (tn_server_get_store (req->server), item->event_id, NULL);
+      if (event == NULL || tn_event_get_visibility (event) != TN_VISIBILITY_PUBLIC ||
+          tn_event_get_status (event) != TN_EVENT_STATUS_SCHEDULED || tn_event_get_starts_at (event) <= now)
+        continue;
+      if (shown++ > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, "{\"event\":");
+      tn_event_append_json (event, TN_EVENT_JSON_STORED, text);
+      g_string_append_printf (text, ",\"score\":%s,\"reasons\":[",
+                              g_ascii_formatd (score, sizeof score, "%.4f", item->score));
+      for (guint r = 0; item->reasons[r] != NULL; r++)
+        {
+          if (r > 0)
+            g_string_append_c (text, ',');
+          append_json_string (text, item->reasons[r]);
+        }
+      g_string_append (text, "]}");
+    }
+  g_string_append_printf (text, "],\"model_built_at\":\"%s\"}", built_text);
+  tn_request_reply_json_text (req, SOUP_STATUS_OK, text);
+}
+
+/* GET /api/v1/recommendations: upcoming public events for the caller,
+ * blended from co-attendance, content, friends going, trending and
+ * distance, each with its reasons. */
+static void
+handle_recommendations (TnRequest *req)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) answered = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) exclude = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  TnEventQuery near = { 0 };
+  TnRecQuery query;
+  guint limit;
+  const char *category;
+
+  limit = rec_limit (req, details);
+  query_near (req, &near, details);
+  if (tn_request_get_query (req, "radius_km") != NULL)
+    json_object_set_string_member (details, "radius_km", "is not a parameter of recommendations");
+  category = query_text (req, "category", 100, details);
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  model = rec_model (req);
+  if (model == NULL)
+    return;
+
+  /* what the caller answered, also since the model was built */
+  answered = tn_store_list_user_answers (tn_server_get_store (req->server), tn_user_get_id (req->user), &error);
+  if (answered == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  for (guint i = 0; i < answered->len; i++)
+    g_hash_table_add (exclude, answered->pdata[i]);
+
+  tn_rec_query_init (&query);
+  query.user_id = tn_user_get_id (req->user);
+  query.now = tn_time_now ();
+  query.limit = limit + 5;
+  query.exclude = exclude;
+  query.category = category;
+  query.interests = tn_user_get_interests (req->user);
+  if (near.near)
+    {
+      query.has_near = TRUE;
+      query.near_lat = near.near_lat;
+      query.near_lon = near.near_lon;
+    }
+  else
+    query.has_near = tn_user_get_home (req->user, &query.near_lat, &query.near_lon);
+  items = tn_rec_model_recommend (model, &query);
+  reply_rec_items (req, model, items, limit, exclude);
+}
+
+/* GET /api/v1/events/{id}/similar: upcoming public events like it, by
+ * content and by who goes. */
+static void
+handle_event_similar (TnRequest *req)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = NULL;
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  guint limit = rec_limit (req, details);
+
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  event = load_event (req, &error);
+  if (event == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  model = rec_model (req);
+  if (model == NULL)
+    return;
+  items = tn_rec_model_similar (model, tn_event_get_id (event), tn_time_now (), limit + 5);
+  reply_rec_items (req, model, items, limit, NULL);
+}
+
+/* GET /api/v1/trending: upcoming public events by RSVPs, the recent ones
+ * weighing most; `category` narrows it. */
+static void
+handle_trending (TnRequest *req)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  guint limit = rec_limit (req, details);
+  const char *category = query_text (req, "category", 100, details);
+
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  model = rec_model (req);
+  if (model == NULL)
+    return;
+  items = tn_rec_model_trending (model, category, tn_time_now (), limit + 5);
+  reply_rec_items (req, model, items, limit, NULL);
 }
 
 /* GET /api/v1/categories: every category with the number of upcoming
@@ -2958,6 +3174,365 @@ handle_person_delete (TnRequest *req)
       }
   }
   tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+}
+
+/* --- follows and the caller's profile (issue 7) ---------------------------- */
+
+/* Any signed-in member may follow anyone, and see anyone's followers and
+ * whom they follow: follows are public within the community, as on most
+ * social sites. A door device never reaches these routes. */
+
+/* The {id} user of a follow route, lower-cased; an id that cannot exist
+ * is answered 404 here (NULL). */
+static char *
+follow_user_param (TnRequest *req)
+{
+  if (!g_uuid_string_is_valid (req->params[0]))
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_NOT_FOUND, "No such user");
+      return NULL;
+    }
+  return g_ascii_strdown (req->params[0], -1);
+}
+
+static JsonNode *
+follow_to_json (TnFollow *follow)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autofree char *since = tn_time_format (follow->since);
+
+  json_object_set_string_member (object, "id", follow->user_id);
+  json_object_set_string_member (object, "name", follow->name);
+  json_object_set_boolean_member (object, "friend", follow->friend);
+  json_object_set_string_member (object, "since", since);
+  return node_take_object (g_steal_pointer (&object));
+}
+
+static void
+handle_follow_put (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user_id = follow_user_param (req);
+  g_autoptr(TnFollow) follow = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (user_id == NULL)
+    return;
+  if (!tn_request_read_empty (req, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (g_str_equal (user_id, tn_user_get_id (req->user)))
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+
+      json_object_set_string_member (details, "id", "is you: nobody can follow themself");
+      reply_validation (req, details);
+      return;
+    }
+  follow = tn_store_follow (tn_server_get_store (req->server), tn_user_get_id (req->user), user_id,
+                            tn_time_now (), &error);
+  if (follow == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  node = follow_to_json (follow);
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_follow_delete (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user_id = follow_user_param (req);
+
+  if (user_id == NULL)
+    return;
+  if (!tn_request_read_empty (req, &error) ||
+      !tn_store_unfollow (tn_server_get_store (req->server), tn_user_get_id (req->user), user_id, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+}
+
+/* Follow lists page by (since, user id): "fol:SINCE:ID". */
+static char *
+encode_follow_cursor (TnFollow *last)
+{
+  g_autofree char *raw = g_strdup_printf ("fol:%" G_GINT64_FORMAT ":%s", last->since, last->user_id);
+
+  return base64url_encode (raw);
+}
+
+static gboolean
+decode_follow_cursor (const char  *cursor,
+                      gint64      *out_since,
+                      char       **out_id)
+{
+  g_autofree char *text = base64url_decode (cursor);
+  const char *p, *colon;
+  char *end = NULL;
+  gint64 since;
+
+  if (text == NULL || !g_str_has_prefix (text, "fol:"))
+    return FALSE;
+  p = text + strlen ("fol:");
+  if ((colon = strchr (p, ':')) == NULL)
+    return FALSE;
+  since = g_ascii_strtoll (p, &end, 10);
+  if (end == p || end != colon || !g_uuid_string_is_valid (colon + 1))
+    return FALSE;
+  *out_since = since;
+  *out_id = g_ascii_strdown (colon + 1, -1);
+  return TRUE;
+}
+
+static void
+list_follows (TnRequest *req,
+              gboolean   followers)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autofree char *user_id = follow_user_param (req);
+  g_autofree char *after_id = NULL;
+  g_autoptr(TnUser) user = NULL;
+  g_autoptr(GPtrArray) follows = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  TnFollowQuery query = { 0 };
+  const char *cursor;
+  gboolean more = FALSE;
+
+  if (user_id == NULL)
+    return;
+  user = tn_store_get_user (tn_server_get_store (req->server), user_id, &error);
+  if (user == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  query.user_id = user_id;
+  query.followers = followers;
+  query.limit = query_limit (req, details);
+  cursor = tn_request_get_query (req, "cursor");
+  if (cursor != NULL && cursor[0] != '\0' && !decode_follow_cursor (cursor, &query.after_since, &after_id))
+    json_object_set_string_member (details, "cursor", "is not a cursor this server gave out");
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  query.after_id = after_id;
+  follows = tn_store_list_follows (tn_server_get_store (req->server), &query, &more, &error);
+  if (follows == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  items = json_array_new ();
+  for (guint i = 0; i < follows->len; i++)
+    json_array_add_element (items, follow_to_json (follows->pdata[i]));
+  object = json_object_new ();
+  json_object_set_array_member (object, "items", g_steal_pointer (&items));
+  if (more && follows->len > 0)
+    {
+      g_autofree char *next = encode_follow_cursor (follows->pdata[follows->len - 1]);
+
+      json_object_set_string_member (object, "next_cursor", next);
+    }
+  else
+    json_object_set_null_member (object, "next_cursor");
+  node = node_take_object (g_steal_pointer (&object));
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_followers_list (TnRequest *req)
+{
+  list_follows (req, TRUE);
+}
+
+static void
+handle_following_list (TnRequest *req)
+{
+  list_follows (req, FALSE);
+}
+
+/* Reads `home_lat` and `home_lon` of a PATCH /me: both or neither, each
+ * a number in range, or both null (no home). Returns TRUE when they are
+ * there and fine. */
+static gboolean
+read_home (JsonObject *body,
+           double     *out_lat,
+           double     *out_lon,
+           JsonObject *details)
+{
+  JsonNode *lat = json_object_get_member (body, "home_lat");
+  JsonNode *lon = json_object_get_member (body, "home_lon");
+
+  if (lat == NULL && lon == NULL)
+    return FALSE;
+  if (lat == NULL || lon == NULL || JSON_NODE_HOLDS_NULL (lat) != JSON_NODE_HOLDS_NULL (lon))
+    {
+      json_object_set_string_member (details, lat == NULL || JSON_NODE_HOLDS_NULL (lat) ? "home_lat" : "home_lon",
+                                     "home_lat and home_lon come together: both numbers, or both null");
+      return FALSE;
+    }
+  if (JSON_NODE_HOLDS_NULL (lat))
+    {
+      *out_lat = *out_lon = NAN;
+      return TRUE;
+    }
+  if (!tn_json_node_is_number (lat))
+    json_object_set_string_member (details, "home_lat", "must be a number or null");
+  else if (!(json_node_get_double (lat) >= -90.0 && json_node_get_double (lat) <= 90.0))
+    json_object_set_string_member (details, "home_lat", "must be between -90 and 90");
+  if (!tn_json_node_is_number (lon))
+    json_object_set_string_member (details, "home_lon", "must be a number or null");
+  else if (!(json_node_get_double (lon) >= -180.0 && json_node_get_double (lon) <= 180.0))
+    json_object_set_string_member (details, "home_lon", "must be between -180 and 180");
+  if (json_object_has_member (details, "home_lat") || json_object_has_member (details, "home_lon"))
+    return FALSE;
+  *out_lat = json_node_get_double (lat);
+  *out_lon = json_node_get_double (lon);
+  return TRUE;
+}
+
+/* Reads `interests`: an array of at most TN_USER_INTERESTS_MAX names of
+ * categories (any case), as the categories' own names, without repeats.
+ * NULL when absent or wrong (then with a detail). */
+static GPtrArray *
+read_interests (TnRequest  *req,
+                JsonObject *body,
+                JsonObject *details,
+                GError    **error)
+{
+  JsonNode *node = json_object_get_member (body, "interests");
+  g_autoptr(GPtrArray) interests = g_ptr_array_new ();
+  g_autoptr(GPtrArray) categories = NULL;
+  JsonArray *array;
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      json_object_set_string_member (details, "interests", "must be an array of category names");
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > TN_USER_INTERESTS_MAX)
+    {
+      json_object_set_string_member (details, "interests", "may name at most 20 categories");
+      return NULL;
+    }
+  categories = tn_store_list_categories (tn_server_get_store (req->server), NULL, FALSE, tn_time_now (), error);
+  if (categories == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      const char *name = NULL;
+
+      if (!tn_json_node_is_string (item))
+        {
+          json_object_set_string_member (details, "interests", "must be an array of category names");
+          return NULL;
+        }
+      for (guint c = 0; c < categories->len && name == NULL; c++)
+        {
+          TnCategory *category = categories->pdata[c];
+          g_autofree char *a = g_utf8_casefold (category->name, -1);
+          g_autofree char *b = g_utf8_casefold (json_node_get_string (item), -1);
+
+          if (g_str_equal (a, b))
+            name = category->name;
+        }
+      if (name == NULL)
+        {
+          json_object_set_string_member (details, "interests",
+                                         "must name categories of GET /api/v1/categories");
+          return NULL;
+        }
+      if (!g_ptr_array_find_with_equal_func (interests, name, g_str_equal, NULL))
+        g_ptr_array_add (interests, (gpointer) name);
+    }
+  /* the names belong to @categories: copy them */
+  {
+    GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < interests->len; i++)
+      g_ptr_array_add (copy, g_strdup (interests->pdata[i]));
+    g_ptr_array_add (copy, NULL);
+    return copy;
+  }
+}
+
+static void
+handle_me (TnRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnUser) user = tn_store_get_user (tn_server_get_store (req->server), tn_user_get_id (req->user),
+                                              &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (user == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  node = tn_user_to_json (user);
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_me_patch (TnRequest *req)
+{
+  static const char * const fields[] = { "home_lat", "home_lon", "interests", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = tn_request_read_object (req, &error);
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GPtrArray) interests = NULL;
+  g_autoptr(TnUser) user = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GList) members = NULL;
+  double lat = NAN, lon = NAN;
+  gboolean set_home;
+
+  if (body == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  members = json_object_get_members (body);
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (fields, l->data))
+      json_object_set_string_member (details, l->data, "is not a field of this request");
+  set_home = read_home (body, &lat, &lon, details);
+  interests = read_interests (req, body, details, &error);
+  if (error != NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  if (json_object_get_size (details) > 0)
+    {
+      reply_validation (req, details);
+      return;
+    }
+  user = tn_store_update_profile (tn_server_get_store (req->server), tn_user_get_id (req->user), set_home, lat,
+                                  lon, interests != NULL ? (const char * const *) interests->pdata : NULL, &error);
+  if (user == NULL)
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  node = tn_user_to_json (user);
+  tn_request_reply_json (req, SOUP_STATUS_OK, node);
 }
 
 /* --- audit log: reading --------------------------------------------------- */

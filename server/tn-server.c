@@ -34,6 +34,7 @@ struct _TnServer
   GSource           *flush_source;
 
   TnLiveHub         *live;              /* WebSocket subscribers of events */
+  TnRecService      *recs;              /* the recommender's model, kept fresh */
 };
 
 G_DEFINE_FINAL_TYPE (TnServer, tn_server, G_TYPE_OBJECT)
@@ -60,6 +61,7 @@ tn_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->live);
+  g_clear_object (&self->recs);
   g_clear_object (&self->store);
   g_clear_object (&self->metrics);
   g_clear_object (&self->account_limiter);
@@ -215,6 +217,9 @@ tn_server_flush (TnServer *self)
     tn_live_hub_flush (self->live);
   else
     tn_live_hub_drop (self->live);
+  /* the recommendations' model may not know of what was stored */
+  if (stored && held->len > 0)
+    tn_rec_service_note_change (self->recs);
 
   for (guint i = 0; i < held->len; i++)
     {
@@ -500,6 +505,7 @@ tn_server_new (TnStore *store)
 
   self = g_object_new (TN_TYPE_SERVER, NULL);
   self->store = g_object_ref (store);
+  self->recs = tn_rec_service_new (store);
   return self;
 }
 
@@ -713,14 +719,28 @@ tn_server_listen (TnServer    *self,
    * retransmissions of a second and more. */
   g_socket_set_listen_backlog (listen_socket, TN_SERVER_LISTEN_BACKLOG);
   if (!g_socket_bind (listen_socket, socket_address, TRUE, error) ||
-      !g_socket_listen (listen_socket, error))
+      !g_socket_listen (listen_socket, error) ||
+      !soup_server_listen_socket (self->soup, listen_socket, 0, error))
     return FALSE;
-  return soup_server_listen_socket (self->soup, listen_socket, 0, error);
+  tn_rec_service_start (self->recs);
+  return TRUE;
 
 invalid:
   g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
                "“%s” is not an address to listen on; use HOST:PORT, such as 127.0.0.1:8080", address);
   return FALSE;
+}
+
+/**
+ * tn_server_get_recs:
+ *
+ * Returns: (transfer none): the recommendations' model keeper
+ */
+TnRecService *
+tn_server_get_recs (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), NULL);
+  return self->recs;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include "tn-metrics.h"
 #include "tn-rate-limiter.h"
+#include "tn-rec-service.h"
 #include "tn-store.h"
 
 G_BEGIN_DECLS
@@ -53,6 +54,7 @@ gboolean    tn_server_listen            (TnServer    *self,
                                          const char  *address,
                                          GError     **error);
 guint       tn_server_get_port          (TnServer    *self);
+TnRecService *tn_server_get_recs        (TnServer    *self);
 char       *tn_server_get_url           (TnServer    *self);
 char       *tn_server_issue_token       (TnServer    *self,
                                          const char  *user_id,

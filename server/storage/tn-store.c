@@ -1173,3 +1173,143 @@ tn_store_list_changes (TnStore     *self,
   g_return_val_if_fail (out_more != NULL, NULL);
   return IFACE (self)->list_changes (self, event_id, since, limit, out_more, error);
 }
+
+/* --- follows, profiles and the recommender's data ------------------------ */
+
+void
+tn_follow_free (TnFollow *follow)
+{
+  if (follow == NULL)
+    return;
+  g_free (follow->user_id);
+  g_free (follow->name);
+  g_free (follow);
+}
+
+/**
+ * tn_store_follow:
+ * @follower_id: who follows
+ * @followee_id: whom
+ * @now: the time of the follow, if it is new
+ *
+ * Makes @follower_id follow @followee_id; following again changes
+ * nothing. An unknown @followee_id is %TN_ERROR_NOT_FOUND, following
+ * oneself %TN_ERROR_VALIDATION_FAILED.
+ *
+ * Returns: (transfer full) (nullable): @followee_id as an entry of
+ *   @follower_id's following list
+ */
+TnFollow *
+tn_store_follow (TnStore     *self,
+                 const char  *follower_id,
+                 const char  *followee_id,
+                 gint64       now,
+                 GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (follower_id != NULL && followee_id != NULL, NULL);
+  return IFACE (self)->follow (self, follower_id, followee_id, now, error);
+}
+
+/**
+ * tn_store_unfollow:
+ *
+ * Ends a follow; without one, does nothing. An unknown @followee_id is
+ * %TN_ERROR_NOT_FOUND.
+ */
+gboolean
+tn_store_unfollow (TnStore     *self,
+                   const char  *follower_id,
+                   const char  *followee_id,
+                   GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (follower_id != NULL && followee_id != NULL, FALSE);
+  return IFACE (self)->unfollow (self, follower_id, followee_id, error);
+}
+
+/**
+ * tn_store_list_follows:
+ * @out_more: (out): whether more entries follow the page
+ *
+ * One page of a follower or following list (#TnFollowQuery). The user
+ * of @query is not checked: an unknown one has empty lists.
+ *
+ * Returns: (transfer container) (element-type TnFollow) (nullable): the
+ *   entries
+ */
+GPtrArray *
+tn_store_list_follows (TnStore             *self,
+                       const TnFollowQuery *query,
+                       gboolean            *out_more,
+                       GError             **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL && query->user_id != NULL && out_more != NULL, NULL);
+  return IFACE (self)->list_follows (self, query, out_more, error);
+}
+
+/**
+ * tn_store_update_profile:
+ * @set_home: whether to change the home location
+ * @home_lat: its latitude, or NAN to clear it
+ * @home_lon: its longitude, or NAN
+ * @interests: (nullable) (array zero-terminated=1): category names, as
+ *   the caller checked them; %NULL leaves them as they are
+ *
+ * Changes a user's recommendation profile.
+ *
+ * Returns: (transfer full) (nullable): the user, with the profile
+ */
+TnUser *
+tn_store_update_profile (TnStore            *self,
+                         const char         *user_id,
+                         gboolean            set_home,
+                         double              home_lat,
+                         double              home_lon,
+                         const char * const *interests,
+                         GError            **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+  return IFACE (self)->update_profile (self, user_id, set_home, home_lat, home_lon, interests, error);
+}
+
+/**
+ * tn_store_load_rec_data:
+ * @data: an empty #TnRecData to fill
+ *
+ * Reads the whole community the recommender is built from into @data:
+ * every user with their profile, every event (`listed` when public and
+ * scheduled), members' RSVPs (guests without an account are left out)
+ * with whether a door let them in, and follows. Unlike every other call,
+ * this one may run on any thread while the store serves others: it reads
+ * one consistent snapshot of the committed data on a read-only
+ * connection of its own.
+ */
+gboolean
+tn_store_load_rec_data (TnStore    *self,
+                        TnRecData  *data,
+                        GError    **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  return IFACE (self)->load_rec_data (self, data, error);
+}
+
+/**
+ * tn_store_list_user_answers:
+ *
+ * The events @user_id has an RSVP for, whatever its answer.
+ *
+ * Returns: (transfer container) (element-type utf8) (nullable): event ids
+ */
+GPtrArray *
+tn_store_list_user_answers (TnStore     *self,
+                            const char  *user_id,
+                            GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+  return IFACE (self)->list_user_answers (self, user_id, error);
+}

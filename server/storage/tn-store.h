@@ -5,6 +5,7 @@
 
 #include "tn-attendee.h"
 #include "tn-event.h"
+#include "tn-rec-data.h"
 #include "tn-replica.h"   /* TnVerdict, shared with the doors' replicas */
 #include "tn-user.h"
 
@@ -318,6 +319,38 @@ typedef struct
 void tn_sync_change_free (TnSyncChange *change);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnSyncChange, tn_sync_change_free)
 
+/**
+ * TnFollow:
+ * An entry of a follower or following list: the other user (@user_id,
+ * @name), when the follow was made (@since, Unix seconds), and whether
+ * the two follow each other (@friend).
+ */
+typedef struct
+{
+  char     *user_id;
+  char     *name;
+  gint64    since;
+  gboolean  friend;
+} TnFollow;
+
+void tn_follow_free (TnFollow *follow);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnFollow, tn_follow_free)
+
+/**
+ * TnFollowQuery:
+ * Who follows @user_id (@followers), or whom @user_id follows, ordered
+ * by (since, user_id); (@after_since, @after_id) is the keyset cursor
+ * (@after_id NULL: first page).
+ */
+typedef struct
+{
+  const char *user_id;
+  gboolean    followers;
+  guint       limit;
+  gint64      after_since;
+  const char *after_id;
+} TnFollowQuery;
+
 #define TN_SYNC_LIMIT_DEFAULT 1000
 #define TN_SYNC_LIMIT_MAX     5000
 
@@ -561,6 +594,38 @@ struct _TnStoreInterface
                                         guint                limit,
                                         gboolean            *out_more,
                                         GError             **error);
+
+  /* Follows and members' recommendation profiles (issue 7). */
+  TnFollow      *(*follow)             (TnStore             *self,
+                                        const char          *follower_id,
+                                        const char          *followee_id,
+                                        gint64               now,
+                                        GError             **error);
+  gboolean       (*unfollow)           (TnStore             *self,
+                                        const char          *follower_id,
+                                        const char          *followee_id,
+                                        GError             **error);
+  GPtrArray     *(*list_follows)       (TnStore             *self,
+                                        const TnFollowQuery *query,
+                                        gboolean            *out_more,
+                                        GError             **error);
+  TnUser        *(*update_profile)     (TnStore             *self,
+                                        const char          *user_id,
+                                        gboolean             set_home,
+                                        double               home_lat,
+                                        double               home_lon,
+                                        const char * const  *interests,
+                                        GError             **error);
+
+  /* The recommender's data. load_rec_data() is the one call that may run
+   * on any thread, at the same time as others: it reads on a connection
+   * of its own, and sees only committed data. */
+  gboolean       (*load_rec_data)      (TnStore             *self,
+                                        TnRecData           *data,
+                                        GError             **error);
+  GPtrArray     *(*list_user_answers)  (TnStore             *self,
+                                        const char          *user_id,
+                                        GError             **error);
 };
 
 TnStore    *tn_store_open               (const char          *uri,
@@ -782,6 +847,33 @@ GPtrArray     *tn_store_list_changes        (TnStore             *self,
                                             gint64               since,
                                             guint                limit,
                                             gboolean            *out_more,
+                                            GError             **error);
+
+TnFollow      *tn_store_follow              (TnStore             *self,
+                                            const char          *follower_id,
+                                            const char          *followee_id,
+                                            gint64               now,
+                                            GError             **error);
+gboolean       tn_store_unfollow            (TnStore             *self,
+                                            const char          *follower_id,
+                                            const char          *followee_id,
+                                            GError             **error);
+GPtrArray     *tn_store_list_follows        (TnStore             *self,
+                                            const TnFollowQuery *query,
+                                            gboolean            *out_more,
+                                            GError             **error);
+TnUser        *tn_store_update_profile      (TnStore             *self,
+                                            const char          *user_id,
+                                            gboolean             set_home,
+                                            double               home_lat,
+                                            double               home_lon,
+                                            const char * const  *interests,
+                                            GError             **error);
+gboolean       tn_store_load_rec_data       (TnStore             *self,
+                                            TnRecData           *data,
+                                            GError             **error);
+GPtrArray     *tn_store_list_user_answers   (TnStore             *self,
+                                            const char          *user_id,
                                             GError             **error);
 
 char       *tn_store_fts_query          (const char          *text);

@@ -667,6 +667,28 @@ expand (const char *text)
   { .name = "event-ics/" n, .method = "GET", .path = p, .who = w, .status = 404, \
     .code = "not_found" }
 
+/* Follows and the caller's profile (issue 7). "fol:x:MISSING_ID" and
+ * "fol:1:not-a-uuid" are forged follow-list cursors. */
+#define CURSOR_FOL_NOT_TIME "Zm9sOng6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw"
+#define CURSOR_FOL_NOT_ID "Zm9sOjE6bm90LWEtdXVpZA=="
+#define FOLLOW(n, m, p, w, b, st, c, f) \
+  { .name = "follow/" n, .method = m, .path = p, .who = w, .body = b, .status = st, .code = c, .field = f }
+#define FOLLOWS_LIST(n, q, st, c, f) \
+  { .name = "follows-list/" n, .method = "GET", .path = "/api/v1/users/{organizer_uid}/followers" q, \
+    .who = WHO_MEMBER, .status = st, .code = c, .field = f }
+#define RECS(n, q, st, c, f) \
+  { .name = "recommendations/" n, .method = "GET", .path = "/api/v1/recommendations" q, \
+    .who = WHO_MEMBER, .status = st, .code = c, .field = f }
+#define SIMILAR(n, q, st, c, f) \
+  { .name = "similar/" n, .method = "GET", .path = "/api/v1/events/{id}/similar" q, \
+    .who = WHO_MEMBER, .status = st, .code = c, .field = f }
+#define TRENDING(n, q, st, c, f) \
+  { .name = "trending/" n, .method = "GET", .path = "/api/v1/trending" q, \
+    .status = st, .code = c, .field = f }
+#define ME_PATCH(n, b, st, c, f) \
+  { .name = "me-patch/" n, .method = "PATCH", .path = "/api/v1/me", .who = WHO_MEMBER, .body = b, \
+    .status = st, .code = c, .field = f }
+
 /* Check-in: door devices, scans, sync (docs/CHECKIN.md). */
 #define DEVICE_TOKEN_NEVER_ISSUED "Bearer tnd_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 #define DEVICE_AUTH_CASES(prefix, m, p, b) \
@@ -2166,6 +2188,112 @@ static const BadCase cases[] = {
   { .name = "device-scope/private-event", .method = "GET", .path = "/api/v1/events/{private}", .who = WHO_DEVICE,
     .status = 404, .code = "not_found" },
   DEVICE_AUTH_CASES ("device-scope/event-get", "GET", "/api/v1/events/{door}", NULL),
+
+  /* PUT and DELETE /api/v1/users/{id}/follow */
+  FOLLOW ("self", "PUT", "/api/v1/users/{member_uid}/follow", WHO_MEMBER, NULL, 422, "validation_failed", "id"),
+  FOLLOW ("unknown-user", "PUT", "/api/v1/users/" MISSING_ID "/follow", WHO_MEMBER, NULL, 404, "not_found", NULL),
+  FOLLOW ("not-a-uuid", "PUT", "/api/v1/users/maria/follow", WHO_MEMBER, NULL, 404, "not_found", NULL),
+  FOLLOW ("user-is-an-event", "PUT", "/api/v1/users/{id}/follow", WHO_MEMBER, NULL, 404, "not_found", NULL),
+  FOLLOW ("invalid-utf8-id", "PUT", "/api/v1/users/%FF%FE/follow", WHO_MEMBER, NULL, 404, "not_found", NULL),
+  FOLLOW ("with-fields", "PUT", "/api/v1/users/{organizer_uid}/follow", WHO_MEMBER, "{\"notify\": true}", 422,
+          "validation_failed", NULL),
+  FOLLOW ("not-json", "PUT", "/api/v1/users/{organizer_uid}/follow", WHO_MEMBER, "follow", 400, "bad_request",
+          NULL),
+  FOLLOW ("too-large", "PUT", "/api/v1/users/{organizer_uid}/follow", WHO_MEMBER, "{\"x\": \"{BIG}\"}", 413,
+          "payload_too_large", NULL),
+  FOLLOW ("unfollow-unknown-user", "DELETE", "/api/v1/users/" MISSING_ID "/follow", WHO_MEMBER, NULL, 404,
+          "not_found", NULL),
+  FOLLOW ("unfollow-not-a-uuid", "DELETE", "/api/v1/users/me/follow", WHO_MEMBER, NULL, 404, "not_found", NULL),
+  AUTH_CASES ("follow-put", "PUT", "/api/v1/users/{organizer_uid}/follow", NULL, NULL),
+  AUTH_CASES ("follow-delete", "DELETE", "/api/v1/users/{organizer_uid}/follow", NULL, NULL),
+  { .name = "device-scope/follow", .method = "PUT", .path = "/api/v1/users/{organizer_uid}/follow",
+    .who = WHO_DEVICE, .status = 403, .code = "forbidden" },
+
+  /* GET /api/v1/users/{id}/followers and …/following */
+  FOLLOWS_LIST ("limit-zero", "?limit=0", 422, "validation_failed", "limit"),
+  FOLLOWS_LIST ("limit-too-big", "?limit=501", 422, "validation_failed", "limit"),
+  FOLLOWS_LIST ("limit-not-a-number", "?limit=ten", 422, "validation_failed", "limit"),
+  FOLLOWS_LIST ("cursor-garbage", "?cursor=!!!", 422, "validation_failed", "cursor"),
+  FOLLOWS_LIST ("cursor-invalid-utf8", "?cursor=%FF", 422, "validation_failed", "cursor"),
+  FOLLOWS_LIST ("cursor-of-events", "?cursor=" CURSOR_EVENTS, 422, "validation_failed", "cursor"),
+  FOLLOWS_LIST ("cursor-not-a-time", "?cursor=" CURSOR_FOL_NOT_TIME, 422, "validation_failed", "cursor"),
+  FOLLOWS_LIST ("cursor-not-an-id", "?cursor=" CURSOR_FOL_NOT_ID, 422, "validation_failed", "cursor"),
+  { .name = "follows-list/unknown-user", .method = "GET", .path = "/api/v1/users/" MISSING_ID "/following",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  { .name = "follows-list/not-a-uuid", .method = "GET", .path = "/api/v1/users/olivia/followers",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  AUTH_CASES ("followers", "GET", "/api/v1/users/{organizer_uid}/followers", NULL, NULL),
+  AUTH_CASES ("following", "GET", "/api/v1/users/{organizer_uid}/following", NULL, NULL),
+
+  /* GET /api/v1/recommendations, /api/v1/events/{id}/similar, /api/v1/trending */
+  RECS ("limit-zero", "?limit=0", 422, "validation_failed", "limit"),
+  RECS ("limit-51", "?limit=51", 422, "validation_failed", "limit"),
+  RECS ("limit-not-a-number", "?limit=ten", 422, "validation_failed", "limit"),
+  RECS ("limit-negative", "?limit=-3", 422, "validation_failed", "limit"),
+  RECS ("limit-huge", "?limit=99999999999999999999", 422, "validation_failed", "limit"),
+  RECS ("near-one-number", "?near=51.3", 422, "validation_failed", "near"),
+  RECS ("near-out-of-range", "?near=91,12", 422, "validation_failed", "near"),
+  RECS ("near-words", "?near=here,there", 422, "validation_failed", "near"),
+  RECS ("near-invalid-utf8", "?near=%FF,%FE", 422, "validation_failed", "near"),
+  RECS ("radius-without-meaning", "?near=51.3,12.3&radius_km=2", 422, "validation_failed", "radius_km"),
+  RECS ("category-invalid-utf8", "?category=Te%FFch", 422, "validation_failed", "category"),
+  RECS ("category-too-long", "?category={N101}", 422, "validation_failed", "category"),
+  { .name = "similar/private-event-of-another", .method = "GET", .path = "/api/v1/events/{private}/similar",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  AUTH_CASES ("recommendations", "GET", "/api/v1/recommendations", NULL, NULL),
+  { .name = "device-scope/recommendations", .method = "GET", .path = "/api/v1/recommendations",
+    .who = WHO_DEVICE, .status = 403, .code = "forbidden" },
+  { .name = "recommendations/wrong-method", .method = "POST", .path = "/api/v1/recommendations",
+    .who = WHO_MEMBER, .body = "{}", .status = 405, .code = "bad_request" },
+  SIMILAR ("limit-zero", "?limit=0", 422, "validation_failed", "limit"),
+  SIMILAR ("limit-not-a-number", "?limit=%FF", 422, "validation_failed", "limit"),
+  { .name = "similar/unknown-event", .method = "GET", .path = "/api/v1/events/" MISSING_ID "/similar",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  { .name = "similar/not-a-uuid", .method = "GET", .path = "/api/v1/events/rust-night/similar",
+    .who = WHO_MEMBER, .status = 404, .code = "not_found" },
+  BAD_TOKEN_CASES ("similar", "GET", "/api/v1/events/{id}/similar"),
+  TRENDING ("limit-zero", "?limit=0", 422, "validation_failed", "limit"),
+  TRENDING ("limit-too-big", "?limit=500", 422, "validation_failed", "limit"),
+  TRENDING ("category-invalid-utf8", "?category=%C3%28", 422, "validation_failed", "category"),
+  BAD_TOKEN_CASES ("trending", "GET", "/api/v1/trending"),
+
+  /* PATCH /api/v1/me */
+  ME_PATCH ("not-json", "home", 400, "bad_request", NULL),
+  ME_PATCH ("not-an-object", "[1, 2]", 400, "bad_request", NULL),
+  ME_PATCH ("invalid-utf8", "{\"interests\": [\"Te\xff\xfe" "ch\"]}", 400, "bad_request", NULL),
+  ME_PATCH ("invalid-utf8-overlong", "{\"interests\": [\"\xc0\xaf\"]}", 400, "bad_request", NULL),
+  ME_PATCH ("too-large", "{\"interests\": [\"{BIG}\"]}", 413, "payload_too_large", NULL),
+  ME_PATCH ("unknown-field", "{\"name\": \"Someone else\"}", 422, "validation_failed", "name"),
+  ME_PATCH ("role", "{\"role\": \"admin\"}", 422, "validation_failed", "role"),
+  ME_PATCH ("lat-without-lon", "{\"home_lat\": 52.5}", 422, "validation_failed", "home_lon"),
+  ME_PATCH ("lon-without-lat", "{\"home_lon\": 13.4}", 422, "validation_failed", "home_lat"),
+  ME_PATCH ("lat-null-lon-number", "{\"home_lat\": null, \"home_lon\": 13.4}", 422, "validation_failed",
+            "home_lat"),
+  ME_PATCH ("lat-too-big", "{\"home_lat\": 90.5, \"home_lon\": 13.4}", 422, "validation_failed", "home_lat"),
+  ME_PATCH ("lat-too-small", "{\"home_lat\": -91, \"home_lon\": 13.4}", 422, "validation_failed", "home_lat"),
+  ME_PATCH ("lon-too-big", "{\"home_lat\": 52.5, \"home_lon\": 180.01}", 422, "validation_failed", "home_lon"),
+  ME_PATCH ("lon-huge", "{\"home_lat\": 52.5, \"home_lon\": 1e400}", 422, "validation_failed", "home_lon"),
+  ME_PATCH ("lat-string", "{\"home_lat\": \"52.5\", \"home_lon\": 13.4}", 422, "validation_failed",
+            "home_lat"),
+  ME_PATCH ("lon-bool", "{\"home_lat\": 52.5, \"home_lon\": true}", 422, "validation_failed", "home_lon"),
+  ME_PATCH ("lat-object", "{\"home_lat\": {}, \"home_lon\": 13.4}", 422, "validation_failed", "home_lat"),
+  ME_PATCH ("interests-string", "{\"interests\": \"Tech\"}", 422, "validation_failed", "interests"),
+  ME_PATCH ("interests-null", "{\"interests\": null}", 422, "validation_failed", "interests"),
+  ME_PATCH ("interests-numbers", "{\"interests\": [1, 2]}", 422, "validation_failed", "interests"),
+  ME_PATCH ("interests-nested", "{\"interests\": [[\"Tech\"]]}", 422, "validation_failed", "interests"),
+  ME_PATCH ("interests-unknown", "{\"interests\": [\"Tech\", \"Knitting\"]}", 422, "validation_failed",
+            "interests"),
+  ME_PATCH ("interests-slug", "{\"interests\": [\"food-drink\"]}", 422, "validation_failed", "interests"),
+  ME_PATCH ("interests-too-many",
+            "{\"interests\": [\"Tech\", \"Music\", \"Sports\", \"Arts\", \"Outdoors\", \"Community\", "
+            "\"Business\", \"Education\", \"Family\", \"Other\", \"Tech\", \"Music\", \"Sports\", "
+            "\"Arts\", \"Outdoors\", \"Community\", \"Business\", \"Education\", \"Family\", "
+            "\"Other\", \"Tech\"]}", 422, "validation_failed", "interests"),
+  ME_PATCH ("good-home-bad-interests", "{\"home_lat\": 52.5, \"home_lon\": 13.4, \"interests\": [\"Nope\"]}",
+            422, "validation_failed", "interests"),
+  AUTH_CASES ("me-patch", "PATCH", "/api/v1/me", "{\"interests\": [\"Tech\"]}", NULL),
+  { .name = "device-scope/me-patch", .method = "PATCH", .path = "/api/v1/me", .who = WHO_DEVICE,
+    .body = "{\"interests\": [\"Tech\"]}", .status = 403, .code = "forbidden" },
 
   /* Paths and methods that do not exist */
   { .name = "routes/unknown-path", .method = "GET", .path = "/api/v1/evil", .status = 404,

@@ -2,6 +2,8 @@
 /* The storage interface, on the SQLite backend, through TnStore only. */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gstdio.h>
 
 #include "tn-error.h"
@@ -634,6 +636,298 @@ test_checkins_in_batch (Fixture       *f,
   g_assert_cmpuint (changes->len, ==, 0);
 }
 
+/* The recommender's data: a small community read back whole, on the
+ * store's second connection. */
+static TnEvent *
+add_rec_event (Fixture      *f,
+               TnUser       *organizer,
+               const char   *title,
+               TnVisibility  visibility,
+               TnEventStatus status,
+               gboolean      placed)
+{
+  g_autoptr(TnEvent) event = tn_event_new ();
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  const char *tags[] = { "rust", "meetup", NULL };
+  gint64 now = tn_time_now ();
+  TnEvent *stored;
+
+  tn_event_set_id (event, id);
+  tn_event_set_title (event, title);
+  tn_event_set_starts_at (event, now + 600);
+  tn_event_set_ends_at (event, now + 7200);
+  tn_event_set_category (event, "Tech");
+  tn_event_set_tags (event, tags);
+  tn_event_set_visibility (event, visibility);
+  if (placed)
+    tn_event_set_coordinates (event, 52.52, 13.405);
+  tn_event_set_organizer (event, tn_user_get_id (organizer));
+  stored = tn_store_create_event (f->store, event, &error);
+  g_assert_no_error (error);
+  if (status != TN_EVENT_STATUS_SCHEDULED)
+    {
+      /* events are made scheduled: cancelling is a change */
+      g_autoptr(TnEvent) change = tn_event_copy (stored);
+      TnEvent *changed;
+
+      tn_event_set_status (change, status);
+      changed = tn_store_update_event (f->store, change, tn_event_get_version (stored), &error);
+      g_assert_no_error (error);
+      g_object_unref (stored);
+      stored = changed;
+    }
+  return stored;
+}
+
+static TnAttendee *
+answer (Fixture      *f,
+        TnEvent      *event,
+        TnUser       *user,
+        TnRsvpStatus  status)
+{
+  g_autoptr(GError) error = NULL;
+  TnAttendee *attendee = tn_store_set_rsvp (f->store, tn_event_get_id (event), user, status, tn_time_now (),
+                                            &error);
+
+  g_assert_no_error (error);
+  return attendee;
+}
+
+static void
+test_rec_data (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(TnUser) owner = add_user (f, "owner@example.org", TN_ROLE_ORGANIZER);
+  g_autoptr(TnUser) ada = add_user (f, "ada@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnUser) bob = add_user (f, "bob@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnUser) cy = add_user (f, "cy@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnUser) profiled = NULL;
+  g_autoptr(TnEvent) open = add_rec_event (f, owner, "Rust Night", TN_VISIBILITY_PUBLIC, TN_EVENT_STATUS_SCHEDULED,
+                                           TRUE);
+  g_autoptr(TnEvent) hidden = add_rec_event (f, owner, "Board meeting", TN_VISIBILITY_PRIVATE,
+                                             TN_EVENT_STATUS_SCHEDULED, FALSE);
+  g_autoptr(TnEvent) unlisted = add_rec_event (f, owner, "Secret gig", TN_VISIBILITY_UNLISTED,
+                                               TN_EVENT_STATUS_SCHEDULED, TRUE);
+  g_autoptr(TnEvent) cancelled = add_rec_event (f, owner, "Rained out", TN_VISIBILITY_PUBLIC,
+                                                TN_EVENT_STATUS_CANCELLED, FALSE);
+  g_autoptr(TnAttendee) ada_open = NULL, bob_open = NULL, cy_open = NULL, ada_hidden = NULL, added = NULL;
+  g_autoptr(TnAttendee) guest = tn_attendee_new ();
+  g_autoptr(TnFollow) follow = NULL;
+  g_autoptr(GPtrArray) scans = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_checkin_free);
+  g_autoptr(GPtrArray) answered = NULL;
+  g_autoptr(TnRecData) rec = tn_rec_data_new ();
+  g_autoptr(GError) error = NULL;
+  const char *interests[] = { "Tech", "Music", NULL };
+  gint64 now = tn_time_now ();
+  TnRecUser *user;
+  TnRecEvent *event;
+  guint checked_in = 0;
+  gint i_ada, i_bob, i_cy, i_owner, i_open;
+
+  profiled = tn_store_update_profile (f->store, tn_user_get_id (ada), TRUE, 48.85, 2.35, interests, &error);
+  g_assert_no_error (error);
+  g_assert_true (tn_user_get_home (profiled, NULL, NULL));
+
+  ada_open = answer (f, open, ada, TN_RSVP_GOING);
+  bob_open = answer (f, open, bob, TN_RSVP_GOING);
+  cy_open = answer (f, open, cy, TN_RSVP_MAYBE);
+  ada_hidden = answer (f, hidden, ada, TN_RSVP_INTERESTED);
+  /* a guest without an account is no member's RSVP */
+  tn_attendee_set_event_id (guest, tn_event_get_id (open));
+  tn_attendee_set_name (guest, "Gina Guest");
+  tn_attendee_set_email (guest, "gina@example.org");
+  tn_attendee_set_status (guest, TN_RSVP_GOING);
+  added = tn_store_add_guest (f->store, guest, now, &error);
+  g_assert_no_error (error);
+
+  /* Ada is let in; Bob's scan is undone; the guest is let in */
+  g_ptr_array_add (scans, new_scan ("0190c000-0000-7000-8000-0000000000a1", tn_event_get_id (open),
+                                    tn_attendee_get_ticket_code (ada_open), now - 60));
+  g_ptr_array_add (scans, new_scan ("0190c000-0000-7000-8000-0000000000a2", tn_event_get_id (open),
+                                    tn_attendee_get_ticket_code (bob_open), now - 50));
+  g_ptr_array_add (scans, new_scan ("0190c000-0000-7000-8000-0000000000a3", tn_event_get_id (open),
+                                    tn_attendee_get_ticket_code (added), now - 40));
+  g_assert_true (tn_store_record_checkins (f->store, scans, now, &error));
+  g_assert_no_error (error);
+  g_assert_true (tn_store_undo_checkin (f->store, "0190c000-0000-7000-8000-0000000000a2", now, &error));
+  g_assert_no_error (error);
+
+  /* Ada and Bob are friends; Cy follows Ada */
+  follow = tn_store_follow (f->store, tn_user_get_id (ada), tn_user_get_id (bob), now, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&follow, tn_follow_free);
+  follow = tn_store_follow (f->store, tn_user_get_id (bob), tn_user_get_id (ada), now, &error);
+  g_assert_no_error (error);
+  g_assert_true (follow->friend);
+  g_clear_pointer (&follow, tn_follow_free);
+  follow = tn_store_follow (f->store, tn_user_get_id (cy), tn_user_get_id (ada), now, &error);
+  g_assert_no_error (error);
+  g_assert_false (follow->friend);
+
+  g_assert_true (tn_store_load_rec_data (f->store, rec, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (rec->users->len, ==, 4);
+  g_assert_cmpuint (rec->events->len, ==, 4);
+  g_assert_cmpuint (rec->rsvps->len, ==, 4);
+  g_assert_cmpuint (rec->follows->len, ==, 3);
+
+  i_ada = tn_rec_data_find_user (rec, tn_user_get_id (ada));
+  i_bob = tn_rec_data_find_user (rec, tn_user_get_id (bob));
+  i_cy = tn_rec_data_find_user (rec, tn_user_get_id (cy));
+  i_owner = tn_rec_data_find_user (rec, tn_user_get_id (owner));
+  g_assert_cmpint (i_ada, >=, 0);
+  g_assert_cmpint (i_bob, >=, 0);
+  g_assert_cmpint (i_cy, >=, 0);
+  g_assert_cmpint (i_owner, >=, 0);
+
+  user = rec->users->pdata[i_ada];
+  g_assert_cmpfloat_with_epsilon (user->home_lat, 48.85, 1e-9);
+  g_assert_cmpfloat_with_epsilon (user->home_lon, 2.35, 1e-9);
+  g_assert_cmpstrv (user->interests, interests);
+  user = rec->users->pdata[i_bob];
+  g_assert_true (isnan (user->home_lat) && isnan (user->home_lon));
+  g_assert_cmpuint (g_strv_length (user->interests), ==, 0);
+
+  i_open = tn_rec_data_find_event (rec, tn_event_get_id (open));
+  event = rec->events->pdata[i_open];
+  g_assert_true (event->listed);
+  g_assert_cmpint (event->organizer, ==, i_owner);
+  g_assert_cmpstr (event->title, ==, "Rust Night");
+  g_assert_cmpstr (event->category, ==, "Tech");
+  g_assert_cmpuint (g_strv_length (event->tags), ==, 2);
+  g_assert_cmpfloat_with_epsilon (event->lat, 52.52, 1e-9);
+  g_assert_cmpint (event->starts_at, ==, tn_event_get_starts_at (open));
+  event = rec->events->pdata[tn_rec_data_find_event (rec, tn_event_get_id (hidden))];
+  g_assert_false (event->listed);
+  g_assert_true (isnan (event->lat) && isnan (event->lon));
+  event = rec->events->pdata[tn_rec_data_find_event (rec, tn_event_get_id (unlisted))];
+  g_assert_false (event->listed);
+  event = rec->events->pdata[tn_rec_data_find_event (rec, tn_event_get_id (cancelled))];
+  g_assert_false (event->listed);
+
+  for (guint i = 0; i < rec->rsvps->len; i++)
+    {
+      TnRecRsvp *rsvp = &g_array_index (rec->rsvps, TnRecRsvp, i);
+
+      checked_in += rsvp->checked_in;
+      g_assert_cmpint (rsvp->at, >=, now - 5);
+      if (rsvp->user == (guint32) i_ada && rsvp->event == (guint32) i_open)
+        {
+          g_assert_cmpint (rsvp->answer, ==, TN_REC_GOING);
+          g_assert_true (rsvp->checked_in);
+        }
+      else if (rsvp->user == (guint32) i_cy)
+        g_assert_cmpint (rsvp->answer, ==, TN_REC_MAYBE);
+      else if (rsvp->user == (guint32) i_ada)
+        g_assert_cmpint (rsvp->answer, ==, TN_REC_INTERESTED);
+      else
+        {
+          g_assert_cmpint (rsvp->user, ==, i_bob);
+          g_assert_false (rsvp->checked_in);   /* the scan was undone */
+        }
+    }
+  g_assert_cmpuint (checked_in, ==, 1);
+
+  for (guint i = 0; i < rec->follows->len; i++)
+    {
+      TnRecFollow *edge = &g_array_index (rec->follows, TnRecFollow, i);
+
+      g_assert_true ((edge->follower == (guint32) i_ada && edge->followee == (guint32) i_bob) ||
+                     (edge->follower == (guint32) i_bob && edge->followee == (guint32) i_ada) ||
+                     (edge->follower == (guint32) i_cy && edge->followee == (guint32) i_ada));
+    }
+
+  /* Ada's answers: the open and the private event */
+  answered = tn_store_list_user_answers (f->store, tn_user_get_id (ada), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (answered->len, ==, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (answered, tn_event_get_id (open), g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (answered, tn_event_get_id (hidden), g_str_equal, NULL));
+}
+
+/* The snapshot is read on a connection of its own, so a batch the main
+ * connection has not committed is not in it; a thread can load it. */
+static gpointer
+load_in_thread (gpointer data)
+{
+  Fixture *f = data;
+  TnRecData *rec = tn_rec_data_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tn_store_load_rec_data (f->store, rec, &error));
+  g_assert_no_error (error);
+  return rec;
+}
+
+static void
+test_rec_data_snapshot (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(TnUser) first = add_user (f, "first@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnUser) second = NULL;
+  g_autoptr(TnRecData) rec = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  g_assert_true (tn_store_begin_batch (f->store, &error));
+  second = add_user (f, "second@example.org", TN_ROLE_MEMBER);
+  thread = g_thread_new ("rec-data", load_in_thread, f);
+  rec = g_thread_join (thread);
+  g_assert_cmpuint (rec->users->len, ==, 1);
+  g_assert_true (tn_store_commit_batch (f->store, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&rec, tn_rec_data_free);
+  rec = load_in_thread (f);
+  g_assert_cmpuint (rec->users->len, ==, 2);
+}
+
+/* Follows: idempotent, not of oneself nor of nobody, gone with a user's
+ * account; lists page by (since, id). */
+static void
+test_follows (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(TnUser) ada = add_user (f, "ada@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnUser) bob = add_user (f, "bob@example.org", TN_ROLE_MEMBER);
+  g_autoptr(TnFollow) follow = NULL;
+  g_autoptr(TnFollow) again = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  TnFollowQuery query = { .user_id = tn_user_get_id (bob), .followers = TRUE, .limit = 10 };
+  gboolean more = TRUE;
+
+  follow = tn_store_follow (f->store, tn_user_get_id (ada), tn_user_get_id (bob), 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (follow->user_id, ==, tn_user_get_id (bob));
+  g_assert_cmpint (follow->since, ==, 1000);
+  again = tn_store_follow (f->store, tn_user_get_id (ada), tn_user_get_id (bob), 2000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->since, ==, 1000);
+
+  g_assert_null (tn_store_follow (f->store, tn_user_get_id (ada), tn_user_get_id (ada), 1000, &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_clear_error (&error);
+  g_assert_null (tn_store_follow (f->store, tn_user_get_id (ada), "00000000-0000-4000-8000-000000000000", 1000,
+                                  &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  page = tn_store_list_follows (f->store, &query, &more, &error);
+  g_assert_no_error (error);
+  g_assert_false (more);
+  g_assert_cmpuint (page->len, ==, 1);
+  g_assert_cmpstr (((TnFollow *) page->pdata[0])->user_id, ==, tn_user_get_id (ada));
+
+  g_assert_true (tn_store_unfollow (f->store, tn_user_get_id (ada), tn_user_get_id (bob), &error));
+  g_assert_true (tn_store_unfollow (f->store, tn_user_get_id (ada), tn_user_get_id (bob), &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&page, g_ptr_array_unref);
+  page = tn_store_list_follows (f->store, &query, &more, &error);
+  g_assert_cmpuint (page->len, ==, 0);
+}
+
 static void
 test_open_errors (void)
 {
@@ -671,6 +965,9 @@ main (int    argc,
   ADD ("/server/store/backup", test_backup);
   ADD ("/server/store/batch", test_batch);
   ADD ("/server/store/search-index", test_search_index);
+  ADD ("/server/store/rec-data", test_rec_data);
+  ADD ("/server/store/rec-data/snapshot", test_rec_data_snapshot);
+  ADD ("/server/store/follows", test_follows);
 #undef ADD
   g_test_add_func ("/server/store/open-errors", test_open_errors);
 
