@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
@@ -2489,5 +2490,361 @@ tn_client_sync_finish (TnClient      *self,
                        GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- follows and the caller's profile ------------------------------------ */
+
+/**
+ * tn_client_follow_copy:
+ * @follow: a #TnClientFollow
+ *
+ * Returns: (transfer full): a copy of @follow
+ */
+TnClientFollow *
+tn_client_follow_copy (const TnClientFollow *follow)
+{
+  TnClientFollow *copy = g_new0 (TnClientFollow, 1);
+
+  copy->user_id = g_strdup (follow->user_id);
+  copy->name = g_strdup (follow->name);
+  copy->friend = follow->friend;
+  copy->since = follow->since;
+  return copy;
+}
+
+void
+tn_client_follow_free (TnClientFollow *follow)
+{
+  if (follow == NULL)
+    return;
+  g_free (follow->user_id);
+  g_free (follow->name);
+  g_free (follow);
+}
+
+G_DEFINE_BOXED_TYPE (TnClientFollow, tn_client_follow, tn_client_follow_copy, tn_client_follow_free)
+
+static gpointer
+read_follow_item (JsonObject  *object,
+                  GError     **error)
+{
+  TnClientFollow *follow;
+  const char *user_id = tn_json_object_get_string (object, "id");
+  const char *name = tn_json_object_get_string (object, "name");
+  const char *since_text = tn_json_object_get_string (object, "since");
+  JsonNode *friend = json_object_get_member (object, "friend");
+  gint64 since = 0;
+
+  if (user_id == NULL || name == NULL || since_text == NULL || !tn_time_parse (since_text, &since, NULL) ||
+      friend == NULL || !JSON_NODE_HOLDS_VALUE (friend) || json_node_get_value_type (friend) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent a follow that cannot be read"));
+      return NULL;
+    }
+  follow = g_new0 (TnClientFollow, 1);
+  follow->user_id = g_strdup (user_id);
+  follow->name = g_strdup (name);
+  follow->friend = json_node_get_boolean (friend);
+  follow->since = since;
+  return follow;
+}
+
+static gpointer
+parse_follow (TnClient   *self,
+              JsonObject *root,
+              GError    **error)
+{
+  if (root == NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent an empty answer"));
+      return NULL;
+    }
+  return read_follow_item (root, error);
+}
+
+static gpointer
+parse_follow_page (TnClient   *self,
+                   JsonObject *root,
+                   GError    **error)
+{
+  return parse_page (root, read_follow_item, (GDestroyNotify) tn_client_follow_free, error);
+}
+
+static char *
+user_path (const char *user_id,
+           const char *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (user_id, NULL, FALSE);
+
+  return g_strconcat ("/api/v1/users/", escaped, suffix, NULL);
+}
+
+/**
+ * tn_client_follow_async:
+ * @self: a #TnClient
+ * @user_id: whom to follow
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Makes the signed-in user follow @user_id (following again changes
+ * nothing). Finish with tn_client_follow_finish().
+ */
+void
+tn_client_follow_async (TnClient            *self,
+                        const char          *user_id,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (user_id != NULL);
+
+  path = user_path (user_id, "/follow");
+  send_request (self, "PUT", path, NULL, NULL, NULL,
+                parse_follow, (GDestroyNotify) tn_client_follow_free, tn_client_follow_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_follow_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer full) (nullable): the followed user, with whether
+ *   they are now a friend
+ */
+TnClientFollow *
+tn_client_follow_finish (TnClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_follow_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tn_client_unfollow_async:
+ * @self: a #TnClient
+ * @user_id: whom to stop following
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Ends a follow of the signed-in user, if there is one. Finish with
+ * tn_client_unfollow_finish().
+ */
+void
+tn_client_unfollow_async (TnClient            *self,
+                          const char          *user_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (user_id != NULL);
+
+  path = user_path (user_id, "/follow");
+  send_request (self, "DELETE", path, NULL, NULL, NULL,
+                parse_nothing, NULL, tn_client_unfollow_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_unfollow_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: %TRUE once the follow is gone
+ */
+gboolean
+tn_client_unfollow_finish (TnClient      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_unfollow_async), FALSE);
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+static void
+list_follows (TnClient            *self,
+              const char          *user_id,
+              const char          *which,
+              guint                limit,
+              const char          *cursor,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *path = user_path (user_id, which);
+
+  insert_string (query, "cursor", cursor);
+  if (limit > 0)
+    g_hash_table_insert (query, g_strdup ("limit"), g_strdup_printf ("%u", limit));
+  send_request (self, "GET", path, query, NULL, NULL,
+                parse_follow_page, page_free, source_tag,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_list_followers_async:
+ * @self: a #TnClient
+ * @user_id: whose followers
+ * @limit: page size (0: the server's default)
+ * @cursor: (nullable): the `next_cursor` of the previous page
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Lists who follows @user_id, oldest follow first. Finish with
+ * tn_client_list_follows_finish().
+ */
+void
+tn_client_list_followers_async (TnClient            *self,
+                                const char          *user_id,
+                                guint                limit,
+                                const char          *cursor,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (user_id != NULL);
+  list_follows (self, user_id, "/followers", limit, cursor, tn_client_list_followers_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_list_following_async:
+ * @self: a #TnClient
+ * @user_id: whose follows
+ * @limit: page size (0: the server's default)
+ * @cursor: (nullable): the `next_cursor` of the previous page
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Lists whom @user_id follows, oldest follow first. Finish with
+ * tn_client_list_follows_finish().
+ */
+void
+tn_client_list_following_async (TnClient            *self,
+                                const char          *user_id,
+                                guint                limit,
+                                const char          *cursor,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (user_id != NULL);
+  list_follows (self, user_id, "/following", limit, cursor, tn_client_list_following_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_list_follows_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @next_cursor: (out) (optional) (nullable): the cursor of the next page
+ * @error: return location for a #TnError
+ *
+ * Finishes tn_client_list_followers_async() and
+ * tn_client_list_following_async().
+ *
+ * Returns: (transfer container) (element-type TnClientFollow) (nullable):
+ *   the entries
+ */
+GPtrArray *
+tn_client_list_follows_finish (TnClient      *self,
+                               GAsyncResult  *result,
+                               char         **next_cursor,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return page_finish (result, next_cursor, error);
+}
+
+/**
+ * tn_client_update_profile_async:
+ * @self: a #TnClient
+ * @set_home: whether to change the home location
+ * @home_lat: its latitude (−90 to 90), or NAN to forget it
+ * @home_lon: its longitude (−180 to 180), or NAN
+ * @interests: (nullable) (array zero-terminated=1): names of categories
+ *   (at most 20); %NULL leaves them as they are
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Changes the signed-in user's recommendation profile (PATCH
+ * /api/v1/me). Finish with tn_client_update_profile_finish().
+ */
+void
+tn_client_update_profile_async (TnClient            *self,
+                                gboolean             set_home,
+                                double               home_lat,
+                                double               home_lon,
+                                const char * const  *interests,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+
+  if (set_home && (isnan (home_lat) || isnan (home_lon)))
+    {
+      json_object_set_null_member (object, "home_lat");
+      json_object_set_null_member (object, "home_lon");
+    }
+  else if (set_home)
+    {
+      json_object_set_double_member (object, "home_lat", home_lat);
+      json_object_set_double_member (object, "home_lon", home_lon);
+    }
+  if (interests != NULL)
+    {
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; interests[i] != NULL; i++)
+        json_array_add_string_element (array, interests[i]);
+      json_object_set_array_member (object, "interests", array);
+    }
+  body = json_node_init_object (json_node_alloc (), object);
+  send_request (self, "PATCH", "/api/v1/me", NULL, body, NULL,
+                parse_user, g_object_unref, tn_client_update_profile_async,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_update_profile_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer full) (nullable): the signed-in user, with the
+ *   profile (tn_user_get_home(), tn_user_get_interests())
+ */
+TnUser *
+tn_client_update_profile_finish (TnClient      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_update_profile_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -81,6 +81,29 @@ void              tn_client_category_free     (TnClientCategory       *category)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnClientCategory, tn_client_category_free)
 
 /**
+ * TnClientFollow:
+ * @user_id: the other user of the follow
+ * @name: their name
+ * @friend: the two follow each other
+ * @since: when the follow was made (Unix seconds)
+ *
+ * An entry of a follower or following list.
+ */
+typedef struct
+{
+  char     *user_id;
+  char     *name;
+  gboolean  friend;
+  gint64    since;
+} TnClientFollow;
+
+#define TN_TYPE_CLIENT_FOLLOW (tn_client_follow_get_type ())
+GType           tn_client_follow_get_type (void) G_GNUC_CONST;
+TnClientFollow *tn_client_follow_copy     (const TnClientFollow *follow);
+void            tn_client_follow_free     (TnClientFollow       *follow);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnClientFollow, tn_client_follow_free)
+
+/**
  * TnClientPersonRole:
  * @TN_CLIENT_PERSON_ROLE_COHOST: edits and cancels the event, sees its
  *   attendees, manages staff and guests
@@ -484,6 +507,52 @@ void        tn_client_undo_checkin_async         (TnClient             *self,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
 gboolean    tn_client_undo_checkin_finish        (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+void            tn_client_follow_async           (TnClient             *self,
+                                                  const char           *user_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+TnClientFollow *tn_client_follow_finish          (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void            tn_client_unfollow_async         (TnClient             *self,
+                                                  const char           *user_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        tn_client_unfollow_finish        (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+void            tn_client_list_followers_async   (TnClient             *self,
+                                                  const char           *user_id,
+                                                  guint                 limit,
+                                                  const char           *cursor,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+void            tn_client_list_following_async   (TnClient             *self,
+                                                  const char           *user_id,
+                                                  guint                 limit,
+                                                  const char           *cursor,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray      *tn_client_list_follows_finish    (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  char                **next_cursor,
+                                                  GError              **error);
+void            tn_client_update_profile_async   (TnClient             *self,
+                                                  gboolean              set_home,
+                                                  double                home_lat,
+                                                  double                home_lon,
+                                                  const char * const   *interests,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+TnUser         *tn_client_update_profile_finish  (TnClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 

@@ -87,6 +87,7 @@ tn_user_finalize (GObject *object)
   g_free (self->id);
   g_free (self->email);
   g_free (self->name);
+  g_strfreev (self->interests);
 
   G_OBJECT_CLASS (tn_user_parent_class)->finalize (object);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include "tn-client.h"
 #include "tn-error.h"
 #include "tn-test-utils.h"
@@ -1239,6 +1241,139 @@ test_cancelled (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Follows and the profile through the client: follow (a friend when
+ * followed back), both lists page by page, unfollow twice, a follow of
+ * oneself refused; the profile set, read back and refused when wrong. */
+static gboolean
+follows_contain (GPtrArray  *follows,
+                 const char *user_id,
+                 gboolean    friend)
+{
+  for (guint i = 0; i < follows->len; i++)
+    {
+      TnClientFollow *follow = follows->pdata[i];
+
+      if (g_str_equal (follow->user_id, user_id))
+        return follow->friend == friend;
+    }
+  return FALSE;
+}
+
+static GPtrArray *
+all_follows (Fixture    *f,
+             const char *user_id,
+             gboolean    followers)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_client_follow_free);
+  g_autofree char *cursor = NULL;
+
+  do
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) page = NULL;
+      g_autofree char *next = NULL;
+
+      if (followers)
+        tn_client_list_followers_async (f->client, user_id, 1, cursor, NULL, store_result_cb, f);
+      else
+        tn_client_list_following_async (f->client, user_id, 1, cursor, NULL, store_result_cb, f);
+      result = wait_result (f);
+      page = tn_client_list_follows_finish (f->client, result, &next, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, <=, 1);
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (all, tn_client_follow_copy (page->pdata[i]));
+      g_clear_pointer (&cursor, g_free);
+      cursor = g_steal_pointer (&next);
+    }
+  while (cursor != NULL);
+  return all;
+}
+
+static void
+test_follows (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *tomasz_id = login_id (f, "tomasz@example.org");
+  g_autofree char *maria_id = login_id (f, TN_DEMO_MEMBER_EMAIL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TnClientFollow) follow = NULL;
+  g_autoptr(TnClientFollow) self_follow = NULL;
+  g_autoptr(GPtrArray) followers = NULL;
+  g_autoptr(GPtrArray) following = NULL;
+  g_autoptr(TnUser) me = NULL;
+  g_autoptr(TnUser) refused = NULL;
+  const char *interests[] = { "music", "Arts", NULL };
+  double lat = 0, lon = 0;
+
+  /* the demo has Tomasz follow María: she follows back, a friend */
+  tn_client_follow_async (f->client, tomasz_id, NULL, store_result_cb, f);
+  result = wait_result (f);
+  follow = tn_client_follow_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (follow->user_id, ==, tomasz_id);
+  g_assert_true (follow->friend);
+  g_assert_cmpint (follow->since, >, 0);
+  g_clear_object (&result);
+
+  followers = all_follows (f, maria_id, TRUE);
+  g_assert_true (follows_contain (followers, tomasz_id, TRUE));
+  following = all_follows (f, maria_id, FALSE);
+  g_assert_true (follows_contain (following, tomasz_id, TRUE));
+  g_assert_cmpuint (following->len, >=, 4);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      tn_client_unfollow_async (f->client, tomasz_id, NULL, store_result_cb, f);
+      result = wait_result (f);
+      g_assert_true (tn_client_unfollow_finish (f->client, result, &error));
+      g_assert_no_error (error);
+      g_clear_object (&result);
+    }
+  g_clear_pointer (&followers, g_ptr_array_unref);
+  followers = all_follows (f, maria_id, TRUE);
+  g_assert_true (follows_contain (followers, tomasz_id, FALSE));
+
+  tn_client_follow_async (f->client, maria_id, NULL, store_result_cb, f);
+  result = wait_result (f);
+  self_follow = tn_client_follow_finish (f->client, result, &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_assert_null (self_follow);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  tn_client_update_profile_async (f->client, TRUE, 51.34, 12.37, interests, NULL, store_result_cb, f);
+  result = wait_result (f);
+  me = tn_client_update_profile_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (tn_user_has_profile (me));
+  g_assert_true (tn_user_get_home (me, &lat, &lon));
+  g_assert_cmpfloat_with_epsilon (lat, 51.34, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lon, 12.37, 1e-9);
+  g_assert_cmpstr (tn_user_get_interests (me)[0], ==, "Music");
+  g_assert_cmpstr (tn_user_get_interests (me)[1], ==, "Arts");
+  g_assert_null (tn_user_get_interests (me)[2]);
+  g_clear_object (&result);
+  g_clear_object (&me);
+
+  /* forget the home, keep the interests */
+  tn_client_update_profile_async (f->client, TRUE, NAN, NAN, NULL, NULL, store_result_cb, f);
+  result = wait_result (f);
+  me = tn_client_update_profile_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_false (tn_user_get_home (me, NULL, NULL));
+  g_assert_cmpstr (tn_user_get_interests (me)[0], ==, "Music");
+  g_clear_object (&result);
+
+  tn_client_update_profile_async (f->client, TRUE, 91.0, 0.0, NULL, NULL, store_result_cb, f);
+  result = wait_result (f);
+  refused = tn_client_update_profile_finish (f->client, result, &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_assert_null (refused);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1260,6 +1395,7 @@ main (int    argc,
   ADD ("/common/client/import-export", test_import_export);
   ADD ("/common/client/import-errors", test_import_errors);
   ADD ("/common/client/audit", test_audit);
+  ADD ("/common/client/follows", test_follows);
 #undef ADD
   g_test_add_func ("/common/client/network-error", test_network_error);
 
