@@ -2848,3 +2848,224 @@ tn_client_update_profile_finish (TnClient      *self,
   g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_update_profile_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* --- recommendations ------------------------------------------------------ */
+
+/**
+ * tn_client_recommendation_copy:
+ * @item: a #TnClientRecommendation
+ *
+ * Returns: (transfer full): a copy of @item
+ */
+TnClientRecommendation *
+tn_client_recommendation_copy (const TnClientRecommendation *item)
+{
+  TnClientRecommendation *copy = g_new0 (TnClientRecommendation, 1);
+
+  copy->event = g_object_ref (item->event);
+  copy->score = item->score;
+  copy->reasons = g_strdupv (item->reasons);
+  return copy;
+}
+
+void
+tn_client_recommendation_free (TnClientRecommendation *item)
+{
+  if (item == NULL)
+    return;
+  g_clear_object (&item->event);
+  g_strfreev (item->reasons);
+  g_free (item);
+}
+
+G_DEFINE_BOXED_TYPE (TnClientRecommendation, tn_client_recommendation,
+                     tn_client_recommendation_copy, tn_client_recommendation_free)
+
+static gpointer
+read_recommendation_item (JsonObject  *object,
+                          GError     **error)
+{
+  g_autoptr(TnClientRecommendation) item = g_new0 (TnClientRecommendation, 1);
+  g_autoptr(GStrvBuilder) reasons = g_strv_builder_new ();
+  JsonNode *event = json_object_get_member (object, "event");
+  JsonNode *score = json_object_get_member (object, "score");
+  JsonNode *reason_list = json_object_get_member (object, "reasons");
+
+  if (event == NULL || !JSON_NODE_HOLDS_OBJECT (event) ||
+      score == NULL || !JSON_NODE_HOLDS_VALUE (score) ||
+      (json_node_get_value_type (score) != G_TYPE_DOUBLE && json_node_get_value_type (score) != G_TYPE_INT64) ||
+      reason_list == NULL || !JSON_NODE_HOLDS_ARRAY (reason_list))
+    goto unreadable;
+  item->event = tn_event_new_from_json (json_node_get_object (event), TN_EVENT_JSON_STORED, NULL, error);
+  if (item->event == NULL)
+    return NULL;
+  item->score = json_node_get_double (score);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (reason_list)); i++)
+    {
+      JsonNode *reason = json_array_get_element (json_node_get_array (reason_list), i);
+
+      if (!JSON_NODE_HOLDS_VALUE (reason) || json_node_get_value_type (reason) != G_TYPE_STRING)
+        goto unreadable;
+      g_strv_builder_add (reasons, json_node_get_string (reason));
+    }
+  item->reasons = g_strv_builder_end (reasons);
+  return g_steal_pointer (&item);
+
+unreadable:
+  g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, _("The server sent a recommendation that cannot be read"));
+  return NULL;
+}
+
+static gpointer
+parse_recommendation_page (TnClient   *self,
+                           JsonObject *root,
+                           GError    **error)
+{
+  return parse_page (root, read_recommendation_item, (GDestroyNotify) tn_client_recommendation_free, error);
+}
+
+static void
+list_recommendations (TnClient            *self,
+                      const char          *path,
+                      GHashTable          *query,
+                      guint                limit,
+                      const char          *category,
+                      gpointer             source_tag,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  insert_string (query, "category", category);
+  if (limit > 0)
+    g_hash_table_insert (query, g_strdup ("limit"), g_strdup_printf ("%u", limit));
+  send_request (self, "GET", path, query, NULL, NULL,
+                parse_recommendation_page, page_free, source_tag,
+                cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_recommendations_async:
+ * @self: a signed-in #TnClient
+ * @limit: how many at most (0: the server's default, 10)
+ * @near: whether to measure distances from @near_lat, @near_lon instead
+ *   of the caller's home
+ * @near_lat: latitude
+ * @near_lon: longitude
+ * @category: (nullable): only this category
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Upcoming events for the signed-in member, each with why. A server that
+ * has just started may answer %TN_ERROR_UNAVAILABLE for a moment. Finish
+ * with tn_client_recommendations_finish().
+ */
+void
+tn_client_recommendations_async (TnClient            *self,
+                                 guint                limit,
+                                 gboolean             near,
+                                 double               near_lat,
+                                 double               near_lon,
+                                 const char          *category,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+
+  if (near)
+    {
+      char lat[G_ASCII_DTOSTR_BUF_SIZE];
+      char lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_hash_table_insert (query, g_strdup ("near"),
+                           g_strdup_printf ("%s,%s", g_ascii_dtostr (lat, sizeof lat, near_lat),
+                                            g_ascii_dtostr (lon, sizeof lon, near_lon)));
+    }
+  list_recommendations (self, "/api/v1/recommendations", query, limit, category,
+                        tn_client_recommendations_async, cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_similar_events_async:
+ * @self: a #TnClient
+ * @event_id: the event
+ * @limit: how many at most (0: 10)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Upcoming events like @event_id. Finish with
+ * tn_client_recommendations_finish().
+ */
+void
+tn_client_similar_events_async (TnClient            *self,
+                                const char          *event_id,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+  g_return_if_fail (event_id != NULL);
+
+  path = event_path (event_id, "/similar");
+  list_recommendations (self, path, query, limit, NULL,
+                        tn_client_similar_events_async, cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_trending_async:
+ * @self: a #TnClient
+ * @category: (nullable): only this category
+ * @limit: how many at most (0: 10)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Upcoming events by recent RSVPs. Finish with
+ * tn_client_recommendations_finish().
+ */
+void
+tn_client_trending_async (TnClient            *self,
+                          const char          *category,
+                          guint                limit,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_return_if_fail (TN_IS_CLIENT (self));
+
+  list_recommendations (self, "/api/v1/trending", query, limit, category,
+                        tn_client_trending_async, cancellable, callback, user_data);
+}
+
+/**
+ * tn_client_recommendations_finish:
+ * @self: a #TnClient
+ * @result: the result given to the callback of
+ *   tn_client_recommendations_async(), tn_client_similar_events_async()
+ *   or tn_client_trending_async()
+ * @error: return location for a #TnError
+ *
+ * Returns: (transfer container) (element-type TnClientRecommendation)
+ *   (nullable): the items, best first
+ */
+GPtrArray *
+tn_client_recommendations_finish (TnClient      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tn_client_recommendations_async) ||
+                        g_async_result_is_tagged (result, tn_client_similar_events_async) ||
+                        g_async_result_is_tagged (result, tn_client_trending_async), NULL);
+  return page_finish (result, NULL, error);
+}

@@ -556,4 +556,49 @@ TnUser         *tn_client_update_profile_finish  (TnClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
+/**
+ * TnClientRecommendation:
+ * @event: the event
+ * @score: how well it fits (higher first; comparable within one answer)
+ * @reasons: (array zero-terminated=1): why, in English sentences from the
+ *   server, the strongest first
+ */
+typedef struct
+{
+  TnEvent  *event;
+  double    score;
+  char    **reasons;
+} TnClientRecommendation;
+
+#define TN_TYPE_CLIENT_RECOMMENDATION (tn_client_recommendation_get_type ())
+GType                   tn_client_recommendation_get_type (void) G_GNUC_CONST;
+TnClientRecommendation *tn_client_recommendation_copy     (const TnClientRecommendation *item);
+void                    tn_client_recommendation_free     (TnClientRecommendation       *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnClientRecommendation, tn_client_recommendation_free)
+
+void            tn_client_recommendations_async  (TnClient             *self,
+                                                  guint                 limit,
+                                                  gboolean              near,
+                                                  double                near_lat,
+                                                  double                near_lon,
+                                                  const char           *category,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+void            tn_client_similar_events_async   (TnClient             *self,
+                                                  const char           *event_id,
+                                                  guint                 limit,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+void            tn_client_trending_async         (TnClient             *self,
+                                                  const char           *category,
+                                                  guint                 limit,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray      *tn_client_recommendations_finish (TnClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
 G_END_DECLS

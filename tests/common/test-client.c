@@ -1241,6 +1241,91 @@ test_cancelled (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Recommendations, similar events and trending through the client: items
+ * with their event, score and reasons; a recommendation for the caller
+ * never one they answered; the server's 422 for a bad category. Retries
+ * while a just-started server builds its first model (unavailable). */
+static GPtrArray *
+recommendations (Fixture    *f,
+                 const char *kind,
+                 const char *arg,
+                 GError    **error)
+{
+  for (guint attempt = 0; attempt < 600; attempt++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) local_error = NULL;
+      GPtrArray *items;
+
+      if (g_str_equal (kind, "for-me"))
+        tn_client_recommendations_async (f->client, 5, arg != NULL, 51.34, 12.37, NULL, NULL, store_result_cb, f);
+      else if (g_str_equal (kind, "similar"))
+        tn_client_similar_events_async (f->client, arg, 3, NULL, store_result_cb, f);
+      else
+        tn_client_trending_async (f->client, arg, 0, NULL, store_result_cb, f);
+      result = wait_result (f);
+      items = tn_client_recommendations_finish (f->client, result, &local_error);
+      if (!g_error_matches (local_error, TN_ERROR, TN_ERROR_UNAVAILABLE))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return items;
+        }
+      g_usleep (50 * 1000);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_recommendations (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *maria_id = login_id (f, TN_DEMO_MEMBER_EMAIL);
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(GPtrArray) near = NULL;
+  g_autoptr(GPtrArray) similar = NULL;
+  g_autoptr(GPtrArray) trending = NULL;
+  g_autoptr(GPtrArray) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *first_id;
+
+  mine = recommendations (f, "for-me", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mine->len, >, 0);
+  g_assert_cmpuint (mine->len, <=, 5);
+  for (guint i = 0; i < mine->len; i++)
+    {
+      TnClientRecommendation *item = mine->pdata[i];
+
+      g_assert_true (TN_IS_EVENT (item->event));
+      g_assert_cmpint (tn_event_get_starts_at (item->event), >, g_get_real_time () / G_USEC_PER_SEC);
+      g_assert_nonnull (item->reasons);
+      g_assert_nonnull (item->reasons[0]);
+      if (i > 0)
+        g_assert_cmpfloat (item->score, <=, ((TnClientRecommendation *) mine->pdata[i - 1])->score);
+    }
+  near = recommendations (f, "for-me", "near", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (near->len, >, 0);
+
+  first_id = tn_event_get_id (((TnClientRecommendation *) mine->pdata[0])->event);
+  similar = recommendations (f, "similar", first_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < similar->len; i++)
+    g_assert_cmpstr (tn_event_get_id (((TnClientRecommendation *) similar->pdata[i])->event), !=, first_id);
+
+  trending = recommendations (f, "trending", "Tech", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trending->len, >, 0);
+  for (guint i = 0; i < trending->len; i++)
+    g_assert_cmpstr (tn_event_get_category (((TnClientRecommendation *) trending->pdata[i])->event), ==, "Tech");
+
+  bad = recommendations (f, "trending", "\xff\xfe", &error);
+  g_assert_error (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED);
+  g_assert_null (bad);
+  g_assert_nonnull (maria_id);
+}
+
 /* Follows and the profile through the client: follow (a friend when
  * followed back), both lists page by page, unfollow twice, a follow of
  * oneself refused; the profile set, read back and refused when wrong. */
@@ -1396,6 +1481,7 @@ main (int    argc,
   ADD ("/common/client/import-errors", test_import_errors);
   ADD ("/common/client/audit", test_audit);
   ADD ("/common/client/follows", test_follows);
+  ADD ("/common/client/recommendations", test_recommendations);
 #undef ADD
   g_test_add_func ("/common/client/network-error", test_network_error);
 
