@@ -7,6 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* memcpy(), memmove() and qsort() of nothing: C says their pointers must
+ * be valid even for zero bytes, and an empty array's may be NULL. */
+static inline void
+copy_n (void *dst, const void *src, gsize bytes)
+{
+  if (bytes > 0)
+    memcpy (dst, src, bytes);
+}
+
+static inline void
+move_n (void *dst, const void *src, gsize bytes)
+{
+  if (bytes > 0)
+    memmove (dst, src, bytes);
+}
+
+static inline void
+sort_n (void *base, gsize n, gsize size, int (*compare) (const void *, const void *))
+{
+  if (n > 1)
+    qsort (base, n, size, compare);
+}
+
 /* Layout: every per-user and per-event list is a CSR pair (offsets of
  * n + 1, then the entries), so the model is a few dozen flat arrays and
  * its memory is their sum. Events are "candidates" when listed and
@@ -458,8 +481,8 @@ build_events_and_users (TnRecModel *model,
   model->n_categories = keys->len;
   model->categories = model_alloc (model, keys->len + 1, sizeof (char *));
   model->category_keys = model_alloc (model, keys->len + 1, sizeof (char *));
-  memcpy (model->categories, names->pdata, keys->len * sizeof (char *));
-  memcpy (model->category_keys, keys->pdata, keys->len * sizeof (char *));
+  copy_n (model->categories, names->pdata, keys->len * sizeof (char *));
+  copy_n (model->category_keys, keys->pdata, keys->len * sizeof (char *));
   model->memory += (gsize) keys->len * 2 * (8 + 8 + 4);
 }
 
@@ -504,7 +527,7 @@ build_answers (TnRecModel *model,
     {
       guint32 start = u == 0 ? 0 : fill[u - 1], end = fill[u];
 
-      qsort (raw + start, end - start, sizeof (Answer), compare_answer);
+      sort_n (raw + start, end - start, sizeof (Answer), compare_answer);
       model->ans_off[u] = kept;
       for (guint32 k = start; k < end; k++)
         {
@@ -524,7 +547,7 @@ build_answers (TnRecModel *model,
     }
   model->ans_off[nu] = kept;
   model->ans = model_alloc (model, kept, sizeof (Answer));
-  memcpy (model->ans, raw, kept * sizeof (Answer));
+  copy_n (model->ans, raw, kept * sizeof (Answer));
 
   /* history: positive answers, most recent first */
   model->hist_off = model_alloc (model, nu + 1, sizeof (guint32));
@@ -536,12 +559,12 @@ build_answers (TnRecModel *model,
       for (guint32 k = start; k < end; k++)
         if (model->ans[k].flags & F_POSITIVE)
           raw[n_hist + n++] = model->ans[k];
-      qsort (raw + n_hist, n, sizeof (Answer), compare_answer_recent);
+      sort_n (raw + n_hist, n, sizeof (Answer), compare_answer_recent);
       n_hist += MIN (n, max_hist);
     }
   model->hist_off[nu] = n_hist;
   model->hist = model_alloc (model, n_hist, sizeof (Answer));
-  memcpy (model->hist, raw, n_hist * sizeof (Answer));
+  copy_n (model->hist, raw, n_hist * sizeof (Answer));
   g_free (raw);
 
   /* going users per event, sorted because users are visited in order */
@@ -554,7 +577,7 @@ build_answers (TnRecModel *model,
       fill[model->ans[k].event + 1]++;
   for (guint e = 0; e < ne; e++)
     fill[e + 1] += fill[e];
-  memcpy (model->going_off, fill, (ne + 1) * sizeof (guint32));
+  copy_n (model->going_off, fill, (ne + 1) * sizeof (guint32));
   model->going = model_alloc (model, fill[ne], sizeof (guint32));
   for (guint u = 0; u < nu; u++)
     for (guint32 k = model->ans_off[u]; k < model->ans_off[u + 1]; k++)
@@ -656,8 +679,8 @@ neighbour_worker (gpointer user_data)
                   heap[c] = e;
                 }
             }
-          qsort (heap, n_heap, sizeof (Entry), compare_entry_weight);
-          memcpy (job->out + (gsize) i * k_max, heap, n_heap * sizeof (Entry));
+          sort_n (heap, n_heap, sizeof (Entry), compare_entry_weight);
+          copy_n (job->out + (gsize) i * k_max, heap, n_heap * sizeof (Entry));
           job->out_n[i] = n_heap;
         }
     }
@@ -721,7 +744,7 @@ build_neighbours (TnRecModel *model)
   model->nb_off[ne] = total;
   model->nb = model_alloc (model, total, sizeof (Entry));
   for (guint i = 0; i < ne; i++)
-    memcpy (model->nb + model->nb_off[i], job.out + (gsize) i * k_max, job.out_n[i] * sizeof (Entry));
+    copy_n (model->nb + model->nb_off[i], job.out + (gsize) i * k_max, job.out_n[i] * sizeof (Entry));
 
   g_free (job.cand_off);
   g_free (job.cand);
@@ -905,7 +928,7 @@ build_content (TnRecModel *model,
 
       /* merge repeated terms; count each once for its document frequency */
       s = (Entry *) (gpointer) cb.scratch->data;
-      qsort (s, cb.scratch->len, sizeof (Entry), compare_entry_id);
+      sort_n (s, cb.scratch->len, sizeof (Entry), compare_entry_id);
       for (guint32 k = 0; k < cb.scratch->len; k++)
         {
           if (n > 0 && s[n - 1].id == s[k].id)
@@ -954,23 +977,23 @@ build_content (TnRecModel *model,
             }
         if (n > t_max)
           {
-            qsort (s, n, sizeof (Entry), compare_entry_weight);
+            sort_n (s, n, sizeof (Entry), compare_entry_weight);
             n = t_max;
           }
-        qsort (s, n, sizeof (Entry), compare_entry_id);
+        sort_n (s, n, sizeof (Entry), compare_entry_id);
         for (guint32 k = 0; k < n; k++)
           norm += (double) s[k].w * s[k].w;
         norm = sqrt (norm);
         for (guint32 k = 0; k < n; k++)
           s[k].w = (float) (s[k].w / norm);
         /* compact in place: kept ≤ off[i] */
-        memmove (all + kept, s, n * sizeof (Entry));
+        move_n (all + kept, s, n * sizeof (Entry));
         model->vec_off[i] = kept;
         kept += n;
       }
     model->vec_off[ne] = kept;
     model->vec = model_alloc (model, kept, sizeof (Entry));
-    memcpy (model->vec, all, kept * sizeof (Entry));
+    copy_n (model->vec, all, kept * sizeof (Entry));
   }
 
   /* the inverted index over candidates */
@@ -982,7 +1005,7 @@ build_content (TnRecModel *model,
         inv_fill[model->vec[k].id + 1]++;
   for (guint t = 0; t < model->n_terms; t++)
     inv_fill[t + 1] += inv_fill[t];
-  memcpy (model->inv_off, inv_fill, (model->n_terms + 1) * sizeof (guint32));
+  copy_n (model->inv_off, inv_fill, (model->n_terms + 1) * sizeof (guint32));
   model->inv = model_alloc (model, inv_fill[model->n_terms], sizeof (Entry));
   for (guint i = 0; i < ne; i++)
     if (model->event_candidate[i])
@@ -993,7 +1016,7 @@ build_content (TnRecModel *model,
           model->inv[inv_fill[model->vec[k].id]++] = e;
         }
   for (guint t = 0; t < model->n_terms; t++)
-    qsort (model->inv + model->inv_off[t], model->inv_off[t + 1] - model->inv_off[t],
+    sort_n (model->inv + model->inv_off[t], model->inv_off[t + 1] - model->inv_off[t],
            sizeof (Entry), compare_entry_weight);
 
   g_free (inv_fill);
@@ -1066,7 +1089,7 @@ build_trending (TnRecModel *model)
     fill[model->event_cat[model->trend_list[k]] + 1]++;
   for (guint c = 0; c < nc; c++)
     fill[c + 1] += fill[c];
-  memcpy (model->cat_list_off, fill, (nc + 1) * sizeof (guint32));
+  copy_n (model->cat_list_off, fill, (nc + 1) * sizeof (guint32));
   for (guint k = 0; k < n; k++)
     {
       guint32 e = model->trend_list[k];
@@ -1099,8 +1122,8 @@ build_follows (TnRecModel *model,
   g_autofree TnRecFollow *f = g_new (TnRecFollow, MAX (data->follows->len, 1));
   guint32 n = 0, u = 0;
 
-  memcpy (f, data->follows->data, data->follows->len * sizeof (TnRecFollow));
-  qsort (f, data->follows->len, sizeof (TnRecFollow), compare_follow);
+  copy_n (f, data->follows->data, data->follows->len * sizeof (TnRecFollow));
+  sort_n (f, data->follows->len, sizeof (TnRecFollow), compare_follow);
   for (guint32 k = 0; k < data->follows->len; k++)
     if (f[k].follower != f[k].followee && f[k].follower < nu && f[k].followee < nu
         && (n == 0 || compare_follow (&f[n - 1], &f[k]) != 0))
@@ -1158,7 +1181,7 @@ build_grid (TnRecModel *model)
         placed[n].key = cell_key (cell_row (model->event_lat[i]), cell_col (model->event_lon[i]));
         placed[n++].event = i;
       }
-  qsort (placed, n, sizeof (Placed), compare_placed);
+  sort_n (placed, n, sizeof (Placed), compare_placed);
   for (guint32 k = 0; k < n; k++)
     cells += k == 0 || placed[k].key != placed[k - 1].key;
   model->n_cells = cells;
@@ -1375,7 +1398,7 @@ build_profile (Ctx *ctx)
         g_array_append_val (acc, e);
       }
   s = (Entry *) (gpointer) acc->data;
-  qsort (s, acc->len, sizeof (Entry), compare_entry_id);
+  sort_n (s, acc->len, sizeof (Entry), compare_entry_id);
   for (guint k = 0; k < acc->len; k++)
     {
       if (n > 0 && s[n - 1].id == s[k].id)
@@ -1383,15 +1406,15 @@ build_profile (Ctx *ctx)
       else
         s[n++] = s[k];
     }
-  qsort (s, n, sizeof (Entry), compare_entry_weight);
+  sort_n (s, n, sizeof (Entry), compare_entry_weight);
   ctx->n_profile = MIN (n, PROFILE_TERMS);
-  memcpy (ctx->profile, s, ctx->n_profile * sizeof (Entry));
+  copy_n (ctx->profile, s, ctx->n_profile * sizeof (Entry));
   for (guint k = 0; k < ctx->n_profile; k++)
     norm += (double) ctx->profile[k].w * ctx->profile[k].w;
   norm = sqrt (norm);
   for (guint k = 0; k < ctx->n_profile; k++)
     ctx->profile[k].w = (float) (ctx->profile[k].w / norm);
-  qsort (ctx->profile, ctx->n_profile, sizeof (Entry), compare_entry_id);
+  sort_n (ctx->profile, ctx->n_profile, sizeof (Entry), compare_entry_id);
   for (guint k = 0; k < ctx->n_profile; k++)
     {
       guint32 h = (ctx->profile[k].id * 2654435761u) & (PROFILE_SLOTS - 1);
@@ -1792,7 +1815,7 @@ item_new (TnRecModel *model,
   item->event = c->event;
   item->event_id = g_strdup (model->event_ids[c->event]);
   item->score = c->score;
-  memcpy (item->components, c->comp, sizeof item->components);
+  copy_n (item->components, c->comp, sizeof item->components);
   item->reasons = reasons;
   return item;
 }
@@ -2142,7 +2165,7 @@ tn_rec_model_recommend (TnRecModel       *model,
           if (e >= 0)
             ctx.excluded[ctx.n_excluded++] = (guint32) e;
         }
-      qsort (ctx.excluded, ctx.n_excluded, sizeof (guint32), compare_u32);
+      sort_n (ctx.excluded, ctx.n_excluded, sizeof (guint32), compare_u32);
     }
   if (query->has_near && !isnan (query->near_lat) && !isnan (query->near_lon))
     {
@@ -2168,7 +2191,7 @@ tn_rec_model_recommend (TnRecModel       *model,
       if (c >= 0)
         g_array_append_val (interests, c);
     }
-  qsort (interests->data, interests->len, sizeof (guint32), compare_u32);
+  sort_n (interests->data, interests->len, sizeof (guint32), compare_u32);
   ctx.interests = g_new (guint32, interests->len + 1);
   for (guint k = 0; k < interests->len; k++)
     if (ctx.n_interests == 0 || ctx.interests[ctx.n_interests - 1] != g_array_index (interests, guint32, k))
