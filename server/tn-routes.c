@@ -2232,36 +2232,39 @@ check_text_field (JsonObject *details,
     }
 }
 
-/* Attendee lists page by (created_at, id): the cursor is
- * "att:CREATED_AT:ID" of the last attendee of the previous page. */
+/* Attendee lists page by (created_at, id), follow lists by (since, user
+ * id): the cursor is "PREFIX:TIME:ID" of the last item of the previous
+ * page, PREFIX "att" or "fol". */
 static char *
-encode_attendee_cursor (TnAttendee *last)
+encode_time_id_cursor (const char *prefix,
+                       gint64      time,
+                       const char *id)
 {
-  g_autofree char *raw = g_strdup_printf ("att:%" G_GINT64_FORMAT ":%s",
-                                          tn_attendee_get_created_at (last), tn_attendee_get_id (last));
+  g_autofree char *raw = g_strdup_printf ("%s:%" G_GINT64_FORMAT ":%s", prefix, time, id);
 
   return base64url_encode (raw);
 }
 
 static gboolean
-decode_attendee_cursor (const char  *cursor,
-                        gint64      *out_created_at,
-                        char       **out_id)
+decode_time_id_cursor (const char  *prefix,
+                       const char  *cursor,
+                       gint64      *out_time,
+                       char       **out_id)
 {
   g_autofree char *text = base64url_decode (cursor);
   const char *p, *colon;
   char *end = NULL;
-  gint64 created_at;
+  gint64 time;
 
-  if (text == NULL || !g_str_has_prefix (text, "att:"))
+  if (text == NULL || !g_str_has_prefix (text, prefix) || text[strlen (prefix)] != ':')
     return FALSE;
-  p = text + strlen ("att:");
+  p = text + strlen (prefix) + 1;
   if ((colon = strchr (p, ':')) == NULL)
     return FALSE;
-  created_at = g_ascii_strtoll (p, &end, 10);
+  time = g_ascii_strtoll (p, &end, 10);
   if (end == p || end != colon || !g_uuid_string_is_valid (colon + 1))
     return FALSE;
-  *out_created_at = created_at;
+  *out_time = time;
   *out_id = g_ascii_strdown (colon + 1, -1);
   return TRUE;
 }
@@ -2298,7 +2301,7 @@ handle_attendees_list (TnRequest *req)
                                        "must be going, waitlisted, interested, maybe or not_going");
     }
   cursor = tn_request_get_query (req, "cursor");
-  if (cursor != NULL && cursor[0] != '\0' && !decode_attendee_cursor (cursor, &query.after_created_at, &after_id))
+  if (cursor != NULL && cursor[0] != '\0' && !decode_time_id_cursor ("att", cursor, &query.after_created_at, &after_id))
     json_object_set_string_member (details, "cursor", "is not a cursor this server gave out");
   if (json_object_get_size (details) > 0)
     {
@@ -2355,7 +2358,8 @@ handle_attendees_list (TnRequest *req)
   json_object_set_array_member (object, "items", g_steal_pointer (&items));
   if (more && attendees->len > 0)
     {
-      g_autofree char *next = encode_attendee_cursor (attendees->pdata[attendees->len - 1]);
+      g_autofree char *next = encode_time_id_cursor ("att", tn_attendee_get_created_at (attendees->pdata[attendees->len - 1]),
+                                                     tn_attendee_get_id (attendees->pdata[attendees->len - 1]));
 
       json_object_set_string_member (object, "next_cursor", next);
     }
@@ -3259,38 +3263,6 @@ handle_follow_delete (TnRequest *req)
   tn_request_reply_empty (req, SOUP_STATUS_NO_CONTENT);
 }
 
-/* Follow lists page by (since, user id): "fol:SINCE:ID". */
-static char *
-encode_follow_cursor (TnFollow *last)
-{
-  g_autofree char *raw = g_strdup_printf ("fol:%" G_GINT64_FORMAT ":%s", last->since, last->user_id);
-
-  return base64url_encode (raw);
-}
-
-static gboolean
-decode_follow_cursor (const char  *cursor,
-                      gint64      *out_since,
-                      char       **out_id)
-{
-  g_autofree char *text = base64url_decode (cursor);
-  const char *p, *colon;
-  char *end = NULL;
-  gint64 since;
-
-  if (text == NULL || !g_str_has_prefix (text, "fol:"))
-    return FALSE;
-  p = text + strlen ("fol:");
-  if ((colon = strchr (p, ':')) == NULL)
-    return FALSE;
-  since = g_ascii_strtoll (p, &end, 10);
-  if (end == p || end != colon || !g_uuid_string_is_valid (colon + 1))
-    return FALSE;
-  *out_since = since;
-  *out_id = g_ascii_strdown (colon + 1, -1);
-  return TRUE;
-}
-
 static void
 list_follows (TnRequest *req,
               gboolean   followers)
@@ -3320,7 +3292,7 @@ list_follows (TnRequest *req,
   query.followers = followers;
   query.limit = query_limit (req, details);
   cursor = tn_request_get_query (req, "cursor");
-  if (cursor != NULL && cursor[0] != '\0' && !decode_follow_cursor (cursor, &query.after_since, &after_id))
+  if (cursor != NULL && cursor[0] != '\0' && !decode_time_id_cursor ("fol", cursor, &query.after_since, &after_id))
     json_object_set_string_member (details, "cursor", "is not a cursor this server gave out");
   if (json_object_get_size (details) > 0)
     {
@@ -3341,7 +3313,8 @@ list_follows (TnRequest *req,
   json_object_set_array_member (object, "items", g_steal_pointer (&items));
   if (more && follows->len > 0)
     {
-      g_autofree char *next = encode_follow_cursor (follows->pdata[follows->len - 1]);
+      g_autofree char *next = encode_time_id_cursor ("fol", ((TnFollow *) follows->pdata[follows->len - 1])->since,
+                                                     ((TnFollow *) follows->pdata[follows->len - 1])->user_id);
 
       json_object_set_string_member (object, "next_cursor", next);
     }
