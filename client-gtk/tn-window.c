@@ -22,10 +22,6 @@
 #include "tn-window.h"
 #include "tn-window-private.h"
 
-/* How many events to ask for at a time; more are loaded when the list is
- * scrolled to its end. */
-#define EVENTS_PAGE_SIZE 50
-
 struct _TnWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -42,9 +38,7 @@ struct _TnWindow
   AdwWindowTitle       *list_title;
   GtkStack             *list_stack;
   GtkSpinner           *list_spinner;
-  GtkScrolledWindow    *events_scroller;
   GtkListBox           *events_list;
-  GtkSpinner           *more_spinner;
   TnEventDetail        *event_detail;
   GtkRevealer          *offline_revealer;
   GtkLabel             *offline_label;
@@ -77,10 +71,6 @@ struct _TnWindow
 
   /* the list of events */
   GListStore           *events;
-  GCancellable         *list_cancellable;
-  char                 *next_cursor;
-  gint64                list_from;
-  gboolean              list_loading;
   gboolean              focus_list;
 
   /* requests under way, whatever their kind */
@@ -97,8 +87,7 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TnWindow, tn_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void tn_window_load_events (TnWindow *self,
-                                   gboolean  more);
+static void tn_window_load_events (TnWindow *self);
 static void tn_window_close_replica (TnWindow *self);
 static void tn_window_load_categories  (TnWindow   *self);
 static void tn_window_sync_conflict_cb (TnWindow   *self,
@@ -282,15 +271,10 @@ static void
 tn_window_drop_session (TnWindow *self)
 {
   g_cancellable_cancel (self->session_cancellable);
-  g_cancellable_cancel (self->list_cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->user);
   g_clear_pointer (&self->email, g_free);
-  g_clear_pointer (&self->next_cursor, g_free);
-  self->list_loading = FALSE;
   self->focus_list = FALSE;
-  gtk_widget_set_visible (GTK_WIDGET (self->more_spinner), FALSE);
-  gtk_spinner_set_spinning (self->more_spinner, FALSE);
   g_list_store_remove_all (self->events);
   tn_event_detail_set_event (self->event_detail, NULL);
   tn_window_close_replica (self);
@@ -376,28 +360,17 @@ tn_window_find_event (TnWindow   *self,
 
 static void
 tn_window_list_done (TnWindow  *self,
-                     GPtrArray *items,
-                     char      *next_cursor,
-                     gboolean   more)
+                     GPtrArray *items)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+  TnEvent *selected = tn_event_detail_get_event (self->event_detail);
+  g_autofree char *selected_id = selected != NULL ? g_strdup (tn_event_get_id (selected)) : NULL;
+  guint position;
 
-  if (more)
-    g_list_store_splice (self->events, n_items, 0, items->pdata, items->len);
-  else
-    {
-      TnEvent *selected = tn_event_detail_get_event (self->event_detail);
-      g_autofree char *selected_id = selected != NULL ? g_strdup (tn_event_get_id (selected)) : NULL;
-      guint position;
-
-      g_list_store_splice (self->events, 0, n_items, items->pdata, items->len);
-      if (selected_id != NULL && tn_window_find_event (self, selected_id, &position))
-        gtk_list_box_select_row (self->events_list,
-                                 gtk_list_box_get_row_at_index (self->events_list, (int) position));
-    }
-
-  g_free (self->next_cursor);
-  self->next_cursor = next_cursor;
+  g_list_store_splice (self->events, 0, n_items, items->pdata, items->len);
+  if (selected_id != NULL && tn_window_find_event (self, selected_id, &position))
+    gtk_list_box_select_row (self->events_list,
+                             gtk_list_box_get_row_at_index (self->events_list, (int) position));
 
   gtk_stack_set_visible_child_name (self->list_stack,
                                     g_list_model_get_n_items (G_LIST_MODEL (self->events)) > 0 ? "list" : "empty");
@@ -607,7 +580,7 @@ tn_window_relist (TnWindow *self)
   items = tn_window_filtered_events (self);
   if (tn_window_same_events (self, items))
     return;   /* rows stay, and so do the selection and the focus */
-  tn_window_list_done (self, items, NULL, FALSE);
+  tn_window_list_done (self, items);
 }
 
 static void
@@ -742,11 +715,10 @@ tn_window_replica_is_warm (TnWindow *self)
 
 /* Shows the list again from the replica; a refresh also asks the server. */
 static void
-tn_window_load_events (TnWindow *self,
-                       gboolean  more)
+tn_window_load_events (TnWindow *self)
 {
-  if (more || self->client == NULL || self->sync == NULL)
-    return;   /* the replica holds every event: no pages to fetch */
+  if (self->client == NULL || self->sync == NULL)
+    return;
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) == 0)
     {
@@ -755,25 +727,6 @@ tn_window_load_events (TnWindow *self,
     }
   tn_window_relist (self);
   tn_event_sync_sync_now (self->sync);
-}
-
-static void
-tn_window_events_scroller_edge_reached_cb (TnWindow        *self,
-                                           GtkPositionType  position)
-{
-  if (position == GTK_POS_BOTTOM)
-    tn_window_load_events (self, TRUE);
-}
-
-/* When a page does not fill the list, no scrolling can reach its end:
- * load the next page at once. */
-static void
-tn_window_events_adjustment_changed_cb (TnWindow      *self,
-                                        GtkAdjustment *adjustment)
-{
-  if (self->next_cursor != NULL && !self->list_loading &&
-      gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment))
-    tn_window_load_events (self, TRUE);
 }
 
 static void
@@ -1130,7 +1083,7 @@ tn_window_refresh_action (GSimpleAction *action,
                           GVariant      *parameter,
                           gpointer       user_data)
 {
-  tn_window_load_events (TN_WINDOW (user_data), FALSE);
+  tn_window_load_events (TN_WINDOW (user_data));
   tn_window_load_categories (TN_WINDOW (user_data));
 }
 
@@ -1661,8 +1614,6 @@ tn_window_dispose (GObject *object)
 
   if (self->session_cancellable != NULL)
     g_cancellable_cancel (self->session_cancellable);
-  if (self->list_cancellable != NULL)
-    g_cancellable_cancel (self->list_cancellable);
   tn_window_close_replica (self);
 
   /* Drop the rows while the detail pane their selection feeds still exists. */
@@ -1672,7 +1623,6 @@ tn_window_dispose (GObject *object)
   self->sign_in_page = NULL;   /* was the sign-in box's */
 
   g_clear_object (&self->session_cancellable);
-  g_clear_object (&self->list_cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->user);
   g_clear_object (&self->events);
@@ -1691,7 +1641,6 @@ tn_window_finalize (GObject *object)
   TnWindow *self = TN_WINDOW (object);
 
   g_free (self->email);
-  g_free (self->next_cursor);
 
   G_OBJECT_CLASS (tn_window_parent_class)->finalize (object);
 }
@@ -1769,9 +1718,7 @@ tn_window_class_init (TnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, list_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TnWindow, events_scroller);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, events_list);
-  gtk_widget_class_bind_template_child (widget_class, TnWindow, more_spinner);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, event_detail);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, search_bar);
@@ -1784,7 +1731,6 @@ tn_window_class_init (TnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TnWindow, span_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_filters_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, TnWindow, offline_label);
-  gtk_widget_class_bind_template_callback (widget_class, tn_window_events_scroller_edge_reached_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_events_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, tn_window_back_button_clicked_cb);
@@ -1855,9 +1801,6 @@ tn_window_init (TnWindow *self)
   self->events = g_list_store_new (TN_TYPE_EVENT);
   gtk_list_box_bind_model (self->events_list, G_LIST_MODEL (self->events),
                            tn_window_create_row, NULL, NULL);
-  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->events_scroller), "changed",
-                           G_CALLBACK (tn_window_events_adjustment_changed_cb), self,
-                           G_CONNECT_SWAPPED);
 }
 
 /**
