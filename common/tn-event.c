@@ -616,35 +616,6 @@ tn_event_new_from_json (JsonObject       *object,
 }
 
 static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  const char *p, *run;
-
-  g_string_append_c (out, '"');
-  for (p = run = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-      g_string_append_len (out, run, p - run);
-      switch (c)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default: g_string_append_printf (out, "\\u%04x", c); break;
-        }
-      run = p + 1;
-    }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
-}
-
-static void
 append_json_double (GString *out,
                     double   value)
 {
@@ -675,7 +646,7 @@ append_string_member (GString    *out,
 {
   append_member (out, name);
   if (value != NULL)
-    append_json_string (out, value);
+    tn_json_append_string (out, value);
   else
     g_string_append (out, "null");
 }
@@ -741,7 +712,7 @@ tn_event_append_json (TnEvent         *self,
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      append_json_string (out, self->tags[i]);
+      tn_json_append_string (out, self->tags[i]);
     }
   g_string_append_c (out, ']');
   append_string_member (out, "visibility", tn_visibility_to_string (self->visibility));

@@ -200,3 +200,40 @@ tn_json_object_get_int (JsonObject *object,
   node = json_object_get_member (object, name);
   return tn_json_node_is_integer (node) ? json_node_get_int (node) : fallback;
 }
+
+/**
+ * tn_json_append_string:
+ * @out: where to append
+ * @text: UTF-8 text
+ *
+ * Appends @text as a JSON string (quoted, escaped as json-glib escapes),
+ * for answers written straight into a #GString.
+ */
+void
+tn_json_append_string (GString    *out,
+                       const char *text)
+{
+  const char *p, *run;
+
+  g_string_append_c (out, '"');
+  for (p = run = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append_printf (out, "\\u%04x", c); break;
+        }
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}

@@ -17,5 +17,7 @@ const char *tn_json_object_get_string(JsonObject  *object,
 gint64      tn_json_object_get_int   (JsonObject  *object,
                                       const char  *name,
                                       gint64       fallback);
+void        tn_json_append_string    (GString     *out,
+                                      const char  *text);
 
 G_END_DECLS

@@ -1508,39 +1508,6 @@ rec_model (TnRequest *req)
   return NULL;
 }
 
-/* @value as a JSON string. By hand: a JsonNode and a generator per
- * reason cost more than the rest of an item's reasons together. */
-static void
-append_json_string (GString    *text,
-                    const char *value)
-{
-  const char *p, *run;
-
-  g_string_append_c (text, '"');
-  for (p = run = value; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-      g_string_append_len (text, run, p - run);
-      switch (c)
-        {
-        case '"': g_string_append (text, "\\\""); break;
-        case '\\': g_string_append (text, "\\\\"); break;
-        case '\b': g_string_append (text, "\\b"); break;
-        case '\f': g_string_append (text, "\\f"); break;
-        case '\n': g_string_append (text, "\\n"); break;
-        case '\r': g_string_append (text, "\\r"); break;
-        case '\t': g_string_append (text, "\\t"); break;
-        default: g_string_append_printf (text, "\\u%04x", c); break;
-        }
-      run = p + 1;
-    }
-  g_string_append_len (text, run, p - run);
-  g_string_append_c (text, '"');
-}
-
 /* Answers the model's @items (asked for a few more than @limit): each
  * event as the store has it now, so one cancelled, made private or
  * started since the model was built is left out, as is one the caller
@@ -1580,7 +1547,7 @@ reply_rec_items (TnRequest  *req,
         {
           if (r > 0)
             g_string_append_c (text, ',');
-          append_json_string (text, item->reasons[r]);
+          tn_json_append_string (text, item->reasons[r]);
         }
       g_string_append (text, "]}");
     }
