@@ -608,21 +608,33 @@ query_time (TnRequest  *req,
   return time == 0 ? 1 : time;   /* 0 means "unset" in TnEventQuery */
 }
 
+/* `limit`: @fallback when absent, else a whole number from 1 to @max. */
 static guint
-query_limit (TnRequest  *req,
-             JsonObject *details)
+query_limit_between (TnRequest  *req,
+                     JsonObject *details,
+                     guint       fallback,
+                     guint       max)
 {
   const char *value = tn_request_get_query (req, "limit");
   guint64 limit;
 
   if (value == NULL || value[0] == '\0')
-    return TN_LIST_LIMIT_DEFAULT;
-  if (!g_ascii_string_to_unsigned (value, 10, 1, TN_LIST_LIMIT_MAX, &limit, NULL))
+    return fallback;
+  if (!g_ascii_string_to_unsigned (value, 10, 1, max, &limit, NULL))
     {
-      json_object_set_string_member (details, "limit", "must be a whole number from 1 to 500");
-      return TN_LIST_LIMIT_DEFAULT;
+      g_autofree char *message = g_strdup_printf ("must be a whole number from 1 to %u", max);
+
+      json_object_set_string_member (details, "limit", message);
+      return fallback;
     }
   return (guint) limit;
+}
+
+static guint
+query_limit (TnRequest  *req,
+             JsonObject *details)
+{
+  return query_limit_between (req, details, TN_LIST_LIMIT_DEFAULT, TN_LIST_LIMIT_MAX);
 }
 
 /* Cursors are opaque to clients: base64url of "STARTS_AT:ID" of the last
@@ -1480,17 +1492,7 @@ static guint
 rec_limit (TnRequest  *req,
            JsonObject *details)
 {
-  const char *value = tn_request_get_query (req, "limit");
-  guint64 limit;
-
-  if (value == NULL || value[0] == '\0')
-    return REC_LIMIT_DEFAULT;
-  if (!g_ascii_string_to_unsigned (value, 10, 1, REC_LIMIT_MAX, &limit, NULL))
-    {
-      json_object_set_string_member (details, "limit", "must be a whole number from 1 to 50");
-      return REC_LIMIT_DEFAULT;
-    }
-  return (guint) limit;
+  return query_limit_between (req, details, REC_LIMIT_DEFAULT, REC_LIMIT_MAX);
 }
 
 /* The current model (a reference), or NULL with a 503 answered while the
