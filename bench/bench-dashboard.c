@@ -149,17 +149,6 @@ save_screenshot (GtkWindow  *window,
     g_error ("cannot save %s", path);
 }
 
-static const struct
-{
-  const char *variable;
-  const char *name;
-} private_dirs[] = {
-  { "XDG_CONFIG_HOME", "config" },
-  { "XDG_DATA_HOME", "data" },
-  { "XDG_CACHE_HOME", "cache" },
-  { "XDG_STATE_HOME", "state" },
-};
-
 int
 main (int   argc,
       char *argv[])
@@ -176,7 +165,6 @@ main (int   argc,
   g_autoptr(GArray) scan_to_answer = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *work_dir = NULL;
   g_autofree char *server_dir = NULL;
-  g_autofree char *no_bus = NULL;
   GtkWindow *window;
   GdkFrameClock *clock;
   Bench bench = { 0 };
@@ -197,20 +185,7 @@ main (int   argc,
       return 2;
     }
 
-  work_dir = g_dir_make_tmp ("turnout-bench-dashboard-XXXXXX", &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < G_N_ELEMENTS (private_dirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (work_dir, private_dirs[i].name, NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (private_dirs[i].variable, dir, TRUE);
-    }
-  no_bus = g_strdup_printf ("unix:path=%s/no-such-bus", work_dir);
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
+  work_dir = tn_gtk_test_isolate ("turnout-bench-dashboard");
   g_setenv ("TURNOUT_SERVER", TURNOUT_SERVER_PATH, FALSE);
 
   adw_init ();

@@ -662,44 +662,14 @@ test_window_door_devices (void)
   close_window (window);
 }
 
-static const struct
-{
-  const char *variable;
-  const char *name;
-} private_dirs[] = {
-  { "XDG_CONFIG_HOME", "config" },
-  { "XDG_DATA_HOME", "data" },
-  { "XDG_CACHE_HOME", "cache" },
-  { "XDG_STATE_HOME", "state" },
-};
-
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *no_bus = NULL;
   int status;
 
-  work_dir = g_dir_make_tmp ("turnout-test-tickets-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  /* Never touch the session of the person running the tests: as in
-   * test-window.c. */
-  for (guint i = 0; i < G_N_ELEMENTS (private_dirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (work_dir, private_dirs[i].name, NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (private_dirs[i].variable, dir, TRUE);
-    }
-  no_bus = g_strdup_printf ("unix:path=%s/no-such-bus", work_dir);
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
-  g_setenv ("GIO_USE_VFS", "local", TRUE);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  work_dir = tn_gtk_test_isolate ("turnout-test-tickets");
 
   g_test_init (&argc, &argv, NULL);
 

@@ -335,3 +335,52 @@ tn_gtk_test_post_scan (TnClient   *client,
   tn_gtk_test_post_scan_async (client, scan, store_result_cb, &result);
   return tn_gtk_test_post_scan_finish (client, wait_for_result (&result));
 }
+
+/**
+ * tn_gtk_test_isolate:
+ * @prefix: the temporary folder's name before its random part
+ *
+ * Never touches the session of the person running the tests or the
+ * benchmarks: private config, data, cache and state folders in a new
+ * temporary folder; no session bus (so no keyring: tokens go to the
+ * fallback file in the private config folder); settings in memory; no
+ * accessibility bus, no portal, no proxy settings. The system data
+ * folders stay, for GTK's icons and schemas. Call before GLib reads them.
+ *
+ * Returns: (transfer full): the temporary folder
+ */
+char *
+tn_gtk_test_isolate (const char *prefix)
+{
+  static const struct
+  {
+    const char *variable;
+    const char *name;
+  } private_dirs[] = {
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_CACHE_HOME", "cache" },
+    { "XDG_STATE_HOME", "state" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autofree char *no_bus = NULL;
+  char *work_dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (private_dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (work_dir, private_dirs[i].name, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (private_dirs[i].variable, dir, TRUE);
+    }
+  no_bus = g_strdup_printf ("unix:path=%s/no-such-bus", work_dir);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
+  g_setenv ("GIO_USE_VFS", "local", TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  return work_dir;
+}

@@ -27,6 +27,7 @@ void             tn_gtk_test_server_free    (TnGtkTestServer *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnGtkTestServer, tn_gtk_test_server_free)
 
 void             tn_gtk_test_remove_tree    (const char      *path);
+char            *tn_gtk_test_isolate        (const char      *prefix);
 
 /* The other client: the organizer of the demo community, through TnClient,
  * each call waiting on the main context for the answer. */
