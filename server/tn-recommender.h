@@ -33,7 +33,7 @@ typedef enum
  * TnRecParams:
  * @half_life_days: trending: an RSVP's weight halves every this many days
  * @neighbours: co-attendance neighbours kept per event
- * @terms_per_event: content terms kept per event (the heaviest)
+ * @terms_per_event: content terms kept per event (the heaviest, at most 1,000)
  * @max_term_share: words in more than this share of events are dropped
  * @max_user_events: the most recent events per user used for
  *   co-attendance and for a user's profile

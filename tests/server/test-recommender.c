@@ -453,6 +453,56 @@ test_never (void)
   }
 }
 
+/* A large community: the model screens answered events with a filter of
+ * event numbers modulo 8,192, so events 8,192 apart share its bit; the
+ * answered one must never come, its twin must still come. */
+static void
+test_many_events (void)
+{
+  g_autoptr(TnRecData) data = tn_rec_data_new ();
+  g_autoptr(TnRecModel) model = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) exclude = g_hash_table_new (g_str_hash, g_str_equal);
+  const guint n = 2 * 8192 + 300;
+  const guint picked[] = { 5, 100, 200 };
+  g_auto(GStrv) tags = g_strsplit ("rust", ",", -1);
+
+  tn_rec_data_add_user (data, "me", HOME_LAT, HOME_LON, NULL);
+  tn_rec_data_add_user (data, "f1", NAN, NAN, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("event-%05u", i);
+      g_autofree char *title = g_strdup_printf ("Rust evening %u", i);
+      TnRecEvent event = { id, (char *) "Tech", tags, title, (char *) "Ownership and the borrow checker",
+                           52.52 + (i % 100) * 0.01, 13.40, NOW + DAY + i * 60, NOW + DAY + i * 60 + 7200, TRUE, -1 };
+
+      g_assert_cmpuint (tn_rec_data_add_event (data, &event), ==, i);
+    }
+  g_assert_true (tn_rec_data_add_follow (data, "me", "f1"));
+  for (guint k = 0; k < G_N_ELEMENTS (picked); k++)
+    for (guint twin = 0; twin < 3; twin++)
+      {
+        g_autofree char *id = g_strdup_printf ("event-%05u", picked[k] + twin * 8192);
+
+        g_assert_true (tn_rec_data_add_rsvp (data, "f1", id, NOW - DAY, TN_REC_GOING, FALSE));
+      }
+  /* answered going, answered not going, and excluded (answered since the build) */
+  g_assert_true (tn_rec_data_add_rsvp (data, "me", "event-00005", NOW - DAY, TN_REC_GOING, FALSE));
+  g_assert_true (tn_rec_data_add_rsvp (data, "me", "event-00100", NOW - DAY, TN_REC_NOT_GOING, FALSE));
+  g_hash_table_add (exclude, (gpointer) "event-00200");
+  model = make_model (data);
+  items = recommend (model, "me", NULL, exclude);
+  assert_allowed (data, "me", items, exclude);
+  assert_reasons_true (data, "me", items);
+  for (guint k = 0; k < G_N_ELEMENTS (picked); k++)
+    for (guint twin = 1; twin < 3; twin++)
+      {
+        g_autofree char *id = g_strdup_printf ("event-%05u", picked[k] + twin * 8192);
+
+        g_assert_true (has_reason (find_item (items, id), "1 person you follow is going"));
+      }
+}
+
 static void
 assert_same_items (GPtrArray *a,
                    GPtrArray *b)
@@ -759,6 +809,7 @@ main (int   argc,
   g_test_add_func ("/server/recommender/reasons/distance", test_distance_reason);
   g_test_add_func ("/server/recommender/never", test_never);
   g_test_add_func ("/server/recommender/deterministic", test_deterministic);
+  g_test_add_func ("/server/recommender/many-events", test_many_events);
   g_test_add_func ("/server/recommender/new-member", test_new_member);
   g_test_add_func ("/server/recommender/category", test_category_filter);
   g_test_add_func ("/server/recommender/similar", test_similar);
