@@ -5,6 +5,8 @@
 #include <math.h>
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
 
 #include "tn-error.h"
 #include "tn-store.h"
@@ -847,6 +849,34 @@ test_rec_data (Fixture       *f,
   g_assert_true (g_ptr_array_find_with_equal_func (answered, tn_event_get_id (hidden), g_str_equal, NULL));
 }
 
+static int
+collect_plan (void  *data,
+              int    n,
+              char **values,
+              char **names)
+{
+  g_string_append_printf (data, "%s\n", values[n - 1]);
+  return 0;
+}
+
+/* Every recommendation request reads the caller's answered events: from
+ * the index alone (migration 10), not a row read per answer. */
+static void
+test_answers_index (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "db", "turnout.db", NULL);
+  g_autoptr(GString) plan = g_string_new (NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "EXPLAIN QUERY PLAN SELECT event_id FROM attendees WHERE user_id = 'someone'",
+                                 collect_plan, plan, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_test_message ("plan: %s", plan->str);
+  g_assert_nonnull (strstr (plan->str, "USING COVERING INDEX attendees_user_event"));
+}
+
 /* The snapshot is read on a connection of its own, so a batch the main
  * connection has not committed is not in it; a thread can load it. */
 static gpointer
@@ -957,6 +987,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/server/store/migrate-idempotent", test_migrate_idempotent);
+  ADD ("/server/store/answers-index", test_answers_index);
   ADD ("/server/store/checkins-in-batch", test_checkins_in_batch);
   ADD ("/server/store/users", test_users);
   ADD ("/server/store/tokens", test_tokens);
