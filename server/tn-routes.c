@@ -1557,6 +1557,58 @@ reply_rec_items (TnRequest  *req,
   tn_request_reply_json_text (req, SOUP_STATUS_OK, text);
 }
 
+/* A recommendation costs a few hundred microseconds of CPU on a large
+ * community. The model is immutable and takes no lock, so the call runs
+ * in a worker thread: the main loop goes on serving HTTP and the store
+ * meanwhile (a door's check-in does not queue behind it), and a second
+ * core, if there is one, shares the work. What the store says is read
+ * before and after, on the main loop. */
+typedef struct
+{
+  TnRequest  *req;
+  TnRecModel *model;
+  GPtrArray  *answered;   /* owns the exclusion's keys */
+  GHashTable *exclude;
+  TnRecQuery  query;
+  guint       limit;
+  GPtrArray  *items;
+} RecJob;
+
+static void
+rec_job_free (gpointer data)
+{
+  RecJob *job = data;
+
+  tn_request_unref (job->req);
+  tn_rec_model_unref (job->model);
+  g_hash_table_unref (job->exclude);
+  g_ptr_array_unref (job->answered);
+  g_clear_pointer (&job->items, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+rec_job_run (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  RecJob *job = data;
+
+  job->items = tn_rec_model_recommend (job->model, &job->query);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+rec_job_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RecJob *job = g_task_get_task_data (G_TASK (result));
+
+  reply_rec_items (job->req, job->model, job->items, job->limit, job->exclude);
+}
+
 /* GET /api/v1/recommendations: upcoming public events for the caller,
  * blended from co-attendance, content, friends going, trending and
  * distance, each with its reasons. */
@@ -1566,11 +1618,10 @@ handle_recommendations (TnRequest *req)
   g_autoptr(JsonObject) details = json_object_new ();
   g_autoptr(TnRecModel) model = NULL;
   g_autoptr(GPtrArray) answered = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GHashTable) exclude = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
   TnEventQuery near = { 0 };
-  TnRecQuery query;
+  RecJob *job;
   guint limit;
   const char *category;
 
@@ -1595,26 +1646,38 @@ handle_recommendations (TnRequest *req)
       tn_request_reply_error (req, error, NULL);
       return;
     }
-  for (guint i = 0; i < answered->len; i++)
-    g_hash_table_add (exclude, answered->pdata[i]);
 
-  tn_rec_query_init (&query);
-  query.user_id = tn_user_get_id (req->user);
-  query.now = tn_time_now ();
-  query.limit = limit + 5;
-  query.exclude = exclude;
-  query.category = category;
-  query.interests = tn_user_get_interests (req->user);
+  /* the query's strings belong to the request (its parameters, its user),
+   * which the job holds */
+  job = g_new0 (RecJob, 1);
+  job->req = tn_request_ref (req);
+  job->model = g_steal_pointer (&model);
+  job->answered = g_steal_pointer (&answered);
+  job->exclude = g_hash_table_new (g_str_hash, g_str_equal);
+  job->limit = limit;
+  for (guint i = 0; i < job->answered->len; i++)
+    g_hash_table_add (job->exclude, job->answered->pdata[i]);
+  tn_rec_query_init (&job->query);
+  job->query.user_id = tn_user_get_id (req->user);
+  job->query.now = tn_time_now ();
+  job->query.limit = limit + 5;
+  job->query.exclude = job->exclude;
+  job->query.category = category;
+  job->query.interests = tn_user_get_interests (req->user);
   if (near.near)
     {
-      query.has_near = TRUE;
-      query.near_lat = near.near_lat;
-      query.near_lon = near.near_lon;
+      job->query.has_near = TRUE;
+      job->query.near_lat = near.near_lat;
+      job->query.near_lon = near.near_lon;
     }
   else
-    query.has_near = tn_user_get_home (req->user, &query.near_lat, &query.near_lon);
-  items = tn_rec_model_recommend (model, &query);
-  reply_rec_items (req, model, items, limit, exclude);
+    job->query.has_near = tn_user_get_home (req->user, &job->query.near_lat, &job->query.near_lon);
+
+  tn_request_pause (req);
+  task = g_task_new (NULL, NULL, rec_job_done, NULL);
+  g_task_set_source_tag (task, handle_recommendations);
+  g_task_set_task_data (task, job, rec_job_free);
+  g_task_run_in_thread (task, rec_job_run);
 }
 
 /* GET /api/v1/events/{id}/similar: upcoming public events like it, by

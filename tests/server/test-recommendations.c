@@ -430,6 +430,78 @@ test_similar_and_trending (Fixture       *f,
   }
 }
 
+/* The part of an answer that does not depend on when the model was built. */
+static char *
+items_part (const char *answer)
+{
+  const char *end = strstr (answer, ",\"model_built_at\"");
+
+  g_assert_nonnull (end);
+  return g_strndup (answer, end - answer);
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *token;
+  const char *path;
+  const char *expected;
+  guint       rounds;
+} Asker;
+
+static gpointer
+ask_repeatedly (gpointer data)
+{
+  Asker *asker = data;
+
+  for (guint r = 0; r < asker->rounds; r++)
+    {
+      g_autofree char *answer = get (asker->f, asker->path, asker->token, 200);
+      g_autofree char *items = items_part (answer);
+
+      g_assert_cmpstr (items, ==, asker->expected);
+    }
+  return NULL;
+}
+
+/* The model is asked from worker threads: many members at once get
+ * what each gets alone. */
+static void
+test_concurrent (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GHashTable) emails = emails_by_id (f);
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  g_autofree Asker *askers = NULL;
+  static const char * const paths[] = {
+    "/api/v1/recommendations", "/api/v1/recommendations?limit=50", "/api/v1/recommendations?near=52.52,13.40",
+  };
+  GHashTableIter iter;
+  gpointer email;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, emails);
+  while (g_hash_table_iter_next (&iter, NULL, &email) && tokens->len < 12)
+    g_ptr_array_add (tokens, tn_test_server_token_for (f->server, email));
+  g_assert_cmpuint (tokens->len, >=, 6);
+  askers = g_new0 (Asker, tokens->len * G_N_ELEMENTS (paths));
+  for (guint t = 0; t < tokens->len; t++)
+    for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+      {
+        g_autofree char *alone = get (f, paths[p], tokens->pdata[t], 200);
+
+        g_ptr_array_add (expected, items_part (alone));
+        askers[n] = (Asker) { f, tokens->pdata[t], paths[p], expected->pdata[n], 5 };
+        n++;
+      }
+  for (guint k = 0; k < n; k++)
+    g_ptr_array_add (threads, g_thread_new ("asker", ask_repeatedly, &askers[k]));
+  for (guint k = 0; k < n; k++)
+    g_thread_join (threads->pdata[k]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -443,6 +515,7 @@ main (int    argc,
   ADD ("/recommendations/fresh", test_fresh);
   ADD ("/recommendations/friends-reason", test_friends_reason);
   ADD ("/recommendations/similar-and-trending", test_similar_and_trending);
+  ADD ("/recommendations/concurrent", test_concurrent);
 #undef ADD
   return g_test_run ();
 }
