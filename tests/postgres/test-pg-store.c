@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The PostgreSQL backend as far as it goes (issue 8, docs/POSTGRES.md):
+ * connecting, migrating (once, also with two servers starting at once),
+ * the schema against the SQLite backend's column by column, and the
+ * triggers that keep counts, sync numbers and the search column. Runs
+ * under tests/postgres/with-cluster; each test on a database of its own. */
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tn-error.h"
+#include "tn-pg-store.h"
+#include "tn-test-utils.h"
+
+/* A new empty database in the cluster; returns its URI. */
+static char *
+fresh_database (void)
+{
+  static guint counter;
+  const char *cluster = g_getenv ("TURNOUT_TEST_PG");
+  g_autofree char *name = NULL;
+  g_autofree char *create = NULL;
+  PGconn *conn;
+  PGresult *result;
+  const char *query;
+
+  if (cluster == NULL)
+    g_error ("TURNOUT_TEST_PG is not set: run under tests/postgres/with-cluster");
+  name = g_strdup_printf ("test_%d_%u", (int) getpid (), ++counter);
+  conn = PQconnectdb (cluster);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  create = g_strdup_printf ("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", name);
+  result = PQexec (conn, create);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  PQfinish (conn);
+  /* postgresql:///turnout?host=… → postgresql:///NAME?host=… */
+  query = strchr (cluster, '?');
+  g_assert_nonnull (query);
+  return g_strdup_printf ("postgresql:///%s%s", name, query);
+}
+
+static PGresult *
+sql (PGconn     *conn,
+     const char *text,
+     int         expected)
+{
+  PGresult *result = PQexec (conn, text);
+
+  if (PQresultStatus (result) != (ExecStatusType) expected)
+    g_error ("%s: %s", text, PQerrorMessage (conn));
+  return result;
+}
+
+static char *
+sql_value (PGconn     *conn,
+           const char *text)
+{
+  PGresult *result = sql (conn, text, PGRES_TUPLES_OK);
+  char *value;
+
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  value = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  return value;
+}
+
+static void
+test_migrate (void)
+{
+  g_autofree char *uri = fresh_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnPgStore) store = tn_pg_store_new (uri, 2, &error);
+  g_autoptr(TnPgStore) again = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (tn_pg_store_get_pool_size (store), ==, 2);
+  g_assert_cmpint (tn_pg_store_get_schema_version (store, &error), ==, 0);
+  g_assert_true (tn_store_migrate (TN_STORE (store), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_pg_store_get_schema_version (store, &error), ==, 1);
+  g_assert_true (tn_store_ping (TN_STORE (store), &error));
+  g_assert_cmpint (tn_store_count_users (TN_STORE (store), &error), ==, 0);
+  g_assert_no_error (error);
+
+  /* migrating an up-to-date database changes nothing */
+  again = tn_pg_store_new (uri, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (tn_store_migrate (TN_STORE (again), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_pg_store_get_schema_version (again, &error), ==, 1);
+}
+
+typedef struct
+{
+  const char *uri;
+  gboolean    ok;
+  char       *message;
+} Migrator;
+
+static gpointer
+migrate_in_thread (gpointer data)
+{
+  Migrator *m = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnPgStore) store = tn_pg_store_new (m->uri, 1, &error);
+
+  m->ok = store != NULL && tn_store_migrate (TN_STORE (store), &error);
+  m->message = error != NULL ? g_strdup (error->message) : NULL;
+  return NULL;
+}
+
+/* Several servers started at once on a new database: one migrates, the
+ * others wait for it and find nothing left to do. */
+static void
+test_migrate_concurrently (void)
+{
+  g_autofree char *uri = fresh_database ();
+  Migrator migrators[4];
+  GThread *threads[G_N_ELEMENTS (migrators)];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnPgStore) store = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (migrators); i++)
+    {
+      migrators[i] = (Migrator) { uri, FALSE, NULL };
+      threads[i] = g_thread_new ("migrator", migrate_in_thread, &migrators[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (migrators); i++)
+    {
+      g_thread_join (threads[i]);
+      if (!migrators[i].ok)
+        g_error ("migrator %u: %s", i, migrators[i].message);
+      g_free (migrators[i].message);
+    }
+  store = tn_pg_store_new (uri, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tn_pg_store_get_schema_version (store, &error), ==, 1);
+}
+
+/* A database newer than this server: refused, not touched. */
+static void
+test_newer_schema (void)
+{
+  g_autofree char *uri = fresh_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnPgStore) store = tn_pg_store_new (uri, 1, &error);
+  PGconn *conn = PQconnectdb (uri);
+
+  g_assert_true (tn_store_migrate (TN_STORE (store), &error));
+  PQclear (sql (conn, "UPDATE turnout_schema SET version = 99", PGRES_COMMAND_OK));
+  g_assert_false (tn_store_migrate (TN_STORE (store), &error));
+  g_assert_error (error, TN_ERROR, TN_ERROR_INTERNAL);
+  g_assert_nonnull (strstr (error->message, "newer"));
+  PQfinish (conn);
+}
+
+/* Cannot connect: "unavailable", and the message keeps the password out. */
+static void
+test_unreachable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnPgStore) store =
+    tn_pg_store_new ("postgresql://someone:s3cret-pw@/nowhere?host=/nonexistent-turnout-dir&connect_timeout=2",
+                     1, &error);
+
+  g_assert_null (store);
+  g_assert_error (error, TN_ERROR, TN_ERROR_UNAVAILABLE);
+  g_test_message ("%s", error->message);
+  g_assert_null (strstr (error->message, "s3cret-pw"));
+}
+
+/* Column types as the two backends name them. */
+static const char *
+type_class (const char *type)
+{
+  g_autofree char *lower = g_ascii_strdown (type, -1);
+
+  if (g_str_equal (lower, "integer") || g_str_equal (lower, "bigint"))
+    return "integer";
+  if (g_str_equal (lower, "text"))
+    return "text";
+  if (g_str_equal (lower, "real") || g_str_equal (lower, "double precision"))
+    return "real";
+  if (g_str_equal (lower, "blob") || g_str_equal (lower, "bytea"))
+    return "blob";
+  return type;
+}
+
+static int
+collect_column (void  *data,
+                int    n,
+                char **values,
+                char **names)
+{
+  /* table, column, type, notnull */
+  g_hash_table_insert (data, g_strdup_printf ("%s.%s", values[0], values[1]),
+                       g_strdup_printf ("%s%s", type_class (values[2]), g_str_equal (values[3], "1") ? " not null" : ""));
+  return 0;
+}
+
+/* Every column of every table of the SQLite backend, with its type and
+ * NOT NULL, is in the PostgreSQL schema too (which adds only the events'
+ * search column and its own version table). */
+static void
+test_schema_matches_sqlite (void)
+{
+  g_autofree char *uri = fresh_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnPgStore) store = tn_pg_store_new (uri, 1, &error);
+  g_autofree char *dir = g_dir_make_tmp ("turnout-schema-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "turnout.db", NULL);
+  g_autoptr(TnStore) sqlite_store = NULL;
+  g_autoptr(GHashTable) sqlite_columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) pg_columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  sqlite3 *db = NULL;
+  PGconn *conn;
+  PGresult *result;
+
+  g_assert_true (tn_store_migrate (TN_STORE (store), &error));
+  sqlite_store = tn_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (tn_store_migrate (sqlite_store, &error));
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "SELECT m.name, p.name, p.type, p.\"notnull\" OR p.pk FROM sqlite_schema m, "
+                                 "pragma_table_info (m.name) p WHERE m.type = 'table' "
+                                 "AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'events_fts%'",
+                                 collect_column, sqlite_columns, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpuint (g_hash_table_size (sqlite_columns), >, 100);
+
+  conn = PQconnectdb (uri);
+  result = sql (conn,
+                "SELECT table_name, column_name, data_type, (is_nullable = 'NO')::int::text "
+                "FROM information_schema.columns WHERE table_schema = 'public'", PGRES_TUPLES_OK);
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      char *row[4] = { PQgetvalue (result, r, 0), PQgetvalue (result, r, 1),
+                       PQgetvalue (result, r, 2), PQgetvalue (result, r, 3) };
+
+      collect_column (pg_columns, 4, row, NULL);
+    }
+  PQclear (result);
+  PQfinish (conn);
+
+  g_hash_table_iter_init (&iter, sqlite_columns);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *other = g_hash_table_lookup (pg_columns, key);
+
+      if (g_strcmp0 (other, value) != 0)
+        g_error ("%s: SQLite %s, PostgreSQL %s", (char *) key, (char *) value, other ? other : "missing");
+    }
+  g_hash_table_iter_init (&iter, pg_columns);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (sqlite_columns, key))
+      g_assert_true (g_str_equal (key, "events.search") || g_str_has_prefix (key, "turnout_schema."));
+
+  g_clear_object (&sqlite_store);
+  tn_test_remove_tree (dir);
+}
+
+/* The triggers: seats taken and people waiting, sync numbers in order
+ * (an attendee's change, a new ticket, a revoked one), a removed device
+ * remembered, search text without case or accents; e-mail addresses
+ * unique without ASCII case, as SQLite's NOCASE compares them. */
+static void
+test_triggers (void)
+{
+  g_autofree char *uri = fresh_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnPgStore) store = tn_pg_store_new (uri, 1, &error);
+  PGconn *conn;
+  PGresult *result;
+  g_autofree char *value = NULL;
+
+  g_assert_true (tn_store_migrate (TN_STORE (store), &error));
+  conn = PQconnectdb (uri);
+  PQclear (sql (conn,
+                "INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES"
+                "  ('u1', 'Ada@Example.org', 'Ada', 'x', 'member', 1),"
+                "  ('u2', 'zoë@example.org', 'Zoë', 'x', 'member', 1);"
+                "INSERT INTO events (id, title, description, starts_at, ends_at, tags, visibility, status,"
+                "                    version, created_at, updated_at)"
+                "  VALUES ('e1', 'Café Philosophique', 'Talk in the ÉCOLE hall', 10, 20, 'talk' || chr (31) || 'paris',"
+                "          'public', 'scheduled', 1, 1, 1);"
+                "INSERT INTO attendees (id, event_id, user_id, name, email, status, created_at, updated_at)"
+                "  VALUES ('a1', 'e1', 'u1', 'Ada', 'ada@example.org', 'going', 1, 1),"
+                "         ('a2', 'e1', 'u2', 'Zoë', 'zoë@example.org', 'waitlisted', 1, 1);",
+                PGRES_COMMAND_OK));
+  value = sql_value (conn, "SELECT going_count || '/' || waitlisted_count FROM events WHERE id = 'e1'");
+  g_assert_cmpstr (value, ==, "1/1");
+  g_clear_pointer (&value, g_free);
+  value = sql_value (conn, "SELECT string_agg (sync_seq::text, ',' ORDER BY id) FROM attendees");
+  g_assert_cmpstr (value, ==, "1,2");
+  g_clear_pointer (&value, g_free);
+
+  /* promotion: the counts follow, and the change takes the next number */
+  PQclear (sql (conn, "UPDATE attendees SET status = 'going' WHERE id = 'a2'", PGRES_COMMAND_OK));
+  value = sql_value (conn, "SELECT going_count || '/' || waitlisted_count FROM events WHERE id = 'e1'");
+  g_assert_cmpstr (value, ==, "2/0");
+  g_clear_pointer (&value, g_free);
+  value = sql_value (conn, "SELECT sync_seq FROM attendees WHERE id = 'a2'");
+  g_assert_cmpstr (value, ==, "3");
+  g_clear_pointer (&value, g_free);
+
+  /* a ticket is a change of its attendee; revoking it numbers the ticket,
+   * then the attendee */
+  PQclear (sql (conn, "INSERT INTO tickets (code, attendee_id, event_id, issued_at) VALUES ('T1', 'a1', 'e1', 1)",
+                PGRES_COMMAND_OK));
+  value = sql_value (conn, "SELECT sync_seq FROM attendees WHERE id = 'a1'");
+  g_assert_cmpstr (value, ==, "4");
+  g_clear_pointer (&value, g_free);
+  PQclear (sql (conn, "UPDATE tickets SET revoked_at = 5 WHERE code = 'T1'", PGRES_COMMAND_OK));
+  value = sql_value (conn, "SELECT (SELECT sync_seq FROM tickets WHERE code = 'T1') || '/' || "
+                           "(SELECT sync_seq FROM attendees WHERE id = 'a1') || '/' || "
+                           "(SELECT seq FROM sync_counter)");
+  g_assert_cmpstr (value, ==, "5/6/6");
+  g_clear_pointer (&value, g_free);
+  /* revoking again changes nothing */
+  PQclear (sql (conn, "UPDATE tickets SET revoked_at = 7 WHERE code = 'T1'", PGRES_COMMAND_OK));
+  value = sql_value (conn, "SELECT seq FROM sync_counter");
+  g_assert_cmpstr (value, ==, "6");
+  g_clear_pointer (&value, g_free);
+
+  /* leaving: counts down */
+  PQclear (sql (conn, "DELETE FROM attendees WHERE id = 'a1'", PGRES_COMMAND_OK));
+  value = sql_value (conn, "SELECT going_count || '/' || waitlisted_count FROM events WHERE id = 'e1'");
+  g_assert_cmpstr (value, ==, "1/0");
+  g_clear_pointer (&value, g_free);
+
+  /* a device that goes is remembered by its token */
+  PQclear (sql (conn,
+                "INSERT INTO devices (id, event_id, name, role, token_hash, created_at)"
+                "  VALUES ('d1', 'e1', 'North door', 'steward', 'h1', 1);"
+                "DELETE FROM devices WHERE id = 'd1'", PGRES_COMMAND_OK));
+  value = sql_value (conn, "SELECT name || '/' || (revoked_at > 0) FROM removed_devices WHERE token_hash = 'h1'");
+  g_assert_cmpstr (value, ==, "North door/true");
+  g_clear_pointer (&value, g_free);
+
+  /* search: accents and case ignored, tags are words */
+  value = sql_value (conn, "SELECT count(*) FROM events WHERE search @@ to_tsquery ('simple', tn_unaccent ('cafe & ecole & paris'))");
+  g_assert_cmpstr (value, ==, "1");
+  g_clear_pointer (&value, g_free);
+  PQclear (sql (conn, "UPDATE events SET title = 'Rust Night' WHERE id = 'e1'", PGRES_COMMAND_OK));
+  value = sql_value (conn, "SELECT count(*) FROM events WHERE search @@ to_tsquery ('simple', 'cafe')");
+  g_assert_cmpstr (value, ==, "0");
+  g_clear_pointer (&value, g_free);
+
+  /* e-mail addresses: ASCII case folded, other letters not (as NOCASE) */
+  result = PQexec (conn, "INSERT INTO users (id, email, name, password_hash, role, created_at)"
+                         "  VALUES ('u3', 'ada@EXAMPLE.ORG', 'Ada again', 'x', 'member', 1)");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
+  g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "23505");
+  PQclear (result);
+  PQclear (sql (conn, "INSERT INTO users (id, email, name, password_hash, role, created_at)"
+                      "  VALUES ('u4', 'ZOË@example.org', 'Zoë twin', 'x', 'member', 1)", PGRES_COMMAND_OK));
+  PQfinish (conn);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  tn_test_init (&argc, &argv);
+  g_test_add_func ("/postgres/store/migrate", test_migrate);
+  g_test_add_func ("/postgres/store/migrate-concurrently", test_migrate_concurrently);
+  g_test_add_func ("/postgres/store/newer-schema", test_newer_schema);
+  g_test_add_func ("/postgres/store/unreachable", test_unreachable);
+  g_test_add_func ("/postgres/store/schema-matches-sqlite", test_schema_matches_sqlite);
+  g_test_add_func ("/postgres/store/triggers", test_triggers);
+  return g_test_run ();
+}
