@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #ifdef __linux__
@@ -14,6 +15,11 @@
 #include "tn-demo.h"
 #include "tn-json.h"
 #include "tn-server.h"
+#include "tn-store.h"
+#ifdef TN_HAVE_POSTGRES
+#include "tn-pg-store.h"
+#include <libpq-fe.h>
+#endif
 #include "tn-test-utils.h"
 #include "tn-time.h"
 
@@ -279,6 +285,50 @@ tn_test_server_token_for (TnTestServer *self,
 }
 
 /* Removes @path and everything below it (no links are followed). */
+char *
+tn_test_pg_fresh_database (void)
+{
+#ifdef TN_HAVE_POSTGRES
+  static gint counter;
+  const char *cluster = g_getenv ("TURNOUT_TEST_PG");
+  g_autofree char *name = NULL;
+  g_autofree char *create = NULL;
+  const char *query;
+  PGconn *conn;
+  PGresult *result;
+
+  if (cluster == NULL)
+    return NULL;
+  name = g_strdup_printf ("test_%d_%d", (int) getpid (), g_atomic_int_add (&counter, 1));
+  conn = PQconnectdb (cluster);
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("Cannot connect to the test cluster: %s", PQerrorMessage (conn));
+  create = g_strdup_printf ("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", name);
+  result = PQexec (conn, create);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", create, PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
+  /* postgresql:///turnout?host=… (with-cluster's URI) → postgresql:///NAME?host=… */
+  query = strchr (cluster, '?');
+  g_assert_nonnull (query);
+  return g_strdup_printf ("postgresql:///%s%s", name, query);
+#else
+  return NULL;
+#endif
+}
+
+TnStore *
+tn_test_store_open (const char  *uri,
+                    GError     **error)
+{
+#ifdef TN_HAVE_POSTGRES
+  if (g_str_has_prefix (uri, "postgresql://"))
+    return TN_STORE (tn_pg_store_new (uri, 4, error));
+#endif
+  return tn_store_open (uri, error);
+}
+
 void
 tn_test_remove_tree (const char *path)
 {

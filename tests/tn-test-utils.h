@@ -9,6 +9,7 @@
 /* The server's type, without its header: the GTK and terminal tests
  * include this file for the demo constants only. */
 typedef struct _TnServer TnServer;
+typedef struct _TnStore TnStore;
 
 G_BEGIN_DECLS
 
@@ -78,6 +79,15 @@ void           tn_test_process_free   (TnTestProcess      *process);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnTestProcess, tn_test_process_free)
 
 void          tn_test_remove_tree         (const char   *path);
+
+/* Stores for tests of either backend (issue 8): under
+ * tests/postgres/with-cluster (TURNOUT_TEST_PG set) a new empty PostgreSQL
+ * database's URI, else NULL; and a store opened on a `sqlite:` path or a
+ * `postgresql://` URI (the PostgreSQL backend is not offered by
+ * tn_store_open() until it is complete). */
+char         *tn_test_pg_fresh_database   (void);
+TnStore      *tn_test_store_open          (const char   *uri,
+                                           GError      **error);
 
 /* Iterates the thread-default main context until @condition returns TRUE
  * or @timeout_ms passes; returns the last value of @condition. */

@@ -9,38 +9,19 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tn-error.h"
 #include "tn-pg-store.h"
 #include "tn-test-utils.h"
 
-/* A new empty database in the cluster; returns its URI. */
 static char *
 fresh_database (void)
 {
-  static guint counter;
-  const char *cluster = g_getenv ("TURNOUT_TEST_PG");
-  g_autofree char *name = NULL;
-  g_autofree char *create = NULL;
-  PGconn *conn;
-  PGresult *result;
-  const char *query;
+  char *uri = tn_test_pg_fresh_database ();
 
-  if (cluster == NULL)
+  if (uri == NULL)
     g_error ("TURNOUT_TEST_PG is not set: run under tests/postgres/with-cluster");
-  name = g_strdup_printf ("test_%d_%u", (int) getpid (), ++counter);
-  conn = PQconnectdb (cluster);
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  create = g_strdup_printf ("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", name);
-  result = PQexec (conn, create);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
-  PQclear (result);
-  PQfinish (conn);
-  /* postgresql:///turnout?host=… → postgresql:///NAME?host=… */
-  query = strchr (cluster, '?');
-  g_assert_nonnull (query);
-  return g_strdup_printf ("postgresql:///%s%s", name, query);
+  return uri;
 }
 
 static PGresult *

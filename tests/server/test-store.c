@@ -28,8 +28,11 @@ fixture_setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("turnout-store-XXXXXX", &error);
   g_assert_no_error (error);
-  f->uri = g_strdup_printf ("sqlite:%s/db/turnout.db", f->dir);
-  f->store = tn_store_open (f->uri, &error);
+  /* under tests/postgres/with-cluster, a new PostgreSQL database */
+  f->uri = tn_test_pg_fresh_database ();
+  if (f->uri == NULL)
+    f->uri = g_strdup_printf ("sqlite:%s/db/turnout.db", f->dir);
+  f->store = tn_test_store_open (f->uri, &error);
   g_assert_no_error (error);
   g_assert_true (tn_store_migrate (f->store, &error));
   g_assert_no_error (error);
@@ -104,7 +107,7 @@ test_migrate_idempotent (Fixture       *f,
   g_autoptr(TnUser) user = add_user (f, "a@example.org", TN_ROLE_ADMIN);
 
   /* Reopening and migrating an up-to-date database changes nothing. */
-  again = tn_store_open (f->uri, &error);
+  again = tn_test_store_open (f->uri, &error);
   g_assert_no_error (error);
   g_assert_true (tn_store_migrate (again, &error));
   g_assert_no_error (error);
@@ -979,13 +982,37 @@ test_open_errors (void)
   g_assert_error (error, TN_ERROR, TN_ERROR_INTERNAL);
 }
 
+/* The tests the PostgreSQL backend passes so far (issue 8, in progress:
+ * docs/POSTGRES.md); under tests/postgres/with-cluster the others are
+ * reported skipped until it has what they use. */
+static const char * const postgres_ready[] = {
+  "/server/store/migrate-idempotent", "/server/store/users", "/server/store/tokens",
+  NULL
+};
+
+static void
+not_yet_in_postgres (void)
+{
+  g_test_skip ("not yet in the PostgreSQL backend");
+}
+
+static void
+add_test (const char *path,
+          void      (*func) (Fixture *, gconstpointer))
+{
+  if (g_getenv ("TURNOUT_TEST_PG") != NULL && !g_strv_contains (postgres_ready, path))
+    g_test_add_func (path, not_yet_in_postgres);
+  else
+    g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   tn_test_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) add_test (path, func)
   ADD ("/server/store/migrate-idempotent", test_migrate_idempotent);
   ADD ("/server/store/answers-index", test_answers_index);
   ADD ("/server/store/checkins-in-batch", test_checkins_in_batch);

@@ -3,16 +3,22 @@
  *
  * In progress: it connects a pool of connections, migrates the schema
  * (every table, index and trigger of the SQLite backend's, in PostgreSQL's
- * terms) and answers ping and count_users. tn_store_open() does not offer
- * it yet: the other methods come next. */
+ * terms) and serves users, tokens and the audit entry of the next change.
+ * tn_store_open() does not offer it yet: the other methods come next.
+ *
+ * Every call takes a connection of the pool for its duration, so calls
+ * from several threads run side by side; a change runs in a transaction
+ * of its own. Statements are prepared once per connection. */
 #include "config.h"
 
 #include "tn-pg-store.h"
 
 #include <libpq-fe.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "tn-error.h"
+#include "tn-time.h"
 
 /* Every server migrating one database at once: the first takes this lock
  * for its transaction, the others wait and then find nothing to do. */
@@ -25,6 +31,8 @@
  * as bytea), the same constraints, and the same triggers as PL/pgSQL
  * functions. What differs:
  *
+ * - text columns compare and sort bytewise (COLLATE "C"), as SQLite's
+ *   do, whatever the database's locale;
  * - case-insensitive e-mail addresses and category names (SQLite's
  *   COLLATE NOCASE folds ASCII letters only) are unique indexes on
  *   tn_ascii_lower(), which folds the same letters;
@@ -44,20 +52,20 @@ static const char *migrations[] = {
   "  $$SELECT public.unaccent ('public.unaccent'::regdictionary, $1)$$;"
 
   "CREATE TABLE users ("
-  "  id            text PRIMARY KEY,"
-  "  email         text NOT NULL,"
-  "  name          text NOT NULL,"
-  "  password_hash text NOT NULL,"
-  "  role          text NOT NULL CHECK (role IN ('admin','organizer','staff','member')),"
+  "  id            text COLLATE \"C\" PRIMARY KEY,"
+  "  email         text COLLATE \"C\" NOT NULL,"
+  "  name          text COLLATE \"C\" NOT NULL,"
+  "  password_hash text COLLATE \"C\" NOT NULL,"
+  "  role          text COLLATE \"C\" NOT NULL CHECK (role IN ('admin','organizer','staff','member')),"
   "  created_at    bigint NOT NULL,"
   "  home_lat      double precision,"
   "  home_lon      double precision,"
-  "  interests     text"
+  "  interests     text COLLATE \"C\""
   ");"
   "CREATE UNIQUE INDEX users_email ON users (tn_ascii_lower (email));"
   "CREATE TABLE tokens ("
-  "  hash       text PRIMARY KEY,"
-  "  user_id    text NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  hash       text COLLATE \"C\" PRIMARY KEY,"
+  "  user_id    text COLLATE \"C\" NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
   "  created_at bigint NOT NULL,"
   "  expires_at bigint NOT NULL,"
   "  revoked_at bigint"
@@ -65,23 +73,23 @@ static const char *migrations[] = {
   "CREATE INDEX tokens_user ON tokens (user_id);"
 
   "CREATE TABLE events ("
-  "  id               text PRIMARY KEY,"
-  "  title            text NOT NULL,"
-  "  description      text NOT NULL DEFAULT '',"
+  "  id               text COLLATE \"C\" PRIMARY KEY,"
+  "  title            text COLLATE \"C\" NOT NULL,"
+  "  description      text COLLATE \"C\" NOT NULL DEFAULT '',"
   "  starts_at        bigint NOT NULL,"
   "  ends_at          bigint NOT NULL,"
-  "  location         text NOT NULL DEFAULT '',"
+  "  location         text COLLATE \"C\" NOT NULL DEFAULT '',"
   "  lat              double precision,"
   "  lon              double precision,"
   "  capacity         bigint,"
-  "  category         text NOT NULL DEFAULT '',"
-  "  tags             text NOT NULL DEFAULT '',"   /* joined by U+001F */
-  "  visibility       text NOT NULL CHECK (visibility IN ('public','unlisted','private')),"
+  "  category         text COLLATE \"C\" NOT NULL DEFAULT '',"
+  "  tags             text COLLATE \"C\" NOT NULL DEFAULT '',"   /* joined by U+001F */
+  "  visibility       text COLLATE \"C\" NOT NULL CHECK (visibility IN ('public','unlisted','private')),"
   "  waitlist         integer NOT NULL DEFAULT 0,"
   "  price            double precision,"
-  "  currency         text,"
-  "  status           text NOT NULL CHECK (status IN ('scheduled','cancelled')),"
-  "  organizer_id     text REFERENCES users (id) ON DELETE SET NULL,"
+  "  currency         text COLLATE \"C\","
+  "  status           text COLLATE \"C\" NOT NULL CHECK (status IN ('scheduled','cancelled')),"
+  "  organizer_id     text COLLATE \"C\" REFERENCES users (id) ON DELETE SET NULL,"
   "  version          bigint NOT NULL,"
   "  created_at       bigint NOT NULL,"
   "  updated_at       bigint NOT NULL,"
@@ -104,8 +112,8 @@ static const char *migrations[] = {
   "CREATE TRIGGER events_search BEFORE INSERT OR UPDATE OF title, description, location, category, tags"
   "  ON events FOR EACH ROW EXECUTE FUNCTION tn_events_search ();"
   "CREATE TABLE event_tags ("
-  "  tag      text NOT NULL,"
-  "  event_id text NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+  "  tag      text COLLATE \"C\" NOT NULL,"
+  "  event_id text COLLATE \"C\" NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
   "  PRIMARY KEY (tag, event_id)"
   ");"
   "CREATE INDEX event_tags_event ON event_tags (event_id);"
@@ -119,15 +127,15 @@ static const char *migrations[] = {
   "  $$UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq$$;"
 
   "CREATE TABLE attendees ("
-  "  id           text PRIMARY KEY,"
-  "  event_id     text NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
-  "  user_id      text REFERENCES users (id) ON DELETE SET NULL,"
-  "  name         text NOT NULL,"
-  "  email        text NOT NULL,"
-  "  status       text NOT NULL CHECK (status IN ('going','waitlisted','interested','maybe','not_going')),"
+  "  id           text COLLATE \"C\" PRIMARY KEY,"
+  "  event_id     text COLLATE \"C\" NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+  "  user_id      text COLLATE \"C\" REFERENCES users (id) ON DELETE SET NULL,"
+  "  name         text COLLATE \"C\" NOT NULL,"
+  "  email        text COLLATE \"C\" NOT NULL,"
+  "  status       text COLLATE \"C\" NOT NULL CHECK (status IN ('going','waitlisted','interested','maybe','not_going')),"
   "  waitlist_seq bigint,"
-  "  ticket_type  text NOT NULL DEFAULT '',"
-  "  note         text NOT NULL DEFAULT '',"
+  "  ticket_type  text COLLATE \"C\" NOT NULL DEFAULT '',"
+  "  note         text COLLATE \"C\" NOT NULL DEFAULT '',"
   "  created_at   bigint NOT NULL,"
   "  updated_at   bigint NOT NULL,"
   "  sync_seq     bigint NOT NULL DEFAULT 0"
@@ -170,9 +178,9 @@ static const char *migrations[] = {
   "  FOR EACH ROW EXECUTE FUNCTION tn_attendees_sync ();"
 
   "CREATE TABLE tickets ("
-  "  code        text PRIMARY KEY,"
-  "  attendee_id text NOT NULL REFERENCES attendees (id) ON DELETE CASCADE,"
-  "  event_id    text NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+  "  code        text COLLATE \"C\" PRIMARY KEY,"
+  "  attendee_id text COLLATE \"C\" NOT NULL REFERENCES attendees (id) ON DELETE CASCADE,"
+  "  event_id    text COLLATE \"C\" NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
   "  issued_at   bigint NOT NULL,"
   "  revoked_at  bigint,"
   "  sync_seq    bigint NOT NULL DEFAULT 0"
@@ -201,17 +209,17 @@ static const char *migrations[] = {
   "  EXECUTE FUNCTION tn_tickets_attendee_sync ();"
 
   "CREATE TABLE categories ("
-  "  slug     text PRIMARY KEY,"
-  "  name     text NOT NULL,"
-  "  colour   text NOT NULL CHECK (colour ~ '^#[0-9a-f]{6}$'),"
-  "  icon     text NOT NULL,"
+  "  slug     text COLLATE \"C\" PRIMARY KEY,"
+  "  name     text COLLATE \"C\" NOT NULL,"
+  "  colour   text COLLATE \"C\" NOT NULL CHECK (colour ~ '^#[0-9a-f]{6}$'),"
+  "  icon     text COLLATE \"C\" NOT NULL,"
   "  position bigint NOT NULL UNIQUE"
   ");"
   "CREATE UNIQUE INDEX categories_name ON categories (tn_ascii_lower (name));"
   "CREATE TABLE event_people ("
-  "  event_id   text NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
-  "  user_id    text NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
-  "  role       text NOT NULL CHECK (role IN ('cohost','staff','invited')),"
+  "  event_id   text COLLATE \"C\" NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+  "  user_id    text COLLATE \"C\" NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  role       text COLLATE \"C\" NOT NULL CHECK (role IN ('cohost','staff','invited')),"
   "  created_at bigint NOT NULL,"
   "  PRIMARY KEY (event_id, user_id)"
   ");"
@@ -219,38 +227,38 @@ static const char *migrations[] = {
   "CREATE TABLE audit_log ("
   "  seq         bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
   "  at          bigint NOT NULL,"
-  "  actor_id    text,"
-  "  actor_email text,"
-  "  action      text NOT NULL,"
-  "  target_type text NOT NULL,"
-  "  target_id   text,"
-  "  event_id    text,"
-  "  details     text"
+  "  actor_id    text COLLATE \"C\","
+  "  actor_email text COLLATE \"C\","
+  "  action      text COLLATE \"C\" NOT NULL,"
+  "  target_type text COLLATE \"C\" NOT NULL,"
+  "  target_id   text COLLATE \"C\","
+  "  event_id    text COLLATE \"C\","
+  "  details     text COLLATE \"C\""
   ");"
   "CREATE INDEX audit_log_event ON audit_log (event_id, seq);"
   "CREATE INDEX audit_log_at ON audit_log (at);"
 
   "CREATE TABLE event_keys ("
-  "  event_id   text PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,"
+  "  event_id   text COLLATE \"C\" PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,"
   "  public_key bytea NOT NULL CHECK (length (public_key) = 32),"
   "  secret_key bytea NOT NULL CHECK (length (secret_key) = 64),"
   "  created_at bigint NOT NULL"
   ");"
   "CREATE TABLE pairing_codes ("
-  "  hash       text PRIMARY KEY,"
-  "  event_id   text NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
-  "  role       text NOT NULL CHECK (role IN ('steward','supervisor')),"
-  "  name       text,"
+  "  hash       text COLLATE \"C\" PRIMARY KEY,"
+  "  event_id   text COLLATE \"C\" NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+  "  role       text COLLATE \"C\" NOT NULL CHECK (role IN ('steward','supervisor')),"
+  "  name       text COLLATE \"C\","
   "  created_at bigint NOT NULL,"
   "  expires_at bigint NOT NULL,"
   "  used_at    bigint"
   ");"
   "CREATE TABLE devices ("
-  "  id           text PRIMARY KEY,"
-  "  event_id     text NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
-  "  name         text NOT NULL,"
-  "  role         text NOT NULL CHECK (role IN ('steward','supervisor')),"
-  "  token_hash   text NOT NULL UNIQUE,"
+  "  id           text COLLATE \"C\" PRIMARY KEY,"
+  "  event_id     text COLLATE \"C\" NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+  "  name         text COLLATE \"C\" NOT NULL,"
+  "  role         text COLLATE \"C\" NOT NULL CHECK (role IN ('steward','supervisor')),"
+  "  token_hash   text COLLATE \"C\" NOT NULL UNIQUE,"
   "  created_at   bigint NOT NULL,"
   "  last_seen_at bigint,"
   "  revoked_at   bigint"
@@ -258,11 +266,11 @@ static const char *migrations[] = {
   "CREATE INDEX devices_event ON devices (event_id, created_at);"
   /* a device that goes with its event is still known by its token */
   "CREATE TABLE removed_devices ("
-  "  token_hash   text PRIMARY KEY,"
-  "  id           text NOT NULL,"
-  "  event_id     text NOT NULL,"
-  "  name         text NOT NULL,"
-  "  role         text NOT NULL,"
+  "  token_hash   text COLLATE \"C\" PRIMARY KEY,"
+  "  id           text COLLATE \"C\" NOT NULL,"
+  "  event_id     text COLLATE \"C\" NOT NULL,"
+  "  name         text COLLATE \"C\" NOT NULL,"
+  "  role         text COLLATE \"C\" NOT NULL,"
   "  created_at   bigint NOT NULL,"
   "  last_seen_at bigint,"
   "  revoked_at   bigint NOT NULL"
@@ -279,30 +287,30 @@ static const char *migrations[] = {
   "END $$;"
   "CREATE TRIGGER devices_removed AFTER DELETE ON devices FOR EACH ROW EXECUTE FUNCTION tn_devices_removed ();"
   "CREATE TABLE checkins ("
-  "  id              text PRIMARY KEY,"
-  "  event_id        text NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
-  "  code            text NOT NULL,"
-  "  ticket_code     text,"
-  "  attendee_id     text,"
-  "  direction       text NOT NULL CHECK (direction IN ('in','out')),"
+  "  id              text COLLATE \"C\" PRIMARY KEY,"
+  "  event_id        text COLLATE \"C\" NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+  "  code            text COLLATE \"C\" NOT NULL,"
+  "  ticket_code     text COLLATE \"C\","
+  "  attendee_id     text COLLATE \"C\","
+  "  direction       text COLLATE \"C\" NOT NULL CHECK (direction IN ('in','out')),"
   "  scanned_at      bigint NOT NULL,"
   "  received_at     bigint NOT NULL,"
-  "  device          text NOT NULL,"
-  "  local_verdict   text,"
-  "  verdict         text NOT NULL CHECK (verdict IN ('accepted','duplicate','unknown','wrong_event',"
+  "  device          text COLLATE \"C\" NOT NULL,"
+  "  local_verdict   text COLLATE \"C\","
+  "  verdict         text COLLATE \"C\" NOT NULL CHECK (verdict IN ('accepted','duplicate','unknown','wrong_event',"
   "                    'revoked','not_going','not_inside')),"
   "  flagged         integer NOT NULL DEFAULT 0,"
   "  undone_at       bigint,"
   "  prev_scanned_at bigint,"
-  "  prev_device     text,"
+  "  prev_device     text COLLATE \"C\","
   "  sync_seq        bigint NOT NULL"
   ");"
   "CREATE INDEX checkins_ticket ON checkins (event_id, ticket_code, scanned_at);"
   "CREATE INDEX checkins_sync ON checkins (event_id, sync_seq);"
 
   "CREATE TABLE follows ("
-  "  follower_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
-  "  followee_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  follower_id text COLLATE \"C\" NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  followee_id text COLLATE \"C\" NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
   "  created_at  bigint NOT NULL,"
   "  PRIMARY KEY (follower_id, followee_id),"
   "  CHECK (follower_id <> followee_id)"
@@ -311,14 +319,43 @@ static const char *migrations[] = {
   "CREATE INDEX follows_followee ON follows (followee_id, created_at, follower_id);",
 };
 
+#define USER_COLUMNS    "id, email, name, role, created_at"
+#define PROFILE_COLUMNS "home_lat, home_lon, interests"
+#define TAG_SEPARATOR   "\x1f"
+
+typedef struct
+{
+  PGconn     *pg;
+  GHashTable *prepared;   /* SQL → name of its prepared statement */
+} Conn;
+
 struct _TnPgStore
 {
   GObject      parent_instance;
 
   char        *uri;
   guint        pool_size;
-  GAsyncQueue *pool;   /* idle connections (PGconn *) */
+  GAsyncQueue *pool;   /* idle connections (Conn *) */
 };
+
+/* The audit entry of the next change, per thread: a change runs on the
+ * thread that set it, and other threads' changes are not its. */
+typedef struct
+{
+  TnPgStore    *store;
+  TnAuditEntry *entry;
+} PendingAudit;
+
+static void
+pending_audit_free (gpointer data)
+{
+  PendingAudit *pending = data;
+
+  tn_audit_entry_free (pending->entry);
+  g_free (pending);
+}
+
+static GPrivate pending_audit = G_PRIVATE_INIT (pending_audit_free);
 
 static void tn_pg_store_iface_init (TnStoreInterface *iface);
 
@@ -345,10 +382,19 @@ uri_for_messages (const char *uri)
   return g_uri_to_string_partial (parsed, G_URI_HIDE_PASSWORD);
 }
 
-static PGconn *
+static void
+conn_free (Conn *c)
+{
+  PQfinish (c->pg);
+  g_hash_table_unref (c->prepared);
+  g_free (c);
+}
+
+static Conn *
 connect_one (TnPgStore  *self,
              GError    **error)
 {
+  Conn *c;
   PGconn *conn = PQconnectdb (self->uri);
   PGresult *result;
 
@@ -374,35 +420,40 @@ connect_one (TnPgStore  *self,
       return NULL;
     }
   PQclear (result);
-  return conn;
+  c = g_new0 (Conn, 1);
+  c->pg = conn;
+  c->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  return c;
 }
 
 /* A connection of the pool, for the caller alone until release(); waits
  * while all are taken. A broken one is replaced first. */
-static PGconn *
+static Conn *
 acquire (TnPgStore  *self,
          GError    **error)
 {
-  PGconn *conn = g_async_queue_pop (self->pool);
+  Conn *c = g_async_queue_pop (self->pool);
 
-  if (PQstatus (conn) == CONNECTION_OK)
-    return conn;
-  PQreset (conn);
-  if (PQstatus (conn) == CONNECTION_OK)
-    return conn;
-  g_set_error (error, TN_ERROR, TN_ERROR_UNAVAILABLE, "The database connection is lost: %s", PQerrorMessage (conn));
-  g_async_queue_push (self->pool, conn);
+  if (PQstatus (c->pg) == CONNECTION_OK)
+    return c;
+  /* a new session has none of the old one's prepared statements */
+  PQreset (c->pg);
+  g_hash_table_remove_all (c->prepared);
+  if (PQstatus (c->pg) == CONNECTION_OK)
+    return c;
+  g_set_error (error, TN_ERROR, TN_ERROR_UNAVAILABLE, "The database connection is lost: %s", PQerrorMessage (c->pg));
+  g_async_queue_push (self->pool, c);
   return NULL;
 }
 
 static void
 release (TnPgStore *self,
-         PGconn    *conn)
+         Conn      *c)
 {
   /* a transaction left open (an error path) must not reach the next user */
-  if (PQtransactionStatus (conn) != PQTRANS_IDLE)
-    PQclear (PQexec (conn, "ROLLBACK"));
-  g_async_queue_push (self->pool, conn);
+  if (PQtransactionStatus (c->pg) != PQTRANS_IDLE)
+    PQclear (PQexec (c->pg, "ROLLBACK"));
+  g_async_queue_push (self->pool, c);
 }
 
 /* Sets @error from a failed result: unique and foreign-key violations are
@@ -426,17 +477,17 @@ set_pg_error (PGconn    *conn,
 
 /* Runs @sql (no parameters, any number of statements) expecting @status. */
 static gboolean
-exec_sql (PGconn          *conn,
+exec_sql (Conn            *c,
           const char      *sql,
           ExecStatusType   status,
           PGresult       **out_result,
           GError         **error)
 {
-  PGresult *result = PQexec (conn, sql);
+  PGresult *result = PQexec (c->pg, sql);
 
   if (PQresultStatus (result) != status)
     {
-      set_pg_error (conn, result, error);
+      set_pg_error (c->pg, result, error);
       PQclear (result);
       return FALSE;
     }
@@ -447,10 +498,151 @@ exec_sql (PGconn          *conn,
   return TRUE;
 }
 
+/* Parameters of a statement, as text (NULL: SQL NULL). */
+#define MAX_PARAMS 24
+
+typedef struct
+{
+  char  *values[MAX_PARAMS];
+  guint  n;
+} Params;
+
+static void
+param_text (Params     *p,
+            const char *value)
+{
+  g_assert (p->n < MAX_PARAMS);
+  p->values[p->n++] = g_strdup (value);
+}
+
+static void
+param_int (Params *p,
+           gint64  value)
+{
+  g_assert (p->n < MAX_PARAMS);
+  p->values[p->n++] = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+static void
+params_clear (Params *p)
+{
+  for (guint i = 0; i < p->n; i++)
+    g_free (p->values[i]);
+  p->n = 0;
+}
+
+/* Runs one statement of @sql with @params (cleared), prepared on this
+ * connection the first time.
+ *
+ * Returns: (transfer full) (nullable): its result (rows or a command's),
+ *   or %NULL with @error set */
+static PGresult *
+run (Conn        *c,
+     const char  *sql,
+     Params      *params,
+     GError     **error)
+{
+  const char *name = g_hash_table_lookup (c->prepared, sql);
+  PGresult *result;
+
+  if (name == NULL)
+    {
+      char *new_name = g_strdup_printf ("tn%u", g_hash_table_size (c->prepared));
+
+      result = PQprepare (c->pg, new_name, sql, 0, NULL);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        {
+          set_pg_error (c->pg, result, error);
+          PQclear (result);
+          g_free (new_name);
+          if (params != NULL)
+            params_clear (params);
+          return NULL;
+        }
+      PQclear (result);
+      g_hash_table_insert (c->prepared, (gpointer) sql, new_name);
+      name = new_name;
+    }
+  result = PQexecPrepared (c->pg, name, params != NULL ? (int) params->n : 0,
+                           params != NULL ? (const char * const *) params->values : NULL, NULL, NULL, 0);
+  if (params != NULL)
+    params_clear (params);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK && PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      set_pg_error (c->pg, result, error);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
+/* Runs a statement whose result is not needed. */
+static gboolean
+run_command (Conn        *c,
+             const char  *sql,
+             Params      *params,
+             GError     **error)
+{
+  PGresult *result = run (c, sql, params, error);
+
+  PQclear (result);
+  return result != NULL;
+}
+
+static const char *
+col_text (PGresult *result,
+          int       row,
+          int       col)
+{
+  return PQgetisnull (result, row, col) ? NULL : PQgetvalue (result, row, col);
+}
+
+static gint64
+col_int (PGresult *result,
+         int       row,
+         int       col)
+{
+  return g_ascii_strtoll (PQgetvalue (result, row, col), NULL, 10);
+}
+
+static double
+col_double_or_nan (PGresult *result,
+                   int       row,
+                   int       col)
+{
+  return PQgetisnull (result, row, col) ? NAN : g_ascii_strtod (PQgetvalue (result, row, col), NULL);
+}
+
+static char **
+col_split (PGresult *result,
+           int       row,
+           int       col)
+{
+  const char *text = col_text (result, row, col);
+
+  if (text == NULL || text[0] == '\0')
+    return g_new0 (char *, 1);
+  return g_strsplit (text, TAG_SEPARATOR, -1);
+}
+
+static gboolean
+begin (Conn    *c,
+       GError **error)
+{
+  return exec_sql (c, "BEGIN", PGRES_COMMAND_OK, NULL, error);
+}
+
+static gboolean
+commit (Conn    *c,
+        GError **error)
+{
+  return exec_sql (c, "COMMIT", PGRES_COMMAND_OK, NULL, error);
+}
+
 /* --- schema ----------------------------------------------------------------- */
 
 static gint
-read_version (PGconn  *conn,
+read_version (Conn    *conn,
               GError **error)
 {
   PGresult *result = NULL;
@@ -464,7 +656,7 @@ read_version (PGconn  *conn,
 }
 
 static gboolean
-migrate_on (PGconn  *conn,
+migrate_on (Conn    *conn,
             GError **error)
 {
   g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%" G_GINT64_FORMAT ")", MIGRATION_LOCK);
@@ -510,7 +702,7 @@ tn_pg_store_migrate (TnStore  *store,
                      GError  **error)
 {
   TnPgStore *self = TN_PG_STORE (store);
-  PGconn *conn = acquire (self, error);
+  Conn *conn = acquire (self, error);
   gboolean ok;
 
   if (conn == NULL)
@@ -530,7 +722,7 @@ gint
 tn_pg_store_get_schema_version (TnPgStore  *self,
                                 GError    **error)
 {
-  PGconn *conn;
+  Conn *conn;
   PGresult *result = NULL;
   gint version = -1;
 
@@ -557,7 +749,7 @@ tn_pg_store_ping (TnStore  *store,
                   GError  **error)
 {
   TnPgStore *self = TN_PG_STORE (store);
-  PGconn *conn = acquire (self, error);
+  Conn *conn = acquire (self, error);
   gboolean ok;
 
   if (conn == NULL)
@@ -572,7 +764,7 @@ tn_pg_store_count_users (TnStore  *store,
                          GError  **error)
 {
   TnPgStore *self = TN_PG_STORE (store);
-  PGconn *conn = acquire (self, error);
+  Conn *conn = acquire (self, error);
   PGresult *result = NULL;
   gint64 count = -1;
 
@@ -587,24 +779,332 @@ tn_pg_store_count_users (TnStore  *store,
   return count;
 }
 
+/* --- audit ------------------------------------------------------------------ */
+
+static void
+tn_pg_store_set_audit (TnStore            *store,
+                       const TnAuditEntry *entry)
+{
+  PendingAudit *pending = g_new0 (PendingAudit, 1);
+
+  pending->store = TN_PG_STORE (store);
+  pending->entry = entry != NULL ? tn_audit_entry_copy (entry) : NULL;
+  g_private_replace (&pending_audit, pending);
+}
+
+/* The entry set for this thread's next change of @self, taken. */
+static TnAuditEntry *
+take_audit (TnPgStore *self)
+{
+  PendingAudit *pending = g_private_get (&pending_audit);
+
+  if (pending == NULL || pending->store != self)
+    return NULL;
+  return g_steal_pointer (&pending->entry);
+}
+
+/* Records @audit (nothing when NULL) inside the caller's transaction;
+ * @target_id, when not NULL, replaces the entry's (an id the store made). */
+static gboolean
+write_audit (Conn                *c,
+             const TnAuditEntry  *audit,
+             const char          *target_id,
+             GError             **error)
+{
+  Params p = { 0 };
+
+  if (audit == NULL)
+    return TRUE;
+  param_int (&p, tn_time_now ());
+  param_text (&p, audit->actor_id);
+  param_text (&p, audit->actor_email);
+  param_text (&p, audit->action);
+  param_text (&p, audit->target_type);
+  param_text (&p, target_id != NULL ? target_id : audit->target_id);
+  param_text (&p, audit->event_id);
+  param_text (&p, audit->details);
+  return run_command (c,
+                      "INSERT INTO audit_log (at, actor_id, actor_email, action, target_type, target_id, "
+                      "  event_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &p, error);
+}
+
+/* --- users and tokens --------------------------------------------------------- */
+
+static TnUser *
+user_from_row (PGresult *result,
+               int       row,
+               int       first)
+{
+  TnRole role = TN_ROLE_MEMBER;
+
+  tn_role_from_string (col_text (result, row, first + 3), &role);
+  return tn_user_new (col_text (result, row, first + 0), col_text (result, row, first + 1),
+                      col_text (result, row, first + 2), role, col_int (result, row, first + 4));
+}
+
+static TnUser *
+tn_pg_store_create_user (TnStore     *store,
+                         const char  *id,
+                         const char  *email,
+                         const char  *name,
+                         const char  *password_hash,
+                         TnRole       role,
+                         GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  g_autoptr(GError) local_error = NULL;
+  gint64 now = tn_time_now ();
+  Params p = { 0 };
+  Conn *c = acquire (self, error);
+  gboolean ok;
+
+  if (c == NULL)
+    return NULL;
+  param_text (&p, id);
+  param_text (&p, email);
+  param_text (&p, name);
+  param_text (&p, password_hash);
+  param_text (&p, tn_role_to_string (role));
+  param_int (&p, now);
+  ok = begin (c, &local_error) &&
+       run_command (c,
+                    "INSERT INTO users (id, email, name, password_hash, role, created_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6)", &p, &local_error) &&
+       write_audit (c, audit, NULL, &local_error) &&
+       commit (c, &local_error);
+  release (self, c);
+  if (!ok)
+    {
+      if (g_error_matches (local_error, TN_ERROR, TN_ERROR_CONFLICT))
+        g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "A user with this e-mail address exists already");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return tn_user_new (id, email, name, role, now);
+}
+
+/* The one row @sql finds with @params, made by @read; no row is
+ * %TN_ERROR_NOT_FOUND with @missing, or @missing_code. */
+typedef gpointer (*RowFunc) (PGresult *result);
+
+static gpointer
+fetch_one (TnPgStore   *self,
+           const char  *sql,
+           Params      *params,
+           RowFunc      read,
+           TnError      missing_code,
+           const char  *missing,
+           GError     **error)
+{
+  Conn *c = acquire (self, error);
+  PGresult *result;
+  gpointer object = NULL;
+
+  if (c == NULL)
+    {
+      params_clear (params);
+      return NULL;
+    }
+  result = run (c, sql, params, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    g_set_error_literal (error, TN_ERROR, missing_code, missing);
+  else
+    object = read (result);
+  PQclear (result);
+  return object;
+}
+
+static gpointer
+read_user_with_profile (PGresult *result)
+{
+  TnUser *user = user_from_row (result, 0, 0);
+  g_auto(GStrv) interests = col_split (result, 0, 7);
+
+  tn_user_set_profile (user, col_double_or_nan (result, 0, 5), col_double_or_nan (result, 0, 6),
+                       (const char * const *) interests);
+  return user;
+}
+
+static TnUser *
+tn_pg_store_get_user (TnStore     *store,
+                      const char  *id,
+                      GError     **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, id);
+  return fetch_one (TN_PG_STORE (store), "SELECT " USER_COLUMNS ", " PROFILE_COLUMNS " FROM users WHERE id = $1",
+                    &p, read_user_with_profile, TN_ERROR_NOT_FOUND, "No such user", error);
+}
+
+typedef struct
+{
+  TnUser *user;
+  char   *password_hash;
+} UserWithHash;
+
+static gpointer
+read_user_with_hash (PGresult *result)
+{
+  UserWithHash *found = g_new0 (UserWithHash, 1);
+
+  found->user = user_from_row (result, 0, 0);
+  found->password_hash = g_strdup (col_text (result, 0, 5));
+  return found;
+}
+
+static TnUser *
+tn_pg_store_find_user_by_email (TnStore     *store,
+                                const char  *email,
+                                char       **out_password_hash,
+                                GError     **error)
+{
+  Params p = { 0 };
+  UserWithHash *found;
+  TnUser *user;
+
+  /* ASCII letters without case, as SQLite's NOCASE: on users_email */
+  param_text (&p, email);
+  found = fetch_one (TN_PG_STORE (store),
+                     "SELECT " USER_COLUMNS ", password_hash FROM users WHERE tn_ascii_lower (email) = tn_ascii_lower ($1)",
+                     &p, read_user_with_hash, TN_ERROR_NOT_FOUND, "No such user", error);
+  if (found == NULL)
+    return NULL;
+  user = found->user;
+  if (out_password_hash != NULL)
+    *out_password_hash = g_steal_pointer (&found->password_hash);
+  g_free (found->password_hash);
+  g_free (found);
+  return user;
+}
+
+static GPtrArray *
+tn_pg_store_list_users (TnStore     *store,
+                        guint        limit,
+                        const char  *after_email,
+                        GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  /* in the order of SQLite's NOCASE column: ASCII letters folded, bytes */
+  param_text (&p, after_email);
+  param_int (&p, limit);
+  result = run (c,
+                "SELECT " USER_COLUMNS " FROM users "
+                "WHERE ($1::text IS NULL OR tn_ascii_lower (email) > tn_ascii_lower ($1)) "
+                "ORDER BY tn_ascii_lower (email) LIMIT $2", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (result); r++)
+    g_ptr_array_add (users, user_from_row (result, r, 0));
+  PQclear (result);
+  return g_steal_pointer (&users);
+}
+
+static gboolean
+tn_pg_store_add_token (TnStore     *store,
+                       const char  *token_hash,
+                       const char  *user_id,
+                       gint64       expires_at,
+                       GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  Params p = { 0 };
+  Conn *c = acquire (self, error);
+  gboolean ok;
+
+  if (c == NULL)
+    return FALSE;
+  param_text (&p, token_hash);
+  param_text (&p, user_id);
+  param_int (&p, tn_time_now ());
+  param_int (&p, expires_at);
+  ok = run_command (c, "INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                    &p, error);
+  release (self, c);
+  return ok;
+}
+
+static gpointer
+read_user (PGresult *result)
+{
+  return user_from_row (result, 0, 0);
+}
+
+static TnUser *
+tn_pg_store_lookup_token (TnStore     *store,
+                          const char  *token_hash,
+                          gint64       now,
+                          GError     **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, token_hash);
+  param_int (&p, now);
+  return fetch_one (TN_PG_STORE (store),
+                    "SELECT u.id, u.email, u.name, u.role, u.created_at "
+                    "FROM tokens t JOIN users u ON u.id = t.user_id "
+                    "WHERE t.hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
+                    &p, read_user, TN_ERROR_UNAUTHORIZED, "The token is unknown, revoked or expired", error);
+}
+
+static gboolean
+tn_pg_store_revoke_token (TnStore     *store,
+                          const char  *token_hash,
+                          GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  Params p = { 0 };
+  Conn *c = acquire (self, error);
+  gboolean ok;
+
+  if (c == NULL)
+    return FALSE;
+  param_text (&p, token_hash);
+  param_int (&p, tn_time_now ());
+  ok = run_command (c, "UPDATE tokens SET revoked_at = $2 WHERE hash = $1 AND revoked_at IS NULL", &p, error);
+  release (self, c);
+  return ok;
+}
+
 static void
 tn_pg_store_iface_init (TnStoreInterface *iface)
 {
   iface->migrate = tn_pg_store_migrate;
   iface->ping = tn_pg_store_ping;
   iface->count_users = tn_pg_store_count_users;
+  iface->create_user = tn_pg_store_create_user;
+  iface->get_user = tn_pg_store_get_user;
+  iface->find_user_by_email = tn_pg_store_find_user_by_email;
+  iface->list_users = tn_pg_store_list_users;
+  iface->add_token = tn_pg_store_add_token;
+  iface->lookup_token = tn_pg_store_lookup_token;
+  iface->revoke_token = tn_pg_store_revoke_token;
+  iface->set_audit = tn_pg_store_set_audit;
 }
 
 static void
 tn_pg_store_finalize (GObject *object)
 {
   TnPgStore *self = TN_PG_STORE (object);
-  PGconn *conn;
+  Conn *conn;
 
   if (self->pool != NULL)
     {
       while ((conn = g_async_queue_try_pop (self->pool)) != NULL)
-        PQfinish (conn);
+        conn_free (conn);
       g_async_queue_unref (self->pool);
     }
   g_free (self->uri);
@@ -648,7 +1148,7 @@ tn_pg_store_new (const char  *uri,
   self->pool = g_async_queue_new ();
   for (guint i = 0; i < self->pool_size; i++)
     {
-      PGconn *conn = connect_one (self, error);
+      Conn *conn = connect_one (self, error);
 
       if (conn == NULL)
         return NULL;
