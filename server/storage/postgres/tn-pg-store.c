@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "tn-error.h"
+#include "tn-store-sql.h"
 #include "tn-time.h"
 
 /* Every server migrating one database at once: the first takes this lock
@@ -318,10 +319,6 @@ static const char *migrations[] = {
   "CREATE INDEX follows_follower ON follows (follower_id, created_at, followee_id);"
   "CREATE INDEX follows_followee ON follows (followee_id, created_at, follower_id);",
 };
-
-#define USER_COLUMNS    "id, email, name, role, created_at"
-#define PROFILE_COLUMNS "home_lat, home_lon, interests"
-#define TAG_SEPARATOR   "\x1f"
 
 typedef struct
 {

@@ -12,6 +12,7 @@
 #include "tn-id.h"
 #include "tn-signed-ticket.h"
 #include "tn-sqlite-store.h"
+#include "tn-store-sql.h"
 #include "tn-ticket-code.h"
 #include "tn-time.h"
 
@@ -379,19 +380,6 @@ static const char *migrations[] = {
   "CREATE INDEX attendees_user_event ON attendees(user_id, event_id);"
   "DROP INDEX attendees_user;",
 };
-
-#define EVENT_COLUMNS \
-  "id, title, description, starts_at, ends_at, location, lat, lon, capacity, category, " \
-  "tags, visibility, waitlist, price, currency, status, organizer_id, version, created_at, updated_at"
-
-/* Tags are stored in one column, joined by a control character, which
- * validation keeps out of tags: reading them back is a split, not a JSON
- * parse (a parse per row was a fifth of a single-event GET). The
- * tokenizer of the full-text index takes it for a separator. */
-#define TAG_SEPARATOR "\x1f"
-
-#define USER_COLUMNS "id, email, name, role, created_at"
-#define PROFILE_COLUMNS "home_lat, home_lon, interests"
 
 /* --- helpers ------------------------------------------------------------- */
 
