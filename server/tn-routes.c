@@ -1312,15 +1312,13 @@ handle_users_create (TnRequest *req)
  * caller's visibility: one reading for GET /api/v1/events and its feed. */
 typedef struct
 {
-  TnEventQuery  query;
-  char         *fts;        /* owned; what query.fts_query points to */
+  TnEventQuery  query;     /* query.search points into the request's query string */
   char         *after_id;   /* owned; what query.after_id points to */
 } EventFilters;
 
 static void
 event_filters_clear (EventFilters *filters)
 {
-  g_clear_pointer (&filters->fts, g_free);
   g_clear_pointer (&filters->after_id, g_free);
 }
 
@@ -1420,8 +1418,7 @@ read_event_filters (TnRequest    *req,
       return FALSE;
     }
 
-  if (q != NULL)
-    query->fts_query = filters->fts = tn_store_fts_query (q);
+  query->search = q;
   query->after_id = filters->after_id;
   query->viewer_id = req->user != NULL ? tn_user_get_id (req->user) : NULL;
   query->viewer_sees_all = is_admin (req);

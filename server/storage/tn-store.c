@@ -711,45 +711,6 @@ tn_store_remove_event_person (TnStore     *self,
   return IFACE (self)->remove_event_person (self, event_id, user_id, error);
 }
 
-/**
- * tn_store_fts_query:
- * @text: what a user typed into a search field
- *
- * Turns free text into a full-text query that matches events containing
- * every word, each as a prefix. Quoting every word keeps the user's text
- * out of the query syntax: `"` and operators are only ever data.
- *
- * Returns: (transfer full) (nullable): the query, or %NULL if @text has no words
- */
-char *
-tn_store_fts_query (const char *text)
-{
-  g_auto(GStrv) words = NULL;
-  g_autoptr(GString) query = g_string_new (NULL);
-
-  g_return_val_if_fail (text != NULL, NULL);
-
-  words = g_strsplit_set (text, " \t\r\n", -1);
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      if (words[i][0] == '\0')
-        continue;
-      if (query->len > 0)
-        g_string_append_c (query, ' ');
-      g_string_append_c (query, '"');
-      for (const char *p = words[i]; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (query, '"');
-          g_string_append_c (query, *p);
-        }
-      g_string_append (query, "\"*");
-    }
-  if (query->len == 0)
-    return NULL;
-  return g_string_free (g_steal_pointer (&query), FALSE);
-}
-
 /* --- audit log ------------------------------------------------------------ */
 
 TnAuditEntry *

@@ -24,7 +24,8 @@ typedef struct
 {
   gint64      from;
   gint64      to;
-  const char *fts_query;   /* already in FTS syntax: tn_store_fts_query() */
+  const char *search;      /* what a user typed: events with every word, each as a prefix,
+                            * case and accents ignored; no words: no filter */
   const char *category;
   const char *tag;
   const char *status;
@@ -876,6 +877,5 @@ GPtrArray     *tn_store_list_user_answers   (TnStore             *self,
                                             const char          *user_id,
                                             GError             **error);
 
-char       *tn_store_fts_query          (const char          *text);
 
 G_END_DECLS

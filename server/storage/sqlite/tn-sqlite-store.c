@@ -1240,6 +1240,39 @@ failed:
   "AND (?6 IS NULL OR e.status = ?6) " \
   "AND " LISTED_TO ("?7", "?8") " "
 
+/* An FTS5 query for what a user typed (TnEventQuery.search): events
+ * containing every word, each as a prefix. Quoting every word keeps the
+ * user's text out of the query syntax: `"` and operators are only ever
+ * data. %NULL when @text has no words. */
+static char *
+fts5_query (const char *text)
+{
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  words = g_strsplit_set (text, " \t\r\n", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      if (query->len > 0)
+        g_string_append_c (query, ' ');
+      g_string_append_c (query, '"');
+      for (const char *p = words[i]; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (query, '"');
+          g_string_append_c (query, *p);
+        }
+      g_string_append (query, "\"*");
+    }
+  if (query->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&query), FALSE);
+}
+
 /* Mean Earth radius (IUGG), as the API documents it. */
 #define EARTH_RADIUS_KM 6371.0088
 
@@ -1333,6 +1366,7 @@ tn_sqlite_store_list_events (TnStore             *store,
   TnSqliteStore *self = TN_SQLITE_STORE (store);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
   guint limit = query->limit > 0 ? MIN (query->limit, TN_LIST_LIMIT_MAX) : TN_LIST_LIMIT_DEFAULT;
+  g_autofree char *fts = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -1382,7 +1416,8 @@ tn_sqlite_store_list_events (TnStore             *store,
     sqlite3_bind_int64 (stmt, 1, query->from);
   if (query->to != 0)
     sqlite3_bind_int64 (stmt, 2, query->to);
-  bind_text (stmt, 3, query->fts_query);
+  fts = query->search != NULL ? fts5_query (query->search) : NULL;
+  bind_text (stmt, 3, fts);
   bind_text (stmt, 4, query->category);
   bind_text (stmt, 5, query->tag);
   bind_text (stmt, 6, query->status);
