@@ -4,6 +4,8 @@
  * column. For server/storage/<backend>/ only. */
 #pragma once
 
+#include <glib.h>
+
 #define EVENT_COLUMNS \
   "id, title, description, starts_at, ends_at, location, lat, lon, capacity, category, " \
   "tags, visibility, waitlist, price, currency, status, organizer_id, version, created_at, updated_at"
@@ -17,3 +19,29 @@
 
 #define USER_COLUMNS "id, email, name, role, created_at"
 #define PROFILE_COLUMNS "home_lat, home_lon, interests"
+
+/* Mean Earth radius (IUGG), as the API documents it. */
+#define TN_EARTH_RADIUS_KM 6371.0088
+
+double tn_store_distance_km (double lat1,
+                             double lon1,
+                             double lat2,
+                             double lon2);
+
+/**
+ * TnNearBox:
+ * The box of latitudes and longitudes that holds every point within a
+ * distance of a place, so that a (lat, lon) index finds the candidates
+ * before the exact distance decides.
+ */
+typedef struct
+{
+  double   min_lat, max_lat;
+  double   min_lon, max_lon;
+  gboolean wraps;   /* across ±180°: lon >= min_lon OR lon <= max_lon */
+} TnNearBox;
+
+void tn_store_near_box (double     lat,
+                        double     lon,
+                        double     radius_km,
+                        TnNearBox *box);

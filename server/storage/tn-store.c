@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include "tn-error.h"
 #include "tn-store.h"
+#include "tn-store-sql.h"
 #include "sqlite/tn-sqlite-store.h"
 
 G_DEFINE_INTERFACE (TnStore, tn_store, G_TYPE_OBJECT)
@@ -709,6 +712,72 @@ tn_store_remove_event_person (TnStore     *self,
   g_return_val_if_fail (TN_IS_STORE (self), FALSE);
   g_return_val_if_fail (event_id != NULL && user_id != NULL, FALSE);
   return IFACE (self)->remove_event_person (self, event_id, user_id, error);
+}
+
+/* --- for the backends: distances (tn-store-sql.h) -------------------------- */
+
+/**
+ * tn_store_distance_km:
+ *
+ * Returns: the great-circle distance by the haversine formula, in km
+ */
+double
+tn_store_distance_km (double lat1,
+                      double lon1,
+                      double lat2,
+                      double lon2)
+{
+  double phi1 = lat1 * G_PI / 180.0;
+  double phi2 = lat2 * G_PI / 180.0;
+  double dphi = phi2 - phi1;
+  double dlambda = (lon2 - lon1) * G_PI / 180.0;
+  double h = sin (dphi / 2) * sin (dphi / 2) + cos (phi1) * cos (phi2) * sin (dlambda / 2) * sin (dlambda / 2);
+
+  return 2.0 * TN_EARTH_RADIUS_KM * asin (sqrt (CLAMP (h, 0.0, 1.0)));
+}
+
+/**
+ * tn_store_near_box:
+ *
+ * Fills @box with the latitudes and longitudes that hold every point
+ * within @radius_km of (@lat, @lon) (J. P. Matuschek, "Finding Points
+ * Within a Distance of a Latitude/Longitude Using Bounding Coordinates"),
+ * widened by a hair (1e-6° ≈ 0.1 m) so that rounding never drops a point
+ * the exact distance keeps. Near a pole, or for a radius that reaches
+ * one, every longitude is in.
+ */
+void
+tn_store_near_box (double     lat,
+                   double     lon,
+                   double     radius_km,
+                   TnNearBox *box)
+{
+  const double slack = 1e-6;
+  double angle = radius_km / TN_EARTH_RADIUS_KM;
+  double dlat = angle * 180.0 / G_PI;
+
+  box->min_lat = lat - dlat - slack;
+  box->max_lat = lat + dlat + slack;
+  box->min_lon = -180.0;
+  box->max_lon = 180.0;
+  box->wraps = FALSE;
+  if (box->min_lat > -90.0 && box->max_lat < 90.0)
+    {
+      double dlon = asin (sin (angle) / cos (lat * G_PI / 180.0)) * 180.0 / G_PI + slack;
+
+      box->min_lon = lon - dlon;
+      box->max_lon = lon + dlon;
+      if (box->min_lon < -180.0)
+        {
+          box->min_lon += 360.0;
+          box->wraps = TRUE;
+        }
+      else if (box->max_lon > 180.0)
+        {
+          box->max_lon -= 360.0;
+          box->wraps = TRUE;
+        }
+    }
 }
 
 /* --- audit log ------------------------------------------------------------ */

@@ -1273,25 +1273,6 @@ fts5_query (const char *text)
   return g_string_free (g_steal_pointer (&query), FALSE);
 }
 
-/* Mean Earth radius (IUGG), as the API documents it. */
-#define EARTH_RADIUS_KM 6371.0088
-
-/* The great-circle distance by the haversine formula. */
-static double
-distance_km (double lat1,
-             double lon1,
-             double lat2,
-             double lon2)
-{
-  double phi1 = lat1 * G_PI / 180.0;
-  double phi2 = lat2 * G_PI / 180.0;
-  double dphi = phi2 - phi1;
-  double dlambda = (lon2 - lon1) * G_PI / 180.0;
-  double h = sin (dphi / 2) * sin (dphi / 2) + cos (phi1) * cos (phi2) * sin (dlambda / 2) * sin (dlambda / 2);
-
-  return 2.0 * EARTH_RADIUS_KM * asin (sqrt (CLAMP (h, 0.0, 1.0)));
-}
-
 /* tn_distance_km(lat1, lon1, lat2, lon2) in SQL; NULL if any is NULL. */
 static void
 sql_distance_km (sqlite3_context  *context,
@@ -1305,56 +1286,8 @@ sql_distance_km (sqlite3_context  *context,
         sqlite3_result_null (context);
         return;
       }
-  sqlite3_result_double (context, distance_km (sqlite3_value_double (argv[0]), sqlite3_value_double (argv[1]),
+  sqlite3_result_double (context, tn_store_distance_km (sqlite3_value_double (argv[0]), sqlite3_value_double (argv[1]),
                                                sqlite3_value_double (argv[2]), sqlite3_value_double (argv[3])));
-}
-
-typedef struct
-{
-  double   min_lat, max_lat;
-  double   min_lon, max_lon;
-  gboolean wraps;   /* across ±180°: lon >= min_lon OR lon <= max_lon */
-} NearBox;
-
-/* The box of latitudes and longitudes that holds every point within
- * @radius_km of (@lat, @lon), so that the (lat, lon) index finds the
- * candidates before the exact distance decides (J. P. Matuschek, "Finding
- * Points Within a Distance of a Latitude/Longitude Using Bounding
- * Coordinates"). Widened by a hair (1e-6° ≈ 0.1 m) so that rounding never
- * drops a point the exact distance keeps. Near a pole, or for a radius
- * that reaches one, every longitude is in. */
-static void
-near_box (double   lat,
-          double   lon,
-          double   radius_km,
-          NearBox *box)
-{
-  const double slack = 1e-6;
-  double angle = radius_km / EARTH_RADIUS_KM;
-  double dlat = angle * 180.0 / G_PI;
-
-  box->min_lat = lat - dlat - slack;
-  box->max_lat = lat + dlat + slack;
-  box->min_lon = -180.0;
-  box->max_lon = 180.0;
-  box->wraps = FALSE;
-  if (box->min_lat > -90.0 && box->max_lat < 90.0)
-    {
-      double dlon = asin (sin (angle) / cos (lat * G_PI / 180.0)) * 180.0 / G_PI + slack;
-
-      box->min_lon = lon - dlon;
-      box->max_lon = lon + dlon;
-      if (box->min_lon < -180.0)
-        {
-          box->min_lon += 360.0;
-          box->wraps = TRUE;
-        }
-      else if (box->max_lon > 180.0)
-        {
-          box->max_lon -= 360.0;
-          box->wraps = TRUE;
-        }
-    }
 }
 
 static GPtrArray *
@@ -1399,9 +1332,9 @@ tn_sqlite_store_list_events (TnStore             *store,
 
   if (query->near)
     {
-      NearBox box;
+      TnNearBox box;
 
-      near_box (query->near_lat, query->near_lon, query->radius_km, &box);
+      tn_store_near_box (query->near_lat, query->near_lon, query->radius_km, &box);
       sqlite3_bind_double (stmt, 12, query->near_lat);
       sqlite3_bind_double (stmt, 13, query->near_lon);
       sqlite3_bind_double (stmt, 14, box.min_lat);
