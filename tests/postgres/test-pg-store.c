@@ -346,6 +346,198 @@ test_triggers (void)
   PQfinish (conn);
 }
 
+/* --- the two backends side by side ------------------------------------------- */
+
+typedef struct
+{
+  TnStore *stores[2];   /* SQLite, PostgreSQL */
+  char    *dir;
+} Pair;
+
+static void
+pair_open (Pair *pair)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = fresh_database ();
+  g_autofree char *path = NULL;
+
+  pair->dir = g_dir_make_tmp ("turnout-pair-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (pair->dir, "turnout.db", NULL);
+  pair->stores[0] = tn_store_open (path, &error);
+  g_assert_no_error (error);
+  pair->stores[1] = tn_test_store_open (uri, &error);
+  g_assert_no_error (error);
+  for (guint b = 0; b < 2; b++)
+    {
+      g_assert_true (tn_store_migrate (pair->stores[b], &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+pair_close (Pair *pair)
+{
+  for (guint b = 0; b < 2; b++)
+    g_clear_object (&pair->stores[b]);
+  tn_test_remove_tree (pair->dir);
+  g_free (pair->dir);
+}
+
+/* A small community, the same in both: events around Berlin and one in
+ * Lisbon, with categories in any case, tags, accents, a private event. */
+static void
+pair_fill (Pair *pair)
+{
+  static const char * const categories[] = { "Tech", "TECH", "music", "Food & Drink", "Sports", "" };
+  static const char * const titles[] = {
+    "Café Philosophique", "Rust Night", "Über-Meetup", "Jazz im Park", "Crêpes & Code", "Night run",
+  };
+  g_autoptr(GError) error = NULL;
+  TnUser *organizer[2] = { NULL, NULL };
+
+  for (guint b = 0; b < 2; b++)
+    {
+      organizer[b] = tn_store_create_user (pair->stores[b], "org-1", "org@example.org", "Org", "x",
+                                           TN_ROLE_ORGANIZER, &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(TnEvent) event = tn_event_new ();
+      g_autofree char *id = g_strdup_printf ("event-%02u", i);
+      g_autofree char *title = g_strdup_printf ("%s %u", titles[i % G_N_ELEMENTS (titles)], i);
+      const char *tags[] = { i % 3 == 0 ? "outdoors" : "indoors", i % 4 == 0 ? "free" : "paid", NULL };
+
+      tn_event_set_id (event, id);
+      tn_event_set_title (event, title);
+      tn_event_set_description (event, i % 5 == 0 ? "Bring a friend — és mûsica" : "Pumpernickel and talks");
+      /* some start at the same second: the order falls back to the id */
+      tn_event_set_starts_at (event, 1800000000 + (i / 2) * 3600);
+      tn_event_set_ends_at (event, 1800000000 + (i / 2) * 3600 + 7200);
+      tn_event_set_category (event, categories[i % G_N_ELEMENTS (categories)]);
+      tn_event_set_tags (event, tags);
+      if (i == 39)
+        tn_event_set_coordinates (event, 38.72, -9.14);
+      else if (i % 7 != 6)
+        tn_event_set_coordinates (event, 52.52 + (i % 10) * 0.013 - 0.05, 13.40 + (i / 10) * 0.021 - 0.03);
+      tn_event_set_visibility (event, i == 13 ? TN_VISIBILITY_PRIVATE : TN_VISIBILITY_PUBLIC);
+      tn_event_set_organizer (event, "org-1");
+      for (guint b = 0; b < 2; b++)
+        {
+          g_autoptr(TnEvent) stored = tn_store_create_event (pair->stores[b], event, &error);
+
+          g_assert_no_error (error);
+        }
+    }
+  for (guint b = 0; b < 2; b++)
+    g_object_unref (organizer[b]);
+}
+
+/* Every page of @query in one backend: "id@distance" each, in order. */
+static char *
+list_all (TnStore      *store,
+          TnEventQuery *query)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) distances = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *after_id = NULL;
+  TnEventQuery page = *query;
+  gboolean more = TRUE;
+
+  page.out_distances = distances;
+  while (more)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) events = tn_store_list_events (store, &page, &more, &error);
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < events->len; k++)
+        {
+          g_string_append_printf (text, "%s", tn_event_get_id (events->pdata[k]));
+          if (page.near)
+            g_string_append_printf (text, "@%.9f", g_array_index (distances, double, k));
+          g_string_append_c (text, ' ');
+        }
+      if (more)
+        {
+          TnEvent *last = events->pdata[events->len - 1];
+
+          g_free (after_id);
+          after_id = g_strdup (tn_event_get_id (last));
+          page.after_id = after_id;
+          page.after_starts_at = tn_event_get_starts_at (last);
+          if (page.near)
+            page.after_distance_km = g_array_index (distances, double, events->len - 1);
+        }
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_same_lists (void)
+{
+  Pair pair = { 0 };
+  TnEventQuery queries[] = {
+    { .viewer_sees_all = TRUE, .limit = 7 },
+    { .limit = 5 },
+    { .viewer_id = "org-1", .limit = 50 },
+    { .category = "tech", .limit = 4 },
+    { .category = "FOOD & DRINK" },
+    { .tag = "outdoors", .limit = 3 },
+    { .tag = "free" },
+    { .search = "cafe" },
+    { .search = "CAFÉ philo" },
+    { .search = "uber" },
+    { .search = "crepes code" },
+    { .search = "mus" },
+    { .search = "pumper talks", .limit = 6 },
+    { .search = "nothing-like-this" },
+    { .search = "   " },
+    { .search = "'; DROP TABLE events; --" },
+    { .search = "\"quoted\" \\ back" },
+    { .from = 1800000000 + 5 * 3600, .to = 1800000000 + 12 * 3600 },
+    { .status = "scheduled", .limit = 9 },
+    { .near = TRUE, .near_lat = 52.52, .near_lon = 13.40, .radius_km = 3.0, .limit = 4 },
+    { .near = TRUE, .near_lat = 52.52, .near_lon = 13.40, .radius_km = 50.0, .limit = 6, .category = "Tech" },
+    { .near = TRUE, .near_lat = 52.52, .near_lon = 13.40, .radius_km = 3000.0, .limit = 10 },
+    { .near = TRUE, .near_lat = 38.7, .near_lon = -9.1, .radius_km = 10.0 },
+    { .near = TRUE, .near_lat = 0.0, .near_lon = 179.9, .radius_km = 100.0 },
+  };
+
+  pair_open (&pair);
+  pair_fill (&pair);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autofree char *sqlite = list_all (pair.stores[0], &queries[q]);
+      g_autofree char *postgres = list_all (pair.stores[1], &queries[q]);
+
+      g_test_message ("query %u: %s", q, sqlite);
+      g_assert_cmpstr (postgres, ==, sqlite);
+    }
+  /* the category counts */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) a = tn_store_list_categories (pair.stores[0], NULL, FALSE, 1800000000, &error);
+    g_autoptr(GPtrArray) b = tn_store_list_categories (pair.stores[1], NULL, FALSE, 1800000000, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (a->len, ==, 12);
+    g_assert_cmpuint (b->len, ==, a->len);
+    for (guint k = 0; k < a->len; k++)
+      {
+        TnCategory *x = a->pdata[k], *y = b->pdata[k];
+
+        g_assert_cmpstr (x->slug, ==, y->slug);
+        g_assert_cmpstr (x->name, ==, y->name);
+        g_assert_cmpstr (x->colour, ==, y->colour);
+        g_assert_cmpstr (x->icon, ==, y->icon);
+        g_assert_cmpint (x->upcoming_events, ==, y->upcoming_events);
+      }
+  }
+  pair_close (&pair);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -357,5 +549,6 @@ main (int    argc,
   g_test_add_func ("/postgres/store/unreachable", test_unreachable);
   g_test_add_func ("/postgres/store/schema-matches-sqlite", test_schema_matches_sqlite);
   g_test_add_func ("/postgres/store/triggers", test_triggers);
+  g_test_add_func ("/postgres/store/same-lists", test_same_lists);
   return g_test_run ();
 }

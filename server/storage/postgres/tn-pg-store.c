@@ -3,7 +3,8 @@
  *
  * In progress: it connects a pool of connections, migrates the schema
  * (every table, index and trigger of the SQLite backend's, in PostgreSQL's
- * terms) and serves users, tokens and the audit entry of the next change.
+ * terms) and serves users, tokens, events, categories and the audit
+ * entry of the next change.
  * tn_store_open() does not offer it yet: the other methods come next.
  *
  * Every call takes a connection of the pool for its duration, so calls
@@ -14,11 +15,15 @@
 #include "tn-pg-store.h"
 
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tn-error.h"
+#include "tn-signed-ticket.h"
 #include "tn-store-sql.h"
+#include "tn-ticket-code.h"
 #include "tn-time.h"
 
 /* Every server migrating one database at once: the first takes this lock
@@ -51,6 +56,13 @@ static const char *migrations[] = {
   "  $$SELECT translate ($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')$$;"
   "CREATE FUNCTION tn_unaccent (text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS"
   "  $$SELECT public.unaccent ('public.unaccent'::regdictionary, $1)$$;"
+  /* tn_store_distance_km () in SQL: the haversine formula, mean radius
+   * 6371.0088 km; NULL if any is NULL */
+  "CREATE FUNCTION tn_distance_km (double precision, double precision, double precision, double precision)"
+  "  RETURNS double precision LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS"
+  "  $$SELECT 2.0 * 6371.0088 * asin (sqrt (least (greatest ("
+  "      sin (radians ($3 - $1) / 2) ^ 2 + cos (radians ($1)) * cos (radians ($3)) * sin (radians ($4 - $2) / 2) ^ 2,"
+  "      0.0), 1.0)))$$;"
 
   "CREATE TABLE users ("
   "  id            text COLLATE \"C\" PRIMARY KEY,"
@@ -217,6 +229,19 @@ static const char *migrations[] = {
   "  position bigint NOT NULL UNIQUE"
   ");"
   "CREATE UNIQUE INDEX categories_name ON categories (tn_ascii_lower (name));"
+  "INSERT INTO categories (slug, name, colour, icon, position) VALUES"
+  "  ('tech',              'Tech',              '#3584e4', 'computer-symbolic',               1),"
+  "  ('music',             'Music',             '#9141ac', 'emblem-music-symbolic',           2),"
+  "  ('sports',            'Sports',            '#e62d42', 'emoji-activities-symbolic',       3),"
+  "  ('arts',              'Arts',              '#d56199', 'applications-graphics-symbolic',  4),"
+  "  ('food-drink',        'Food & Drink',      '#ed5b00', 'emoji-food-symbolic',             5),"
+  "  ('outdoors',          'Outdoors',          '#3a944a', 'emoji-nature-symbolic',           6),"
+  "  ('community',         'Community',         '#c88800', 'system-users-symbolic',           7),"
+  "  ('business',          'Business',          '#6f8396', 'x-office-presentation-symbolic',  8),"
+  "  ('education',         'Education',         '#865e3c', 'accessories-dictionary-symbolic', 9),"
+  "  ('health-wellness',   'Health & Wellness', '#2190a4', 'emblem-favorite-symbolic',        10),"
+  "  ('family',            'Family',            '#f66151', 'emoji-people-symbolic',           11),"
+  "  ('other',             'Other',             '#77767b', 'view-more-symbolic',              12);"
   "CREATE TABLE event_people ("
   "  event_id   text COLLATE \"C\" NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
   "  user_id    text COLLATE \"C\" NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
@@ -521,10 +546,47 @@ param_int (Params *p,
 }
 
 static void
+param_double (Params *p,
+              double  value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_assert (p->n < MAX_PARAMS);
+  p->values[p->n++] = isnan (value) ? NULL : g_strdup (g_ascii_dtostr (buffer, sizeof buffer, value));
+}
+
+static void
+param_null (Params *p)
+{
+  g_assert (p->n < MAX_PARAMS);
+  p->values[p->n++] = NULL;
+}
+
+/* bytea in its text form, \x and hex digits */
+static void
+param_bytes (Params       *p,
+             const guint8 *data,
+             gsize         size)
+{
+  GString *text = g_string_sized_new (2 + 2 * size);
+
+  g_assert (p->n < MAX_PARAMS);
+  g_string_append (text, "\\x");
+  for (gsize i = 0; i < size; i++)
+    g_string_append_printf (text, "%02x", data[i]);
+  p->values[p->n++] = g_string_free (text, FALSE);
+}
+
+/* Frees the values, wiped first: keys and hashes pass through here. */
+static void
 params_clear (Params *p)
 {
   for (guint i = 0; i < p->n; i++)
-    g_free (p->values[i]);
+    if (p->values[i] != NULL)
+      {
+        sodium_memzero (p->values[i], strlen (p->values[i]));
+        g_free (p->values[i]);
+      }
   p->n = 0;
 }
 
@@ -1076,6 +1138,584 @@ tn_pg_store_revoke_token (TnStore     *store,
   return ok;
 }
 
+/* --- events ----------------------------------------------------------------- */
+
+static TnEvent *
+event_from_row (PGresult *result,
+                int       row)
+{
+  g_autoptr(TnEvent) event = tn_event_new ();
+  g_auto(GStrv) tags = col_split (result, row, 10);
+  TnVisibility visibility = TN_VISIBILITY_PRIVATE;
+  TnEventStatus status = TN_EVENT_STATUS_SCHEDULED;
+
+  tn_event_set_id (event, col_text (result, row, 0));
+  tn_event_set_title (event, col_text (result, row, 1));
+  tn_event_set_description (event, col_text (result, row, 2));
+  tn_event_set_starts_at (event, col_int (result, row, 3));
+  tn_event_set_ends_at (event, col_int (result, row, 4));
+  tn_event_set_location (event, col_text (result, row, 5));
+  if (!PQgetisnull (result, row, 6))
+    tn_event_set_coordinates (event, col_double_or_nan (result, row, 6), col_double_or_nan (result, row, 7));
+  tn_event_set_capacity (event, PQgetisnull (result, row, 8) ? -1 : col_int (result, row, 8));
+  tn_event_set_category (event, col_text (result, row, 9));
+  tn_event_set_tags (event, (const char * const *) tags);
+  tn_visibility_from_string (col_text (result, row, 11), &visibility);
+  tn_event_set_visibility (event, visibility);
+  tn_event_set_waitlist (event, col_int (result, row, 12) != 0);
+  if (!PQgetisnull (result, row, 13))
+    tn_event_set_price (event, col_double_or_nan (result, row, 13));
+  tn_event_set_currency (event, col_text (result, row, 14));
+  tn_event_status_from_string (col_text (result, row, 15), &status);
+  tn_event_set_status (event, status);
+  tn_event_set_organizer (event, col_text (result, row, 16));
+  tn_event_set_version (event, col_int (result, row, 17));
+  tn_event_set_created_at (event, col_int (result, row, 18));
+  tn_event_set_updated_at (event, col_int (result, row, 19));
+  return g_steal_pointer (&event);
+}
+
+/* $1–$15: the event's own columns, in EVENT_COLUMNS' order */
+static void
+param_event (Params  *p,
+             TnEvent *event)
+{
+  g_autofree char *tags = g_strjoinv (TAG_SEPARATOR, (char **) tn_event_get_tags (event));
+  const char *currency = tn_event_get_currency (event);
+  double lat, lon, price;
+
+  param_text (p, tn_event_get_id (event));
+  param_text (p, tn_event_get_title (event));
+  param_text (p, tn_event_get_description (event));
+  param_int (p, tn_event_get_starts_at (event));
+  param_int (p, tn_event_get_ends_at (event));
+  param_text (p, tn_event_get_location (event));
+  if (tn_event_get_coordinates (event, &lat, &lon))
+    {
+      param_double (p, lat);
+      param_double (p, lon);
+    }
+  else
+    {
+      param_null (p);
+      param_null (p);
+    }
+  if (tn_event_get_capacity (event) >= 0)
+    param_int (p, tn_event_get_capacity (event));
+  else
+    param_null (p);
+  param_text (p, tn_event_get_category (event));
+  param_text (p, tags);
+  param_text (p, tn_visibility_to_string (tn_event_get_visibility (event)));
+  param_int (p, tn_event_get_waitlist (event) ? 1 : 0);
+  if (tn_event_get_price (event, &price))
+    param_double (p, price);
+  else
+    param_null (p);
+  param_text (p, currency != NULL && currency[0] != '\0' ? currency : NULL);
+}
+
+static TnEvent *
+get_event_on (Conn        *c,
+              const char  *id,
+              GError     **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+  TnEvent *event = NULL;
+
+  param_text (&p, id);
+  result = run (c, "SELECT " EVENT_COLUMNS " FROM events WHERE id = $1", &p, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+  else
+    event = event_from_row (result, 0);
+  PQclear (result);
+  return event;
+}
+
+static TnEvent *
+tn_pg_store_get_event (TnStore     *store,
+                       const char  *id,
+                       GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  Conn *c = acquire (self, error);
+  TnEvent *event;
+
+  if (c == NULL)
+    return NULL;
+  event = get_event_on (c, id, error);
+  release (self, c);
+  return event;
+}
+
+static gboolean
+replace_tags (Conn     *c,
+              TnEvent  *event,
+              gboolean  is_new,
+              GError  **error)
+{
+  const char * const *tags = tn_event_get_tags (event);
+  Params p = { 0 };
+
+  /* a new event has none to remove */
+  if (!is_new)
+    {
+      param_text (&p, tn_event_get_id (event));
+      if (!run_command (c, "DELETE FROM event_tags WHERE event_id = $1", &p, error))
+        return FALSE;
+    }
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      param_text (&p, tags[i]);
+      param_text (&p, tn_event_get_id (event));
+      if (!run_command (c, "INSERT INTO event_tags (tag, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        &p, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Makes the key pair of @event_id if it has none, inside the caller's
+ * transaction: the first ticket of an event brings its key. Two servers
+ * making the first at once: one insert wins, the other does nothing. */
+static gboolean
+ensure_event_key (Conn        *c,
+                  const char  *event_id,
+                  GError     **error)
+{
+  guint8 public_key[TN_SIGNED_TICKET_PUBLIC_KEY];
+  guint8 secret_key[TN_SIGNED_TICKET_SECRET_KEY];
+  Params p = { 0 };
+  PGresult *result;
+  gboolean found, stored;
+
+  param_text (&p, event_id);
+  result = run (c, "SELECT 1 FROM event_keys WHERE event_id = $1", &p, error);
+  if (result == NULL)
+    return FALSE;
+  found = PQntuples (result) > 0;
+  PQclear (result);
+  if (found)
+    return TRUE;
+  tn_signed_ticket_new_keypair (public_key, secret_key);
+  param_text (&p, event_id);
+  param_bytes (&p, public_key, sizeof public_key);
+  param_bytes (&p, secret_key, sizeof secret_key);
+  param_int (&p, tn_time_now ());
+  sodium_memzero (secret_key, sizeof secret_key);
+  /* run () wipes the text form of the secret key in the parameters */
+  stored = run_command (c,
+                        "INSERT INTO event_keys (event_id, public_key, secret_key, created_at) "
+                        "VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING", &p, error);
+  return stored;
+}
+
+static gboolean
+issue_ticket (Conn        *c,
+              const char  *attendee_id,
+              const char  *event_id,
+              gint64       now,
+              GError     **error)
+{
+  g_autofree char *code = tn_ticket_code_new ();
+  Params p = { 0 };
+
+  if (!ensure_event_key (c, event_id, error))
+    return FALSE;
+  param_text (&p, code);
+  param_text (&p, attendee_id);
+  param_text (&p, event_id);
+  param_int (&p, now);
+  return run_command (c, "INSERT INTO tickets (code, attendee_id, event_id, issued_at) VALUES ($1, $2, $3, $4)",
+                      &p, error);
+}
+
+/* Seats people from the waitlist, first come first served, while there is
+ * room; inside the caller's transaction, which holds the event's row
+ * (FOR UPDATE, or an UPDATE of it), so that no other server seats the
+ * same seat. */
+static gboolean
+promote_waitlist (Conn        *c,
+                  const char  *event_id,
+                  gint64       now,
+                  GError     **error)
+{
+  for (;;)
+    {
+      g_autofree char *next = NULL;
+      Params p = { 0 };
+      PGresult *result;
+
+      param_text (&p, event_id);
+      result = run (c,
+                    "SELECT a.id FROM events e JOIN attendees a ON a.event_id = e.id "
+                    "WHERE e.id = $1 AND a.status = 'waitlisted' "
+                    "  AND (e.capacity IS NULL OR e.going_count < e.capacity) "
+                    "ORDER BY a.waitlist_seq LIMIT 1", &p, error);
+      if (result == NULL)
+        return FALSE;
+      if (PQntuples (result) > 0)
+        next = g_strdup (PQgetvalue (result, 0, 0));
+      PQclear (result);
+      if (next == NULL)
+        return TRUE;
+      param_text (&p, next);
+      param_int (&p, now);
+      if (!run_command (c, "UPDATE attendees SET status = 'going', waitlist_seq = NULL, updated_at = $2 WHERE id = $1",
+                        &p, error) ||
+          !issue_ticket (c, next, event_id, now, error))
+        return FALSE;
+    }
+}
+
+static TnEvent *
+tn_pg_store_create_event (TnStore     *store,
+                          TnEvent     *event,
+                          GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  g_autoptr(GError) local_error = NULL;
+  Params p = { 0 };
+  Conn *c = acquire (self, error);
+  TnEvent *stored = NULL;
+
+  if (c == NULL)
+    return NULL;
+  param_event (&p, event);
+  param_text (&p, tn_event_get_organizer (event));
+  param_int (&p, tn_time_now ());
+  if (begin (c, &local_error) &&
+      run_command (c,
+                   "INSERT INTO events (" EVENT_COLUMNS ") VALUES "
+                   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+                   " 'scheduled', $16, 1, $17, $17)", &p, &local_error) &&
+      replace_tags (c, event, TRUE, &local_error) &&
+      write_audit (c, audit, NULL, &local_error) &&
+      commit (c, &local_error))
+    stored = get_event_on (c, tn_event_get_id (event), &local_error);
+  release (self, c);
+  if (stored == NULL)
+    {
+      if (g_error_matches (local_error, TN_ERROR, TN_ERROR_CONFLICT))
+        g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "An event with this id exists already");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  return stored;
+}
+
+/* The statement changed no row: the event is gone (not found) or at
+ * another version (a conflict). */
+static void
+set_version_error (Conn        *c,
+                   const char  *id,
+                   gint64       expected_version,
+                   GError     **error)
+{
+  g_autoptr(TnEvent) current = get_event_on (c, id, error);
+
+  if (current == NULL)
+    return;
+  if (expected_version >= 0)
+    g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT,
+                 "The event changed meanwhile: it is at version %" G_GINT64_FORMAT
+                 ", the change was made to version %" G_GINT64_FORMAT,
+                 tn_event_get_version (current), expected_version);
+  else
+    g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT,
+                 "The event changed meanwhile: it is at version %" G_GINT64_FORMAT, tn_event_get_version (current));
+}
+
+static TnEvent *
+tn_pg_store_update_event (TnStore     *store,
+                          TnEvent     *event,
+                          gint64       expected_version,
+                          GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  gint64 now = tn_time_now ();
+  Params p = { 0 };
+  PGresult *result;
+  TnEvent *stored = NULL;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  if (!begin (c, error))
+    goto out;
+  param_event (&p, event);
+  param_text (&p, tn_event_status_to_string (tn_event_get_status (event)));
+  param_int (&p, now);
+  param_int (&p, expected_version);
+  result = run (c,
+                "UPDATE events SET title = $2, description = $3, starts_at = $4, ends_at = $5, "
+                "  location = $6, lat = $7, lon = $8, capacity = $9, category = $10, tags = $11, "
+                "  visibility = $12, waitlist = $13, price = $14, currency = $15, status = $16, "
+                "  version = version + 1, updated_at = $17 "
+                "WHERE id = $1 AND version = $18", &p, error);
+  if (result == NULL)
+    goto out;
+  if (g_str_equal (PQcmdTuples (result), "0"))
+    {
+      PQclear (result);
+      set_version_error (c, tn_event_get_id (event), expected_version, error);
+      goto out;
+    }
+  PQclear (result);
+  /* a larger capacity seats people from the waitlist at once */
+  if (replace_tags (c, event, FALSE, error) &&
+      promote_waitlist (c, tn_event_get_id (event), now, error) &&
+      write_audit (c, audit, NULL, error) &&
+      commit (c, error))
+    stored = get_event_on (c, tn_event_get_id (event), error);
+
+out:
+  release (self, c);
+  return stored;
+}
+
+static gboolean
+tn_pg_store_delete_event (TnStore     *store,
+                          const char  *id,
+                          gint64       expected_version,
+                          GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  Params p = { 0 };
+  PGresult *result;
+  gboolean ok = FALSE;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  if (!begin (c, error))
+    goto out;
+  param_text (&p, id);
+  param_int (&p, expected_version);
+  result = run (c, "DELETE FROM events WHERE id = $1 AND ($2::bigint < 0 OR version = $2)", &p, error);
+  if (result == NULL)
+    goto out;
+  if (g_str_equal (PQcmdTuples (result), "0"))
+    {
+      PQclear (result);
+      set_version_error (c, id, -1, error);
+      goto out;
+    }
+  PQclear (result);
+  ok = write_audit (c, audit, NULL, error) && commit (c, error);
+
+out:
+  release (self, c);
+  return ok;
+}
+
+/* A tsquery for what a user typed (TnEventQuery.search): every word as a
+ * prefix, each quoted so that the text is only ever data; accents go in
+ * SQL (tn_unaccent), case in the 'simple' configuration. %NULL when
+ * @text has no words. */
+static char *
+tsquery_text (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\r\n", -1);
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      if (query->len > 0)
+        g_string_append (query, " & ");
+      g_string_append_c (query, '\'');
+      for (const char *c = words[i]; *c != '\0'; c++)
+        {
+          if (*c == '\'' || *c == '\\')
+            g_string_append_c (query, *c);
+          g_string_append_c (query, *c);
+        }
+      g_string_append (query, "':*");
+    }
+  if (query->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&query), FALSE);
+}
+
+/* Who sees an event e in lists: admins, everyone for a public event; for
+ * an unlisted or private one its organizer, its team and invited guests
+ * and its attendees (as the SQLite backend's LISTED_TO). */
+#define LISTED_TO(all, viewer) \
+  "(" all " OR e.visibility = 'public' OR e.organizer_id = " viewer " " \
+  " OR EXISTS (SELECT 1 FROM event_people p WHERE p.event_id = e.id AND p.user_id = " viewer ") " \
+  " OR EXISTS (SELECT 1 FROM attendees a WHERE a.event_id = e.id AND a.user_id = " viewer "))"
+
+/* The filters of an event list on events e, parameters $1–$8 */
+#define LIST_FILTERS \
+  "($1::bigint IS NULL OR e.ends_at >= $1) " \
+  "AND ($2::bigint IS NULL OR e.starts_at < $2) " \
+  "AND ($3::text IS NULL OR e.search @@ to_tsquery ('simple', tn_unaccent ($3))) " \
+  "AND ($4::text IS NULL OR tn_ascii_lower (e.category) = tn_ascii_lower ($4)) " \
+  "AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.tag = $5 AND t.event_id = e.id)) " \
+  "AND ($6::text IS NULL OR e.status = $6) " \
+  "AND " LISTED_TO ("$7::boolean", "$8::text") " "
+
+static GPtrArray *
+tn_pg_store_list_events (TnStore             *store,
+                         const TnEventQuery  *query,
+                         gboolean            *out_more,
+                         GError             **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  guint limit = query->limit > 0 ? MIN (query->limit, TN_LIST_LIMIT_MAX) : TN_LIST_LIMIT_DEFAULT;
+  g_autofree char *tsquery = query->search != NULL ? tsquery_text (query->search) : NULL;
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c;
+
+  if (query->from != 0)
+    param_int (&p, query->from);
+  else
+    param_null (&p);
+  if (query->to != 0)
+    param_int (&p, query->to);
+  else
+    param_null (&p);
+  param_text (&p, tsquery);
+  param_text (&p, query->category);
+  param_text (&p, query->tag);
+  param_text (&p, query->status);
+  param_text (&p, query->viewer_sees_all ? "true" : "false");
+  param_text (&p, query->viewer_id);
+  param_int (&p, query->after_starts_at);
+  param_text (&p, query->after_id);
+  param_int (&p, limit + 1);
+  if (query->near)
+    {
+      TnNearBox box;
+
+      tn_store_near_box (query->near_lat, query->near_lon, query->radius_km, &box);
+      param_double (&p, query->near_lat);
+      param_double (&p, query->near_lon);
+      param_double (&p, box.min_lat);
+      param_double (&p, box.max_lat);
+      param_double (&p, box.min_lon);
+      param_double (&p, box.max_lon);
+      param_text (&p, box.wraps ? "true" : "false");
+      param_double (&p, query->radius_km);
+      param_double (&p, query->after_distance_km);
+    }
+
+  c = acquire (self, error);
+  if (c == NULL)
+    {
+      params_clear (&p);
+      return NULL;
+    }
+  /* one statement for every combination of filters: an unset filter is a
+   * NULL parameter */
+  if (!query->near)
+    result = run (c,
+                  "SELECT " EVENT_COLUMNS " FROM events e "
+                  "WHERE " LIST_FILTERS
+                  "  AND ($10::text IS NULL OR e.starts_at > $9 OR (e.starts_at = $9 AND e.id > $10)) "
+                  "ORDER BY e.starts_at, e.id LIMIT $11", &p, error);
+  else
+    /* the box ($14–$18) picks candidates by index; the exact distance from
+     * ($12, $13) filters ($19) and orders; the keyset is (distance,
+     * starts_at, id) */
+    result = run (c,
+                  "SELECT * FROM ("
+                  "  SELECT " EVENT_COLUMNS ", tn_distance_km ($12, $13, e.lat, e.lon) AS distance "
+                  "  FROM events e "
+                  "  WHERE e.lat BETWEEN $14 AND $15 "
+                  "    AND (CASE WHEN $18::boolean THEN e.lon >= $16 OR e.lon <= $17 ELSE e.lon BETWEEN $16 AND $17 END) "
+                  "    AND " LIST_FILTERS
+                  ") n WHERE distance <= $19 "
+                  "  AND ($10::text IS NULL OR distance > $20 OR "
+                  "       (distance = $20 AND (starts_at > $9 OR (starts_at = $9 AND id > $10)))) "
+                  "ORDER BY distance, starts_at, id LIMIT $11", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+
+  if (query->out_distances != NULL)
+    g_array_set_size (query->out_distances, 0);
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      g_ptr_array_add (events, event_from_row (result, r));
+      if (query->near && query->out_distances != NULL)
+        {
+          double distance = col_double_or_nan (result, r, 20);
+
+          g_array_append_val (query->out_distances, distance);
+        }
+    }
+  PQclear (result);
+  *out_more = events->len > limit;
+  if (*out_more)
+    {
+      g_ptr_array_set_size (events, limit);
+      if (query->near && query->out_distances != NULL)
+        g_array_set_size (query->out_distances, limit);
+    }
+  return g_steal_pointer (&events);
+}
+
+static GPtrArray *
+tn_pg_store_list_categories (TnStore     *store,
+                             const char  *viewer_id,
+                             gboolean     viewer_sees_all,
+                             gint64       now,
+                             GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) categories = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_category_free);
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  /* upcoming is what a list with from=now and status=scheduled shows; one
+   * pass over the events, counted by slug, then joined */
+  param_int (&p, now);
+  param_text (&p, viewer_sees_all ? "true" : "false");
+  param_text (&p, viewer_id);
+  result = run (c,
+                "SELECT c.slug, c.name, c.colour, c.icon, coalesce (n.upcoming, 0) FROM categories c "
+                "LEFT JOIN ("
+                "  SELECT coalesce ((SELECT k.slug FROM categories k "
+                "                    WHERE tn_ascii_lower (k.name) = tn_ascii_lower (e.category)), 'other') AS slug, "
+                "         count(*) AS upcoming "
+                "  FROM events e "
+                "  WHERE e.status = 'scheduled' AND e.ends_at >= $1 AND " LISTED_TO ("$2::boolean", "$3::text")
+                "  GROUP BY 1"
+                ") n ON n.slug = c.slug "
+                "ORDER BY c.position", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      TnCategory *category = g_new0 (TnCategory, 1);
+
+      category->slug = g_strdup (col_text (result, r, 0));
+      category->name = g_strdup (col_text (result, r, 1));
+      category->colour = g_strdup (col_text (result, r, 2));
+      category->icon = g_strdup (col_text (result, r, 3));
+      category->upcoming_events = col_int (result, r, 4);
+      g_ptr_array_add (categories, category);
+    }
+  PQclear (result);
+  return g_steal_pointer (&categories);
+}
+
 static void
 tn_pg_store_iface_init (TnStoreInterface *iface)
 {
@@ -1090,6 +1730,12 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->lookup_token = tn_pg_store_lookup_token;
   iface->revoke_token = tn_pg_store_revoke_token;
   iface->set_audit = tn_pg_store_set_audit;
+  iface->create_event = tn_pg_store_create_event;
+  iface->get_event = tn_pg_store_get_event;
+  iface->list_events = tn_pg_store_list_events;
+  iface->update_event = tn_pg_store_update_event;
+  iface->delete_event = tn_pg_store_delete_event;
+  iface->list_categories = tn_pg_store_list_categories;
 }
 
 static void
