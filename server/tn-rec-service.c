@@ -33,10 +33,7 @@ tn_rec_service_dispose (GObject *object)
 {
   TnRecService *self = TN_REC_SERVICE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  if (self->timer != NULL)
-    g_source_destroy (self->timer);
-  g_clear_pointer (&self->timer, g_source_unref);
+  tn_rec_service_stop (self);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -199,7 +196,8 @@ tn_rec_service_schedule (TnRecService *self)
   gint64 now = g_get_monotonic_time ();
 
   if (!self->started || self->building || self->timer != NULL ||
-      self->changes == self->model_changes)
+      self->changes == self->model_changes ||
+      self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
   due = self->last_build_start == 0 ? now : self->last_build_start + (gint64) self->refresh * G_USEC_PER_SEC;
   if (due <= now)
@@ -212,6 +210,26 @@ tn_rec_service_schedule (TnRecService *self)
   g_source_set_static_name (self->timer, "turnout recommendations refresh");
   g_source_set_callback (self->timer, timer_cb, self, NULL);
   g_source_attach (self->timer, self->context);
+}
+
+/**
+ * tn_rec_service_stop:
+ *
+ * Builds nothing more: a build under way is cancelled (its thread may
+ * still finish reading, but its model and any failure are dropped
+ * silently) and no timer is left. For a server that stops: a running
+ * build holds the service until its thread ends.
+ */
+void
+tn_rec_service_stop (TnRecService *self)
+{
+  g_return_if_fail (TN_IS_REC_SERVICE (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->timer != NULL)
+    g_source_destroy (self->timer);
+  g_clear_pointer (&self->timer, g_source_unref);
 }
 
 /**

@@ -24,6 +24,7 @@ TnRecService *tn_rec_service_new              (TnStore      *store);
 void          tn_rec_service_set_refresh      (TnRecService *self,
                                                guint         seconds);
 void          tn_rec_service_start            (TnRecService *self);
+void          tn_rec_service_stop             (TnRecService *self);
 void          tn_rec_service_note_change      (TnRecService *self);
 TnRecModel   *tn_rec_service_get_model        (TnRecService *self);
 gboolean      tn_rec_service_get_building     (TnRecService *self);

@@ -61,6 +61,9 @@ tn_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->live);
+  /* a model build under way ends unheard */
+  if (self->recs != NULL)
+    tn_rec_service_stop (self->recs);
   g_clear_object (&self->recs);
   g_clear_object (&self->store);
   g_clear_object (&self->metrics);

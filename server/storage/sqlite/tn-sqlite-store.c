@@ -3986,8 +3986,10 @@ rec_query (sqlite3     *db,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      g_warning ("SQLite error %d reading the recommender's data: %s", rc, sqlite3_errmsg (db));
-      g_set_error_literal (error, TN_ERROR, TN_ERROR_INTERNAL, "The database failed");
+      /* said by the caller, unless it no longer wants the data (a server
+       * stopping while its model is built) */
+      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "SQLite error %d reading the recommender's data: %s",
+                   rc, sqlite3_errmsg (db));
       return FALSE;
     }
   return TRUE;
@@ -4081,10 +4083,9 @@ tn_sqlite_store_load_rec_data (TnStore    *store,
   rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      g_warning ("Cannot open %s to read the recommender's data: %s", self->path,
-                 db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      g_set_error (error, TN_ERROR, TN_ERROR_INTERNAL, "Cannot open %s to read the recommender's data: %s",
+                   self->path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
       sqlite3_close (db);
-      g_set_error_literal (error, TN_ERROR, TN_ERROR_INTERNAL, "The database failed");
       return FALSE;
     }
   sqlite3_busy_timeout (db, 5000);
