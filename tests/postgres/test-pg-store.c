@@ -13,6 +13,7 @@
 #include "tn-error.h"
 #include "tn-pg-store.h"
 #include "tn-test-utils.h"
+#include "tn-time.h"
 
 static char *
 fresh_database (void)
@@ -538,6 +539,192 @@ test_same_lists (void)
   pair_close (&pair);
 }
 
+static TnEvent *
+small_event (const char *id,
+             gint64      capacity,
+             gboolean    waitlist)
+{
+  TnEvent *event = tn_event_new ();
+
+  tn_event_set_id (event, id);
+  tn_event_set_title (event, "Small room");
+  tn_event_set_starts_at (event, tn_time_now () + 86400);
+  tn_event_set_ends_at (event, tn_time_now () + 90000);
+  tn_event_set_capacity (event, capacity);
+  tn_event_set_waitlist (event, waitlist);
+  tn_event_set_visibility (event, TN_VISIBILITY_PUBLIC);
+  return event;
+}
+
+/* One answer's outcome, the same way for both backends: "status#position
+ * ticket?" or the error's code. */
+static char *
+describe_answer (TnAttendee *attendee,
+                 GError     *error)
+{
+  if (attendee == NULL)
+    return g_strdup_printf ("error %d", error->code);
+  return g_strdup_printf ("%s#%u %s", tn_rsvp_status_to_string (tn_attendee_get_status (attendee)),
+                          tn_attendee_get_waitlist_position (attendee),
+                          tn_attendee_get_ticket_code (attendee) != NULL ? "ticket" : "-");
+}
+
+/* A script of answers on a room of 3 with a waitlist and one of 1
+ * without, in both backends: every answer, and everyone's state after
+ * each, alike (seats, waitlist order and positions, promotion when a
+ * seat frees or the room grows, tickets issued and revoked). */
+static void
+test_same_rsvps (void)
+{
+  static const struct { guint user; const char *event; TnRsvpStatus status; } script[] = {
+    { 0, "room", TN_RSVP_GOING }, { 1, "room", TN_RSVP_GOING }, { 2, "room", TN_RSVP_INTERESTED },
+    { 3, "room", TN_RSVP_GOING }, { 4, "room", TN_RSVP_GOING }, { 5, "room", TN_RSVP_GOING },
+    { 6, "room", TN_RSVP_GOING }, { 4, "room", TN_RSVP_GOING }, { 2, "room", TN_RSVP_GOING },
+    { 1, "room", TN_RSVP_NOT_GOING }, { 5, "room", TN_RSVP_MAYBE }, { 0, "room", TN_RSVP_INTERESTED },
+    { 1, "room", TN_RSVP_GOING }, { 7, "solo", TN_RSVP_GOING }, { 8, "solo", TN_RSVP_GOING },
+    { 7, "solo", TN_RSVP_NOT_GOING }, { 8, "solo", TN_RSVP_GOING }, { 9, "nowhere", TN_RSVP_GOING },
+  };
+  Pair pair = { 0 };
+  TnUser *users[2][10];
+  g_autoptr(GError) error = NULL;
+
+  pair_open (&pair);
+  for (guint b = 0; b < 2; b++)
+    {
+      g_autoptr(TnEvent) room = small_event ("room", 3, TRUE);
+      g_autoptr(TnEvent) solo = small_event ("solo", 1, FALSE);
+      g_autoptr(TnEvent) stored_room = tn_store_create_event (pair.stores[b], room, &error);
+      g_autoptr(TnEvent) stored_solo = tn_store_create_event (pair.stores[b], solo, &error);
+
+      g_assert_no_error (error);
+      for (guint u = 0; u < 10; u++)
+        {
+          g_autofree char *id = g_strdup_printf ("user-%u", u);
+          g_autofree char *email = g_strdup_printf ("User%u@Example.org", u);
+
+          users[b][u] = tn_store_create_user (pair.stores[b], id, email, id, "x", TN_ROLE_MEMBER, &error);
+          g_assert_no_error (error);
+        }
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (script); k++)
+    {
+      char *outcome[2] = { NULL, NULL };
+      char *everyone[2] = { NULL, NULL };
+
+      for (guint b = 0; b < 2; b++)
+        {
+          g_autoptr(GError) answer_error = NULL;
+          g_autoptr(TnAttendee) attendee =
+            tn_store_set_rsvp (pair.stores[b], script[k].event, users[b][script[k].user], script[k].status,
+                               tn_time_now (), &answer_error);
+          GString *state = g_string_new (NULL);
+
+          outcome[b] = describe_answer (attendee, answer_error);
+          for (guint u = 0; u < 10; u++)
+            for (guint e = 0; e < 2; e++)
+              {
+                g_autoptr(GError) read_error = NULL;
+                g_autoptr(TnAttendee) seen = tn_store_get_rsvp (pair.stores[b], e == 0 ? "room" : "solo",
+                                                                tn_user_get_id (users[b][u]), &read_error);
+                g_autofree char *text = seen != NULL ? describe_answer (seen, NULL) : g_strdup ("none");
+
+                g_string_append_printf (state, "%u/%u:%s ", u, e, text);
+              }
+          everyone[b] = g_string_free (state, FALSE);
+        }
+      g_test_message ("step %u: %s | %s", k, outcome[0], everyone[0]);
+      g_assert_cmpstr (outcome[1], ==, outcome[0]);
+      g_assert_cmpstr (everyone[1], ==, everyone[0]);
+      for (guint b = 0; b < 2; b++)
+        {
+          g_free (outcome[b]);
+          g_free (everyone[b]);
+        }
+    }
+  for (guint b = 0; b < 2; b++)
+    for (guint u = 0; u < 10; u++)
+      g_object_unref (users[b][u]);
+  pair_close (&pair);
+}
+
+typedef struct
+{
+  TnStore *store;
+  TnUser  *user;
+  gint    *going;
+  gint    *full;
+} Racer;
+
+static gpointer
+race_for_the_seat (gpointer data)
+{
+  Racer *racer = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnAttendee) attendee = tn_store_set_rsvp (racer->store, "last-seat", racer->user, TN_RSVP_GOING,
+                                                      tn_time_now (), &error);
+
+  if (attendee != NULL && tn_attendee_get_status (attendee) == TN_RSVP_GOING)
+    g_atomic_int_inc (racer->going);
+  else if (g_error_matches (error, TN_ERROR, TN_ERROR_CAPACITY_FULL))
+    g_atomic_int_inc (racer->full);
+  else
+    g_error ("unexpected: %s", error != NULL ? error->message : "an answer that is not going");
+  return NULL;
+}
+
+/* 50 members at once for the last seat, from 50 threads over 8
+ * connections (and two stores, as two servers would): exactly one gets
+ * it, the others are told it is full, and the database agrees. */
+static void
+test_last_seat (void)
+{
+  g_autofree char *uri = fresh_database ();
+  g_autoptr(GError) error = NULL;
+  TnStore *stores[2];
+  Racer racers[50];
+  GThread *threads[G_N_ELEMENTS (racers)];
+  gint going = 0, full = 0;
+  g_autoptr(TnEvent) event = small_event ("last-seat", 1, FALSE);
+  g_autoptr(TnEvent) stored = NULL;
+  PGconn *conn;
+  g_autofree char *count = NULL;
+
+  for (guint b = 0; b < 2; b++)
+    {
+      stores[b] = TN_STORE (tn_pg_store_new (uri, 4, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (tn_store_migrate (stores[0], &error));
+  stored = tn_store_create_event (stores[0], event, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (racers); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("racer-%u", i);
+      g_autofree char *email = g_strdup_printf ("racer%u@example.org", i);
+
+      racers[i] = (Racer) { stores[i % 2], tn_store_create_user (stores[0], id, email, id, "x", TN_ROLE_MEMBER, &error),
+                            &going, &full };
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (racers); i++)
+    threads[i] = g_thread_new ("racer", race_for_the_seat, &racers[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (racers); i++)
+    {
+      g_thread_join (threads[i]);
+      g_object_unref (racers[i].user);
+    }
+  g_assert_cmpint (going, ==, 1);
+  g_assert_cmpint (full, ==, 49);
+
+  conn = PQconnectdb (uri);
+  count = sql_value (conn, "SELECT going_count || '/' || (SELECT count(*) FROM attendees) || '/' || "
+                           "(SELECT count(*) FROM tickets WHERE revoked_at IS NULL) FROM events WHERE id = 'last-seat'");
+  g_assert_cmpstr (count, ==, "1/1/1");
+  PQfinish (conn);
+  for (guint b = 0; b < 2; b++)
+    g_object_unref (stores[b]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -550,5 +737,7 @@ main (int    argc,
   g_test_add_func ("/postgres/store/schema-matches-sqlite", test_schema_matches_sqlite);
   g_test_add_func ("/postgres/store/triggers", test_triggers);
   g_test_add_func ("/postgres/store/same-lists", test_same_lists);
+  g_test_add_func ("/postgres/store/same-rsvps", test_same_rsvps);
+  g_test_add_func ("/postgres/store/last-seat", test_last_seat);
   return g_test_run ();
 }

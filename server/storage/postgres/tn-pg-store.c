@@ -3,8 +3,8 @@
  *
  * In progress: it connects a pool of connections, migrates the schema
  * (every table, index and trigger of the SQLite backend's, in PostgreSQL's
- * terms) and serves users, tokens, events, categories and the audit
- * entry of the next change.
+ * terms) and serves users, tokens, events, categories, RSVPs and the
+ * audit entry of the next change.
  * tn_store_open() does not offer it yet: the other methods come next.
  *
  * Every call takes a connection of the pool for its duration, so calls
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "tn-error.h"
+#include "tn-id.h"
 #include "tn-signed-ticket.h"
 #include "tn-store-sql.h"
 #include "tn-ticket-code.h"
@@ -1716,6 +1717,302 @@ tn_pg_store_list_categories (TnStore     *store,
   return g_steal_pointer (&categories);
 }
 
+/* --- RSVPs ------------------------------------------------------------------- */
+
+#define ATTENDEE_COLUMNS \
+  "a.id, a.event_id, a.user_id, a.name, a.email, a.status, a.ticket_type, a.note, " \
+  "a.created_at, a.updated_at, " \
+  "(SELECT t.code FROM tickets t WHERE t.attendee_id = a.id AND t.revoked_at IS NULL), " \
+  "CASE a.status WHEN 'waitlisted' THEN (SELECT e.waitlisted_count FROM events e WHERE e.id = a.event_id) - " \
+  "  (SELECT count(*) FROM attendees w " \
+  "   WHERE w.event_id = a.event_id AND w.status = 'waitlisted' AND w.waitlist_seq > a.waitlist_seq) END"
+
+static TnAttendee *
+attendee_from_row (PGresult *result,
+                   int       row)
+{
+  TnAttendee *attendee = tn_attendee_new ();
+  TnRsvpStatus status = TN_RSVP_NOT_GOING;
+
+  tn_attendee_set_id (attendee, col_text (result, row, 0));
+  tn_attendee_set_event_id (attendee, col_text (result, row, 1));
+  tn_attendee_set_user_id (attendee, col_text (result, row, 2));
+  tn_attendee_set_name (attendee, col_text (result, row, 3));
+  tn_attendee_set_email (attendee, col_text (result, row, 4));
+  tn_rsvp_status_from_string (col_text (result, row, 5), &status);
+  tn_attendee_set_status (attendee, status);
+  tn_attendee_set_ticket_type (attendee, col_text (result, row, 6));
+  tn_attendee_set_note (attendee, col_text (result, row, 7));
+  tn_attendee_set_created_at (attendee, col_int (result, row, 8));
+  tn_attendee_set_updated_at (attendee, col_int (result, row, 9));
+  tn_attendee_set_ticket_code (attendee, col_text (result, row, 10));
+  tn_attendee_set_waitlist_position (attendee, PQgetisnull (result, row, 11) ? 0 : (guint) col_int (result, row, 11));
+  return attendee;
+}
+
+static TnAttendee *
+get_rsvp_on (Conn        *c,
+             const char  *event_id,
+             const char  *user_id,
+             GError     **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+  TnAttendee *attendee = NULL;
+
+  param_text (&p, event_id);
+  param_text (&p, user_id);
+  result = run (c, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.event_id = $1 AND a.user_id = $2",
+                &p, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "You have not answered for this event");
+  else
+    attendee = attendee_from_row (result, 0);
+  PQclear (result);
+  return attendee;
+}
+
+static TnAttendee *
+tn_pg_store_get_rsvp (TnStore     *store,
+                      const char  *event_id,
+                      const char  *user_id,
+                      GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  Conn *c = acquire (self, error);
+  TnAttendee *attendee;
+
+  if (c == NULL)
+    return NULL;
+  attendee = get_rsvp_on (c, event_id, user_id, error);
+  release (self, c);
+  return attendee;
+}
+
+/* Inside the caller's transaction: checks that @event_id exists and still
+ * takes answers (not cancelled, not over), and reads its capacity (-1:
+ * unlimited) and whether it has a waitlist. Locks the event's row until
+ * the transaction ends: every change of who goes, on any server, waits
+ * for the one before it, so two cannot take the last seat. */
+static gboolean
+open_event_for_answers (Conn        *c,
+                        const char  *event_id,
+                        gint64       now,
+                        gint64      *out_capacity,
+                        gboolean    *out_waitlist,
+                        GError     **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+  gboolean found, cancelled = FALSE;
+  gint64 ends_at = 0;
+
+  param_text (&p, event_id);
+  result = run (c, "SELECT coalesce (capacity, -1), waitlist, status, ends_at FROM events WHERE id = $1 FOR UPDATE",
+                &p, error);
+  if (result == NULL)
+    return FALSE;
+  found = PQntuples (result) > 0;
+  if (found)
+    {
+      *out_capacity = col_int (result, 0, 0);
+      *out_waitlist = col_int (result, 0, 1) != 0;
+      cancelled = g_str_equal (col_text (result, 0, 2), "cancelled");
+      ends_at = col_int (result, 0, 3);
+    }
+  PQclear (result);
+  if (!found)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      return FALSE;
+    }
+  if (cancelled)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "This event is cancelled: it takes no more answers");
+      return FALSE;
+    }
+  if (ends_at <= now)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "This event is over: it takes no more answers");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What a wish for a seat gets, inside the caller's transaction (which
+ * holds the event's row): going when a seat is free and nobody waits;
+ * else the end of the waitlist (@out_waitlist_seq) if the event has one;
+ * else TN_ERROR_CAPACITY_FULL. */
+static gboolean
+seat_or_waitlist (Conn          *c,
+                  const char    *event_id,
+                  gint64         capacity,
+                  gboolean       has_waitlist,
+                  TnRsvpStatus  *out_status,
+                  gint64        *out_waitlist_seq,
+                  GError       **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+  gint64 going, waiting;
+
+  param_text (&p, event_id);
+  result = run (c, "SELECT going_count, waitlisted_count FROM events WHERE id = $1", &p, error);
+  if (result == NULL)
+    return FALSE;
+  going = col_int (result, 0, 0);
+  waiting = col_int (result, 0, 1);
+  PQclear (result);
+  /* nobody jumps the queue: with people waiting, a free seat is theirs */
+  if ((capacity < 0 || going < capacity) && waiting == 0)
+    {
+      *out_status = TN_RSVP_GOING;
+      return TRUE;
+    }
+  if (!has_waitlist)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CAPACITY_FULL, "This event is full and has no waitlist");
+      return FALSE;
+    }
+  *out_status = TN_RSVP_WAITLISTED;
+  param_text (&p, event_id);
+  result = run (c, "UPDATE events SET waitlist_counter = waitlist_counter + 1 WHERE id = $1 RETURNING waitlist_counter",
+                &p, error);
+  if (result == NULL)
+    return FALSE;
+  *out_waitlist_seq = col_int (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+revoke_tickets (Conn        *c,
+                const char  *attendee_id,
+                gint64       now,
+                GError     **error)
+{
+  Params p = { 0 };
+
+  param_text (&p, attendee_id);
+  param_int (&p, now);
+  return run_command (c, "UPDATE tickets SET revoked_at = $2 WHERE attendee_id = $1 AND revoked_at IS NULL",
+                      &p, error);
+}
+
+/* set_rsvp () inside its transaction; the answer as stored, or NULL */
+static TnAttendee *
+set_rsvp_on (Conn          *c,
+             const char    *event_id,
+             TnUser        *user,
+             TnRsvpStatus   wanted,
+             gint64         now,
+             GError       **error)
+{
+  g_autoptr(TnAttendee) current = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *attendee_id = NULL;
+  TnRsvpStatus previous, status;
+  gint64 capacity = -1, waitlist_seq = 0;
+  gboolean has_waitlist = FALSE;
+  Params p = { 0 };
+
+  if (!open_event_for_answers (c, event_id, now, &capacity, &has_waitlist, error))
+    return NULL;
+
+  /* A guest the organizer added under this user's e-mail address is this
+   * user: the answer takes over that row (and its seat or ticket) rather
+   * than clash with it on (event_id, email). */
+  param_text (&p, event_id);
+  param_text (&p, tn_user_get_email (user));
+  param_text (&p, tn_user_get_id (user));
+  param_int (&p, now);
+  if (!run_command (c,
+                    "UPDATE attendees SET user_id = $3, updated_at = $4 "
+                    "WHERE event_id = $1 AND tn_ascii_lower (email) = tn_ascii_lower ($2) AND user_id IS NULL "
+                    "  AND NOT EXISTS (SELECT 1 FROM attendees o WHERE o.event_id = $1 AND o.user_id = $3)",
+                    &p, error))
+    return NULL;
+
+  current = get_rsvp_on (c, event_id, tn_user_get_id (user), &local_error);
+  if (current == NULL && !g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  previous = current != NULL ? tn_attendee_get_status (current) : TN_RSVP_NOT_GOING;
+
+  status = wanted;
+  if (wanted == TN_RSVP_GOING)
+    {
+      if (previous == TN_RSVP_GOING || previous == TN_RSVP_WAITLISTED)
+        return g_steal_pointer (&current);
+      if (!seat_or_waitlist (c, event_id, capacity, has_waitlist, &status, &waitlist_seq, error))
+        return NULL;
+    }
+
+  if (current == NULL)
+    {
+      attendee_id = tn_id_new ();
+      param_text (&p, attendee_id);
+      param_text (&p, event_id);
+      param_text (&p, tn_user_get_id (user));
+      param_text (&p, tn_user_get_name (user));
+      param_text (&p, tn_user_get_email (user));
+    }
+  else
+    {
+      attendee_id = g_strdup (tn_attendee_get_id (current));
+      param_text (&p, attendee_id);
+    }
+  param_text (&p, tn_rsvp_status_to_string (status));
+  if (status == TN_RSVP_WAITLISTED)
+    param_int (&p, waitlist_seq);
+  else
+    param_null (&p);
+  param_int (&p, now);
+  if (current == NULL
+      ? !run_command (c,
+                      "INSERT INTO attendees (id, event_id, user_id, name, email, status, waitlist_seq, "
+                      "  created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)", &p, error)
+      : !run_command (c, "UPDATE attendees SET status = $2, waitlist_seq = $3, updated_at = $4 WHERE id = $1",
+                      &p, error))
+    return NULL;
+
+  if (status == TN_RSVP_GOING && previous != TN_RSVP_GOING &&
+      !issue_ticket (c, attendee_id, event_id, now, error))
+    return NULL;
+  if (previous == TN_RSVP_GOING && status != TN_RSVP_GOING &&
+      !revoke_tickets (c, attendee_id, now, error))
+    return NULL;
+  if (!promote_waitlist (c, event_id, now, error))
+    return NULL;
+  return get_rsvp_on (c, event_id, tn_user_get_id (user), error);
+}
+
+static TnAttendee *
+tn_pg_store_set_rsvp (TnStore       *store,
+                      const char    *event_id,
+                      TnUser        *user,
+                      TnRsvpStatus   wanted,
+                      gint64         now,
+                      GError       **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(TnAttendee) attendee = NULL;
+  Conn *c = acquire (self, error);
+  gboolean ok;
+
+  if (c == NULL)
+    return NULL;
+  ok = begin (c, error) &&
+       (attendee = set_rsvp_on (c, event_id, user, wanted, now, error)) != NULL &&
+       commit (c, error);
+  release (self, c);
+  return ok ? g_steal_pointer (&attendee) : NULL;
+}
+
 static void
 tn_pg_store_iface_init (TnStoreInterface *iface)
 {
@@ -1736,6 +2033,8 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->update_event = tn_pg_store_update_event;
   iface->delete_event = tn_pg_store_delete_event;
   iface->list_categories = tn_pg_store_list_categories;
+  iface->set_rsvp = tn_pg_store_set_rsvp;
+  iface->get_rsvp = tn_pg_store_get_rsvp;
 }
 
 static void
