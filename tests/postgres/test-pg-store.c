@@ -647,6 +647,109 @@ test_same_rsvps (void)
   pair_close (&pair);
 }
 
+/* One backend's answers to a run of team and guest-list changes, as text. */
+static char *
+hosts_story (TnStore *store)
+{
+  static const char * const names[] = { "organizer", "cohost", "staff", "invited", "attendee", "stranger" };
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = small_event ("private", 10, FALSE);
+  g_autoptr(TnEvent) stored = NULL;
+  TnUser *users[G_N_ELEMENTS (names)];
+  struct { guint user; TnEventRole role; } changes[] = {
+    { 1, TN_EVENT_ROLE_COHOST }, { 2, TN_EVENT_ROLE_STAFF }, { 3, TN_EVENT_ROLE_INVITED },
+    { 2, TN_EVENT_ROLE_COHOST }, { 2, TN_EVENT_ROLE_STAFF },
+  };
+
+  for (guint u = 0; u < G_N_ELEMENTS (names); u++)
+    {
+      g_autofree char *email = g_strdup_printf ("%s@example.org", names[u]);
+
+      users[u] = tn_store_create_user (store, names[u], email, names[u], "x", TN_ROLE_MEMBER, &error);
+      g_assert_no_error (error);
+    }
+  tn_event_set_visibility (event, TN_VISIBILITY_PRIVATE);
+  tn_event_set_organizer (event, "organizer");
+  stored = tn_store_create_event (store, event, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(TnAttendee) answer = tn_store_set_rsvp (store, "private", users[4], TN_RSVP_INTERESTED,
+                                                      tn_time_now (), &error);
+
+    g_assert_no_error (error);
+  }
+  for (guint k = 0; k < G_N_ELEMENTS (changes); k++)
+    {
+      g_autoptr(TnEventPerson) person = tn_store_set_event_person (store, "private", names[changes[k].user],
+                                                                   changes[k].role, 1800000000, &error);
+
+      g_assert_no_error (error);
+      g_string_append_printf (text, "set %s %s; ", person->user_id, tn_event_role_to_string (person->role));
+    }
+  {
+    g_autoptr(TnEventPerson) nobody = tn_store_set_event_person (store, "private", "ghost", TN_EVENT_ROLE_STAFF,
+                                                                 1800000000, &error);
+    g_autoptr(TnEventPerson) nowhere = NULL;
+
+    g_string_append_printf (text, "ghost %d; ", error->code);
+    g_clear_error (&error);
+    nowhere = tn_store_set_event_person (store, "nowhere", "staff", TN_EVENT_ROLE_STAFF, 1800000000, &error);
+    g_string_append_printf (text, "nowhere %d; ", error->code);
+    g_clear_error (&error);
+  }
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GPtrArray) people = tn_store_list_event_people (store, "private", &error);
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < people->len; k++)
+        {
+          TnEventPerson *person = people->pdata[k];
+
+          g_string_append_printf (text, "%s(%s,%s,%s) ", person->user_id, person->name, person->email,
+                                  tn_event_role_to_string (person->role));
+        }
+      for (guint u = 0; u < G_N_ELEMENTS (names); u++)
+        {
+          TnEventQuery listed = { .viewer_id = names[u] };
+          g_autoptr(GPtrArray) events = NULL;
+          TnEventRole role = TN_EVENT_ROLE_NONE;
+          gboolean more = FALSE;
+
+          g_assert_true (tn_store_get_event_role (store, "private", names[u], &role, &error));
+          events = tn_store_list_events (store, &listed, &more, &error);
+          g_assert_no_error (error);
+          g_string_append_printf (text, "%s:%s/%u ", names[u], tn_event_role_to_string (role), events->len);
+        }
+      if (round == 0)
+        {
+          g_assert_true (tn_store_remove_event_person (store, "private", "staff", &error));
+          g_assert_false (tn_store_remove_event_person (store, "private", "staff", &error));
+          g_string_append_printf (text, "again %d; ", error->code);
+          g_clear_error (&error);
+        }
+    }
+  for (guint u = 0; u < G_N_ELEMENTS (names); u++)
+    g_object_unref (users[u]);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_same_hosts (void)
+{
+  Pair pair = { 0 };
+  g_autofree char *sqlite = NULL;
+  g_autofree char *postgres = NULL;
+
+  pair_open (&pair);
+  sqlite = hosts_story (pair.stores[0]);
+  postgres = hosts_story (pair.stores[1]);
+  g_test_message ("%s", sqlite);
+  g_assert_cmpstr (postgres, ==, sqlite);
+  pair_close (&pair);
+}
+
 typedef struct
 {
   TnStore *store;
@@ -739,5 +842,6 @@ main (int    argc,
   g_test_add_func ("/postgres/store/same-lists", test_same_lists);
   g_test_add_func ("/postgres/store/same-rsvps", test_same_rsvps);
   g_test_add_func ("/postgres/store/last-seat", test_last_seat);
+  g_test_add_func ("/postgres/store/same-hosts", test_same_hosts);
   return g_test_run ();
 }

@@ -3,8 +3,8 @@
  *
  * In progress: it connects a pool of connections, migrates the schema
  * (every table, index and trigger of the SQLite backend's, in PostgreSQL's
- * terms) and serves users, tokens, events, categories, RSVPs and the
- * audit entry of the next change.
+ * terms) and serves users, tokens, events, categories, RSVPs, event
+ * teams and guest lists, and the audit entry of the next change.
  * tn_store_open() does not offer it yet: the other methods come next.
  *
  * Every call takes a connection of the pool for its duration, so calls
@@ -2013,6 +2013,193 @@ tn_pg_store_set_rsvp (TnStore       *store,
   return ok ? g_steal_pointer (&attendee) : NULL;
 }
 
+/* --- hosts and visibility --------------------------------------------------- */
+
+static gboolean
+tn_pg_store_get_event_role (TnStore      *store,
+                            const char   *event_id,
+                            const char   *user_id,
+                            TnEventRole  *out_role,
+                            GError      **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  /* a team or guest-list role is always stronger than an RSVP */
+  param_text (&p, event_id);
+  param_text (&p, user_id);
+  result = run (c,
+                "SELECT CASE WHEN e.organizer_id = $2 THEN 'organizer' ELSE coalesce ("
+                "  (SELECT p.role FROM event_people p WHERE p.event_id = e.id AND p.user_id = $2), "
+                "  (SELECT 'attendee' FROM attendees a WHERE a.event_id = e.id AND a.user_id = $2), "
+                "  'none') END "
+                "FROM events e WHERE e.id = $1", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return FALSE;
+  *out_role = TN_EVENT_ROLE_NONE;
+  if (PQntuples (result) > 0)
+    tn_event_role_from_string (col_text (result, 0, 0), out_role);
+  PQclear (result);
+  return TRUE;
+}
+
+#define EVENT_PERSON_SELECT \
+  "SELECT p.user_id, u.name, u.email, p.role FROM event_people p JOIN users u ON u.id = p.user_id "
+
+static TnEventPerson *
+event_person_from_row (PGresult *result,
+                       int       row)
+{
+  TnEventPerson *person = g_new0 (TnEventPerson, 1);
+
+  person->user_id = g_strdup (col_text (result, row, 0));
+  person->name = g_strdup (col_text (result, row, 1));
+  person->email = g_strdup (col_text (result, row, 2));
+  person->role = TN_EVENT_ROLE_INVITED;
+  tn_event_role_from_string (col_text (result, row, 3), &person->role);
+  return person;
+}
+
+static GPtrArray *
+tn_pg_store_list_event_people (TnStore     *store,
+                               const char  *event_id,
+                               GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_event_person_free);
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  param_text (&p, event_id);
+  result = run (c,
+                EVENT_PERSON_SELECT "WHERE p.event_id = $1 "
+                "ORDER BY CASE p.role WHEN 'cohost' THEN 0 WHEN 'staff' THEN 1 ELSE 2 END, "
+                "  u.name, p.user_id", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (result); r++)
+    g_ptr_array_add (people, event_person_from_row (result, r));
+  PQclear (result);
+  return g_steal_pointer (&people);
+}
+
+/* Whether @sql (one $1) finds a row, inside the caller's transaction. */
+static gboolean
+exists_on (Conn        *c,
+           const char  *sql,
+           const char  *value,
+           gboolean    *out_found,
+           GError     **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+
+  param_text (&p, value);
+  result = run (c, sql, &p, error);
+  if (result == NULL)
+    return FALSE;
+  *out_found = PQntuples (result) > 0;
+  PQclear (result);
+  return TRUE;
+}
+
+static TnEventPerson *
+tn_pg_store_set_event_person (TnStore      *store,
+                              const char   *event_id,
+                              const char   *user_id,
+                              TnEventRole   role,
+                              gint64        now,
+                              GError      **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  TnEventPerson *person = NULL;
+  gboolean found = FALSE;
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  if (!begin (c, error) || !exists_on (c, "SELECT 1 FROM events WHERE id = $1", event_id, &found, error))
+    goto out;
+  if (!found)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
+      goto out;
+    }
+  if (!exists_on (c, "SELECT 1 FROM users WHERE id = $1", user_id, &found, error))
+    goto out;
+  if (!found)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such user");
+      goto out;
+    }
+  param_text (&p, event_id);
+  param_text (&p, user_id);
+  param_text (&p, tn_event_role_to_string (role));
+  param_int (&p, now);
+  if (!run_command (c,
+                    "INSERT INTO event_people (event_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) "
+                    "ON CONFLICT (event_id, user_id) DO UPDATE SET role = excluded.role", &p, error))
+    goto out;
+  param_text (&p, event_id);
+  param_text (&p, user_id);
+  result = run (c, EVENT_PERSON_SELECT "WHERE p.event_id = $1 AND p.user_id = $2", &p, error);
+  if (result == NULL)
+    goto out;
+  person = event_person_from_row (result, 0);
+  PQclear (result);
+  if (!write_audit (c, audit, NULL, error) || !commit (c, error))
+    g_clear_pointer (&person, tn_event_person_free);
+
+out:
+  release (self, c);
+  return person;
+}
+
+static gboolean
+tn_pg_store_remove_event_person (TnStore     *store,
+                                 const char  *event_id,
+                                 const char  *user_id,
+                                 GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  gboolean ok = FALSE;
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  if (!begin (c, error))
+    goto out;
+  param_text (&p, event_id);
+  param_text (&p, user_id);
+  result = run (c, "DELETE FROM event_people WHERE event_id = $1 AND user_id = $2", &p, error);
+  if (result == NULL)
+    goto out;
+  if (g_str_equal (PQcmdTuples (result), "0"))
+    g_set_error (error, TN_ERROR, TN_ERROR_NOT_FOUND, "This user is not on the event's team or guest list");
+  else
+    ok = write_audit (c, audit, NULL, error) && commit (c, error);
+  PQclear (result);
+
+out:
+  release (self, c);
+  return ok;
+}
+
 static void
 tn_pg_store_iface_init (TnStoreInterface *iface)
 {
@@ -2035,6 +2222,10 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->list_categories = tn_pg_store_list_categories;
   iface->set_rsvp = tn_pg_store_set_rsvp;
   iface->get_rsvp = tn_pg_store_get_rsvp;
+  iface->get_event_role = tn_pg_store_get_event_role;
+  iface->list_event_people = tn_pg_store_list_event_people;
+  iface->set_event_person = tn_pg_store_set_event_person;
+  iface->remove_event_person = tn_pg_store_remove_event_person;
 }
 
 static void
