@@ -45,3 +45,7 @@ void tn_store_near_box (double     lat,
                         double     lon,
                         double     radius_km,
                         TnNearBox *box);
+
+/* An attendee search's form of text: compatibility-decomposed, accents
+ * dropped, case-folded (any script); matching is then a substring test. */
+char *tn_store_fold_for_search (const char *text);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "tn-error.h"
 #include "tn-store.h"
@@ -778,6 +779,43 @@ tn_store_near_box (double     lat,
           box->wraps = TRUE;
         }
     }
+}
+
+/**
+ * tn_store_fold_for_search:
+ *
+ * The form in which attendee searches compare text: compatibility
+ * decomposed, accents dropped, then case-folded, so that a search matches
+ * with or without accents and any case of any
+ * script, not only ASCII as LIKE and lower() do. Matching is then a plain
+ * substring test (instr), which has no wildcards a search could smuggle in. */
+char *
+tn_store_fold_for_search (const char *text)
+{
+  g_autofree char *normal = NULL;
+  GString *bare;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return g_strdup (text);
+  /* Compatibility decomposition splits "é" into "e" and a combining
+   * accent, "ﬁ" into "fi"; dropping the combining marks then makes
+   * "Müller" and "Muller", "José" and "Jose" the same. */
+  normal = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+  if (normal == NULL)
+    return g_utf8_casefold (text, -1);
+  bare = g_string_sized_new (strlen (normal));
+  for (const char *p = normal; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
+        g_string_append_unichar (bare, c);
+    }
+  {
+    g_autofree char *unaccented = g_string_free (bare, FALSE);
+
+    return g_utf8_casefold (unaccented, -1);
+  }
 }
 
 /* --- audit log ------------------------------------------------------------ */

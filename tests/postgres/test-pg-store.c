@@ -186,7 +186,8 @@ collect_column (void  *data,
 
 /* Every column of every table of the SQLite backend, with its type and
  * NOT NULL, is in the PostgreSQL schema too (which adds only the events'
- * search column and its own version table). */
+ * search column, the attendees' folded name and e-mail address for
+ * searches, and its own version table). */
 static void
 test_schema_matches_sqlite (void)
 {
@@ -243,7 +244,8 @@ test_schema_matches_sqlite (void)
   g_hash_table_iter_init (&iter, pg_columns);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!g_hash_table_contains (sqlite_columns, key))
-      g_assert_true (g_str_equal (key, "events.search") || g_str_has_prefix (key, "turnout_schema."));
+      g_assert_true (g_str_equal (key, "events.search") || g_str_equal (key, "attendees.name_fold") ||
+                     g_str_equal (key, "attendees.email_fold") || g_str_has_prefix (key, "turnout_schema."));
 
   g_clear_object (&sqlite_store);
   tn_test_remove_tree (dir);
@@ -750,6 +752,196 @@ test_same_hosts (void)
   pair_close (&pair);
 }
 
+static void
+describe_attendees (GString   *text,
+                    GPtrArray *attendees)
+{
+  for (guint k = 0; k < attendees->len; k++)
+    {
+      TnAttendee *a = attendees->pdata[k];
+
+      g_string_append_printf (text, "%s<%s>%s#%u[%s|%s]%s ", tn_attendee_get_name (a), tn_attendee_get_email (a),
+                              tn_rsvp_status_to_string (tn_attendee_get_status (a)),
+                              tn_attendee_get_waitlist_position (a), tn_attendee_get_ticket_type (a),
+                              tn_attendee_get_note (a), tn_attendee_get_ticket_code (a) != NULL ? "+ticket" : "");
+    }
+}
+
+/* One backend's answers to guests added, imported, searched, changed and
+ * their tickets, as text (ids and ticket codes are random: left out). */
+static char *
+attendees_story (TnStore *store)
+{
+  static const char * const searches[] = {
+    "muller", "MÜLLER", "jose", "José", "ß", "ss", "example.ORG", "%", "_", "zzz", "o",
+  };
+  static const char * const guests[][3] = {
+    { "José Müller", "jose@example.org", "going" }, { "Anna Strauß", "anna@example.org", "going" },
+    { "Zoë", "ZOE@example.org", "interested" }, { "Ⅻ ﬁne", "fine@example.org", "going" },
+    { "Late Larry", "larry@example.org", "going" },
+  };
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = small_event ("gala", 3, TRUE);
+  g_autoptr(TnEvent) stored = tn_store_create_event (store, event, &error);
+  g_autofree char *first_id = NULL;
+  g_autofree char *first_code = NULL;
+  gint64 now = tn_time_now ();
+
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (guests); k++)
+    {
+      g_autoptr(TnAttendee) guest = tn_attendee_new ();
+      g_autoptr(TnAttendee) added = NULL;
+      TnRsvpStatus status = TN_RSVP_GOING;
+
+      tn_rsvp_status_from_string (guests[k][2], &status);
+      tn_attendee_set_event_id (guest, "gala");
+      tn_attendee_set_name (guest, guests[k][0]);
+      tn_attendee_set_email (guest, guests[k][1]);
+      tn_attendee_set_status (guest, status);
+      tn_attendee_set_ticket_type (guest, k == 0 ? "VIP" : NULL);
+      added = tn_store_add_guest (store, guest, now + k, &error);
+      g_assert_no_error (error);
+      if (k == 0)
+        {
+          first_id = g_strdup (tn_attendee_get_id (added));
+          first_code = g_strdup (tn_attendee_get_ticket_code (added));
+        }
+    }
+  /* the same address in another case is the same person */
+  {
+    g_autoptr(TnAttendee) twin = tn_attendee_new ();
+    g_autoptr(TnAttendee) refused = NULL;
+
+    tn_attendee_set_event_id (twin, "gala");
+    tn_attendee_set_name (twin, "Twin");
+    tn_attendee_set_email (twin, "JOSE@EXAMPLE.ORG");
+    refused = tn_store_add_guest (store, twin, now, &error);
+    g_string_append_printf (text, "twin %d; ", error->code);
+    g_clear_error (&error);
+  }
+  /* an import: one unchanged, one renamed, one new going (waitlisted), one new interested */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+    static const char * const import[][3] = {
+      { "José Müller", "Jose@Example.org", "going" }, { "Anna Strauss", "anna@example.org", "going" },
+      { "Newbie", "new@example.org", "going" }, { "Curious", "curious@example.org", "interested" },
+    };
+    TnImportResult results[G_N_ELEMENTS (import)];
+    guint failed = 0;
+
+    for (guint k = 0; k < G_N_ELEMENTS (import); k++)
+      {
+        TnAttendee *row = tn_attendee_new ();
+        TnRsvpStatus status = TN_RSVP_GOING;
+
+        tn_rsvp_status_from_string (import[k][2], &status);
+        tn_attendee_set_name (row, import[k][0]);
+        tn_attendee_set_email (row, import[k][1]);
+        tn_attendee_set_status (row, status);
+        g_ptr_array_add (rows, row);
+      }
+    g_assert_true (tn_store_import_guests (store, "gala", rows, now + 10, results, &failed, &error));
+    g_assert_no_error (error);
+    for (guint k = 0; k < G_N_ELEMENTS (import); k++)
+      g_string_append_printf (text, "import %s; ", tn_import_result_to_string (results[k]));
+  }
+  /* notes and ticket types */
+  {
+    g_autoptr(TnAttendee) changed = tn_store_update_attendee (store, "gala", first_id, NULL, "Needs a ramp",
+                                                              now + 20, &error);
+    g_autoptr(TnAttendee) missing = NULL;
+
+    g_assert_no_error (error);
+    describe_attendees (text, &(GPtrArray) { (gpointer *) &changed, 1 });
+    missing = tn_store_update_attendee (store, "gala", "nobody", "x", NULL, now, &error);
+    g_string_append_printf (text, "missing %d; ", error->code);
+    g_clear_error (&error);
+  }
+  /* tickets: found by code (any case, dashes), revoked, reissued */
+  {
+    g_autofree char *lower = g_ascii_strdown (first_code, -1);
+    g_autoptr(TnAttendee) found = tn_store_lookup_ticket (store, lower, &error);
+    g_autoptr(TnAttendee) revoked = NULL;
+    g_autoptr(TnAttendee) again = NULL;
+    g_autoptr(TnAttendee) gone = NULL;
+    g_autoptr(TnAttendee) reissued = NULL;
+
+    g_assert_no_error (error);
+    g_string_append_printf (text, "found %s; ", tn_attendee_get_name (found));
+    revoked = tn_store_revoke_ticket (store, "gala", first_id, now + 30, &error);
+    g_assert_no_error (error);
+    again = tn_store_revoke_ticket (store, "gala", first_id, now + 31, &error);
+    g_assert_no_error (error);
+    gone = tn_store_lookup_ticket (store, first_code, &error);
+    g_string_append_printf (text, "gone %d; ", error->code);
+    g_clear_error (&error);
+    reissued = tn_store_reissue_ticket (store, "gala", first_id, now + 32, &error);
+    g_assert_no_error (error);
+    g_string_append_printf (text, "reissued %s %s; ", tn_attendee_get_ticket_code (reissued) != NULL ? "yes" : "no",
+                            g_strcmp0 (tn_attendee_get_ticket_code (reissued), first_code) != 0 ? "new" : "same");
+  }
+  /* lists: all in pages of 2, by status, by search */
+  {
+    TnAttendeeQuery page = { .event_id = "gala", .limit = 2 };
+    gboolean more = TRUE;
+    g_autofree char *after = NULL;
+
+    while (more)
+      {
+        g_autoptr(GPtrArray) list = tn_store_list_attendees (store, &page, &more, &error);
+
+        g_assert_no_error (error);
+        describe_attendees (text, list);
+        g_string_append (text, "| ");
+        if (more)
+          {
+            TnAttendee *last = list->pdata[list->len - 1];
+
+            g_free (after);
+            after = g_strdup (tn_attendee_get_id (last));
+            page.after_id = after;
+            page.after_created_at = tn_attendee_get_created_at (last);
+          }
+      }
+  }
+  {
+    TnAttendeeQuery waiting = { .event_id = "gala", .has_status = TRUE, .status = TN_RSVP_WAITLISTED };
+    gboolean more = FALSE;
+    g_autoptr(GPtrArray) list = tn_store_list_attendees (store, &waiting, &more, &error);
+
+    g_assert_no_error (error);
+    g_string_append (text, "waiting: ");
+    describe_attendees (text, list);
+  }
+  for (guint k = 0; k < G_N_ELEMENTS (searches); k++)
+    {
+      TnAttendeeQuery query = { .event_id = "gala", .search = searches[k] };
+      gboolean more = FALSE;
+      g_autoptr(GPtrArray) list = tn_store_list_attendees (store, &query, &more, &error);
+
+      g_assert_no_error (error);
+      g_string_append_printf (text, "search %s: %u; ", searches[k], list->len);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_same_attendees (void)
+{
+  Pair pair = { 0 };
+  g_autofree char *sqlite = NULL;
+  g_autofree char *postgres = NULL;
+
+  pair_open (&pair);
+  sqlite = attendees_story (pair.stores[0]);
+  postgres = attendees_story (pair.stores[1]);
+  g_test_message ("%s", sqlite);
+  g_assert_cmpstr (postgres, ==, sqlite);
+  pair_close (&pair);
+}
+
 typedef struct
 {
   TnStore *store;
@@ -843,5 +1035,6 @@ main (int    argc,
   g_test_add_func ("/postgres/store/same-rsvps", test_same_rsvps);
   g_test_add_func ("/postgres/store/last-seat", test_last_seat);
   g_test_add_func ("/postgres/store/same-hosts", test_same_hosts);
+  g_test_add_func ("/postgres/store/same-attendees", test_same_attendees);
   return g_test_run ();
 }

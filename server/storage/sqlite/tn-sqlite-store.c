@@ -2074,40 +2074,6 @@ failed:
 
 /* --- attendees and tickets ------------------------------------------------ */
 
-/* The form in which attendee searches compare text: compatibility
- * decomposed, accents dropped, then case-folded, so that a search matches
- * with or without accents and any case of any
- * script, not only ASCII as LIKE and lower() do. Matching is then a plain
- * substring test (instr), which has no wildcards a search could smuggle in. */
-static char *
-fold_for_search (const char *text)
-{
-  g_autofree char *normal = NULL;
-  GString *bare;
-
-  if (!g_utf8_validate (text, -1, NULL))
-    return g_strdup (text);
-  /* Compatibility decomposition splits "é" into "e" and a combining
-   * accent, "ﬁ" into "fi"; dropping the combining marks then makes
-   * "Müller" and "Muller", "José" and "Jose" the same. */
-  normal = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
-  if (normal == NULL)
-    return g_utf8_casefold (text, -1);
-  bare = g_string_sized_new (strlen (normal));
-  for (const char *p = normal; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_type (c) != G_UNICODE_NON_SPACING_MARK)
-        g_string_append_unichar (bare, c);
-    }
-  {
-    g_autofree char *unaccented = g_string_free (bare, FALSE);
-
-    return g_utf8_casefold (unaccented, -1);
-  }
-}
-
 static TnAttendee *
 tn_sqlite_store_get_attendee (TnStore     *store,
                               const char  *event_id,
@@ -2148,7 +2114,7 @@ tn_sqlite_store_list_attendees (TnStore                *store,
   if (stmt == NULL)
     return NULL;
   if (query->search != NULL && query->search[0] != '\0')
-    search = fold_for_search (query->search);
+    search = tn_store_fold_for_search (query->search);
   bind_text (stmt, 1, query->event_id);
   bind_text (stmt, 2, query->has_status ? tn_rsvp_status_to_string (query->status) : NULL);
   bind_text (stmt, 3, search);
@@ -4182,7 +4148,7 @@ tn_sqlite_store_iface_init (TnStoreInterface *iface)
 }
 
 /* tn_fold(text) in SQL: text in the form attendee searches compare,
- * fold_for_search(); NULL stays NULL. */
+ * tn_store_fold_for_search(); NULL stays NULL. */
 static void
 sql_fold (sqlite3_context  *context,
           int               argc,
@@ -4198,7 +4164,7 @@ sql_fold (sqlite3_context  *context,
       sqlite3_result_null (context);
       return;
     }
-  folded = fold_for_search (text);
+  folded = tn_store_fold_for_search (text);
   sqlite3_result_text (context, folded, -1, g_free);
 }
 
