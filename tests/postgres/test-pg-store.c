@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libpq-fe.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -942,6 +943,104 @@ test_same_attendees (void)
   pair_close (&pair);
 }
 
+static void
+describe_profile (GString *text,
+                  TnUser  *user)
+{
+  double lat = NAN, lon = NAN;
+  gboolean home = tn_user_get_home (user, &lat, &lon);
+  const char * const *interests = tn_user_get_interests (user);
+
+  g_string_append_printf (text, "%s home=%s", tn_user_get_id (user), home ? "yes" : "no");
+  if (home)
+    g_string_append_printf (text, "(%.9f,%.9f)", lat, lon);
+  g_string_append (text, " interests=");
+  for (guint k = 0; interests != NULL && interests[k] != NULL; k++)
+    g_string_append_printf (text, "%s,", interests[k]);
+  g_string_append (text, "; ");
+}
+
+static gint
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Homes and interests set, kept, cleared; a member's answered events. */
+static char *
+profile_story (TnStore *store)
+{
+  const char *two[] = { "Tech", "Food & Drink", NULL };
+  const char *none[] = { NULL };
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnUser) user = tn_store_create_user (store, "maria", "maria@example.org", "Maria", "x",
+                                                 TN_ROLE_MEMBER, &error);
+  struct { gboolean set_home; double lat, lon; const char * const *interests; } steps[] = {
+    { TRUE, 52.520008, 13.404954, two }, { FALSE, 0, 0, NULL }, { TRUE, NAN, NAN, NULL },
+    { FALSE, 0, 0, none }, { TRUE, -33.8688, 151.2093, NULL },
+  };
+
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+    {
+      g_autoptr(TnUser) changed = tn_store_update_profile (store, "maria", steps[k].set_home, steps[k].lat,
+                                                           steps[k].lon, steps[k].interests, &error);
+      g_autoptr(TnUser) read = NULL;
+
+      g_assert_no_error (error);
+      describe_profile (text, changed);
+      read = tn_store_get_user (store, "maria", &error);
+      g_assert_no_error (error);
+      describe_profile (text, read);
+    }
+  {
+    g_autoptr(TnUser) nobody = tn_store_update_profile (store, "ghost", TRUE, 1, 2, NULL, &error);
+
+    g_string_append_printf (text, "ghost %d; ", error->code);
+    g_clear_error (&error);
+  }
+  for (guint e = 0; e < 3; e++)
+    {
+      g_autofree char *id = g_strdup_printf ("answered-%u", e);
+      g_autoptr(TnEvent) event = small_event (id, -1, FALSE);
+      g_autoptr(TnEvent) stored = tn_store_create_event (store, event, &error);
+      g_autoptr(TnAttendee) answer = NULL;
+
+      g_assert_no_error (error);
+      if (e == 1)
+        continue;
+      answer = tn_store_set_rsvp (store, id, user, e == 0 ? TN_RSVP_GOING : TN_RSVP_NOT_GOING, tn_time_now (), &error);
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr(GPtrArray) answered = tn_store_list_user_answers (store, "maria", &error);
+
+    g_assert_no_error (error);
+    g_ptr_array_sort (answered, compare_strings);
+    g_string_append (text, "answered:");
+    for (guint k = 0; k < answered->len; k++)
+      g_string_append_printf (text, " %s", (char *) answered->pdata[k]);
+  }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_same_profiles (void)
+{
+  Pair pair = { 0 };
+  g_autofree char *sqlite = NULL;
+  g_autofree char *postgres = NULL;
+
+  pair_open (&pair);
+  sqlite = profile_story (pair.stores[0]);
+  postgres = profile_story (pair.stores[1]);
+  g_test_message ("%s", sqlite);
+  g_assert_cmpstr (postgres, ==, sqlite);
+  pair_close (&pair);
+}
+
 typedef struct
 {
   TnStore *store;
@@ -1036,5 +1135,6 @@ main (int    argc,
   g_test_add_func ("/postgres/store/last-seat", test_last_seat);
   g_test_add_func ("/postgres/store/same-hosts", test_same_hosts);
   g_test_add_func ("/postgres/store/same-attendees", test_same_attendees);
+  g_test_add_func ("/postgres/store/same-profiles", test_same_profiles);
   return g_test_run ();
 }

@@ -985,7 +985,7 @@ test_open_errors (void)
  * reported skipped until it has what they use. */
 static const char * const postgres_ready[] = {
   "/server/store/migrate-idempotent", "/server/store/users", "/server/store/tokens",
-  "/server/store/event-versions", "/server/store/list-and-search",
+  "/server/store/event-versions", "/server/store/list-and-search", "/server/store/follows",
   NULL
 };
 

@@ -707,6 +707,26 @@ commit (Conn    *c,
   return exec_sql (c, "COMMIT", PGRES_COMMAND_OK, NULL, error);
 }
 
+/* Whether @sql (one $1) finds a row, inside the caller's transaction. */
+static gboolean
+exists_on (Conn        *c,
+           const char  *sql,
+           const char  *value,
+           gboolean    *out_found,
+           GError     **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+
+  param_text (&p, value);
+  result = run (c, sql, &p, error);
+  if (result == NULL)
+    return FALSE;
+  *out_found = PQntuples (result) > 0;
+  PQclear (result);
+  return TRUE;
+}
+
 /* --- schema ----------------------------------------------------------------- */
 
 static gint
@@ -2487,6 +2507,220 @@ tn_pg_store_lookup_ticket (TnStore     *store,
   return attendee;
 }
 
+/* --- follows and profiles ---------------------------------------------------- */
+
+static gboolean
+user_exists (Conn        *c,
+             const char  *user_id,
+             GError     **error)
+{
+  gboolean found = FALSE;
+
+  if (!exists_on (c, "SELECT 1 FROM users WHERE id = $1", user_id, &found, error))
+    return FALSE;
+  if (!found)
+    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such user");
+  return found;
+}
+
+#define FOLLOW_COLUMNS \
+  "u.id, u.name, f.created_at, EXISTS (SELECT 1 FROM follows b " \
+  "  WHERE b.follower_id = f.followee_id AND b.followee_id = f.follower_id)::int "
+
+static TnFollow *
+follow_from_row (PGresult *result,
+                 int       row)
+{
+  TnFollow *follow = g_new0 (TnFollow, 1);
+
+  follow->user_id = g_strdup (col_text (result, row, 0));
+  follow->name = g_strdup (col_text (result, row, 1));
+  follow->since = col_int (result, row, 2);
+  follow->friend = col_int (result, row, 3) != 0;
+  return follow;
+}
+
+static TnFollow *
+tn_pg_store_follow (TnStore     *store,
+                    const char  *follower_id,
+                    const char  *followee_id,
+                    gint64       now,
+                    GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  TnFollow *follow = NULL;
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c;
+
+  if (g_strcmp0 (follower_id, followee_id) == 0)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_VALIDATION_FAILED, "Nobody can follow themself");
+      return NULL;
+    }
+  c = acquire (self, error);
+  if (c == NULL)
+    return NULL;
+  if (!begin (c, error) || !user_exists (c, followee_id, error) || !user_exists (c, follower_id, error))
+    goto out;
+  param_text (&p, follower_id);
+  param_text (&p, followee_id);
+  param_int (&p, now);
+  if (!run_command (c,
+                    "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) "
+                    "ON CONFLICT DO NOTHING", &p, error))
+    goto out;
+  param_text (&p, follower_id);
+  param_text (&p, followee_id);
+  result = run (c,
+                "SELECT " FOLLOW_COLUMNS "FROM follows f JOIN users u ON u.id = f.followee_id "
+                "WHERE f.follower_id = $1 AND f.followee_id = $2", &p, error);
+  if (result == NULL)
+    goto out;
+  follow = follow_from_row (result, 0);
+  PQclear (result);
+  if (!commit (c, error))
+    g_clear_pointer (&follow, tn_follow_free);
+
+out:
+  release (self, c);
+  return follow;
+}
+
+static gboolean
+tn_pg_store_unfollow (TnStore     *store,
+                      const char  *follower_id,
+                      const char  *followee_id,
+                      GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  Params p = { 0 };
+  gboolean ok = FALSE;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  if (begin (c, error) && user_exists (c, followee_id, error))
+    {
+      param_text (&p, follower_id);
+      param_text (&p, followee_id);
+      ok = run_command (c, "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2", &p, error) &&
+           commit (c, error);
+    }
+  release (self, c);
+  return ok;
+}
+
+static GPtrArray *
+tn_pg_store_list_follows (TnStore             *store,
+                          const TnFollowQuery *query,
+                          gboolean            *out_more,
+                          GError             **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) follows = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_follow_free);
+  guint limit = query->limit > 0 ? MIN (query->limit, TN_LIST_LIMIT_MAX) : TN_LIST_LIMIT_DEFAULT;
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  param_text (&p, query->user_id);
+  param_int (&p, query->after_since);
+  param_text (&p, query->after_id);
+  param_int (&p, limit + 1);
+  /* each on its index: (follower_id, created_at, followee_id) or
+   * (followee_id, created_at, follower_id) */
+  if (query->followers)
+    result = run (c,
+                  "SELECT " FOLLOW_COLUMNS "FROM follows f JOIN users u ON u.id = f.follower_id "
+                  "WHERE f.followee_id = $1 "
+                  "  AND ($3::text IS NULL OR f.created_at > $2 OR (f.created_at = $2 AND f.follower_id > $3)) "
+                  "ORDER BY f.created_at, f.follower_id LIMIT $4", &p, error);
+  else
+    result = run (c,
+                  "SELECT " FOLLOW_COLUMNS "FROM follows f JOIN users u ON u.id = f.followee_id "
+                  "WHERE f.follower_id = $1 "
+                  "  AND ($3::text IS NULL OR f.created_at > $2 OR (f.created_at = $2 AND f.followee_id > $3)) "
+                  "ORDER BY f.created_at, f.followee_id LIMIT $4", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (result); r++)
+    g_ptr_array_add (follows, follow_from_row (result, r));
+  PQclear (result);
+  *out_more = follows->len > limit;
+  if (*out_more)
+    g_ptr_array_set_size (follows, limit);
+  return g_steal_pointer (&follows);
+}
+
+static TnUser *
+tn_pg_store_update_profile (TnStore            *store,
+                            const char         *user_id,
+                            gboolean            set_home,
+                            double              home_lat,
+                            double              home_lon,
+                            const char * const *interests,
+                            GError            **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autofree char *joined = NULL;
+  gboolean ok = FALSE;
+  Params p = { 0 };
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  if (interests != NULL && interests[0] != NULL)
+    joined = g_strjoinv (TAG_SEPARATOR, (char **) interests);
+  if (begin (c, error) && user_exists (c, user_id, error))
+    {
+      gboolean home = set_home && !isnan (home_lat) && !isnan (home_lon);
+
+      param_text (&p, user_id);
+      param_text (&p, set_home ? "true" : "false");
+      param_double (&p, home ? home_lat : NAN);
+      param_double (&p, home ? home_lon : NAN);
+      param_text (&p, interests != NULL ? "true" : "false");
+      param_text (&p, joined);
+      ok = run_command (c,
+                        "UPDATE users SET "
+                        "  home_lat = CASE WHEN $2::boolean THEN $3::double precision ELSE home_lat END, "
+                        "  home_lon = CASE WHEN $2::boolean THEN $4::double precision ELSE home_lon END, "
+                        "  interests = CASE WHEN $5::boolean THEN $6::text ELSE interests END "
+                        "WHERE id = $1", &p, error) &&
+           commit (c, error);
+    }
+  release (self, c);
+  return ok ? tn_pg_store_get_user (store, user_id, error) : NULL;
+}
+
+static GPtrArray *
+tn_pg_store_list_user_answers (TnStore     *store,
+                               const char  *user_id,
+                               GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  param_text (&p, user_id);
+  result = run (c, "SELECT event_id FROM attendees WHERE user_id = $1", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (result); r++)
+    g_ptr_array_add (ids, g_strdup (PQgetvalue (result, r, 0)));
+  PQclear (result);
+  return g_steal_pointer (&ids);
+}
+
 /* --- hosts and visibility --------------------------------------------------- */
 
 static gboolean
@@ -2564,26 +2798,6 @@ tn_pg_store_list_event_people (TnStore     *store,
     g_ptr_array_add (people, event_person_from_row (result, r));
   PQclear (result);
   return g_steal_pointer (&people);
-}
-
-/* Whether @sql (one $1) finds a row, inside the caller's transaction. */
-static gboolean
-exists_on (Conn        *c,
-           const char  *sql,
-           const char  *value,
-           gboolean    *out_found,
-           GError     **error)
-{
-  Params p = { 0 };
-  PGresult *result;
-
-  param_text (&p, value);
-  result = run (c, sql, &p, error);
-  if (result == NULL)
-    return FALSE;
-  *out_found = PQntuples (result) > 0;
-  PQclear (result);
-  return TRUE;
 }
 
 static TnEventPerson *
@@ -2708,6 +2922,11 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->reissue_ticket = tn_pg_store_reissue_ticket;
   iface->revoke_ticket = tn_pg_store_revoke_ticket;
   iface->lookup_ticket = tn_pg_store_lookup_ticket;
+  iface->follow = tn_pg_store_follow;
+  iface->unfollow = tn_pg_store_unfollow;
+  iface->list_follows = tn_pg_store_list_follows;
+  iface->update_profile = tn_pg_store_update_profile;
+  iface->list_user_answers = tn_pg_store_list_user_answers;
 }
 
 static void
