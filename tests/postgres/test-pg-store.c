@@ -1041,6 +1041,141 @@ test_same_profiles (void)
   pair_close (&pair);
 }
 
+static void
+audit_next (TnStore    *store,
+            const char *action,
+            const char *target_type,
+            const char *target_id,
+            const char *event_id)
+{
+  TnAuditEntry entry = { 0, 0, (char *) "admin-1", (char *) "admin@example.org", (char *) action,
+                         (char *) target_type, (char *) target_id, (char *) event_id, (char *) "{\"n\":1}" };
+
+  tn_store_set_audit (store, &entry);
+}
+
+/* Changes with an audit entry (and one without), then the log by every
+ * filter and in pages; times left out. */
+static char *
+audit_story (TnStore *store)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = small_event ("audited", 10, FALSE);
+  g_autoptr(TnEvent) stored = NULL;
+  g_autoptr(TnEvent) changed = NULL;
+  g_autoptr(TnUser) user = NULL;
+  g_autoptr(TnUser) quiet = NULL;
+  g_autoptr(TnAttendee) guest = tn_attendee_new ();
+  g_autoptr(TnAttendee) added = NULL;
+  TnAuditQuery queries[] = {
+    { .limit = 2 }, { .event_id = "audited" }, { .actor_id = "admin-1", .action = "event.update" },
+    { .action = "nothing" }, { .from = 1, .to = G_MAXINT64 },
+  };
+
+  audit_next (store, "user.create", "user", "user-1", NULL);
+  user = tn_store_create_user (store, "user-1", "u1@example.org", "U1", "x", TN_ROLE_MEMBER, &error);
+  g_assert_no_error (error);
+  /* the entry was for that change only */
+  quiet = tn_store_create_user (store, "user-2", "u2@example.org", "U2", "x", TN_ROLE_MEMBER, &error);
+  g_assert_no_error (error);
+  audit_next (store, "event.create", "event", "audited", "audited");
+  stored = tn_store_create_event (store, event, &error);
+  g_assert_no_error (error);
+  audit_next (store, "event.update", "event", "audited", "audited");
+  tn_event_set_title (event, "Audited, renamed");
+  changed = tn_store_update_event (store, event, 1, &error);
+  g_assert_no_error (error);
+  /* the store's own id replaces the entry's */
+  audit_next (store, "attendee.add", "attendee", NULL, "audited");
+  tn_attendee_set_id (guest, "guest-1");
+  tn_attendee_set_event_id (guest, "audited");
+  tn_attendee_set_name (guest, "Guest");
+  tn_attendee_set_email (guest, "guest@example.org");
+  tn_attendee_set_status (guest, TN_RSVP_INTERESTED);
+  added = tn_store_add_guest (store, guest, tn_time_now (), &error);
+  g_assert_no_error (error);
+  /* a failed change records nothing */
+  audit_next (store, "event.update", "event", "audited", "audited");
+  g_assert_null (tn_store_update_event (store, event, 1, &error));
+  g_clear_error (&error);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      TnAuditQuery page = queries[q];
+      gboolean more = TRUE;
+
+      g_string_append_printf (text, "query %u:", q);
+      while (more)
+        {
+          g_autoptr(GPtrArray) entries = tn_store_list_audit (store, &page, &more, &error);
+
+          g_assert_no_error (error);
+          for (guint k = 0; k < entries->len; k++)
+            {
+              TnAuditEntry *e = entries->pdata[k];
+
+              g_string_append_printf (text, " %" G_GINT64_FORMAT ":%s/%s/%s/%s/%s/%s/%s", e->seq, e->actor_id,
+                                      e->actor_email, e->action, e->target_type, e->target_id, e->event_id, e->details);
+              page.before_seq = e->seq;
+            }
+          g_string_append (text, " |");
+        }
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_same_audit (void)
+{
+  Pair pair = { 0 };
+  g_autofree char *sqlite = NULL;
+  g_autofree char *postgres = NULL;
+
+  pair_open (&pair);
+  sqlite = audit_story (pair.stores[0]);
+  postgres = audit_story (pair.stores[1]);
+  g_test_message ("%s", sqlite);
+  g_assert_cmpstr (postgres, ==, sqlite);
+  pair_close (&pair);
+}
+
+static gpointer
+create_user_in_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnUser) user = tn_store_create_user (data, "other-thread", "other@example.org", "Other", "x",
+                                                 TN_ROLE_MEMBER, &error);
+
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* With a pool, changes run on many threads: an entry set on one thread is
+ * for that thread's next change, not another's. */
+static void
+test_audit_per_thread (void)
+{
+  g_autofree char *uri = fresh_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnStore) store = tn_test_store_open (uri, &error);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(TnUser) mine = NULL;
+  TnAuditQuery all = { 0 };
+  gboolean more = FALSE;
+
+  g_assert_true (tn_store_migrate (store, &error));
+  audit_next (store, "user.create", "user", "this-thread", NULL);
+  g_thread_join (g_thread_new ("other", create_user_in_thread, store));
+  mine = tn_store_create_user (store, "this-thread", "this@example.org", "This", "x", TN_ROLE_MEMBER, &error);
+  g_assert_no_error (error);
+  entries = tn_store_list_audit (store, &all, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (((TnAuditEntry *) entries->pdata[0])->target_id, ==, "this-thread");
+}
+
 typedef struct
 {
   TnStore *store;
@@ -1136,5 +1271,7 @@ main (int    argc,
   g_test_add_func ("/postgres/store/same-hosts", test_same_hosts);
   g_test_add_func ("/postgres/store/same-attendees", test_same_attendees);
   g_test_add_func ("/postgres/store/same-profiles", test_same_profiles);
+  g_test_add_func ("/postgres/store/same-audit", test_same_audit);
+  g_test_add_func ("/postgres/store/audit-per-thread", test_audit_per_thread);
   return g_test_run ();
 }

@@ -916,6 +916,70 @@ write_audit (Conn                *c,
                       "  event_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &p, error);
 }
 
+static GPtrArray *
+tn_pg_store_list_audit (TnStore             *store,
+                        const TnAuditQuery  *query,
+                        gboolean            *out_more,
+                        GError             **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_audit_entry_free);
+  guint limit = query->limit > 0 ? query->limit : TN_LIST_LIMIT_DEFAULT;
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  param_text (&p, query->event_id);
+  param_text (&p, query->actor_id);
+  param_text (&p, query->action);
+  if (query->from != 0)
+    param_int (&p, query->from);
+  else
+    param_null (&p);
+  if (query->to != 0)
+    param_int (&p, query->to);
+  else
+    param_null (&p);
+  if (query->before_seq > 0)
+    param_int (&p, query->before_seq);
+  else
+    param_null (&p);
+  param_int (&p, (gint64) limit + 1);
+  result = run (c,
+                "SELECT seq, at, actor_id, actor_email, action, target_type, target_id, event_id, details "
+                "FROM audit_log "
+                "WHERE ($1::text IS NULL OR event_id = $1) AND ($2::text IS NULL OR actor_id = $2) "
+                "  AND ($3::text IS NULL OR action = $3) AND ($4::bigint IS NULL OR at >= $4) "
+                "  AND ($5::bigint IS NULL OR at < $5) AND ($6::bigint IS NULL OR seq < $6) "
+                "ORDER BY seq DESC LIMIT $7", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      TnAuditEntry *entry = g_new0 (TnAuditEntry, 1);
+
+      entry->seq = col_int (result, r, 0);
+      entry->at = col_int (result, r, 1);
+      entry->actor_id = g_strdup (col_text (result, r, 2));
+      entry->actor_email = g_strdup (col_text (result, r, 3));
+      entry->action = g_strdup (col_text (result, r, 4));
+      entry->target_type = g_strdup (col_text (result, r, 5));
+      entry->target_id = g_strdup (col_text (result, r, 6));
+      entry->event_id = g_strdup (col_text (result, r, 7));
+      entry->details = g_strdup (col_text (result, r, 8));
+      g_ptr_array_add (entries, entry);
+    }
+  PQclear (result);
+  if (out_more != NULL)
+    *out_more = entries->len > limit;
+  if (entries->len > limit)
+    g_ptr_array_set_size (entries, limit);
+  return g_steal_pointer (&entries);
+}
+
 /* --- users and tokens --------------------------------------------------------- */
 
 static TnUser *
@@ -2927,6 +2991,7 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->list_follows = tn_pg_store_list_follows;
   iface->update_profile = tn_pg_store_update_profile;
   iface->list_user_answers = tn_pg_store_list_user_answers;
+  iface->list_audit = tn_pg_store_list_audit;
 }
 
 static void
