@@ -13,6 +13,7 @@
 
 #include "tn-error.h"
 #include "tn-pg-store.h"
+#include "tn-rec-data.h"
 #include "tn-test-utils.h"
 #include "tn-time.h"
 
@@ -1176,6 +1177,113 @@ test_audit_per_thread (void)
   g_assert_cmpstr (((TnAuditEntry *) entries->pdata[0])->target_id, ==, "this-thread");
 }
 
+/* The recommender's data as sorted lines, by ids (not indexes): two
+ * loads of the same community compare equal whatever order they read. */
+static char *
+describe_rec_data (TnRecData *data)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *text = g_string_new (NULL);
+
+  for (guint u = 0; u < data->users->len; u++)
+    {
+      TnRecUser *user = data->users->pdata[u];
+      g_autofree char *interests = g_strjoinv (",", user->interests);
+
+      g_ptr_array_add (lines, g_strdup_printf ("user %s %.9f %.9f %s", user->id, user->home_lat, user->home_lon,
+                                               interests));
+    }
+  for (guint e = 0; e < data->events->len; e++)
+    {
+      TnRecEvent *event = data->events->pdata[e];
+      g_autofree char *tags = g_strjoinv (",", event->tags);
+
+      g_ptr_array_add (lines, g_strdup_printf ("event %s %s [%s] %s | %s %.9f %.9f %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                                               " %d %s", event->id, event->category, tags, event->title,
+                                               event->description, event->lat, event->lon, event->starts_at,
+                                               event->ends_at, event->listed,
+                                               event->organizer >= 0
+                                               ? ((TnRecUser *) data->users->pdata[event->organizer])->id : "-"));
+    }
+  for (guint r = 0; r < data->rsvps->len; r++)
+    {
+      TnRecRsvp *rsvp = &g_array_index (data->rsvps, TnRecRsvp, r);
+
+      g_ptr_array_add (lines, g_strdup_printf ("rsvp %s %s %u %u", ((TnRecUser *) data->users->pdata[rsvp->user])->id,
+                                               ((TnRecEvent *) data->events->pdata[rsvp->event])->id,
+                                               rsvp->answer, rsvp->checked_in));
+    }
+  for (guint k = 0; k < data->follows->len; k++)
+    {
+      TnRecFollow *follow = &g_array_index (data->follows, TnRecFollow, k);
+
+      g_ptr_array_add (lines, g_strdup_printf ("follow %s %s",
+                                               ((TnRecUser *) data->users->pdata[follow->follower])->id,
+                                               ((TnRecUser *) data->users->pdata[follow->followee])->id));
+    }
+  g_ptr_array_sort (lines, compare_strings);
+  for (guint k = 0; k < lines->len; k++)
+    g_string_append_printf (text, "%s\n", (char *) lines->pdata[k]);
+  return g_string_free (text, FALSE);
+}
+
+/* The community of same-lists, answers, follows and homes: what the
+ * recommender reads of it is the same from both backends. */
+static void
+test_same_rec_data (void)
+{
+  Pair pair = { 0 };
+  char *texts[2] = { NULL, NULL };
+  g_autoptr(GError) error = NULL;
+
+  pair_open (&pair);
+  pair_fill (&pair);
+  for (guint b = 0; b < 2; b++)
+    {
+      g_autoptr(TnRecData) data = tn_rec_data_new ();
+      const char *interests[] = { "Tech", "Music", NULL };
+
+      for (guint u = 0; u < 6; u++)
+        {
+          g_autofree char *id = g_strdup_printf ("member-%u", u);
+          g_autofree char *email = g_strdup_printf ("member%u@example.org", u);
+          g_autoptr(TnUser) user = tn_store_create_user (pair.stores[b], id, email, id, "x", TN_ROLE_MEMBER, &error);
+          g_autoptr(TnUser) profiled = NULL;
+
+          g_assert_no_error (error);
+          if (u % 2 == 0)
+            {
+              profiled = tn_store_update_profile (pair.stores[b], id, TRUE, 52.5 + u * 0.01, 13.4, interests, &error);
+              g_assert_no_error (error);
+            }
+          for (guint e = u; e < 40; e += 7)
+            {
+              g_autofree char *event_id = g_strdup_printf ("event-%02u", e);
+              g_autoptr(TnAttendee) answer =
+                tn_store_set_rsvp (pair.stores[b], event_id, user, e % 3 == 0 ? TN_RSVP_INTERESTED : TN_RSVP_GOING,
+                                   1700000000, &error);
+
+              g_assert_no_error (error);
+            }
+          if (u > 0)
+            {
+              g_autofree char *previous = g_strdup_printf ("member-%u", u - 1);
+              g_autoptr(TnFollow) follow = tn_store_follow (pair.stores[b], id, previous, 1700000000, &error);
+
+              g_assert_no_error (error);
+            }
+        }
+      g_assert_true (tn_store_load_rec_data (pair.stores[b], data, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (data->rsvps->len, >, 30);
+      texts[b] = describe_rec_data (data);
+    }
+  g_assert_cmpstr (texts[1], ==, texts[0]);
+  g_free (texts[0]);
+  g_free (texts[1]);
+  pair_close (&pair);
+}
+
 typedef struct
 {
   TnStore *store;
@@ -1273,5 +1381,6 @@ main (int    argc,
   g_test_add_func ("/postgres/store/same-profiles", test_same_profiles);
   g_test_add_func ("/postgres/store/same-audit", test_same_audit);
   g_test_add_func ("/postgres/store/audit-per-thread", test_audit_per_thread);
+  g_test_add_func ("/postgres/store/same-rec-data", test_same_rec_data);
   return g_test_run ();
 }

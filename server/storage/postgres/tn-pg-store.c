@@ -2785,6 +2785,165 @@ tn_pg_store_list_user_answers (TnStore     *store,
   return g_steal_pointer (&ids);
 }
 
+/* --- the recommender's data --------------------------------------------------- */
+
+typedef struct
+{
+  TnRecData  *data;
+  GHashTable *checked_in;   /* attendee ids a door let in (owned by the hash) */
+} RecLoad;
+
+typedef void (*RecRowFunc) (RecLoad  *load,
+                            PGresult *result,
+                            int       row);
+
+/* Runs @sql through a cursor, @read on every row, 10,000 rows at a time:
+ * a million RSVPs never sit in memory as one result. Inside the caller's
+ * transaction. */
+static gboolean
+rec_query (Conn        *c,
+           const char  *sql,
+           RecLoad     *load,
+           RecRowFunc   read,
+           GError     **error)
+{
+  g_autofree char *declare = g_strdup_printf ("DECLARE rec_rows NO SCROLL CURSOR FOR %s", sql);
+
+  if (!exec_sql (c, declare, PGRES_COMMAND_OK, NULL, error))
+    return FALSE;
+  for (;;)
+    {
+      PGresult *result = NULL;
+      int rows;
+
+      if (!exec_sql (c, "FETCH FORWARD 10000 FROM rec_rows", PGRES_TUPLES_OK, &result, error))
+        return FALSE;
+      rows = PQntuples (result);
+      for (int r = 0; r < rows; r++)
+        read (load, result, r);
+      PQclear (result);
+      if (rows == 0)
+        break;
+    }
+  return exec_sql (c, "CLOSE rec_rows", PGRES_COMMAND_OK, NULL, error);
+}
+
+static void
+rec_read_user (RecLoad  *load,
+               PGresult *result,
+               int       row)
+{
+  g_auto(GStrv) interests = col_split (result, row, 3);
+
+  tn_rec_data_add_user (load->data, col_text (result, row, 0), col_double_or_nan (result, row, 1),
+                        col_double_or_nan (result, row, 2), (const char * const *) interests);
+}
+
+static void
+rec_read_event (RecLoad  *load,
+                PGresult *result,
+                int       row)
+{
+  g_auto(GStrv) tags = col_split (result, row, 2);
+  const char *organizer = col_text (result, row, 10);
+  TnRecEvent event = {
+    .id = (char *) col_text (result, row, 0),
+    .category = (char *) col_text (result, row, 1),
+    .tags = tags,
+    .title = (char *) col_text (result, row, 3),
+    .description = (char *) col_text (result, row, 4),
+    .lat = col_double_or_nan (result, row, 5),
+    .lon = col_double_or_nan (result, row, 6),
+    .starts_at = col_int (result, row, 7),
+    .ends_at = col_int (result, row, 8),
+    .listed = col_int (result, row, 9) != 0,
+    .organizer = organizer != NULL ? tn_rec_data_find_user (load->data, organizer) : -1,
+  };
+
+  /* an event without a place has neither coordinate */
+  if (isnan (event.lat) || isnan (event.lon))
+    event.lat = event.lon = NAN;
+  tn_rec_data_add_event (load->data, &event);
+}
+
+static void
+rec_read_checkin (RecLoad  *load,
+                  PGresult *result,
+                  int       row)
+{
+  g_hash_table_add (load->checked_in, g_strdup (col_text (result, row, 0)));
+}
+
+static void
+rec_read_rsvp (RecLoad  *load,
+               PGresult *result,
+               int       row)
+{
+  static const char * const answers[] = {
+    [TN_REC_GOING] = "going",
+    [TN_REC_WAITLISTED] = "waitlisted",
+    [TN_REC_INTERESTED] = "interested",
+    [TN_REC_MAYBE] = "maybe",
+    [TN_REC_NOT_GOING] = "not_going",
+  };
+  const char *status = col_text (result, row, 3);
+  TnRecAnswer answer = TN_REC_NOT_GOING;
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    if (g_str_equal (status, answers[i]))
+      answer = (TnRecAnswer) i;
+  tn_rec_data_add_rsvp (load->data, col_text (result, row, 0), col_text (result, row, 1), col_int (result, row, 2),
+                        answer, g_hash_table_contains (load->checked_in, col_text (result, row, 4)));
+}
+
+static void
+rec_read_follow (RecLoad  *load,
+                 PGresult *result,
+                 int       row)
+{
+  tn_rec_data_add_follow (load->data, col_text (result, row, 0), col_text (result, row, 1));
+}
+
+/* Everything the recommender's model is built from, in one snapshot
+ * (REPEATABLE READ: every query sees the same moment), on a connection of
+ * the pool: any thread may call this. In the SQLite backend's order
+ * (users, then events and their organizers, then what names both), each
+ * list sorted by id so that the same data is read in the same order. */
+static gboolean
+tn_pg_store_load_rec_data (TnStore    *store,
+                           TnRecData  *data,
+                           GError    **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GHashTable) checked_in = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  RecLoad load = { data, checked_in };
+  gboolean ok;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  ok = exec_sql (c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", PGRES_COMMAND_OK, NULL, error) &&
+       rec_query (c, "SELECT id, home_lat, home_lon, interests FROM users ORDER BY id", &load, rec_read_user, error) &&
+       rec_query (c,
+                  "SELECT id, category, tags, title, description, lat, lon, starts_at, ends_at, "
+                  "  (visibility = 'public' AND status = 'scheduled')::int, organizer_id FROM events ORDER BY id",
+                  &load, rec_read_event, error) &&
+       /* checked in: a scan that counts (accepted, not undone) let them in */
+       rec_query (c,
+                  "SELECT DISTINCT attendee_id FROM checkins WHERE attendee_id IS NOT NULL "
+                  "  AND verdict = 'accepted' AND direction = 'in' AND undone_at IS NULL",
+                  &load, rec_read_checkin, error) &&
+       rec_query (c,
+                  "SELECT user_id, event_id, created_at, status, id FROM attendees "
+                  "WHERE user_id IS NOT NULL ORDER BY user_id, event_id",
+                  &load, rec_read_rsvp, error) &&
+       rec_query (c, "SELECT follower_id, followee_id FROM follows ORDER BY follower_id, followee_id",
+                  &load, rec_read_follow, error) &&
+       commit (c, error);
+  release (self, c);
+  return ok;
+}
+
 /* --- hosts and visibility --------------------------------------------------- */
 
 static gboolean
@@ -2992,6 +3151,7 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->update_profile = tn_pg_store_update_profile;
   iface->list_user_answers = tn_pg_store_list_user_answers;
   iface->list_audit = tn_pg_store_list_audit;
+  iface->load_rec_data = tn_pg_store_load_rec_data;
 }
 
 static void
