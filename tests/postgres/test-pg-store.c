@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -1284,6 +1285,115 @@ test_same_rec_data (void)
   pair_close (&pair);
 }
 
+static void
+describe_device (GString  *text,
+                 TnDevice *device)
+{
+  g_string_append_printf (text, "%s/%s/%s/%s seen=%s revoked=%s; ", device->id, device->event_id, device->name,
+                          tn_device_role_to_string (device->role), device->last_seen_at > 0 ? "yes" : "no",
+                          device->revoked_at > 0 ? "yes" : "no");
+}
+
+/* Pairing codes, devices, their names, revocation, and a device whose
+ * event is deleted; the event's key pair. Times and keys left out. */
+static char *
+devices_story (TnStore *store)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = small_event ("door-event", 10, FALSE);
+  g_autoptr(TnEvent) stored = tn_store_create_event (store, event, &error);
+  gint64 now = tn_time_now ();
+  guint8 public_key[32], secret_key[64], public_again[32], secret_again[64], derived[32];
+
+  g_assert_no_error (error);
+  g_assert_true (tn_store_add_pairing_code (store, "code-1", "door-event", TN_DEVICE_ROLE_STEWARD, "North", now + 600,
+                                            now, &error));
+  g_assert_true (tn_store_add_pairing_code (store, "code-2", "door-event", TN_DEVICE_ROLE_SUPERVISOR, NULL, now + 600,
+                                            now, &error));
+  g_assert_true (tn_store_add_pairing_code (store, "code-old", "door-event", TN_DEVICE_ROLE_STEWARD, NULL, now - 1,
+                                            now - 700, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(TnDevice) first = tn_store_pair_device (store, "code-1", "device-1", "North door", "token-1", now, &error);
+    g_autoptr(TnDevice) again = NULL;
+    g_autoptr(TnDevice) old = NULL;
+    g_autoptr(TnDevice) second = NULL;
+
+    g_assert_no_error (error);
+    describe_device (text, first);
+    again = tn_store_pair_device (store, "code-1", "device-x", "Again", "token-x", now, &error);
+    g_string_append_printf (text, "again %d; ", error->code);
+    g_clear_error (&error);
+    old = tn_store_pair_device (store, "code-old", "device-y", "Old", "token-y", now, &error);
+    g_string_append_printf (text, "old %d; ", error->code);
+    g_clear_error (&error);
+    second = tn_store_pair_device (store, "code-2", "device-2", "South door", "token-2", now + 1, &error);
+    g_assert_no_error (error);
+    describe_device (text, second);
+  }
+  {
+    g_autoptr(TnDevice) renamed = tn_store_rename_device (store, "device-1", "North gate", &error);
+    g_autoptr(TnDevice) same = NULL;
+    g_autoptr(TnDevice) revoked = NULL;
+    g_autoptr(TnDevice) found = NULL;
+    g_autoptr(TnDevice) missing = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+
+    g_assert_no_error (error);
+    describe_device (text, renamed);
+    same = tn_store_rename_device (store, "device-1", "North gate", &error);
+    g_assert_no_error (error);
+    g_assert_true (tn_store_touch_device (store, "device-2", now + 5, &error));
+    revoked = tn_store_revoke_device (store, "device-2", now + 10, &error);
+    g_assert_no_error (error);
+    describe_device (text, revoked);
+    found = tn_store_lookup_device (store, "token-1", &error);
+    g_assert_no_error (error);
+    describe_device (text, found);
+    missing = tn_store_lookup_device (store, "token-none", &error);
+    g_string_append_printf (text, "missing %d; ", error->code);
+    g_clear_error (&error);
+    list = tn_store_list_devices (store, "door-event", &error);
+    g_assert_no_error (error);
+    for (guint k = 0; k < list->len; k++)
+      describe_device (text, list->pdata[k]);
+  }
+  /* the event's key: made once, the same after, a pair that belongs together */
+  g_assert_true (tn_store_get_event_key (store, "door-event", public_key, secret_key, &error));
+  g_assert_true (tn_store_get_event_key (store, "door-event", public_again, secret_again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (public_key, 32, public_again, 32);
+  g_assert_cmpmem (secret_key, 64, secret_again, 64);
+  g_assert_cmpint (crypto_sign_ed25519_sk_to_pk (derived, secret_key), ==, 0);
+  g_assert_cmpmem (derived, 32, public_key, 32);
+  /* the event goes, and its devices with it: still known by their tokens, revoked */
+  g_assert_true (tn_store_delete_event (store, "door-event", -1, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(TnDevice) gone = tn_store_lookup_device (store, "token-1", &error);
+
+    g_assert_no_error (error);
+    describe_device (text, gone);
+  }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_same_devices (void)
+{
+  Pair pair = { 0 };
+  g_autofree char *sqlite = NULL;
+  g_autofree char *postgres = NULL;
+
+  pair_open (&pair);
+  sqlite = devices_story (pair.stores[0]);
+  postgres = devices_story (pair.stores[1]);
+  g_test_message ("%s", sqlite);
+  g_assert_cmpstr (postgres, ==, sqlite);
+  pair_close (&pair);
+}
+
 typedef struct
 {
   TnStore *store;
@@ -1382,5 +1492,6 @@ main (int    argc,
   g_test_add_func ("/postgres/store/same-audit", test_same_audit);
   g_test_add_func ("/postgres/store/audit-per-thread", test_audit_per_thread);
   g_test_add_func ("/postgres/store/same-rec-data", test_same_rec_data);
+  g_test_add_func ("/postgres/store/same-devices", test_same_devices);
   return g_test_run ();
 }

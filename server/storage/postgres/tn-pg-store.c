@@ -2944,6 +2944,358 @@ tn_pg_store_load_rec_data (TnStore    *store,
   return ok;
 }
 
+/* --- door devices --------------------------------------------------------------- */
+
+#define DEVICE_COLUMNS "id, event_id, name, role, created_at, last_seen_at, revoked_at"
+
+static TnDevice *
+device_from_row (PGresult *result,
+                 int       row)
+{
+  TnDevice *device = g_new0 (TnDevice, 1);
+
+  device->id = g_strdup (col_text (result, row, 0));
+  device->event_id = g_strdup (col_text (result, row, 1));
+  device->name = g_strdup (col_text (result, row, 2));
+  tn_device_role_from_string (col_text (result, row, 3), &device->role);
+  device->created_at = col_int (result, row, 4);
+  device->last_seen_at = PQgetisnull (result, row, 5) ? 0 : col_int (result, row, 5);
+  device->revoked_at = PQgetisnull (result, row, 6) ? 0 : col_int (result, row, 6);
+  return device;
+}
+
+/* The device @sql (one $1) finds, or NULL with TN_ERROR_NOT_FOUND. */
+static TnDevice *
+find_device_on (Conn        *c,
+                const char  *sql,
+                const char  *value,
+                GError     **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+  TnDevice *device = NULL;
+
+  param_text (&p, value);
+  result = run (c, sql, &p, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such device");
+  else
+    device = device_from_row (result, 0);
+  PQclear (result);
+  return device;
+}
+
+static gboolean
+tn_pg_store_add_pairing_code (TnStore       *store,
+                              const char    *code_hash,
+                              const char    *event_id,
+                              TnDeviceRole   role,
+                              const char    *name,
+                              gint64         expires_at,
+                              gint64         now,
+                              GError       **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  Params p = { 0 };
+  gboolean ok = FALSE;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  if (begin (c, error))
+    {
+      /* used and expired codes are of no further use: they go as new ones come */
+      param_int (&p, now);
+      ok = run_command (c, "DELETE FROM pairing_codes WHERE expires_at <= $1 OR used_at IS NOT NULL", &p, error);
+      if (ok)
+        {
+          param_text (&p, code_hash);
+          param_text (&p, event_id);
+          param_text (&p, tn_device_role_to_string (role));
+          param_text (&p, name);
+          param_int (&p, now);
+          param_int (&p, expires_at);
+          ok = run_command (c,
+                            "INSERT INTO pairing_codes (hash, event_id, role, name, created_at, expires_at) "
+                            "VALUES ($1, $2, $3, $4, $5, $6)", &p, error) &&
+               write_audit (c, audit, NULL, error) &&
+               commit (c, error);
+        }
+    }
+  release (self, c);
+  return ok;
+}
+
+static TnDevice *
+tn_pg_store_get_device (TnStore     *store,
+                        const char  *id,
+                        GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  TnDevice *device;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  device = find_device_on (c, "SELECT " DEVICE_COLUMNS " FROM devices WHERE id = $1", id, error);
+  release (self, c);
+  return device;
+}
+
+static TnDevice *
+tn_pg_store_pair_device (TnStore     *store,
+                         const char  *code_hash,
+                         const char  *device_id,
+                         const char  *name,
+                         const char  *token_hash,
+                         gint64       now,
+                         GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autofree char *event_id = NULL;
+  g_autofree char *role = NULL;
+  TnDevice *device = NULL;
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  if (!begin (c, error))
+    goto out;
+  /* a code pairs one device: the row's lock makes a second use wait, then
+   * find it used */
+  param_text (&p, code_hash);
+  param_int (&p, now);
+  result = run (c,
+                "UPDATE pairing_codes SET used_at = $2 "
+                "WHERE hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING event_id, role", &p, error);
+  if (result == NULL)
+    goto out;
+  if (PQntuples (result) > 0)
+    {
+      event_id = g_strdup (col_text (result, 0, 0));
+      role = g_strdup (col_text (result, 0, 1));
+    }
+  PQclear (result);
+  if (event_id == NULL)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_UNAUTHORIZED, "The pairing code is wrong, used or expired");
+      goto out;
+    }
+  param_text (&p, device_id);
+  param_text (&p, event_id);
+  param_text (&p, name);
+  param_text (&p, role);
+  param_text (&p, token_hash);
+  param_int (&p, now);
+  if (run_command (c,
+                   "INSERT INTO devices (id, event_id, name, role, token_hash, created_at) "
+                   "VALUES ($1, $2, $3, $4, $5, $6)", &p, error) &&
+      commit (c, error))
+    device = find_device_on (c, "SELECT " DEVICE_COLUMNS " FROM devices WHERE id = $1", device_id, error);
+
+out:
+  release (self, c);
+  return device;
+}
+
+static GPtrArray *
+tn_pg_store_list_devices (TnStore     *store,
+                          const char  *event_id,
+                          GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_device_free);
+  Params p = { 0 };
+  PGresult *result;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  param_text (&p, event_id);
+  result = run (c, "SELECT " DEVICE_COLUMNS " FROM devices WHERE event_id = $1 ORDER BY created_at, id", &p, error);
+  release (self, c);
+  if (result == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (result); r++)
+    g_ptr_array_add (devices, device_from_row (result, r));
+  PQclear (result);
+  return g_steal_pointer (&devices);
+}
+
+static TnDevice *
+tn_pg_store_lookup_device (TnStore     *store,
+                           const char  *token_hash,
+                           GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GError) local_error = NULL;
+  TnDevice *device;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  device = find_device_on (c, "SELECT " DEVICE_COLUMNS " FROM devices WHERE token_hash = $1", token_hash,
+                           &local_error);
+  /* a device removed with its event: revoked since then */
+  if (device == NULL && g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
+    device = find_device_on (c, "SELECT " DEVICE_COLUMNS " FROM removed_devices WHERE token_hash = $1", token_hash,
+                             error);
+  else if (device == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  release (self, c);
+  return device;
+}
+
+/* Renames (@name) or revokes (@name NULL) a device, in one transaction. */
+static TnDevice *
+change_device (TnPgStore   *self,
+               const char  *id,
+               const char  *name,
+               gint64       now,
+               GError     **error)
+{
+  g_autoptr(TnAuditEntry) audit = take_audit (self);
+  TnDevice *device = NULL;
+  Params p = { 0 };
+  PGresult *result;
+  gboolean changed;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  if (!begin (c, error))
+    goto out;
+  param_text (&p, id);
+  if (name != NULL)
+    param_text (&p, name);
+  else
+    param_int (&p, now);
+  result = run (c,
+                name != NULL ? "UPDATE devices SET name = $2 WHERE id = $1 AND name IS DISTINCT FROM $2"
+                             : "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                &p, error);
+  if (result == NULL)
+    goto out;
+  changed = !g_str_equal (PQcmdTuples (result), "0");
+  PQclear (result);
+  /* nothing changed (the same name, revoked already): nothing to record */
+  if ((!changed || write_audit (c, audit, NULL, error)) && commit (c, error))
+    device = find_device_on (c, "SELECT " DEVICE_COLUMNS " FROM devices WHERE id = $1", id, error);
+
+out:
+  release (self, c);
+  return device;
+}
+
+static TnDevice *
+tn_pg_store_rename_device (TnStore     *store,
+                           const char  *id,
+                           const char  *name,
+                           GError     **error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  return change_device (TN_PG_STORE (store), id, name, 0, error);
+}
+
+static TnDevice *
+tn_pg_store_revoke_device (TnStore     *store,
+                           const char  *id,
+                           gint64       now,
+                           GError     **error)
+{
+  return change_device (TN_PG_STORE (store), id, NULL, now, error);
+}
+
+static gboolean
+tn_pg_store_touch_device (TnStore     *store,
+                          const char  *id,
+                          gint64       now,
+                          GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  Params p = { 0 };
+  gboolean ok;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  param_text (&p, id);
+  param_int (&p, now);
+  ok = run_command (c,
+                    "UPDATE devices SET last_seen_at = $2 "
+                    "WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at <= $2 - 60)", &p, error);
+  release (self, c);
+  return ok;
+}
+
+/* Reads the key pair of @event_id on @c; @out_found FALSE when it has none. */
+static gboolean
+read_event_key (Conn        *c,
+                const char  *event_id,
+                guint8       public_key[TN_SIGNED_TICKET_PUBLIC_KEY],
+                guint8       secret_key[TN_SIGNED_TICKET_SECRET_KEY],
+                gboolean    *out_found,
+                GError     **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+
+  *out_found = FALSE;
+  param_text (&p, event_id);
+  result = run (c, "SELECT public_key, secret_key FROM event_keys WHERE event_id = $1", &p, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      size_t public_size = 0, secret_size = 0;
+      guint8 *public_bytes = PQunescapeBytea ((const guint8 *) PQgetvalue (result, 0, 0), &public_size);
+      guint8 *secret_bytes = PQunescapeBytea ((const guint8 *) PQgetvalue (result, 0, 1), &secret_size);
+
+      if (public_bytes != NULL && secret_bytes != NULL &&
+          public_size == TN_SIGNED_TICKET_PUBLIC_KEY && secret_size == TN_SIGNED_TICKET_SECRET_KEY)
+        {
+          memcpy (public_key, public_bytes, TN_SIGNED_TICKET_PUBLIC_KEY);
+          memcpy (secret_key, secret_bytes, TN_SIGNED_TICKET_SECRET_KEY);
+          *out_found = TRUE;
+        }
+      if (secret_bytes != NULL)
+        sodium_memzero (secret_bytes, secret_size);
+      PQfreemem (public_bytes);
+      PQfreemem (secret_bytes);
+      /* the text form of the secret key in the result */
+      sodium_memzero (PQgetvalue (result, 0, 1), strlen (PQgetvalue (result, 0, 1)));
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
+tn_pg_store_get_event_key (TnStore     *store,
+                           const char  *event_id,
+                           guint8       public_key[32],
+                           guint8       secret_key[64],
+                           GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  gboolean found = FALSE, ok;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  ok = read_event_key (c, event_id, public_key, secret_key, &found, error);
+  /* an event whose tickets were issued before keys existed */
+  if (ok && !found)
+    ok = begin (c, error) && ensure_event_key (c, event_id, error) &&
+         read_event_key (c, event_id, public_key, secret_key, &found, error) && commit (c, error);
+  release (self, c);
+  return ok;
+}
+
 /* --- hosts and visibility --------------------------------------------------- */
 
 static gboolean
@@ -3152,6 +3504,15 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->list_user_answers = tn_pg_store_list_user_answers;
   iface->list_audit = tn_pg_store_list_audit;
   iface->load_rec_data = tn_pg_store_load_rec_data;
+  iface->add_pairing_code = tn_pg_store_add_pairing_code;
+  iface->get_device = tn_pg_store_get_device;
+  iface->pair_device = tn_pg_store_pair_device;
+  iface->list_devices = tn_pg_store_list_devices;
+  iface->lookup_device = tn_pg_store_lookup_device;
+  iface->rename_device = tn_pg_store_rename_device;
+  iface->revoke_device = tn_pg_store_revoke_device;
+  iface->touch_device = tn_pg_store_touch_device;
+  iface->get_event_key = tn_pg_store_get_event_key;
 }
 
 static void
