@@ -15,6 +15,8 @@
 #include "tn-error.h"
 #include "tn-pg-store.h"
 #include "tn-rec-data.h"
+#include "tn-signed-ticket.h"
+#include "tn-ticket-code.h"
 #include "tn-test-utils.h"
 #include "tn-time.h"
 
@@ -190,7 +192,8 @@ collect_column (void  *data,
 /* Every column of every table of the SQLite backend, with its type and
  * NOT NULL, is in the PostgreSQL schema too (which adds only the events'
  * search column, the attendees' folded name and e-mail address for
- * searches, and its own version table). */
+ * searches, the scans' arrival order (SQLite's rowid), and its own version
+ * table). */
 static void
 test_schema_matches_sqlite (void)
 {
@@ -248,7 +251,8 @@ test_schema_matches_sqlite (void)
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!g_hash_table_contains (sqlite_columns, key))
       g_assert_true (g_str_equal (key, "events.search") || g_str_equal (key, "attendees.name_fold") ||
-                     g_str_equal (key, "attendees.email_fold") || g_str_has_prefix (key, "turnout_schema."));
+                     g_str_equal (key, "attendees.email_fold") || g_str_equal (key, "checkins.arrival") ||
+                     g_str_has_prefix (key, "turnout_schema."));
 
   g_clear_object (&sqlite_store);
   tn_test_remove_tree (dir);
@@ -1394,6 +1398,333 @@ test_same_devices (void)
   pair_close (&pair);
 }
 
+#define EVENT_A "0190c000-0000-7000-8000-00000000000a"
+#define EVENT_B "0190c000-0000-7000-8000-00000000000b"
+
+static TnCheckin *
+scan_of (const char *id,
+         const char *event_id,
+         const char *code,
+         gint64      scanned_at,
+         const char *device,
+         gboolean    out,
+         gboolean    door_accepted)
+{
+  TnCheckin *scan = g_new0 (TnCheckin, 1);
+
+  scan->id = g_strdup (id);
+  scan->event_id = g_strdup (event_id);
+  scan->code = g_strdup (code);
+  scan->scanned_at = scanned_at;
+  scan->device = g_strdup (device);
+  scan->out = out;
+  scan->has_local_verdict = door_accepted;
+  scan->local_verdict = TN_VERDICT_ACCEPTED;
+  return scan;
+}
+
+/* times in the story are written from its start: the two backends' runs
+ * may be a second apart */
+static gint64 story_now;
+
+static void
+describe_scan (GString   *text,
+               TnCheckin *scan)
+{
+  g_string_append_printf (text, "%s:%s%s prev=%" G_GINT64_FORMAT "/%s undone=%s seq=%" G_GINT64_FORMAT " att=%s; ",
+                          scan->id, tn_verdict_to_string (scan->verdict), scan->flagged ? "!" : "",
+                          scan->previous_scanned_at > 0 ? scan->previous_scanned_at - story_now : 0,
+                          scan->previous_device ? scan->previous_device : "-",
+                          scan->undone_at > 0 ? "yes" : "no", scan->seq, scan->attendee_id != NULL ? "yes" : "no");
+}
+
+/* Doors' scans of every kind, resent, made offline and arriving late,
+ * undone, and a batch refused whole; then the doors' sync in pages.
+ * Ticket codes and attendee ids are random: only what they lead to is
+ * written. */
+static char *
+checkin_story (TnStore *store)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event_a = small_event (EVENT_A, 10, FALSE);
+  g_autoptr(TnEvent) event_b = small_event (EVENT_B, 10, FALSE);
+  g_autoptr(TnEvent) stored_a = NULL, stored_b = NULL;
+  char *codes[5];
+  g_autofree char *signed_code = NULL;
+  g_autofree char *forged = NULL;
+  gint64 now = story_now = tn_time_now ();
+
+  tn_event_set_starts_at (event_a, now - 3600);
+  stored_a = tn_store_create_event (store, event_a, &error);
+  g_assert_no_error (error);
+  stored_b = tn_store_create_event (store, event_b, &error);
+  g_assert_no_error (error);
+  for (guint u = 0; u < 5; u++)
+    {
+      g_autofree char *id = g_strdup_printf ("guest-%u", u);
+      g_autofree char *email = g_strdup_printf ("guest%u@example.org", u);
+      g_autoptr(TnUser) user = tn_store_create_user (store, id, email, id, "x", TN_ROLE_MEMBER, &error);
+      g_autoptr(TnAttendee) answer = tn_store_set_rsvp (store, u == 4 ? EVENT_B : EVENT_A, user, TN_RSVP_GOING,
+                                                        now, &error);
+
+      g_assert_no_error (error);
+      codes[u] = g_strdup (tn_attendee_get_ticket_code (answer));
+      if (u == 2)
+        {
+          g_autoptr(TnAttendee) revoked = tn_store_revoke_ticket (store, EVENT_A, tn_attendee_get_id (answer), now,
+                                                                  &error);
+
+          g_assert_no_error (error);
+        }
+      if (u == 3)
+        {
+          g_autoptr(TnAttendee) leaves = tn_store_set_rsvp (store, EVENT_A, user, TN_RSVP_NOT_GOING, now, &error);
+
+          g_assert_no_error (error);
+        }
+    }
+  /* signed tickets: one by the event's key, one with a flipped letter */
+  {
+    guint8 public_key[32], secret_key[64];
+    TnTicketClaim claim = { .valid_until = now + 86400 };
+    g_autofree char *canonical = tn_ticket_code_normalize (codes[1]);
+
+    g_assert_true (tn_store_get_event_key (store, EVENT_A, public_key, secret_key, &error));
+    g_strlcpy (claim.event_id, EVENT_A, sizeof claim.event_id);
+    g_strlcpy (claim.code, canonical, sizeof claim.code);
+    signed_code = tn_signed_ticket_new (&claim, secret_key);
+    forged = g_strdup (signed_code);
+    forged[strlen (forged) - 3] = forged[strlen (forged) - 3] == 'A' ? 'B' : 'A';
+  }
+  {
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_checkin_free);
+
+    g_ptr_array_add (batch, scan_of ("s01", EVENT_A, codes[0], now + 100, "North", FALSE, TRUE));
+    g_ptr_array_add (batch, scan_of ("s02", EVENT_A, codes[0], now + 110, "North", FALSE, TRUE));
+    g_ptr_array_add (batch, scan_of ("s03", EVENT_A, codes[1], now + 105, "North", TRUE, FALSE));
+    g_ptr_array_add (batch, scan_of ("s04", EVENT_A, codes[1], now + 106, "North", FALSE, FALSE));
+    g_ptr_array_add (batch, scan_of ("s05", EVENT_A, "NOT-A-CODE", now + 107, "North", FALSE, FALSE));
+    g_ptr_array_add (batch, scan_of ("s06", EVENT_A, codes[4], now + 108, "North", FALSE, FALSE));
+    g_ptr_array_add (batch, scan_of ("s07", EVENT_A, codes[2], now + 109, "North", FALSE, TRUE));
+    g_ptr_array_add (batch, scan_of ("s08", EVENT_A, codes[3], now + 111, "North", FALSE, FALSE));
+    g_ptr_array_add (batch, scan_of ("s09", EVENT_A, signed_code, now + 120, "South", FALSE, TRUE));
+    g_ptr_array_add (batch, scan_of ("s10", EVENT_A, forged, now + 121, "South", FALSE, FALSE));
+    g_ptr_array_add (batch, scan_of ("s11", EVENT_A, codes[1], now + 130, "South", TRUE, FALSE));
+    g_assert_true (tn_store_record_checkins (store, batch, now + 140, &error));
+    g_assert_no_error (error);
+    g_string_append (text, "batch: ");
+    for (guint k = 0; k < batch->len; k++)
+      describe_scan (text, batch->pdata[k]);
+  }
+  /* the same scans again: stored once, the same answers */
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_checkin_free);
+
+    g_ptr_array_add (again, scan_of ("s01", EVENT_A, codes[0], now + 100, "North", FALSE, TRUE));
+    g_ptr_array_add (again, scan_of ("s09", EVENT_A, signed_code, now + 120, "South", FALSE, TRUE));
+    g_assert_true (tn_store_record_checkins (store, again, now + 150, &error));
+    g_string_append (text, "\nagain: ");
+    for (guint k = 0; k < again->len; k++)
+      describe_scan (text, again->pdata[k]);
+  }
+  /* made offline before the others, arriving late: the ticket's scans are judged again */
+  {
+    g_autoptr(GPtrArray) late = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_checkin_free);
+    g_autoptr(TnCheckin) s01 = NULL, s02 = NULL;
+
+    g_ptr_array_add (late, scan_of ("s12", EVENT_A, codes[0], now + 90, "Back", FALSE, TRUE));
+    g_assert_true (tn_store_record_checkins (store, late, now + 160, &error));
+    g_string_append (text, "\nlate: ");
+    describe_scan (text, late->pdata[0]);
+    s01 = tn_store_get_checkin (store, "s01", &error);
+    s02 = tn_store_get_checkin (store, "s02", &error);
+    g_assert_no_error (error);
+    describe_scan (text, s01);
+    describe_scan (text, s02);
+  }
+  /* undone: judged again; undone twice: nothing more */
+  {
+    g_autoptr(TnCheckin) s12 = NULL, s01 = NULL;
+
+    g_assert_true (tn_store_undo_checkin (store, "s12", now + 170, &error));
+    g_assert_true (tn_store_undo_checkin (store, "s12", now + 171, &error));
+    g_assert_true (tn_store_undo_checkin (store, "no-such-scan", now + 171, &error));
+    g_assert_no_error (error);
+    s12 = tn_store_get_checkin (store, "s12", &error);
+    s01 = tn_store_get_checkin (store, "s01", &error);
+    g_assert_no_error (error);
+    g_string_append (text, "\nundone: ");
+    describe_scan (text, s12);
+    describe_scan (text, s01);
+  }
+  /* a scan id of another event: the whole batch is refused */
+  {
+    g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_checkin_free);
+    g_autoptr(TnCheckin) s13 = NULL;
+
+    g_ptr_array_add (bad, scan_of ("s13", EVENT_A, codes[1], now + 180, "North", FALSE, FALSE));
+    g_ptr_array_add (bad, scan_of ("s01", EVENT_B, codes[4], now + 181, "North", FALSE, FALSE));
+    g_assert_false (tn_store_record_checkins (store, bad, now + 190, &error));
+    g_string_append_printf (text, "\nrefused %d; ", error->code);
+    g_clear_error (&error);
+    s13 = tn_store_get_checkin (store, "s13", &error);
+    g_string_append_printf (text, "s13 %d; ", error->code);
+    g_clear_error (&error);
+  }
+  /* the doors' sync, in pages of 4 */
+  {
+    gint64 since = 0;
+    gboolean more = TRUE;
+
+    g_string_append (text, "\nsync: ");
+    while (more)
+      {
+        g_autoptr(GPtrArray) changes = tn_store_list_changes (store, EVENT_A, since, 4, &more, &error);
+
+        g_assert_no_error (error);
+        for (guint k = 0; k < changes->len; k++)
+          {
+            TnSyncChange *change = changes->pdata[k];
+
+            g_string_append_printf (text, "%" G_GINT64_FORMAT ":%d:", change->seq, change->type);
+            if (change->attendee != NULL)
+              g_string_append_printf (text, "%s/%s ", tn_attendee_get_name (change->attendee),
+                                      tn_rsvp_status_to_string (tn_attendee_get_status (change->attendee)));
+            else if (change->checkin != NULL)
+              g_string_append_printf (text, "%s/%s ", change->checkin->id,
+                                      tn_verdict_to_string (change->checkin->verdict));
+            else
+              g_string_append (text, "ticket ");
+            since = change->seq;
+          }
+        g_string_append (text, "| ");
+      }
+  }
+  for (guint u = 0; u < 5; u++)
+    g_free (codes[u]);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_same_checkins (void)
+{
+  Pair pair = { 0 };
+  g_autofree char *sqlite = NULL;
+  g_autofree char *postgres = NULL;
+
+  pair_open (&pair);
+  sqlite = checkin_story (pair.stores[0]);
+  postgres = checkin_story (pair.stores[1]);
+  g_test_message ("%s", sqlite);
+  g_assert_cmpstr (postgres, ==, sqlite);
+  pair_close (&pair);
+}
+
+typedef struct
+{
+  TnStore   *store;
+  TnCheckin *scan;
+} Door;
+
+static gpointer
+door_scans (gpointer data)
+{
+  Door *door = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (batch, door->scan);
+  if (!tn_store_record_checkins (door->store, batch, tn_time_now (), &error))
+    g_error ("record_checkins: %s", error->message);
+  return NULL;
+}
+
+/* Two servers, eight doors, one ticket, all at once: one scan lets the
+ * guest in, the seven others are duplicates of it; and one scan sent to
+ * both servers at once is stored once, both answers alike. */
+static void
+test_doors_at_once (void)
+{
+  g_autofree char *uri = fresh_database ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnEvent) event = small_event (EVENT_A, 10, FALSE);
+  g_autoptr(TnEvent) stored = NULL;
+  g_autoptr(TnUser) user = NULL;
+  g_autoptr(TnAttendee) answer = NULL;
+  TnStore *stores[2];
+  Door doors[8];
+  GThread *threads[8];
+  guint accepted = 0, duplicates = 0;
+  gint64 now = tn_time_now ();
+
+  for (guint b = 0; b < 2; b++)
+    {
+      stores[b] = TN_STORE (tn_pg_store_new (uri, 4, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (tn_store_migrate (stores[0], &error));
+  tn_event_set_starts_at (event, now - 3600);
+  stored = tn_store_create_event (stores[0], event, &error);
+  user = tn_store_create_user (stores[0], "guest", "guest@example.org", "Guest", "x", TN_ROLE_MEMBER, &error);
+  answer = tn_store_set_rsvp (stores[0], EVENT_A, user, TN_RSVP_GOING, now, &error);
+  g_assert_no_error (error);
+
+  for (guint d = 0; d < G_N_ELEMENTS (doors); d++)
+    {
+      g_autofree char *id = g_strdup_printf ("door-scan-%u", d);
+      g_autofree char *device = g_strdup_printf ("Door %u", d);
+
+      doors[d] = (Door) { stores[d % 2], scan_of (id, EVENT_A, tn_attendee_get_ticket_code (answer), now, device,
+                                                  FALSE, TRUE) };
+      threads[d] = g_thread_new ("door", door_scans, &doors[d]);
+    }
+  for (guint d = 0; d < G_N_ELEMENTS (doors); d++)
+    {
+      g_thread_join (threads[d]);
+      accepted += doors[d].scan->verdict == TN_VERDICT_ACCEPTED;
+      duplicates += doors[d].scan->verdict == TN_VERDICT_DUPLICATE;
+    }
+  /* the answers are each scan's at its commit; stored, they agree too */
+  g_assert_cmpuint (accepted + duplicates, ==, G_N_ELEMENTS (doors));
+  accepted = duplicates = 0;
+  for (guint d = 0; d < G_N_ELEMENTS (doors); d++)
+    {
+      g_autoptr(TnCheckin) seen = tn_store_get_checkin (stores[1], doors[d].scan->id, &error);
+
+      g_assert_no_error (error);
+      accepted += seen->verdict == TN_VERDICT_ACCEPTED;
+      duplicates += seen->verdict == TN_VERDICT_DUPLICATE;
+      tn_checkin_free (doors[d].scan);
+    }
+  g_assert_cmpuint (accepted, ==, 1);
+  g_assert_cmpuint (duplicates, ==, 7);
+
+  /* the same scan through both servers at once */
+  for (guint d = 0; d < 2; d++)
+    {
+      doors[d] = (Door) { stores[d], scan_of ("twice", EVENT_A, tn_attendee_get_ticket_code (answer), now + 60,
+                                              "Door 9", TRUE, TRUE) };
+      threads[d] = g_thread_new ("door", door_scans, &doors[d]);
+    }
+  for (guint d = 0; d < 2; d++)
+    g_thread_join (threads[d]);
+  g_assert_cmpint (doors[0].scan->verdict, ==, TN_VERDICT_ACCEPTED);
+  g_assert_cmpint (doors[1].scan->verdict, ==, doors[0].scan->verdict);
+  g_assert_cmpint (doors[1].scan->seq, ==, doors[0].scan->seq);
+  for (guint d = 0; d < 2; d++)
+    tn_checkin_free (doors[d].scan);
+  {
+    PGconn *conn = PQconnectdb (uri);
+    g_autofree char *count = sql_value (conn, "SELECT count(*) FROM checkins WHERE id = 'twice'");
+
+    g_assert_cmpstr (count, ==, "1");
+    PQfinish (conn);
+  }
+  for (guint b = 0; b < 2; b++)
+    g_object_unref (stores[b]);
+}
+
 typedef struct
 {
   TnStore *store;
@@ -1493,5 +1824,7 @@ main (int    argc,
   g_test_add_func ("/postgres/store/audit-per-thread", test_audit_per_thread);
   g_test_add_func ("/postgres/store/same-rec-data", test_same_rec_data);
   g_test_add_func ("/postgres/store/same-devices", test_same_devices);
+  g_test_add_func ("/postgres/store/same-checkins", test_same_checkins);
+  g_test_add_func ("/postgres/store/doors-at-once", test_doors_at_once);
   return g_test_run ();
 }

@@ -986,6 +986,7 @@ test_open_errors (void)
 static const char * const postgres_ready[] = {
   "/server/store/migrate-idempotent", "/server/store/users", "/server/store/tokens",
   "/server/store/event-versions", "/server/store/list-and-search", "/server/store/follows",
+  "/server/store/rec-data",
   NULL
 };
 

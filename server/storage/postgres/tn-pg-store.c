@@ -338,7 +338,10 @@ static const char *migrations[] = {
   "  undone_at       bigint,"
   "  prev_scanned_at bigint,"
   "  prev_device     text COLLATE \"C\","
-  "  sync_seq        bigint NOT NULL"
+  "  sync_seq        bigint NOT NULL,"
+  /* the order scans arrived in (SQLite's rowid): a ticket's scans made
+   * at the same second and received together are judged in it */
+  "  arrival         bigint GENERATED ALWAYS AS IDENTITY"
   ");"
   "CREATE INDEX checkins_ticket ON checkins (event_id, ticket_code, scanned_at);"
   "CREATE INDEX checkins_sync ON checkins (event_id, sync_seq);"
@@ -3233,7 +3236,8 @@ tn_pg_store_touch_device (TnStore     *store,
   return ok;
 }
 
-/* Reads the key pair of @event_id on @c; @out_found FALSE when it has none. */
+/* Reads the key pair of @event_id on @c (either half may be NULL: not
+ * wanted); @out_found FALSE when it has none. */
 static gboolean
 read_event_key (Conn        *c,
                 const char  *event_id,
@@ -3259,8 +3263,10 @@ read_event_key (Conn        *c,
       if (public_bytes != NULL && secret_bytes != NULL &&
           public_size == TN_SIGNED_TICKET_PUBLIC_KEY && secret_size == TN_SIGNED_TICKET_SECRET_KEY)
         {
-          memcpy (public_key, public_bytes, TN_SIGNED_TICKET_PUBLIC_KEY);
-          memcpy (secret_key, secret_bytes, TN_SIGNED_TICKET_SECRET_KEY);
+          if (public_key != NULL)
+            memcpy (public_key, public_bytes, TN_SIGNED_TICKET_PUBLIC_KEY);
+          if (secret_key != NULL)
+            memcpy (secret_key, secret_bytes, TN_SIGNED_TICKET_SECRET_KEY);
           *out_found = TRUE;
         }
       if (secret_bytes != NULL)
@@ -3294,6 +3300,502 @@ tn_pg_store_get_event_key (TnStore     *store,
          read_event_key (c, event_id, public_key, secret_key, &found, error) && commit (c, error);
   release (self, c);
   return ok;
+}
+
+/* --- check-in ------------------------------------------------------------------- */
+
+#define CHECKIN_COLUMNS \
+  "id, event_id, code, attendee_id, direction, scanned_at, received_at, device, local_verdict, " \
+  "verdict, flagged, coalesce (undone_at, 0), coalesce (prev_scanned_at, 0), prev_device, sync_seq"
+
+static TnCheckin *
+checkin_from_row (PGresult *result,
+                  int       row)
+{
+  TnCheckin *checkin = g_new0 (TnCheckin, 1);
+
+  checkin->id = g_strdup (col_text (result, row, 0));
+  checkin->event_id = g_strdup (col_text (result, row, 1));
+  checkin->code = g_strdup (col_text (result, row, 2));
+  checkin->attendee_id = g_strdup (col_text (result, row, 3));
+  checkin->out = g_str_equal (col_text (result, row, 4), "out");
+  checkin->scanned_at = col_int (result, row, 5);
+  checkin->received_at = col_int (result, row, 6);
+  checkin->device = g_strdup (col_text (result, row, 7));
+  checkin->has_local_verdict = tn_verdict_from_string (col_text (result, row, 8), &checkin->local_verdict);
+  tn_verdict_from_string (col_text (result, row, 9), &checkin->verdict);
+  checkin->flagged = col_int (result, row, 10) != 0;
+  checkin->undone_at = col_int (result, row, 11);
+  checkin->previous_scanned_at = col_int (result, row, 12);
+  checkin->previous_device = g_strdup (col_text (result, row, 13));
+  checkin->seq = col_int (result, row, 14);
+  return checkin;
+}
+
+static TnCheckin *
+get_checkin_on (Conn        *c,
+                const char  *id,
+                GError     **error)
+{
+  Params p = { 0 };
+  PGresult *result;
+  TnCheckin *checkin = NULL;
+
+  param_text (&p, id);
+  result = run (c, "SELECT " CHECKIN_COLUMNS " FROM checkins WHERE id = $1", &p, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such scan");
+  else
+    checkin = checkin_from_row (result, 0);
+  PQclear (result);
+  return checkin;
+}
+
+static TnCheckin *
+tn_pg_store_get_checkin (TnStore     *store,
+                         const char  *id,
+                         GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  TnCheckin *checkin;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  checkin = get_checkin_on (c, id, error);
+  release (self, c);
+  return checkin;
+}
+
+/* The next sync number. Its row stays locked until the transaction ends:
+ * every check-in transaction, on any server, waits here for the one
+ * before it, so numbers are handed out in commit order and a ticket's
+ * scans are judged one transaction at a time. */
+static gboolean
+next_sync_seq (Conn     *c,
+               gint64   *out_seq,
+               GError  **error)
+{
+  PGresult *result = run (c, "SELECT tn_next_sync ()", NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  *out_seq = col_int (result, 0, 0);
+  PQclear (result);
+  return TRUE;
+}
+
+/* What the door said matters when it let someone in who should not be. */
+static gboolean
+is_flagged (const char *local_verdict,
+            TnVerdict   verdict)
+{
+  return g_strcmp0 (local_verdict, "accepted") == 0 && verdict != TN_VERDICT_ACCEPTED;
+}
+
+/* Judges the scans of one ticket again, in the order they were made
+ * (scanned_at, then arrival): as the SQLite backend's
+ * replay_ticket (). Inside the caller's transaction, after
+ * next_sync_seq () has ordered it. */
+static gboolean
+replay_ticket (Conn        *c,
+               const char  *event_id,
+               const char  *ticket_code,
+               GError     **error)
+{
+  g_autofree char *admitted_by = NULL;
+  gboolean inside = FALSE;
+  gint64 admitted_at = 0;
+  Params p = { 0 };
+  PGresult *scans;
+  gboolean ok = TRUE;
+
+  param_text (&p, event_id);
+  param_text (&p, ticket_code);
+  scans = run (c,
+               "SELECT id, direction, scanned_at, device, local_verdict, verdict, "
+               "  coalesce (prev_scanned_at, 0), prev_device FROM checkins "
+               "WHERE event_id = $1 AND ticket_code = $2 AND undone_at IS NULL "
+               "  AND verdict IN ('accepted', 'duplicate', 'not_inside') "
+               "ORDER BY scanned_at, received_at, arrival", &p, error);
+  if (scans == NULL)
+    return FALSE;
+  for (int i = 0; ok && i < PQntuples (scans); i++)
+    {
+      gboolean out = g_str_equal (col_text (scans, i, 1), "out");
+      gint64 scanned_at = col_int (scans, i, 2);
+      const char *device = col_text (scans, i, 3);
+      TnVerdict verdict;
+      gint64 prev_at = 0, seq;
+      const char *prev_device = NULL;
+
+      if (!out && !inside)
+        {
+          verdict = TN_VERDICT_ACCEPTED;
+          inside = TRUE;
+          admitted_at = scanned_at;
+          g_free (admitted_by);
+          admitted_by = g_strdup (device);
+        }
+      else if (!out)
+        {
+          verdict = TN_VERDICT_DUPLICATE;
+          prev_at = admitted_at;
+          prev_device = admitted_by;
+        }
+      else if (inside)
+        {
+          verdict = TN_VERDICT_ACCEPTED;
+          inside = FALSE;
+        }
+      else
+        verdict = TN_VERDICT_NOT_INSIDE;
+
+      if (g_str_equal (col_text (scans, i, 5), tn_verdict_to_string (verdict)) &&
+          col_int (scans, i, 6) == prev_at && g_strcmp0 (col_text (scans, i, 7), prev_device) == 0)
+        continue;
+      ok = next_sync_seq (c, &seq, error);
+      if (!ok)
+        break;
+      param_text (&p, col_text (scans, i, 0));
+      param_text (&p, tn_verdict_to_string (verdict));
+      param_int (&p, is_flagged (col_text (scans, i, 4), verdict) ? 1 : 0);
+      if (prev_device != NULL)
+        {
+          param_int (&p, prev_at);
+          param_text (&p, prev_device);
+        }
+      else
+        {
+          param_null (&p);
+          param_null (&p);
+        }
+      param_int (&p, seq);
+      ok = run_command (c,
+                        "UPDATE checkins SET verdict = $2, flagged = $3, prev_scanned_at = $4, prev_device = $5, "
+                        "  sync_seq = $6 WHERE id = $1", &p, error);
+    }
+  PQclear (scans);
+  return ok;
+}
+
+/* The ticket a scanned code names (as the SQLite backend's
+ * resolve_code ()): its short code, or NULL with @out_verdict set when
+ * the code itself settles it. */
+static gboolean
+resolve_code (Conn        *c,
+              const char  *event_id,
+              const char  *code,
+              gint64       scanned_at,
+              char       **out_ticket_code,
+              char       **out_attendee_id,
+              TnVerdict   *out_verdict,
+              GError     **error)
+{
+  g_autofree char *canonical = NULL;
+  g_autofree char *ticket_event = NULL;
+  g_autofree char *status = NULL;
+  gboolean revoked = FALSE;
+  Params p = { 0 };
+  PGresult *result;
+
+  *out_ticket_code = NULL;
+  *out_attendee_id = NULL;
+  *out_verdict = TN_VERDICT_UNKNOWN;
+  if (tn_signed_ticket_is_signed (code))
+    {
+      TnTicketClaim claim;
+      guint8 public_key[TN_SIGNED_TICKET_PUBLIC_KEY];
+      gboolean found = FALSE;
+
+      if (!tn_signed_ticket_read (code, &claim))
+        return TRUE;
+      if (!read_event_key (c, claim.event_id, public_key, NULL, &found, error))
+        return FALSE;
+      if (!found || tn_signed_ticket_check (code, public_key, &claim) != TN_SIGNED_TICKET_VALID ||
+          scanned_at > claim.valid_until)
+        return TRUE;
+      canonical = g_strdup (claim.code);
+    }
+  else
+    canonical = tn_ticket_code_normalize (code);
+  if (canonical == NULL)
+    return TRUE;
+
+  param_text (&p, canonical);
+  result = run (c,
+                "SELECT k.event_id, k.attendee_id, (k.revoked_at IS NOT NULL)::int, a.status "
+                "FROM tickets k JOIN attendees a ON a.id = k.attendee_id WHERE k.code = $1", &p, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      ticket_event = g_strdup (col_text (result, 0, 0));
+      *out_attendee_id = g_strdup (col_text (result, 0, 1));
+      revoked = col_int (result, 0, 2) != 0;
+      status = g_strdup (col_text (result, 0, 3));
+    }
+  PQclear (result);
+  if (ticket_event == NULL)
+    return TRUE;
+  if (!g_str_equal (ticket_event, event_id))
+    {
+      /* nothing of another event's attendee goes to this event's door */
+      g_clear_pointer (out_attendee_id, g_free);
+      *out_verdict = TN_VERDICT_WRONG_EVENT;
+      return TRUE;
+    }
+  if (revoked)
+    {
+      *out_verdict = g_str_equal (status, "going") ? TN_VERDICT_REVOKED : TN_VERDICT_NOT_GOING;
+      return TRUE;
+    }
+  if (!g_str_equal (status, "going"))
+    {
+      *out_verdict = TN_VERDICT_NOT_GOING;
+      return TRUE;
+    }
+  *out_ticket_code = g_steal_pointer (&canonical);
+  return TRUE;
+}
+
+/* Copies the stored scan @scan->id's verdict and what goes with it into
+ * @scan; @out_found FALSE when there is none. */
+static gboolean
+read_stored_checkin (Conn       *c,
+                     TnCheckin  *scan,
+                     gboolean   *out_found,
+                     GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TnCheckin) stored = get_checkin_on (c, scan->id, &local_error);
+
+  *out_found = FALSE;
+  if (stored == NULL)
+    {
+      if (g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!g_str_equal (stored->event_id, scan->event_id))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "The scan id %s is taken by a scan of another event",
+                   scan->id);
+      return FALSE;
+    }
+  *out_found = TRUE;
+  scan->verdict = stored->verdict;
+  scan->flagged = stored->flagged;
+  scan->received_at = stored->received_at;
+  scan->undone_at = stored->undone_at;
+  scan->previous_scanned_at = stored->previous_scanned_at;
+  scan->seq = stored->seq;
+  g_free (scan->attendee_id);
+  scan->attendee_id = g_steal_pointer (&stored->attendee_id);
+  g_free (scan->previous_device);
+  scan->previous_device = g_steal_pointer (&stored->previous_device);
+  return TRUE;
+}
+
+static gboolean
+record_checkin (Conn       *c,
+                TnCheckin  *scan,
+                gint64      now,
+                GError    **error)
+{
+  g_autofree char *ticket_code = NULL;
+  g_autofree char *attendee_id = NULL;
+  const char *local_verdict = scan->has_local_verdict ? tn_verdict_to_string (scan->local_verdict) : NULL;
+  TnVerdict verdict;
+  gboolean found, inserted;
+  Params p = { 0 };
+  PGresult *result;
+  gint64 seq;
+
+  if (!read_stored_checkin (c, scan, &found, error))
+    return FALSE;
+  if (found)
+    return TRUE;
+  if (!resolve_code (c, scan->event_id, scan->code, scan->scanned_at, &ticket_code, &attendee_id, &verdict, error) ||
+      !next_sync_seq (c, &seq, error))
+    return FALSE;
+  /* a scan of a valid ticket is judged with the ticket's other scans */
+  if (ticket_code != NULL)
+    verdict = TN_VERDICT_ACCEPTED;
+  param_text (&p, scan->id);
+  param_text (&p, scan->event_id);
+  param_text (&p, scan->code);
+  param_text (&p, ticket_code);
+  param_text (&p, attendee_id);
+  param_text (&p, scan->out ? "out" : "in");
+  param_int (&p, scan->scanned_at);
+  param_int (&p, now);
+  param_text (&p, scan->device);
+  param_text (&p, local_verdict);
+  param_text (&p, tn_verdict_to_string (verdict));
+  param_int (&p, is_flagged (local_verdict, verdict) ? 1 : 0);
+  param_int (&p, seq);
+  /* the same scan sent through two servers at once: the second finds it
+   * stored once the first commits (it waited in next_sync_seq ()) */
+  result = run (c,
+                "INSERT INTO checkins (id, event_id, code, ticket_code, attendee_id, direction, scanned_at, "
+                "  received_at, device, local_verdict, verdict, flagged, sync_seq) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING",
+                &p, error);
+  if (result == NULL)
+    return FALSE;
+  inserted = !g_str_equal (PQcmdTuples (result), "0");
+  PQclear (result);
+  if (inserted && ticket_code != NULL && !replay_ticket (c, scan->event_id, ticket_code, error))
+    return FALSE;
+  return read_stored_checkin (c, scan, &found, error);
+}
+
+static gboolean
+tn_pg_store_record_checkins (TnStore    *store,
+                             GPtrArray  *checkins,
+                             gint64      now,
+                             GError    **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  gboolean ok;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  ok = begin (c, error);
+  for (guint i = 0; ok && i < checkins->len; i++)
+    ok = record_checkin (c, checkins->pdata[i], now, error);
+  ok = ok && commit (c, error);
+  release (self, c);
+  return ok;
+}
+
+static gboolean
+tn_pg_store_undo_checkin (TnStore     *store,
+                          const char  *id,
+                          gint64       now,
+                          GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autofree char *event_id = NULL;
+  g_autofree char *ticket_code = NULL;
+  gboolean ok = FALSE;
+  Params p = { 0 };
+  PGresult *result;
+  gint64 seq;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return FALSE;
+  if (!begin (c, error) || !next_sync_seq (c, &seq, error))
+    goto out;
+  param_text (&p, id);
+  param_int (&p, now);
+  param_int (&p, seq);
+  result = run (c,
+                "UPDATE checkins SET undone_at = $2, sync_seq = $3 WHERE id = $1 AND undone_at IS NULL "
+                "RETURNING event_id, ticket_code", &p, error);
+  if (result == NULL)
+    goto out;
+  if (PQntuples (result) > 0)
+    {
+      event_id = g_strdup (col_text (result, 0, 0));
+      ticket_code = g_strdup (col_text (result, 0, 1));
+    }
+  PQclear (result);
+  /* undone already: nothing changes, not even the sequence (the rollback
+   * gives the number back) */
+  if (event_id == NULL)
+    {
+      ok = exec_sql (c, "ROLLBACK", PGRES_COMMAND_OK, NULL, error);
+      goto out;
+    }
+  ok = (ticket_code == NULL || replay_ticket (c, event_id, ticket_code, error)) && commit (c, error);
+
+out:
+  release (self, c);
+  return ok;
+}
+
+/* --- the doors' sync ------------------------------------------------------------ */
+
+static GPtrArray *
+tn_pg_store_list_changes (TnStore     *store,
+                          const char  *event_id,
+                          gint64       since,
+                          guint        limit,
+                          gboolean    *out_more,
+                          GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) tn_sync_change_free);
+  Params p = { 0 };
+  PGresult *result;
+  gboolean ok = TRUE;
+  Conn *c = acquire (self, error);
+
+  if (c == NULL)
+    return NULL;
+  limit = limit > 0 ? MIN (limit, TN_SYNC_LIMIT_MAX) : TN_SYNC_LIMIT_DEFAULT;
+  /* one snapshot for the page and the rows it names */
+  if (!exec_sql (c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", PGRES_COMMAND_OK, NULL, error))
+    {
+      release (self, c);
+      return NULL;
+    }
+  param_text (&p, event_id);
+  param_int (&p, since);
+  param_int (&p, (gint64) limit + 1);
+  result = run (c,
+                "SELECT seq, type, key FROM ("
+                "  SELECT sync_seq AS seq, 0 AS type, id AS key FROM attendees "
+                "    WHERE event_id = $1 AND sync_seq > $2 "
+                "  UNION ALL SELECT sync_seq, 1, code FROM tickets "
+                "    WHERE event_id = $1 AND revoked_at IS NOT NULL AND sync_seq > $2 "
+                "  UNION ALL SELECT sync_seq, 2, id FROM checkins WHERE event_id = $1 AND sync_seq > $2"
+                ") n ORDER BY seq LIMIT $3", &p, error);
+  if (result == NULL)
+    {
+      release (self, c);
+      return NULL;
+    }
+  for (int r = 0; r < PQntuples (result); r++)
+    {
+      TnSyncChange *change = g_new0 (TnSyncChange, 1);
+
+      change->seq = col_int (result, r, 0);
+      change->type = (TnSyncType) col_int (result, r, 1);
+      change->code = g_strdup (col_text (result, r, 2));   /* the key, for now */
+      g_ptr_array_add (changes, change);
+    }
+  PQclear (result);
+  *out_more = changes->len > limit;
+  if (*out_more)
+    g_ptr_array_set_size (changes, limit);
+  for (guint i = 0; ok && i < changes->len; i++)
+    {
+      TnSyncChange *change = changes->pdata[i];
+
+      if (change->type == TN_SYNC_ATTENDEE)
+        {
+          change->attendee = get_attendee_on (c, event_id, change->code, error);
+          g_clear_pointer (&change->code, g_free);
+          ok = change->attendee != NULL;
+        }
+      else if (change->type == TN_SYNC_CHECKIN)
+        {
+          change->checkin = get_checkin_on (c, change->code, error);
+          g_clear_pointer (&change->code, g_free);
+          ok = change->checkin != NULL;
+        }
+    }
+  ok = ok && commit (c, error);
+  release (self, c);
+  return ok ? g_steal_pointer (&changes) : NULL;
 }
 
 /* --- hosts and visibility --------------------------------------------------- */
@@ -3513,6 +4015,10 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->revoke_device = tn_pg_store_revoke_device;
   iface->touch_device = tn_pg_store_touch_device;
   iface->get_event_key = tn_pg_store_get_event_key;
+  iface->get_checkin = tn_pg_store_get_checkin;
+  iface->record_checkins = tn_pg_store_record_checkins;
+  iface->undo_checkin = tn_pg_store_undo_checkin;
+  iface->list_changes = tn_pg_store_list_changes;
 }
 
 static void
