@@ -47,11 +47,14 @@ server_thread (gpointer data)
 {
   TnTestServer *self = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_strconcat ("sqlite:", self->db_path, NULL);
+  /* under tests/postgres/with-cluster, a new PostgreSQL database */
+  g_autofree char *uri = tn_test_pg_fresh_database ();
 
+  if (uri == NULL)
+    uri = g_strconcat ("sqlite:", self->db_path, NULL);
   g_main_context_push_thread_default (self->context);
 
-  self->store = tn_store_open (uri, &error);
+  self->store = tn_test_store_open (uri, &error);
   g_assert_no_error (error);
   g_assert_true (tn_store_migrate (self->store, &error));
   g_assert_no_error (error);
