@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #endif
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "tn-auth.h"
 #include "tn-demo.h"
@@ -36,6 +37,7 @@ struct _TnTestServer
   gpointer      setup_data;
   char         *dir;
   char         *db_path;
+  char         *uri;        /* the store's: sqlite:db_path or a PostgreSQL database's */
   char         *url;
   guint         port;
   TnStore      *store;    /* used on the server thread only */
@@ -47,14 +49,9 @@ server_thread (gpointer data)
 {
   TnTestServer *self = data;
   g_autoptr(GError) error = NULL;
-  /* under tests/postgres/with-cluster, a new PostgreSQL database */
-  g_autofree char *uri = tn_test_pg_fresh_database ();
-
-  if (uri == NULL)
-    uri = g_strconcat ("sqlite:", self->db_path, NULL);
   g_main_context_push_thread_default (self->context);
 
-  self->store = tn_test_store_open (uri, &error);
+  self->store = tn_test_store_open (self->uri, &error);
   g_assert_no_error (error);
   g_assert_true (tn_store_migrate (self->store, &error));
   g_assert_no_error (error);
@@ -109,6 +106,10 @@ tn_test_server_new_full (gboolean              demo,
   self->dir = g_dir_make_tmp ("turnout-test-XXXXXX", &error);
   g_assert_no_error (error);
   self->db_path = g_build_filename (self->dir, "turnout.db", NULL);
+  /* under tests/postgres/with-cluster, a new PostgreSQL database */
+  self->uri = tn_test_pg_fresh_database ();
+  if (self->uri == NULL)
+    self->uri = g_strconcat ("sqlite:", self->db_path, NULL);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("test-server", server_thread, self);
@@ -147,6 +148,7 @@ tn_test_server_free (TnTestServer *self)
   g_rmdir (self->dir);
   g_free (self->dir);
   g_free (self->db_path);
+  g_free (self->uri);
   g_free (self->url);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -169,6 +171,45 @@ const char *
 tn_test_server_get_db_path (TnTestServer *self)
 {
   return self->db_path;
+}
+
+/* The URI of the server's database: `sqlite:PATH`, or under
+ * tests/postgres/with-cluster a PostgreSQL database's. */
+const char *
+tn_test_server_get_uri (TnTestServer *self)
+{
+  return self->uri;
+}
+
+/* Runs @sql (no result wanted) on the server's database, whichever
+ * backend: for what a test sets up that no route does (a code that has
+ * expired). SQL both dialects take. */
+void
+tn_test_server_exec_sql (TnTestServer *self,
+                         const char   *sql)
+{
+#ifdef TN_HAVE_POSTGRES
+  if (g_str_has_prefix (self->uri, "postgresql://"))
+    {
+      PGconn *conn = PQconnectdb (self->uri);
+      PGresult *result = PQexec (conn, sql);
+
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (result);
+      PQfinish (conn);
+      return;
+    }
+#endif
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+      g_error ("%s: %s", sql, sqlite3_errmsg (db));
+    sqlite3_close (db);
+  }
 }
 
 /* Runs @func on the server's thread and waits for it: the store belongs

@@ -39,6 +39,9 @@ void          tn_test_server_free         (TnTestServer *server);
 const char   *tn_test_server_get_url      (TnTestServer *server);
 guint         tn_test_server_get_port     (TnTestServer *server);
 const char   *tn_test_server_get_db_path  (TnTestServer *server);
+const char   *tn_test_server_get_uri      (TnTestServer *server);
+void          tn_test_server_exec_sql     (TnTestServer *server,
+                                           const char   *sql);
 /* Creates a user directly in the store and returns a fresh bearer token. */
 char         *tn_test_server_add_user     (TnTestServer *server,
                                            const char   *email,

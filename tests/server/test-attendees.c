@@ -131,8 +131,7 @@ static TnStore *
 open_store (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_strconcat ("sqlite:", tn_test_server_get_db_path (f->server), NULL);
-  TnStore *store = tn_store_open (uri, &error);
+  TnStore *store = tn_test_store_open (tn_test_server_get_uri (f->server), &error);
 
   g_assert_no_error (error);
   return store;

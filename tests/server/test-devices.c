@@ -4,7 +4,6 @@
  * (docs/CHECKIN.md, "Devices"). */
 #include "config.h"
 
-#include <sqlite3.h>
 
 #include "checkin-helpers.h"
 #include "tn-error.h"
@@ -174,14 +173,7 @@ test_pairing_refusals (Fixture       *f,
   refused (f, "POST", "/api/v1/devices", NULL, "{\"name\":\"Door\"}", 422, "validation_failed");
 
   /* An expired code: moved into the past behind the server's back */
-  {
-    sqlite3 *db = NULL;
-
-    g_assert_cmpint (sqlite3_open (tn_test_server_get_db_path (f->server), &db), ==, SQLITE_OK);
-    sqlite3_busy_timeout (db, 5000);
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE pairing_codes SET expires_at = 1", NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  tn_test_server_exec_sql (f->server, "UPDATE pairing_codes SET expires_at = 1");
   g_free (pair);
   pair = g_strdup_printf ("{\"pairing_code\":\"%s\",\"name\":\"Door\"}", tn_json_object_get_string (pairing, "code"));
   refused (f, "POST", "/api/v1/devices", NULL, pair, 401, "unauthorized");
