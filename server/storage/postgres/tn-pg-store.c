@@ -715,6 +715,56 @@ commit (Conn    *c,
   return exec_sql (c, "COMMIT", PGRES_COMMAND_OK, NULL, error);
 }
 
+/* The one row @sql finds with @params (cleared), made by @read, on @c;
+ * no row is @missing_code with @missing. */
+typedef gpointer (*RowFunc) (PGresult *result,
+                             int       row);
+
+static gpointer
+one_row_on (Conn        *c,
+            const char  *sql,
+            Params      *params,
+            RowFunc      read,
+            TnError      missing_code,
+            const char  *missing,
+            GError     **error)
+{
+  PGresult *result = run (c, sql, params, error);
+  gpointer object = NULL;
+
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    g_set_error_literal (error, TN_ERROR, missing_code, missing);
+  else
+    object = read (result, 0);
+  PQclear (result);
+  return object;
+}
+
+/* The same on a connection of the pool. */
+static gpointer
+fetch_one (TnPgStore   *self,
+           const char  *sql,
+           Params      *params,
+           RowFunc      read,
+           TnError      missing_code,
+           const char  *missing,
+           GError     **error)
+{
+  Conn *c = acquire (self, error);
+  gpointer object;
+
+  if (c == NULL)
+    {
+      params_clear (params);
+      return NULL;
+    }
+  object = one_row_on (c, sql, params, read, missing_code, missing, error);
+  release (self, c);
+  return object;
+}
+
 /* Whether @sql (one $1) finds a row, inside the caller's transaction. */
 static gboolean
 exists_on (Conn        *c,
@@ -1045,47 +1095,14 @@ tn_pg_store_create_user (TnStore     *store,
   return tn_user_new (id, email, name, role, now);
 }
 
-/* The one row @sql finds with @params, made by @read; no row is
- * %TN_ERROR_NOT_FOUND with @missing, or @missing_code. */
-typedef gpointer (*RowFunc) (PGresult *result);
-
 static gpointer
-fetch_one (TnPgStore   *self,
-           const char  *sql,
-           Params      *params,
-           RowFunc      read,
-           TnError      missing_code,
-           const char  *missing,
-           GError     **error)
+read_user_with_profile (PGresult *result,
+                        int       row)
 {
-  Conn *c = acquire (self, error);
-  PGresult *result;
-  gpointer object = NULL;
+  TnUser *user = user_from_row (result, row, 0);
+  g_auto(GStrv) interests = col_split (result, row, 7);
 
-  if (c == NULL)
-    {
-      params_clear (params);
-      return NULL;
-    }
-  result = run (c, sql, params, error);
-  release (self, c);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    g_set_error_literal (error, TN_ERROR, missing_code, missing);
-  else
-    object = read (result);
-  PQclear (result);
-  return object;
-}
-
-static gpointer
-read_user_with_profile (PGresult *result)
-{
-  TnUser *user = user_from_row (result, 0, 0);
-  g_auto(GStrv) interests = col_split (result, 0, 7);
-
-  tn_user_set_profile (user, col_double_or_nan (result, 0, 5), col_double_or_nan (result, 0, 6),
+  tn_user_set_profile (user, col_double_or_nan (result, row, 5), col_double_or_nan (result, row, 6),
                        (const char * const *) interests);
   return user;
 }
@@ -1109,12 +1126,13 @@ typedef struct
 } UserWithHash;
 
 static gpointer
-read_user_with_hash (PGresult *result)
+read_user_with_hash (PGresult *result,
+                     int       row)
 {
   UserWithHash *found = g_new0 (UserWithHash, 1);
 
-  found->user = user_from_row (result, 0, 0);
-  found->password_hash = g_strdup (col_text (result, 0, 5));
+  found->user = user_from_row (result, row, 0);
+  found->password_hash = g_strdup (col_text (result, row, 5));
   return found;
 }
 
@@ -1198,9 +1216,10 @@ tn_pg_store_add_token (TnStore     *store,
 }
 
 static gpointer
-read_user (PGresult *result)
+read_user (PGresult *result,
+           int       row)
 {
-  return user_from_row (result, 0, 0);
+  return user_from_row (result, row, 0);
 }
 
 static TnUser *
@@ -1322,19 +1341,10 @@ get_event_on (Conn        *c,
               GError     **error)
 {
   Params p = { 0 };
-  PGresult *result;
-  TnEvent *event = NULL;
 
   param_text (&p, id);
-  result = run (c, "SELECT " EVENT_COLUMNS " FROM events WHERE id = $1", &p, error);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such event");
-  else
-    event = event_from_row (result, 0);
-  PQclear (result);
-  return event;
+  return one_row_on (c, "SELECT " EVENT_COLUMNS " FROM events WHERE id = $1", &p, (RowFunc) event_from_row,
+                     TN_ERROR_NOT_FOUND, "No such event", error);
 }
 
 static TnEvent *
@@ -1857,21 +1867,12 @@ get_rsvp_on (Conn        *c,
              GError     **error)
 {
   Params p = { 0 };
-  PGresult *result;
-  TnAttendee *attendee = NULL;
 
   param_text (&p, event_id);
   param_text (&p, user_id);
-  result = run (c, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.event_id = $1 AND a.user_id = $2",
-                &p, error);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "You have not answered for this event");
-  else
-    attendee = attendee_from_row (result, 0);
-  PQclear (result);
-  return attendee;
+  return one_row_on (c, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.event_id = $1 AND a.user_id = $2",
+                     &p, (RowFunc) attendee_from_row, TN_ERROR_NOT_FOUND, "You have not answered for this event",
+                     error);
 }
 
 static TnAttendee *
@@ -2128,20 +2129,11 @@ get_attendee_on (Conn        *c,
                  GError     **error)
 {
   Params p = { 0 };
-  PGresult *result;
-  TnAttendee *attendee = NULL;
 
   param_text (&p, attendee_id);
   param_text (&p, event_id);
-  result = run (c, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.id = $1 AND a.event_id = $2", &p, error);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such attendee");
-  else
-    attendee = attendee_from_row (result, 0);
-  PQclear (result);
-  return attendee;
+  return one_row_on (c, "SELECT " ATTENDEE_COLUMNS " FROM attendees a WHERE a.id = $1 AND a.event_id = $2", &p,
+                     (RowFunc) attendee_from_row, TN_ERROR_NOT_FOUND, "No such attendee", error);
 }
 
 static TnAttendee *
@@ -2980,19 +2972,9 @@ find_device_on (Conn        *c,
                 GError     **error)
 {
   Params p = { 0 };
-  PGresult *result;
-  TnDevice *device = NULL;
 
   param_text (&p, value);
-  result = run (c, sql, &p, error);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such device");
-  else
-    device = device_from_row (result, 0);
-  PQclear (result);
-  return device;
+  return one_row_on (c, sql, &p, (RowFunc) device_from_row, TN_ERROR_NOT_FOUND, "No such device", error);
 }
 
 static gboolean
@@ -3343,19 +3325,10 @@ get_checkin_on (Conn        *c,
                 GError     **error)
 {
   Params p = { 0 };
-  PGresult *result;
-  TnCheckin *checkin = NULL;
 
   param_text (&p, id);
-  result = run (c, "SELECT " CHECKIN_COLUMNS " FROM checkins WHERE id = $1", &p, error);
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    g_set_error_literal (error, TN_ERROR, TN_ERROR_NOT_FOUND, "No such scan");
-  else
-    checkin = checkin_from_row (result, 0);
-  PQclear (result);
-  return checkin;
+  return one_row_on (c, "SELECT " CHECKIN_COLUMNS " FROM checkins WHERE id = $1", &p, (RowFunc) checkin_from_row,
+                     TN_ERROR_NOT_FOUND, "No such scan", error);
 }
 
 static TnCheckin *
