@@ -49,3 +49,36 @@ void tn_store_near_box (double     lat,
 /* An attendee search's form of text: compatibility-decomposed, accents
  * dropped, case-folded (any script); matching is then a substring test. */
 char *tn_store_fold_for_search (const char *text);
+
+/* Check-in verdicts, the same in every backend. A ticket's counted scans
+ * (not undone, not refused for the ticket itself), in the order they were
+ * made: an entry is accepted when the ticket is not inside, else a
+ * duplicate of the entry that let it in (@prev_*); an exit is accepted
+ * when it is inside, else not_inside. */
+typedef struct
+{
+  gboolean    out;
+  gint64      scanned_at;
+  const char *device;
+} TnReplayScan;
+
+typedef struct
+{
+  int         verdict;       /* a TnVerdict */
+  gint64      prev_scanned_at;
+  const char *prev_device;   /* points into the scans given */
+} TnReplayVerdict;
+
+void     tn_store_replay_scans      (const TnReplayScan *scans,
+                                     guint               n,
+                                     TnReplayVerdict    *out_verdicts);
+/* What the door said matters when it let in someone who should not be. */
+gboolean tn_store_checkin_flagged   (const char         *local_verdict,
+                                     int                 verdict);
+/* The verdict a ticket's own state settles, or TN_VERDICT_ACCEPTED when
+ * it is to be judged with its other scans: of another event, revoked
+ * (REVOKED for someone still going, else NOT_GOING), not going. */
+int      tn_store_ticket_verdict    (const char         *ticket_event,
+                                     const char         *scan_event,
+                                     gboolean            revoked,
+                                     const char         *status);

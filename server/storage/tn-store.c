@@ -818,6 +818,68 @@ tn_store_fold_for_search (const char *text)
   }
 }
 
+/* --- for the backends: check-in verdicts (tn-store-sql.h) ------------------ */
+
+void
+tn_store_replay_scans (const TnReplayScan *scans,
+                       guint               n,
+                       TnReplayVerdict    *out_verdicts)
+{
+  gboolean inside = FALSE;
+  gint64 admitted_at = 0;
+  const char *admitted_by = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      TnReplayVerdict *v = &out_verdicts[i];
+
+      v->prev_scanned_at = 0;
+      v->prev_device = NULL;
+      if (!scans[i].out && !inside)
+        {
+          v->verdict = TN_VERDICT_ACCEPTED;
+          inside = TRUE;
+          admitted_at = scans[i].scanned_at;
+          admitted_by = scans[i].device;
+        }
+      else if (!scans[i].out)
+        {
+          v->verdict = TN_VERDICT_DUPLICATE;
+          v->prev_scanned_at = admitted_at;
+          v->prev_device = admitted_by;
+        }
+      else if (inside)
+        {
+          v->verdict = TN_VERDICT_ACCEPTED;
+          inside = FALSE;
+        }
+      else
+        v->verdict = TN_VERDICT_NOT_INSIDE;
+    }
+}
+
+gboolean
+tn_store_checkin_flagged (const char *local_verdict,
+                          int         verdict)
+{
+  return g_strcmp0 (local_verdict, "accepted") == 0 && verdict != TN_VERDICT_ACCEPTED;
+}
+
+int
+tn_store_ticket_verdict (const char *ticket_event,
+                         const char *scan_event,
+                         gboolean    revoked,
+                         const char *status)
+{
+  if (!g_str_equal (ticket_event, scan_event))
+    return TN_VERDICT_WRONG_EVENT;
+  if (revoked)
+    return g_str_equal (status, "going") ? TN_VERDICT_REVOKED : TN_VERDICT_NOT_GOING;
+  if (!g_str_equal (status, "going"))
+    return TN_VERDICT_NOT_GOING;
+  return TN_VERDICT_ACCEPTED;
+}
+
 /* --- audit log ------------------------------------------------------------ */
 
 TnAuditEntry *

@@ -3365,13 +3365,6 @@ next_sync_seq (Conn     *c,
   return TRUE;
 }
 
-/* What the door said matters when it let someone in who should not be. */
-static gboolean
-is_flagged (const char *local_verdict,
-            TnVerdict   verdict)
-{
-  return g_strcmp0 (local_verdict, "accepted") == 0 && verdict != TN_VERDICT_ACCEPTED;
-}
 
 /* Judges the scans of one ticket again, in the order they were made
  * (scanned_at, then arrival): as the SQLite backend's
@@ -3383,12 +3376,12 @@ replay_ticket (Conn        *c,
                const char  *ticket_code,
                GError     **error)
 {
-  g_autofree char *admitted_by = NULL;
-  gboolean inside = FALSE;
-  gint64 admitted_at = 0;
+  g_autofree TnReplayScan *order = NULL;
+  g_autofree TnReplayVerdict *verdicts = NULL;
   Params p = { 0 };
   PGresult *scans;
   gboolean ok = TRUE;
+  int n;
 
   param_text (&p, event_id);
   param_text (&p, ticket_code);
@@ -3400,36 +3393,18 @@ replay_ticket (Conn        *c,
                "ORDER BY scanned_at, received_at, arrival", &p, error);
   if (scans == NULL)
     return FALSE;
-  for (int i = 0; ok && i < PQntuples (scans); i++)
+  n = PQntuples (scans);
+  order = g_new0 (TnReplayScan, MAX (n, 1));
+  verdicts = g_new0 (TnReplayVerdict, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    order[i] = (TnReplayScan) { g_str_equal (col_text (scans, i, 1), "out"), col_int (scans, i, 2),
+                                col_text (scans, i, 3) };
+  tn_store_replay_scans (order, (guint) n, verdicts);
+  for (int i = 0; ok && i < n; i++)
     {
-      gboolean out = g_str_equal (col_text (scans, i, 1), "out");
-      gint64 scanned_at = col_int (scans, i, 2);
-      const char *device = col_text (scans, i, 3);
-      TnVerdict verdict;
-      gint64 prev_at = 0, seq;
-      const char *prev_device = NULL;
-
-      if (!out && !inside)
-        {
-          verdict = TN_VERDICT_ACCEPTED;
-          inside = TRUE;
-          admitted_at = scanned_at;
-          g_free (admitted_by);
-          admitted_by = g_strdup (device);
-        }
-      else if (!out)
-        {
-          verdict = TN_VERDICT_DUPLICATE;
-          prev_at = admitted_at;
-          prev_device = admitted_by;
-        }
-      else if (inside)
-        {
-          verdict = TN_VERDICT_ACCEPTED;
-          inside = FALSE;
-        }
-      else
-        verdict = TN_VERDICT_NOT_INSIDE;
+      TnVerdict verdict = (TnVerdict) verdicts[i].verdict;
+      gint64 prev_at = verdicts[i].prev_scanned_at, seq;
+      const char *prev_device = verdicts[i].prev_device;
 
       if (g_str_equal (col_text (scans, i, 5), tn_verdict_to_string (verdict)) &&
           col_int (scans, i, 6) == prev_at && g_strcmp0 (col_text (scans, i, 7), prev_device) == 0)
@@ -3439,7 +3414,7 @@ replay_ticket (Conn        *c,
         break;
       param_text (&p, col_text (scans, i, 0));
       param_text (&p, tn_verdict_to_string (verdict));
-      param_int (&p, is_flagged (col_text (scans, i, 4), verdict) ? 1 : 0);
+      param_int (&p, tn_store_checkin_flagged (col_text (scans, i, 4), verdict) ? 1 : 0);
       if (prev_device != NULL)
         {
           param_int (&p, prev_at);
@@ -3518,24 +3493,12 @@ resolve_code (Conn        *c,
   PQclear (result);
   if (ticket_event == NULL)
     return TRUE;
-  if (!g_str_equal (ticket_event, event_id))
-    {
-      /* nothing of another event's attendee goes to this event's door */
-      g_clear_pointer (out_attendee_id, g_free);
-      *out_verdict = TN_VERDICT_WRONG_EVENT;
-      return TRUE;
-    }
-  if (revoked)
-    {
-      *out_verdict = g_str_equal (status, "going") ? TN_VERDICT_REVOKED : TN_VERDICT_NOT_GOING;
-      return TRUE;
-    }
-  if (!g_str_equal (status, "going"))
-    {
-      *out_verdict = TN_VERDICT_NOT_GOING;
-      return TRUE;
-    }
-  *out_ticket_code = g_steal_pointer (&canonical);
+  *out_verdict = (TnVerdict) tn_store_ticket_verdict (ticket_event, event_id, revoked, status);
+  /* nothing of another event's attendee goes to this event's door */
+  if (*out_verdict == TN_VERDICT_WRONG_EVENT)
+    g_clear_pointer (out_attendee_id, g_free);
+  if (*out_verdict == TN_VERDICT_ACCEPTED)
+    *out_ticket_code = g_steal_pointer (&canonical);
   return TRUE;
 }
 
@@ -3614,7 +3577,7 @@ record_checkin (Conn       *c,
   param_text (&p, scan->device);
   param_text (&p, local_verdict);
   param_text (&p, tn_verdict_to_string (verdict));
-  param_int (&p, is_flagged (local_verdict, verdict) ? 1 : 0);
+  param_int (&p, tn_store_checkin_flagged (local_verdict, verdict) ? 1 : 0);
   param_int (&p, seq);
   /* the same scan sent through two servers at once: the second finds it
    * stored once the first commits (it waited in next_sync_seq ()) */

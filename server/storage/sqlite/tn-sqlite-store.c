@@ -2925,13 +2925,6 @@ next_sync_seq (TnSqliteStore  *self,
   return query_int (self, "UPDATE sync_counter SET seq = seq + 1 RETURNING seq", NULL, out_seq, error);
 }
 
-/* What the door said matters when it let someone in who should not be. */
-static gboolean
-is_flagged (const char *local_verdict,
-            TnVerdict   verdict)
-{
-  return g_strcmp0 (local_verdict, "accepted") == 0 && verdict != TN_VERDICT_ACCEPTED;
-}
 
 typedef struct
 {
@@ -2971,9 +2964,8 @@ replay_ticket (TnSqliteStore  *self,
                GError        **error)
 {
   g_autoptr(GArray) scans = g_array_new (FALSE, TRUE, sizeof (ReplayScan));
-  gboolean inside = FALSE;
-  gint64 admitted_at = 0;
-  const char *admitted_by = NULL;
+  g_autofree TnReplayScan *order = NULL;
+  g_autofree TnReplayVerdict *verdicts = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -3006,33 +2998,21 @@ replay_ticket (TnSqliteStore  *self,
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self, rc, error);
 
+  order = g_new0 (TnReplayScan, MAX (scans->len, 1));
+  verdicts = g_new0 (TnReplayVerdict, MAX (scans->len, 1));
   for (guint i = 0; i < scans->len; i++)
     {
       ReplayScan *scan = &g_array_index (scans, ReplayScan, i);
-      TnVerdict verdict;
-      gint64 prev_at = 0, seq;
-      const char *prev_device = NULL;
 
-      if (!scan->out && !inside)
-        {
-          verdict = TN_VERDICT_ACCEPTED;
-          inside = TRUE;
-          admitted_at = scan->scanned_at;
-          admitted_by = scan->device;
-        }
-      else if (!scan->out)
-        {
-          verdict = TN_VERDICT_DUPLICATE;
-          prev_at = admitted_at;
-          prev_device = admitted_by;
-        }
-      else if (inside)
-        {
-          verdict = TN_VERDICT_ACCEPTED;
-          inside = FALSE;
-        }
-      else
-        verdict = TN_VERDICT_NOT_INSIDE;
+      order[i] = (TnReplayScan) { scan->out, scan->scanned_at, scan->device };
+    }
+  tn_store_replay_scans (order, scans->len, verdicts);
+  for (guint i = 0; i < scans->len; i++)
+    {
+      ReplayScan *scan = &g_array_index (scans, ReplayScan, i);
+      TnVerdict verdict = (TnVerdict) verdicts[i].verdict;
+      gint64 prev_at = verdicts[i].prev_scanned_at, seq;
+      const char *prev_device = verdicts[i].prev_device;
 
       if (g_str_equal (scan->verdict, tn_verdict_to_string (verdict)) &&
           scan->prev_scanned_at == prev_at && g_strcmp0 (scan->prev_device, prev_device) == 0)
@@ -3046,7 +3026,7 @@ replay_ticket (TnSqliteStore  *self,
         return FALSE;
       bind_text (stmt, 1, scan->id);
       bind_text (stmt, 2, tn_verdict_to_string (verdict));
-      sqlite3_bind_int (stmt, 3, is_flagged (scan->local_verdict, verdict));
+      sqlite3_bind_int (stmt, 3, tn_store_checkin_flagged (scan->local_verdict, verdict));
       if (prev_device != NULL)
         {
           sqlite3_bind_int64 (stmt, 4, prev_at);
@@ -3124,24 +3104,12 @@ resolve_code (TnSqliteStore  *self,
     return set_sqlite_error (self, rc, error);
   if (ticket_event == NULL)
     return TRUE;
-  if (!g_str_equal (ticket_event, event_id))
-    {
-      /* Nothing of another event's attendee goes to this event's door. */
-      g_clear_pointer (out_attendee_id, g_free);
-      *out_verdict = TN_VERDICT_WRONG_EVENT;
-      return TRUE;
-    }
-  if (revoked)
-    {
-      *out_verdict = g_str_equal (status, "going") ? TN_VERDICT_REVOKED : TN_VERDICT_NOT_GOING;
-      return TRUE;
-    }
-  if (!g_str_equal (status, "going"))
-    {
-      *out_verdict = TN_VERDICT_NOT_GOING;
-      return TRUE;
-    }
-  *out_ticket_code = g_steal_pointer (&canonical);
+  *out_verdict = (TnVerdict) tn_store_ticket_verdict (ticket_event, event_id, revoked, status);
+  /* Nothing of another event's attendee goes to this event's door. */
+  if (*out_verdict == TN_VERDICT_WRONG_EVENT)
+    g_clear_pointer (out_attendee_id, g_free);
+  if (*out_verdict == TN_VERDICT_ACCEPTED)
+    *out_ticket_code = g_steal_pointer (&canonical);
   return TRUE;
 }
 
@@ -3226,7 +3194,7 @@ record_checkin (TnSqliteStore  *self,
   bind_text (stmt, 9, scan->device);
   bind_text (stmt, 10, local_verdict);
   bind_text (stmt, 11, tn_verdict_to_string (verdict));
-  sqlite3_bind_int (stmt, 12, is_flagged (local_verdict, verdict));
+  sqlite3_bind_int (stmt, 12, tn_store_checkin_flagged (local_verdict, verdict));
   sqlite3_bind_int64 (stmt, 13, seq);
   if (!step_bound (self, stmt, error))
     return FALSE;
