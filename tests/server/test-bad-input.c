@@ -8,6 +8,9 @@
 #include <string.h>
 #include <libsoup/soup.h>
 #include <sqlite3.h>
+#ifdef TN_HAVE_POSTGRES
+#include <libpq-fe.h>
+#endif
 
 #include "tn-auth.h"
 #include "tn-json.h"
@@ -63,6 +66,10 @@ static char         *snapshot;        /* the database, as admins see it */
 static char         *tables_snapshot; /* every row of every table */
 static gint64        tables_version;  /* the data version it was read at */
 static sqlite3      *reader;          /* a read-only connection to the server's database */
+#ifdef TN_HAVE_POSTGRES
+static PGconn       *pg_reader;       /* the same, when the server's database is PostgreSQL's */
+static GPtrArray    *pg_dump_queries; /* one per table */
+#endif
 /* Made in setup(), before the snapshot: see expand(). */
 static char         *going_id;        /* an attendee of {id} with a ticket */
 static char         *interested_id;   /* an attendee of {id} without one */
@@ -246,13 +253,79 @@ prepare_dump (void)
     }
 }
 
+#ifdef TN_HAVE_POSTGRES
+static PGresult *
+pg_query (const char *sql)
+{
+  PGresult *result = PQexec (pg_reader, sql);
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK && PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (pg_reader));
+  return result;
+}
+
+/* The same dump from PostgreSQL: each value as quote_nullable () writes
+ * it, rows sorted bytewise. */
+static void
+prepare_pg_dump (void)
+{
+  PGresult *tables = pg_query ("SELECT table_name FROM information_schema.tables "
+                               "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' "
+                               "ORDER BY table_name COLLATE \"C\"");
+
+  pg_dump_queries = g_ptr_array_new_with_free_func (g_free);
+  g_assert_cmpint (PQntuples (tables), >=, 9);
+  for (int t = 0; t < PQntuples (tables); t++)
+    {
+      const char *table = PQgetvalue (tables, t, 0);
+      g_autofree char *info = g_strdup_printf ("SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_schema = 'public' AND table_name = '%s' "
+                                               "ORDER BY ordinal_position", table);
+      PGresult *columns = pg_query (info);
+      g_autoptr(GString) row = g_string_new (NULL);
+
+      for (int c = 0; c < PQntuples (columns); c++)
+        g_string_append_printf (row, "%squote_nullable (\"%s\")", c > 0 ? ", " : "", PQgetvalue (columns, c, 0));
+      PQclear (columns);
+      g_ptr_array_add (pg_dump_queries,
+                       g_strdup_printf ("SELECT '%s: ' || count(*) || ' rows' || chr (10) || "
+                                        "coalesce (string_agg (r, chr (10) ORDER BY r COLLATE \"C\") || chr (10), '') "
+                                        "FROM (SELECT concat_ws ('|', %s) AS r FROM \"%s\") x",
+                                        table, row->str, table));
+    }
+  PQclear (tables);
+}
+
+static char *
+dump_pg_database (void)
+{
+  GString *out = g_string_new (NULL);
+
+  PQclear (pg_query ("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  for (guint i = 0; i < pg_dump_queries->len; i++)
+    {
+      PGresult *result = pg_query (pg_dump_queries->pdata[i]);
+
+      g_string_append (out, PQgetvalue (result, 0, 0));
+      PQclear (result);
+    }
+  PQclear (pg_query ("COMMIT"));
+  return g_string_free (out, FALSE);
+}
+#endif
+
 /* Every row of every table, read in one transaction: what the API shows
  * of attendees, tickets, people and the audit log is not all there is. */
 static char *
 dump_database (void)
 {
-  GString *out = g_string_new (NULL);
+  GString *out;
 
+#ifdef TN_HAVE_POSTGRES
+  if (pg_reader != NULL)
+    return dump_pg_database ();
+#endif
+  out = g_string_new (NULL);
   g_assert_cmpint (sqlite3_exec (reader, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
   for (guint i = 0; i < dump_statements->len; i++)
     {
@@ -282,6 +355,18 @@ data_version (void)
 {
   gint64 version;
 
+#ifdef TN_HAVE_POSTGRES
+  /* PostgreSQL's write-ahead log position moves with every commit (and
+   * with more than commits: then the tables are read for nothing) */
+  if (pg_reader != NULL)
+    {
+      PGresult *result = pg_query ("SELECT pg_current_wal_insert_lsn () - '0/0'");
+
+      version = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      return version;
+    }
+#endif
   if (data_version_stmt == NULL)
     g_assert_cmpint (sqlite3_prepare_v2 (reader, "PRAGMA data_version", -1, &data_version_stmt,
       NULL), ==,
@@ -2389,8 +2474,7 @@ static char *
 make_expired_token (const char *user_token)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_strconcat ("sqlite:", tn_test_server_get_db_path (server), NULL);
-  g_autoptr(TnStore) store = tn_store_open (uri, &error);
+  g_autoptr(TnStore) store = tn_test_store_open (tn_test_server_get_uri (server), &error);
   g_autofree char *me = get_ok ("/api/v1/me", user_token);
   g_autoptr(JsonObject) user = tn_test_parse_object (me);
   g_autofree char *token = tn_auth_new_token ();
@@ -2646,10 +2730,21 @@ setup (void)
   setup_targets ();
   setup_checkin_targets ();
 
-  g_assert_cmpint (sqlite3_open_v2 (tn_test_server_get_db_path (server), &reader,
-                                    SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (reader, 5000);
-  prepare_dump ();
+#ifdef TN_HAVE_POSTGRES
+  if (g_str_has_prefix (tn_test_server_get_uri (server), "postgresql://"))
+    {
+      pg_reader = PQconnectdb (tn_test_server_get_uri (server));
+      g_assert_cmpint (PQstatus (pg_reader), ==, CONNECTION_OK);
+      prepare_pg_dump ();
+    }
+  else
+#endif
+    {
+      g_assert_cmpint (sqlite3_open_v2 (tn_test_server_get_db_path (server), &reader,
+                                        SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      sqlite3_busy_timeout (reader, 5000);
+      prepare_dump ();
+    }
   snapshot = take_snapshot ();
   tables_snapshot = take_tables_snapshot (&tables_version);
 }
@@ -2660,6 +2755,10 @@ teardown (void)
   g_clear_pointer (&dump_statements, g_ptr_array_unref);
   g_clear_pointer (&data_version_stmt, finalize_statement);
   g_clear_pointer (&reader, sqlite3_close);
+#ifdef TN_HAVE_POSTGRES
+  g_clear_pointer (&pg_reader, PQfinish);
+  g_clear_pointer (&pg_dump_queries, g_ptr_array_unref);
+#endif
   g_clear_object (&check_session);
   g_clear_pointer (&server, tn_test_server_free);
   for (guint i = 0; i < N_WHO; i++)
