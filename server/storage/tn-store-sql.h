@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "tn-store.h"
+
 #define EVENT_COLUMNS \
   "id, title, description, starts_at, ends_at, location, lat, lon, capacity, category, " \
   "tags, visibility, waitlist, price, currency, status, organizer_id, version, created_at, updated_at"
@@ -82,3 +84,14 @@ int      tn_store_ticket_verdict    (const char         *ticket_event,
                                      const char         *scan_event,
                                      gboolean            revoked,
                                      const char         *status);
+
+/* A scan sent again: copies the stored one's verdict and what goes with
+ * it into @scan (@out_found TRUE), or nothing when @stored is NULL for
+ * TN_ERROR_NOT_FOUND in @lookup_error (@out_found FALSE). FALSE with
+ * @error for any other lookup error, or when the id is another event's
+ * scan. */
+gboolean tn_store_take_stored_checkin (TnCheckin    *scan,
+                                       TnCheckin    *stored,
+                                       const GError *lookup_error,
+                                       gboolean     *out_found,
+                                       GError      **error);

@@ -880,6 +880,42 @@ tn_store_ticket_verdict (const char *ticket_event,
   return TN_VERDICT_ACCEPTED;
 }
 
+gboolean
+tn_store_take_stored_checkin (TnCheckin    *scan,
+                              TnCheckin    *stored,
+                              const GError *lookup_error,
+                              gboolean     *out_found,
+                              GError      **error)
+{
+  *out_found = FALSE;
+  if (stored == NULL)
+    {
+      if (g_error_matches (lookup_error, TN_ERROR, TN_ERROR_NOT_FOUND))
+        return TRUE;
+      if (error != NULL)
+        *error = g_error_copy (lookup_error);
+      return FALSE;
+    }
+  if (!g_str_equal (stored->event_id, scan->event_id))
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "The scan id %s is taken by a scan of another event",
+                   scan->id);
+      return FALSE;
+    }
+  *out_found = TRUE;
+  scan->verdict = stored->verdict;
+  scan->flagged = stored->flagged;
+  scan->received_at = stored->received_at;
+  scan->undone_at = stored->undone_at;
+  scan->previous_scanned_at = stored->previous_scanned_at;
+  scan->seq = stored->seq;
+  g_free (scan->attendee_id);
+  scan->attendee_id = g_steal_pointer (&stored->attendee_id);
+  g_free (scan->previous_device);
+  scan->previous_device = g_steal_pointer (&stored->previous_device);
+  return TRUE;
+}
+
 /* --- audit log ------------------------------------------------------------ */
 
 TnAuditEntry *

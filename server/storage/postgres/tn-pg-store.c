@@ -765,6 +765,24 @@ fetch_one (TnPgStore   *self,
   return object;
 }
 
+/* The rows of a page's query (asked for @limit + 1) made by @read into
+ * @into, trimmed to @limit; @out_more says whether there was one more. */
+static void
+take_page (PGresult  *result,
+           RowFunc    read,
+           guint      limit,
+           GPtrArray *into,
+           gboolean  *out_more)
+{
+  for (int r = 0; r < PQntuples (result); r++)
+    g_ptr_array_add (into, read (result, r));
+  PQclear (result);
+  if (out_more != NULL)
+    *out_more = into->len > limit;
+  if (into->len > limit)
+    g_ptr_array_set_size (into, limit);
+}
+
 /* Whether @sql (one $1) finds a row, inside the caller's transaction. */
 static gboolean
 exists_on (Conn        *c,
@@ -2192,12 +2210,7 @@ tn_pg_store_list_attendees (TnStore                *store,
   release (self, c);
   if (result == NULL)
     return NULL;
-  for (int r = 0; r < PQntuples (result); r++)
-    g_ptr_array_add (attendees, attendee_from_row (result, r));
-  PQclear (result);
-  *out_more = attendees->len > limit;
-  if (*out_more)
-    g_ptr_array_set_size (attendees, limit);
+  take_page (result, (RowFunc) attendee_from_row, limit, attendees, out_more);
   return g_steal_pointer (&attendees);
 }
 
@@ -2711,12 +2724,7 @@ tn_pg_store_list_follows (TnStore             *store,
   release (self, c);
   if (result == NULL)
     return NULL;
-  for (int r = 0; r < PQntuples (result); r++)
-    g_ptr_array_add (follows, follow_from_row (result, r));
-  PQclear (result);
-  *out_more = follows->len > limit;
-  if (*out_more)
-    g_ptr_array_set_size (follows, limit);
+  take_page (result, (RowFunc) follow_from_row, limit, follows, out_more);
   return g_steal_pointer (&follows);
 }
 
@@ -3513,32 +3521,7 @@ read_stored_checkin (Conn       *c,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(TnCheckin) stored = get_checkin_on (c, scan->id, &local_error);
 
-  *out_found = FALSE;
-  if (stored == NULL)
-    {
-      if (g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (!g_str_equal (stored->event_id, scan->event_id))
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "The scan id %s is taken by a scan of another event",
-                   scan->id);
-      return FALSE;
-    }
-  *out_found = TRUE;
-  scan->verdict = stored->verdict;
-  scan->flagged = stored->flagged;
-  scan->received_at = stored->received_at;
-  scan->undone_at = stored->undone_at;
-  scan->previous_scanned_at = stored->previous_scanned_at;
-  scan->seq = stored->seq;
-  g_free (scan->attendee_id);
-  scan->attendee_id = g_steal_pointer (&stored->attendee_id);
-  g_free (scan->previous_device);
-  scan->previous_device = g_steal_pointer (&stored->previous_device);
-  return TRUE;
+  return tn_store_take_stored_checkin (scan, stored, local_error, out_found, error);
 }
 
 static gboolean

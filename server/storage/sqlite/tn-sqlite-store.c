@@ -3124,32 +3124,7 @@ read_stored_checkin (TnSqliteStore  *self,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(TnCheckin) stored = tn_sqlite_store_get_checkin (TN_STORE (self), scan->id, &local_error);
 
-  *out_found = FALSE;
-  if (stored == NULL)
-    {
-      if (g_error_matches (local_error, TN_ERROR, TN_ERROR_NOT_FOUND))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (!g_str_equal (stored->event_id, scan->event_id))
-    {
-      g_set_error (error, TN_ERROR, TN_ERROR_CONFLICT, "The scan id %s is taken by a scan of another event",
-                   scan->id);
-      return FALSE;
-    }
-  *out_found = TRUE;
-  scan->verdict = stored->verdict;
-  scan->flagged = stored->flagged;
-  scan->received_at = stored->received_at;
-  scan->undone_at = stored->undone_at;
-  scan->previous_scanned_at = stored->previous_scanned_at;
-  scan->seq = stored->seq;
-  g_free (scan->attendee_id);
-  scan->attendee_id = g_steal_pointer (&stored->attendee_id);
-  g_free (scan->previous_device);
-  scan->previous_device = g_steal_pointer (&stored->previous_device);
-  return TRUE;
+  return tn_store_take_stored_checkin (scan, stored, local_error, out_found, error);
 }
 
 static gboolean
