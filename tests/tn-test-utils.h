@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "tn-test-signal.h"
 #include "tn-user.h"
 
 /* The server's type, without its header: the GTK and terminal tests

@@ -127,7 +127,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->event_id);
   g_free (f->organizer);
   if (f->stopped)
-    g_subprocess_send_signal (f->process->process, SIGCONT);
+    tn_test_signal_now (f->process->process, SIGCONT);
   g_clear_pointer (&f->process, tn_test_process_free);
   tn_test_remove_tree (f->dir);
   g_free (f->dir);
@@ -351,7 +351,7 @@ test_offline (Fixture       *f,
 
   /* The server stops answering; the door scans and undoes the scan. */
   tn_sync_engine_set_timeout (f->engine, 250);
-  g_subprocess_send_signal (f->process->process, SIGSTOP);
+  tn_test_signal_now (f->process->process, SIGSTOP);
   f->stopped = TRUE;
   scan = engine_scan (f, 0);
   engine_undo (f, scan->id);
@@ -367,7 +367,7 @@ test_offline (Fixture       *f,
   /* Back: the scan goes first, then its undo. Had the undo gone first,
    * the server would not have known the scan (404) and the door would
    * have dropped the undo: the scan would not be undone. */
-  g_subprocess_send_signal (f->process->process, SIGCONT);
+  tn_test_signal_now (f->process->process, SIGCONT);
   f->stopped = FALSE;
   tn_sync_engine_set_timeout (f->engine, TIMEOUT_MS);
   g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));

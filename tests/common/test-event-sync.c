@@ -150,7 +150,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->organizer);
   g_free (f->path);
   if (f->stopped)
-    g_subprocess_send_signal (f->process->process, SIGCONT);
+    tn_test_signal_now (f->process->process, SIGCONT);
   g_clear_pointer (&f->process, tn_test_process_free);
   g_clear_pointer (&f->server, tn_test_server_free);
   tn_test_remove_tree (f->dir);
@@ -308,7 +308,7 @@ test_create_offline (Fixture       *f,
   g_clear_pointer (&upcoming, g_ptr_array_unref);
 
   tn_event_sync_set_timeout (f->engine, 250);
-  g_subprocess_send_signal (f->process->process, SIGSTOP);
+  tn_test_signal_now (f->process->process, SIGSTOP);
   f->stopped = TRUE;
   created = tn_event_sync_create (f->engine, draft, NULL, &error);
   g_assert_no_error (error);
@@ -324,7 +324,7 @@ test_create_offline (Fixture       *f,
   g_assert_true (tn_test_wait_until (offline, f, WAIT_MS));
   g_assert_cmpuint (tn_event_sync_get_pending (f->engine), ==, 1);
 
-  g_subprocess_send_signal (f->process->process, SIGCONT);
+  tn_test_signal_now (f->process->process, SIGCONT);
   f->stopped = FALSE;
   tn_event_sync_set_timeout (f->engine, TIMEOUT_MS);
   g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));

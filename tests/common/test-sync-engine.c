@@ -174,7 +174,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->event_id);
   g_free (f->organizer);
   if (f->stopped)
-    g_subprocess_send_signal (f->process->process, SIGCONT);
+    tn_test_signal_now (f->process->process, SIGCONT);
   g_clear_pointer (&f->process, tn_test_process_free);
   g_clear_pointer (&f->server, tn_test_server_free);
   tn_test_remove_tree (f->dir);
@@ -640,7 +640,7 @@ test_engine_offline (Fixture       *f,
    * takes connections. Verdicts go on; the engine gives up on a request
    * after its timeout, and notices. */
   tn_sync_engine_set_timeout (f->engine, 250);
-  g_subprocess_send_signal (f->process->process, SIGSTOP);
+  tn_test_signal_now (f->process->process, SIGSTOP);
   f->stopped = TRUE;
   a = engine_scan (f, 1, TN_SCAN_IN);
   g_assert_cmpint (a->verdict, ==, TN_VERDICT_ACCEPTED);
@@ -654,7 +654,7 @@ test_engine_offline (Fixture       *f,
   /* It answers again: the probe finds it and the outbox goes. The
    * requests given up on may still be read by the server now; scan ids
    * make them harmless, so each scan is there once. */
-  g_subprocess_send_signal (f->process->process, SIGCONT);
+  tn_test_signal_now (f->process->process, SIGCONT);
   f->stopped = FALSE;
   tn_sync_engine_set_timeout (f->engine, TIMEOUT_MS);
   g_assert_true (tn_test_wait_until (online_and_delivered, f, WAIT_MS));

@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 
 #include "tn-gtk-test-utils.h"
+#include "../tn-test-signal.h"
 
 struct _TnGtkTestServer
 {
@@ -161,14 +162,14 @@ void
 tn_gtk_test_server_pause (TnGtkTestServer *self)
 {
   g_assert_nonnull (self->process);
-  g_subprocess_send_signal (self->process, SIGSTOP);
+  tn_test_signal_now (self->process, SIGSTOP);
 }
 
 void
 tn_gtk_test_server_resume (TnGtkTestServer *self)
 {
   g_assert_nonnull (self->process);
-  g_subprocess_send_signal (self->process, SIGCONT);
+  tn_test_signal_now (self->process, SIGCONT);
 }
 
 void
