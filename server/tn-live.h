@@ -15,6 +15,8 @@ typedef JsonObject *(*TnLiveStatsFunc) (const char *event_id,
 
 TnLiveHub *tn_live_hub_new         (TnLiveStatsFunc          stats,
                                     gpointer                 user_data);
+void       tn_live_hub_set_threaded (TnLiveHub              *self,
+                                    gboolean                 threaded);
 void       tn_live_hub_subscribe   (TnLiveHub               *self,
                                     const char              *event_id,
                                     SoupWebsocketConnection *connection);

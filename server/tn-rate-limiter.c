@@ -51,6 +51,8 @@ struct _TnRateLimiter
   guint       max_keys;
   GHashTable *entries;    /* key (owned by the entry) → Entry */
   GQueue      order;      /* of Entry.link, least recently checked first */
+  GMutex      lock;       /* of entries and order: requests may run in
+                             threads (a networked store) */
 };
 
 enum
@@ -115,6 +117,7 @@ tn_rate_limiter_finalize (GObject *object)
   /* The links live inside the entries the table frees. */
   g_queue_init (&self->order);
   g_hash_table_unref (self->entries);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (tn_rate_limiter_parent_class)->finalize (object);
 }
@@ -196,6 +199,7 @@ tn_rate_limiter_init (TnRateLimiter *self)
   self->max_keys = TN_RATE_LIMITER_MAX_KEYS_DEFAULT;
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
   g_queue_init (&self->order);
+  g_mutex_init (&self->lock);
 }
 
 /**
@@ -261,9 +265,11 @@ tn_rate_limiter_set_max_keys (TnRateLimiter *self,
 
   if (self->max_keys == max_keys)
     return;
+  g_mutex_lock (&self->lock);
   self->max_keys = max_keys;
   while (g_hash_table_size (self->entries) > max_keys)
     remove_entry (self, self->order.head->data);
+  g_mutex_unlock (&self->lock);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_KEYS]);
 }
 
@@ -275,7 +281,10 @@ tn_rate_limiter_set_max_keys (TnRateLimiter *self,
 guint
 tn_rate_limiter_get_n_keys (TnRateLimiter *self)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (TN_IS_RATE_LIMITER (self), 0);
+  locker = g_mutex_locker_new (&self->lock);
   return g_hash_table_size (self->entries);
 }
 
@@ -297,11 +306,14 @@ tn_rate_limiter_check (TnRateLimiter *self,
                        gint64         now_usec,
                        guint         *out_retry_after)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
   Entry *entry;
   gint64 t, tat, wait;
 
   g_return_val_if_fail (TN_IS_RATE_LIMITER (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
 
   if (out_retry_after != NULL)
     *out_retry_after = 0;
@@ -350,11 +362,13 @@ void
 tn_rate_limiter_reset (TnRateLimiter *self,
                        const char    *key)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
   Entry *entry;
 
   g_return_if_fail (TN_IS_RATE_LIMITER (self));
   g_return_if_fail (key != NULL);
 
+  locker = g_mutex_locker_new (&self->lock);
   entry = g_hash_table_lookup (self->entries, key);
   if (entry != NULL)
     remove_entry (self, entry);

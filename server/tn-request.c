@@ -40,6 +40,10 @@ tn_request_clear (gpointer data)
   g_clear_object (&req->user);
   g_clear_pointer (&req->device, tn_device_free);
   g_clear_pointer (&req->token_hash, g_free);
+  g_clear_pointer (&req->reply_type, g_free);
+  g_clear_pointer (&req->reply_body, g_bytes_unref);
+  g_clear_pointer (&req->reply_headers, g_ptr_array_unref);
+  g_clear_pointer (&req->on_main_arg, g_free);
 }
 
 void
@@ -73,10 +77,119 @@ tn_request_resume (TnRequest *req)
 static void
 finish_reply (TnRequest *req)
 {
+  if (req->on_worker)
+    {
+      req->answered = TRUE;
+      return;
+    }
   /* An answer given while a batch of changes is open waits for its COMMIT. */
   if (req->dispatched && tn_server_hold_reply (req->server, req))
     return;
   tn_request_resume (req);
+}
+
+/**
+ * tn_request_set_header:
+ *
+ * Sets a header of the answer (replacing one of that name).
+ */
+void
+tn_request_set_header (TnRequest  *req,
+                       const char *name,
+                       const char *value)
+{
+  if (!req->on_worker)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), name, value);
+      return;
+    }
+  if (req->reply_headers == NULL)
+    req->reply_headers = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (req->reply_headers, g_strdup (name));
+  g_ptr_array_add (req->reply_headers, g_strdup (value));
+}
+
+/* Takes @body (may be NULL: no body). */
+static void
+set_answer (TnRequest  *req,
+            guint       status,
+            const char *content_type,
+            char       *body,
+            gsize       length)
+{
+  if (req->on_worker)
+    {
+      req->reply_status = status;
+      g_free (req->reply_type);
+      req->reply_type = g_strdup (content_type);
+      g_clear_pointer (&req->reply_body, g_bytes_unref);
+      if (body != NULL)
+        req->reply_body = g_bytes_new_take (body, length);
+    }
+  else
+    {
+      soup_server_message_set_status (req->msg, status, NULL);
+      if (body != NULL)
+        soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_TAKE, body, length);
+    }
+  finish_reply (req);
+}
+
+/**
+ * tn_request_send_answer:
+ *
+ * On the main loop: sets the answer a worker kept on the message and
+ * sends it.
+ */
+void
+tn_request_send_answer (TnRequest *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+
+  g_assert (req->answered && !req->on_worker);
+  if (req->on_main != NULL)
+    {
+      /* it answers */
+      req->on_main (req, req->on_main_arg);
+      tn_request_resume (req);
+      return;
+    }
+  for (guint i = 0; req->reply_headers != NULL && i + 1 < req->reply_headers->len; i += 2)
+    soup_message_headers_replace (headers, req->reply_headers->pdata[i], req->reply_headers->pdata[i + 1]);
+  soup_server_message_set_status (req->msg, req->reply_status, NULL);
+  if (req->reply_body != NULL)
+    {
+      gsize length;
+      gconstpointer data = g_bytes_get_data (req->reply_body, &length);
+
+      soup_server_message_set_response (req->msg, req->reply_type, SOUP_MEMORY_COPY, data, length);
+    }
+  tn_request_resume (req);
+}
+
+/**
+ * tn_request_answer_on_main:
+ * @func: answers @req (or leaves it to libsoup, as a WebSocket handshake
+ *   does), on the main loop
+ * @arg: (nullable): for @func, copied
+ *
+ * For an answer only the main loop may give: at once on the main loop,
+ * after the worker is done in a worker.
+ */
+void
+tn_request_answer_on_main (TnRequest         *req,
+                           TnRequestMainFunc  func,
+                           const char        *arg)
+{
+  if (!req->on_worker)
+    {
+      func (req, arg);
+      return;
+    }
+  req->on_main = func;
+  g_free (req->on_main_arg);
+  req->on_main_arg = g_strdup (arg);
+  req->answered = TRUE;
 }
 
 void
@@ -85,9 +198,7 @@ tn_request_reply_text (TnRequest  *req,
                        const char *content_type,
                        const char *text)
 {
-  soup_server_message_set_status (req->msg, status, NULL);
-  soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_COPY, text, strlen (text));
-  finish_reply (req);
+  set_answer (req, status, content_type, g_strdup (text), strlen (text));
 }
 
 void
@@ -101,9 +212,7 @@ tn_request_reply_json (TnRequest *req,
 
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, &length);
-  soup_server_message_set_status (req->msg, status, NULL);
-  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE, text, length);
-  finish_reply (req);
+  set_answer (req, status, "application/json", text, length);
 }
 
 /* Takes @text, JSON already written. */
@@ -114,18 +223,14 @@ tn_request_reply_json_text (TnRequest *req,
 {
   gsize length = text->len;
 
-  soup_server_message_set_status (req->msg, status, NULL);
-  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_string_free (text, FALSE), length);
-  finish_reply (req);
+  set_answer (req, status, "application/json", g_string_free (text, FALSE), length);
 }
 
 void
 tn_request_reply_empty (TnRequest *req,
                         guint      status)
 {
-  soup_server_message_set_status (req->msg, status, NULL);
-  finish_reply (req);
+  set_answer (req, status, NULL, NULL, 0);
 }
 
 /**
@@ -176,8 +281,7 @@ tn_request_reply_error (TnRequest    *req,
   json_node_set_object (node, body);
 
   if (code == TN_ERROR_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
-                                  "WWW-Authenticate", "Bearer realm=\"turnout\"");
+    tn_request_set_header (req, "WWW-Authenticate", "Bearer realm=\"turnout\"");
 
   tn_request_reply_json (req, tn_error_to_http_status (code), node);
 }

@@ -11,9 +11,15 @@ G_BEGIN_DECLS
 
 #define TN_ROUTE_MAX_PARAMS 2
 
+typedef struct _TnRequest TnRequest;
+
+/* An answer only the main loop may give (tn_request_answer_on_main()). */
+typedef void (*TnRequestMainFunc) (TnRequest  *req,
+                                   const char *arg);
+
 /* One request, from the route's point of view. Reference-counted, so a
  * handler that answers later (after work in a thread) keeps it alive. */
-typedef struct
+struct _TnRequest
 {
   TnServer          *server;
   SoupServerMessage *msg;
@@ -24,7 +30,19 @@ typedef struct
   char              *token_hash;   /* of the token in use, if any */
   gboolean           paused;
   gboolean           dispatched;   /* reached the routes, not only the early check */
-} TnRequest;
+
+  /* With a store that waits on the network the handler runs in a worker
+   * thread (tn_server_run_in_worker()), which must not touch the message:
+   * the answer is kept here and set on the main loop. */
+  gboolean           on_worker;
+  gboolean           answered;
+  guint              reply_status;
+  char              *reply_type;
+  GBytes            *reply_body;
+  GPtrArray         *reply_headers; /* name, value, name, value… */
+  TnRequestMainFunc  on_main;      /* gives the answer, on the main loop */
+  char              *on_main_arg;
+};
 
 TnRequest  *tn_request_new          (TnServer          *server,
                                      SoupServerMessage *msg,
@@ -33,6 +51,14 @@ TnRequest  *tn_request_ref          (TnRequest         *req);
 void        tn_request_unref        (TnRequest         *req);
 void        tn_request_pause        (TnRequest         *req);
 void        tn_request_resume       (TnRequest         *req);
+
+void        tn_request_set_header   (TnRequest         *req,
+                                     const char        *name,
+                                     const char        *value);
+void        tn_request_send_answer  (TnRequest         *req);
+void        tn_request_answer_on_main (TnRequest       *req,
+                                       TnRequestMainFunc func,
+                                       const char       *arg);
 
 void        tn_request_reply_json   (TnRequest         *req,
                                      guint              status,

@@ -254,6 +254,22 @@ authenticate (TnRequest  *req,
   return TRUE;
 }
 
+/* On the main loop, or in a worker (tn_server_run_in_worker()). */
+static void
+run_route (TnRequest     *req,
+           gconstpointer  data)
+{
+  const Route *route = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!authenticate (req, route->auth, &error))
+    {
+      tn_request_reply_error (req, error, NULL);
+      return;
+    }
+  route->handler (req);
+}
+
 void
 tn_routes_dispatch (TnServer          *server,
                     SoupServerMessage *msg,
@@ -278,12 +294,10 @@ tn_routes_dispatch (TnServer          *server,
 
       match_pattern (routes[i].pattern, path, req->params);
       g_object_set_data (G_OBJECT (msg), "tn-route", (gpointer) routes[i].pattern);
-      if (!authenticate (req, routes[i].auth, &error))
-        {
-          tn_request_reply_error (req, error, NULL);
-          return;
-        }
-      routes[i].handler (req);
+      if (tn_server_has_workers (server))
+        tn_server_run_in_worker (server, req, run_route, &routes[i]);
+      else
+        run_route (req, &routes[i]);
       return;
     }
 
@@ -477,7 +491,7 @@ set_etag (TnRequest *req,
 {
   g_autofree char *etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", tn_event_get_version (event));
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "ETag", etag);
+  tn_request_set_header (req, "ETag", etag);
 }
 
 static void
@@ -999,8 +1013,7 @@ check_rate_limit (TnRequest     *req,
 
   seconds = g_strdup_printf ("%u", retry_after);
   message = g_strdup_printf ("Too many %s; try again in %u seconds", attempts, retry_after);
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
-                                "Retry-After", seconds);
+  tn_request_set_header (req, "Retry-After", seconds);
   tn_request_reply_error_literal (req, TN_ERROR_RATE_LIMITED, message);
   return FALSE;
 }
@@ -1501,7 +1514,7 @@ rec_model (TnRequest *req)
 
   if (model != NULL)
     return model;
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After", "2");
+  tn_request_set_header (req, "Retry-After", "2");
   tn_request_reply_error_literal (req, TN_ERROR_UNAVAILABLE,
                                   "Recommendations are being prepared; try again in a moment");
   return NULL;
@@ -1816,7 +1829,7 @@ handle_event_create (TnRequest *req)
       return;
     }
   location = g_strconcat ("/api/v1/events/", tn_event_get_id (stored), NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Location", location);
+  tn_request_set_header (req, "Location", location);
   reply_event (req, SOUP_STATUS_CREATED, stored);
 }
 
@@ -2518,7 +2531,7 @@ handle_attendee_add (TnRequest *req)
       return;
     }
   location = g_strdup_printf ("/api/v1/events/%s/attendees/%s", tn_event_get_id (event), tn_attendee_get_id (stored));
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Location", location);
+  tn_request_set_header (req, "Location", location);
   publish_attendee (req, "guest", stored);
   reply_attendee_status (req, SOUP_STATUS_CREATED, event, stored);
 }
@@ -2582,8 +2595,7 @@ handle_attendees_csv (TnRequest *req)
       query.after_created_at = tn_attendee_get_created_at (page->pdata[page->len - 1]);
     }
   disposition = g_strdup_printf ("attachment; filename=\"attendees-%s.csv\"", tn_event_get_id (event));
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
-                                "Content-Disposition", disposition);
+  tn_request_set_header (req, "Content-Disposition", disposition);
   tn_request_reply_text (req, SOUP_STATUS_OK, "text/csv; charset=utf-8", out->str);
 }
 
@@ -3077,6 +3089,21 @@ handle_event_stats (TnRequest *req)
   tn_request_reply_json (req, SOUP_STATUS_OK, node);
 }
 
+/* Answers 101 Switching Protocols; the connection becomes the
+ * subscriber's once that is written. On the main loop: it owns the
+ * connection. */
+static void
+live_handshake (TnRequest  *req,
+                const char *event_id)
+{
+  if (!soup_websocket_server_process_handshake (req->msg, NULL, NULL, NULL, NULL))
+    {
+      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "The WebSocket handshake failed");
+      return;
+    }
+  tn_server_accept_live (req->server, req->msg, event_id);
+}
+
 /* GET …/live: a WebSocket of the event's statistics: a snapshot, then a
  * delta after every committed change (tn-live.c). The team and the
  * event's door devices. */
@@ -3095,14 +3122,7 @@ handle_event_live (TnRequest *req)
       tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, message);
       return;
     }
-  /* Answers 101 Switching Protocols; the connection becomes the
-   * subscriber's once that is written. */
-  if (!soup_websocket_server_process_handshake (req->msg, NULL, NULL, NULL, NULL))
-    {
-      tn_request_reply_error_literal (req, TN_ERROR_BAD_REQUEST, "The WebSocket handshake failed");
-      return;
-    }
-  tn_server_accept_live (req->server, req->msg, tn_event_get_id (event));
+  tn_request_answer_on_main (req, live_handshake, tn_event_get_id (event));
 }
 
 static void

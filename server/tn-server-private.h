@@ -23,4 +23,15 @@ void        tn_server_accept_live       (TnServer          *self,
 guint       tn_server_get_live_subscribers (TnServer  *self,
                                             const char *event_id);
 
+/* Workers: see "Workers" in tn-server.c. */
+typedef void (*TnServerWorkerFunc) (TnRequest     *req,
+                                    gconstpointer  data);
+
+gboolean    tn_server_in_worker         (void);
+gboolean    tn_server_has_workers       (TnServer           *self);
+void        tn_server_run_in_worker     (TnServer           *self,
+                                         TnRequest          *req,
+                                         TnServerWorkerFunc  func,
+                                         gconstpointer       data);
+
 G_END_DECLS

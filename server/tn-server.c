@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "tn-auth.h"
 #include "tn-error.h"
+#include "tn-json.h"
 #include "tn-live.h"
 #include "tn-request.h"
 #include "tn-routes.h"
@@ -35,6 +37,12 @@ struct _TnServer
 
   TnLiveHub         *live;              /* WebSocket subscribers of events */
   TnRecService      *recs;              /* the recommender's model, kept fresh */
+
+  /* A store that waits on the network (tn_store_get_threads() > 0):
+   * routes run in these threads, the main loop only reads requests and
+   * writes answers. */
+  GMainContext      *context;           /* the main loop's */
+  GThreadPool       *workers;
 };
 
 G_DEFINE_FINAL_TYPE (TnServer, tn_server, G_TYPE_OBJECT)
@@ -57,6 +65,10 @@ tn_server_dispose (GObject *object)
   TnServer *self = (TnServer *) object;
 
   tn_server_flush (self);
+  /* Every job holds a reference: none is left when this runs, unless
+   * dispose was asked for explicitly; then the running ones finish. */
+  if (self->workers != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->workers), FALSE, TRUE);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -71,6 +83,7 @@ tn_server_dispose (GObject *object)
   g_clear_object (&self->address_limiter);
   g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
   g_clear_pointer (&self->held, g_ptr_array_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (tn_server_parent_class)->dispose (object);
 }
@@ -365,6 +378,35 @@ live_stats_cb (const char *event_id,
  * Tells the live subscribers of @event_id about @change once it is
  * committed: at the end of the open batch, or at once without one.
  */
+typedef struct
+{
+  TnServer *server;
+  char     *event_id;
+  char     *change;     /* JSON text: a JsonObject's references are not atomic */
+} Publication;
+
+static void
+publication_free (gpointer data)
+{
+  Publication *publication = data;
+
+  g_object_unref (publication->server);
+  g_free (publication->event_id);
+  g_free (publication->change);
+  g_free (publication);
+}
+
+static gboolean
+publish_on_main_cb (gpointer data)
+{
+  Publication *publication = data;
+  g_autoptr(JsonObject) change = tn_json_parse_object (publication->change, strlen (publication->change), NULL);
+
+  g_return_val_if_fail (change != NULL, G_SOURCE_REMOVE);
+  tn_server_publish_change (publication->server, publication->event_id, change);
+  return G_SOURCE_REMOVE;
+}
+
 void
 tn_server_publish_change (TnServer   *self,
                           const char *event_id,
@@ -372,6 +414,21 @@ tn_server_publish_change (TnServer   *self,
 {
   g_return_if_fail (TN_IS_SERVER (self));
 
+  /* From a worker: the change is committed (each commits on its own
+   * there); the hub lives on the main loop. */
+  if (tn_server_in_worker ())
+    {
+      Publication *publication = g_new0 (Publication, 1);
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_set_object (node, change);
+      publication->server = g_object_ref (self);
+      publication->event_id = g_strdup (event_id);
+      publication->change = json_to_string (node, FALSE);
+      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, publish_on_main_cb,
+                                  publication, publication_free);
+      return;
+    }
   tn_live_hub_add_change (self->live, event_id, change);
   if (!self->batch)
     tn_live_hub_flush (self->live);
@@ -462,9 +519,125 @@ tn_server_handler_cb (SoupServer        *soup,
       (self->held->len >= TN_BATCH_MAX_REQUESTS ||
        g_get_monotonic_time () - self->batch_opened >= TN_BATCH_MAX_AGE))
     tn_server_flush (self);
-  if (method_may_write (soup_server_message_get_method (msg)))
+  /* In workers each change commits on its own: no batch. */
+  if (self->workers == NULL && method_may_write (soup_server_message_get_method (msg)))
     open_batch (self);
   tn_routes_dispatch (self, msg, path, query);
+}
+
+/* --- Workers (a store that waits on the network) --------------------------
+ *
+ * The route runs in a worker thread with a main context of its own pushed
+ * as thread-default, so what a handler starts asynchronously (Argon2id, a
+ * recommendation) calls back in the same thread; the worker iterates
+ * that context until the handler has answered. The answer is kept on the
+ * TnRequest and set on the message on the main loop, which alone touches
+ * the connection. */
+
+typedef struct
+{
+  TnRequest          *req;
+  TnServerWorkerFunc  func;
+  gconstpointer       data;
+} WorkerJob;
+
+static GPrivate worker_context_key = G_PRIVATE_INIT ((GDestroyNotify) g_main_context_unref);
+static GPrivate worker_flag_key;
+
+/**
+ * tn_server_in_worker:
+ *
+ * Returns: whether the calling thread is running a route in a worker
+ */
+gboolean
+tn_server_in_worker (void)
+{
+  return g_private_get (&worker_flag_key) != NULL;
+}
+
+static gboolean
+send_answer_cb (gpointer data)
+{
+  TnRequest *req = data;
+  TnServer *self = req->server;
+  guint status;
+
+  req->on_worker = FALSE;
+  tn_request_send_answer (req);
+  status = soup_server_message_get_status (req->msg);
+  /* the recommendations' model may not know of what was stored */
+  if (method_may_write (soup_server_message_get_method (req->msg)) && status >= 200 && status < 300 &&
+      self->recs != NULL)
+    tn_rec_service_note_change (self->recs);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker_run (gpointer data,
+            gpointer user_data)
+{
+  WorkerJob *job = data;
+  TnServer *self = job->req->server;
+  GMainContext *context = g_private_get (&worker_context_key);
+
+  if (context == NULL)
+    {
+      context = g_main_context_new ();
+      g_private_set (&worker_context_key, context);
+    }
+  g_main_context_push_thread_default (context);
+  g_private_set (&worker_flag_key, GINT_TO_POINTER (1));
+
+  job->func (job->req, job->data);
+  while (!job->req->answered)
+    g_main_context_iteration (context, TRUE);
+
+  g_private_set (&worker_flag_key, NULL);
+  g_main_context_pop_thread_default (context);
+  /* The main loop gets the job's reference: the last one is never let
+   * go of here, so the server is never disposed in its own worker. */
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, send_answer_cb,
+                              job->req, (GDestroyNotify) tn_request_unref);
+  g_free (job);
+}
+
+/**
+ * tn_server_has_workers:
+ *
+ * Returns: whether routes run in worker threads (the store waits on the
+ *   network)
+ */
+gboolean
+tn_server_has_workers (TnServer *self)
+{
+  g_return_val_if_fail (TN_IS_SERVER (self), FALSE);
+  return self->workers != NULL;
+}
+
+/**
+ * tn_server_run_in_worker:
+ * @req: a request to answer
+ * @func: runs the route in a worker; it answers @req, then or later
+ * @data: for @func
+ *
+ * Pauses @req and has a worker thread run @func on it.
+ */
+void
+tn_server_run_in_worker (TnServer           *self,
+                         TnRequest          *req,
+                         TnServerWorkerFunc  func,
+                         gconstpointer       data)
+{
+  WorkerJob *job = g_new0 (WorkerJob, 1);
+
+  g_return_if_fail (TN_IS_SERVER (self) && self->workers != NULL);
+
+  tn_request_pause (req);
+  req->on_worker = TRUE;
+  job->req = tn_request_ref (req);
+  job->func = func;
+  job->data = data;
+  g_thread_pool_push (self->workers, job, NULL);
 }
 
 static void
@@ -509,6 +682,15 @@ tn_server_new (TnStore *store)
   self = g_object_new (TN_TYPE_SERVER, NULL);
   self->store = g_object_ref (store);
   self->recs = tn_rec_service_new (store);
+  self->context = g_main_context_ref_thread_default ();
+  if (tn_store_get_threads (store) > 0)
+    {
+      /* one thread per connection of the store's pool; cannot fail
+       * with exclusive = FALSE */
+      self->workers = g_thread_pool_new (worker_run, self, (int) tn_store_get_threads (store), FALSE, NULL);
+      tn_live_hub_set_threaded (self->live, TRUE);
+      g_debug ("Routes run in %u worker threads", tn_store_get_threads (store));
+    }
   return self;
 }
 

@@ -8,6 +8,9 @@
 #include "tn-store.h"
 #include "tn-store-sql.h"
 #include "sqlite/tn-sqlite-store.h"
+#ifdef TN_HAVE_POSTGRES
+#include "postgres/tn-pg-store.h"
+#endif
 
 G_DEFINE_INTERFACE (TnStore, tn_store, G_TYPE_OBJECT)
 
@@ -30,13 +33,35 @@ TnStore *
 tn_store_open (const char  *uri,
                GError     **error)
 {
+  return tn_store_open_full (uri, TN_STORE_CONNECTIONS_DEFAULT, error);
+}
+
+/**
+ * tn_store_open_full:
+ * @uri: as for tn_store_open()
+ * @connections: how many connections a networked database gets (its
+ *   pool, and as many threads of requests); SQLite has one
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+TnStore *
+tn_store_open_full (const char  *uri,
+                    guint        connections,
+                    GError     **error)
+{
   g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (connections > 0, NULL);
 
   if (g_str_has_prefix (uri, "postgresql://") || g_str_has_prefix (uri, "postgres://"))
     {
+#ifdef TN_HAVE_POSTGRES
+      return TN_STORE (tn_pg_store_new (uri, connections, error));
+#else
       g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
-                   "This build of turnout-server has no PostgreSQL backend yet; use sqlite:PATH");
+                   "This build of turnout-server has no PostgreSQL backend (libpq was missing); use sqlite:PATH");
       return NULL;
+#endif
     }
   if (g_str_has_prefix (uri, "sqlite:"))
     uri += strlen ("sqlite:");
@@ -49,6 +74,20 @@ tn_store_open (const char  *uri,
 }
 
 #define IFACE(self) TN_STORE_GET_IFACE (self)
+
+/**
+ * tn_store_get_threads:
+ *
+ * Returns: 0 when the store is called from the main loop (its calls
+ *   are local and quick: SQLite), else how many threads may call it at
+ *   once (its calls wait on the network: PostgreSQL)
+ */
+guint
+tn_store_get_threads (TnStore *self)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), 0);
+  return IFACE (self)->get_threads != NULL ? IFACE (self)->get_threads (self) : 0;
+}
 
 gboolean
 tn_store_migrate (TnStore  *self,

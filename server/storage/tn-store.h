@@ -360,6 +360,10 @@ G_DECLARE_INTERFACE (TnStore, tn_store, TN, STORE, GObject)
 
 /* Every call runs on the thread that opened the store and either does all
  * of its work in one transaction or none of it. Errors are TnError. */
+/* Connections (and threads of requests) of a networked database, unless
+ * told otherwise (turnout-server --db-connections). */
+#define TN_STORE_CONNECTIONS_DEFAULT 8
+
 struct _TnStoreInterface
 {
   GTypeInterface parent_iface;
@@ -371,6 +375,10 @@ struct _TnStoreInterface
   gboolean    (*backup)             (TnStore             *self,
                                      const char          *path,
                                      GError             **error);
+  /* 0: calls are quick and local, made from the main loop (SQLite);
+   * N: they may wait on the network, and up to N threads may call at
+   * once (PostgreSQL's pool). */
+  guint       (*get_threads)        (TnStore             *self);
 
   /* Batches (group commit): between begin_batch() and commit_batch()
    * every change runs as a savepoint of one transaction, and nothing of
@@ -631,6 +639,9 @@ struct _TnStoreInterface
 
 TnStore    *tn_store_open               (const char          *uri,
                                          GError             **error);
+TnStore    *tn_store_open_full          (const char          *uri,
+                                         guint                connections,
+                                         GError             **error);
 gboolean    tn_store_migrate            (TnStore             *self,
                                          GError             **error);
 gboolean    tn_store_begin_batch        (TnStore             *self,
@@ -638,6 +649,7 @@ gboolean    tn_store_begin_batch        (TnStore             *self,
 gboolean    tn_store_commit_batch       (TnStore             *self,
                                          GError             **error);
 gboolean    tn_store_in_batch           (TnStore             *self);
+guint       tn_store_get_threads        (TnStore             *self);
 gboolean    tn_store_ping               (TnStore             *self,
                                          GError             **error);
 gboolean    tn_store_backup             (TnStore             *self,

@@ -4094,11 +4094,20 @@ out:
   return ok;
 }
 
+/* Calls wait on the network: the server runs its requests in as many
+ * threads as there are connections. */
+static guint
+tn_pg_store_get_threads (TnStore *store)
+{
+  return TN_PG_STORE (store)->pool_size;
+}
+
 static void
 tn_pg_store_iface_init (TnStoreInterface *iface)
 {
   iface->migrate = tn_pg_store_migrate;
   iface->ping = tn_pg_store_ping;
+  iface->get_threads = tn_pg_store_get_threads;
   iface->count_users = tn_pg_store_count_users;
   iface->create_user = tn_pg_store_create_user;
   iface->get_user = tn_pg_store_get_user;
