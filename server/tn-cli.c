@@ -18,6 +18,8 @@
 #include "tn-time.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
+/* PostgreSQL's default max_connections is 100, shared by every server */
+#define TN_CLI_DB_CONNECTIONS_MAX 64
 
 typedef struct
 {
@@ -31,6 +33,7 @@ typedef struct
   gint64    recommendations_refresh;
   gint64    login_attempts_per_account;
   gint64    login_attempts_per_address;
+  gint64    db_connections;
   char     *trusted_proxies;
   /* init */
   char     *email;
@@ -102,6 +105,8 @@ load_config (Options  *options,
   READ_INT ("recommendations-refresh-seconds", recommendations_refresh)
   READ_INT ("login-attempts-per-account", login_attempts_per_account)
   READ_INT ("login-attempts-per-address", login_attempts_per_address)
+  if (options->db_connections == 0)
+    READ_INT ("db-connections", db_connections)
 #undef READ_INT
 
   return TRUE;
@@ -115,7 +120,16 @@ open_store (Options  *options,
 
   if (options->database == NULL)
     options->database = default_database ();
-  store = tn_store_open (options->database, error);
+  if (options->db_connections < 0 || options->db_connections > TN_CLI_DB_CONNECTIONS_MAX)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST, "--db-connections must be from 1 to %d",
+                   TN_CLI_DB_CONNECTIONS_MAX);
+      return NULL;
+    }
+  store = tn_store_open_full (options->database,
+                              options->db_connections > 0 ? (guint) options->db_connections
+                                                          : TN_STORE_CONNECTIONS_DEFAULT,
+                              error);
   if (store == NULL || !tn_store_migrate (store, error))
     return NULL;
   return g_steal_pointer (&store);
@@ -136,6 +150,7 @@ run_serve (Options *options)
   g_autoptr(TnServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *shown = NULL;
 
   store = open_store (options, &error);
   if (store == NULL)
@@ -196,8 +211,9 @@ run_serve (Options *options)
   g_unix_signal_add (SIGTERM, quit_cb, loop);
 
   url = tn_server_get_url (server);
+  shown = tn_store_uri_for_messages (options->database);
   g_print ("Listening on %s\n", url);
-  g_print ("Database: %s\n", options->database);
+  g_print ("Database: %s\n", shown);
   fflush (stdout);
 
   g_main_loop_run (loop);
@@ -242,6 +258,7 @@ run_init (Options *options)
   g_autoptr(TnServer) server = NULL;
   g_autoptr(TnUser) user = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *shown = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *id = tn_id_new ();
   g_autofree char *token = NULL;
@@ -295,7 +312,8 @@ run_init (Options *options)
       return 1;
     }
 
-  g_print ("Created the admin %s in %s\n", options->email, options->database);
+  shown = tn_store_uri_for_messages (options->database);
+  g_print ("Created the admin %s in %s\n", options->email, shown);
   if (generated)
     g_print ("Password: %s\n", password);
   g_print ("Token: %s\n", token);
@@ -329,13 +347,15 @@ run_migrate (Options *options)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TnStore) store = open_store (options, &error);
+  g_autofree char *shown = NULL;
 
   if (store == NULL)
     {
       g_printerr ("turnout-server migrate: %s\n", error->message);
       return 1;
     }
-  g_print ("The database %s is at the current schema.\n", options->database);
+  shown = tn_store_uri_for_messages (options->database);
+  g_print ("The database %s is at the current schema.\n", shown);
   return 0;
 }
 
@@ -352,9 +372,11 @@ tn_cli_main (int    argc,
       N_("Address to listen on (default 127.0.0.1:8080)"), N_("HOST:PORT") },
     { "database", 'd', 0, G_OPTION_ARG_STRING, &options.database,
       N_("Database: sqlite:PATH (default in the XDG data directory) or a postgresql:// URI"), N_("URI") },
+    { "db-connections", 0, 0, G_OPTION_ARG_INT64, &options.db_connections,
+      N_("PostgreSQL: connections to the database, and threads serving requests (default 8)"), N_("N") },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options.config,
-      N_("Read settings from this key file ([server] listen, database, demo, max-body-size, token-ttl-days, "
-         "login-attempts-per-account, login-attempts-per-address, trusted-proxies, "
+      N_("Read settings from this key file ([server] listen, database, db-connections, demo, max-body-size, "
+         "token-ttl-days, login-attempts-per-account, login-attempts-per-address, trusted-proxies, "
          "recommendations-refresh-seconds)"),
       N_("FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &options.demo,

@@ -65,6 +65,9 @@ tn_server_dispose (GObject *object)
   TnServer *self = (TnServer *) object;
 
   tn_server_flush (self);
+  /* the other servers' changes are not heard any more */
+  if (self->store != NULL && self->workers != NULL)
+    tn_store_listen (self->store, NULL, NULL);
   /* Every job holds a reference: none is left when this runs, unless
    * dispose was asked for explicitly; then the running ones finish. */
   if (self->workers != NULL)
@@ -381,8 +384,8 @@ live_stats_cb (const char *event_id,
 typedef struct
 {
   TnServer *server;
-  char     *event_id;
-  char     *change;     /* JSON text: a JsonObject's references are not atomic */
+  char     *message;    /* {"event_id": …, "change": {…}}: a JsonObject's
+                           references are not atomic */
 } Publication;
 
 static void
@@ -391,20 +394,71 @@ publication_free (gpointer data)
   Publication *publication = data;
 
   g_object_unref (publication->server);
-  g_free (publication->event_id);
-  g_free (publication->change);
+  g_free (publication->message);
   g_free (publication);
+}
+
+/* A change committed by a worker or by another server, on the main loop. */
+static void
+take_change (TnServer   *self,
+             const char *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = tn_json_parse_object (message, strlen (message), &error);
+  const char *event_id = object != NULL ? tn_json_object_get_string (object, "event_id") : NULL;
+  JsonNode *change = object != NULL ? json_object_get_member (object, "change") : NULL;
+
+  if (event_id == NULL || change == NULL || !JSON_NODE_HOLDS_OBJECT (change))
+    {
+      g_message ("A change from another server cannot be read: %s",
+                 error != NULL ? error->message : "no event_id or change");
+      return;
+    }
+  tn_live_hub_add_change (self->live, event_id, json_node_get_object (change));
+  tn_live_hub_flush (self->live);
 }
 
 static gboolean
 publish_on_main_cb (gpointer data)
 {
   Publication *publication = data;
-  g_autoptr(JsonObject) change = tn_json_parse_object (publication->change, strlen (publication->change), NULL);
 
-  g_return_val_if_fail (change != NULL, G_SOURCE_REMOVE);
-  tn_server_publish_change (publication->server, publication->event_id, change);
+  take_change (publication->server, publication->message);
   return G_SOURCE_REMOVE;
+}
+
+/* Another server on the database committed a change. */
+static void
+remote_change_cb (const char *message,
+                  gpointer    user_data)
+{
+  TnServer *self = user_data;
+
+  take_change (self, message);
+  /* the recommendations' model may not know of it */
+  tn_rec_service_note_change (self->recs);
+}
+
+static char *
+change_message (const char *event_id,
+                JsonObject *change,
+                gboolean    whole)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, "event_id", event_id);
+  if (whole)
+    json_object_set_object_member (object, "change", json_object_ref (change));
+  else
+    {
+      JsonObject *type_only = json_object_new ();
+
+      json_object_set_string_member (type_only, "type", tn_json_object_get_string (change, "type"));
+      json_object_set_object_member (object, "change", type_only);
+    }
+  json_node_set_object (node, object);
+  return json_to_string (node, FALSE);
 }
 
 void
@@ -415,16 +469,26 @@ tn_server_publish_change (TnServer   *self,
   g_return_if_fail (TN_IS_SERVER (self));
 
   /* From a worker: the change is committed (each commits on its own
-   * there); the hub lives on the main loop. */
+   * there). The hub lives on the main loop; the other servers on the
+   * database hear of it too, the change itself if it fits their message
+   * (the statistics they send with it are read afresh). */
   if (tn_server_in_worker ())
     {
       Publication *publication = g_new0 (Publication, 1);
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(GError) error = NULL;
 
-      json_node_set_object (node, change);
       publication->server = g_object_ref (self);
-      publication->event_id = g_strdup (event_id);
-      publication->change = json_to_string (node, FALSE);
+      publication->message = change_message (event_id, change, TRUE);
+      if (strlen (publication->message) <= TN_STORE_MESSAGE_MAX)
+        tn_store_broadcast (self->store, publication->message, &error);
+      else
+        {
+          g_autofree char *short_message = change_message (event_id, change, FALSE);
+
+          tn_store_broadcast (self->store, short_message, &error);
+        }
+      if (error != NULL)
+        g_message ("Cannot tell the other servers of a change: %s", error->message);
       g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, publish_on_main_cb,
                                   publication, publication_free);
       return;
@@ -689,6 +753,7 @@ tn_server_new (TnStore *store)
        * with exclusive = FALSE */
       self->workers = g_thread_pool_new (worker_run, self, (int) tn_store_get_threads (store), FALSE, NULL);
       tn_live_hub_set_threaded (self->live, TRUE);
+      tn_store_listen (store, remote_change_cb, self);
       g_debug ("Routes run in %u worker threads", tn_store_get_threads (store));
     }
   return self;

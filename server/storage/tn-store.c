@@ -73,6 +73,52 @@ tn_store_open_full (const char  *uri,
   return TN_STORE (tn_sqlite_store_new (uri, error));
 }
 
+/**
+ * tn_store_uri_for_messages:
+ * @uri: a database URI as tn_store_open() takes it
+ *
+ * Returns: (transfer full): @uri without a password (in its user part or
+ *   as a `password` parameter), for logs and messages
+ */
+char *
+tn_store_uri_for_messages (const char *uri)
+{
+  g_autoptr(GUri) parsed = NULL;
+  g_autoptr(GString) query = NULL;
+  g_autoptr(GUri) shown = NULL;
+  GUriParamsIter iter;
+  char *name, *value;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if (!g_str_has_prefix (uri, "postgresql://") && !g_str_has_prefix (uri, "postgres://"))
+    return g_strdup (uri);
+  parsed = g_uri_parse (uri, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
+  if (parsed == NULL)
+    return g_strdup ("the PostgreSQL database");
+  if (g_uri_get_query (parsed) != NULL)
+    {
+      query = g_string_new (NULL);
+      g_uri_params_iter_init (&iter, g_uri_get_query (parsed), -1, "&", G_URI_PARAMS_NONE);
+      while (g_uri_params_iter_next (&iter, &name, &value, NULL))
+        {
+          if (g_ascii_strcasecmp (name, "password") != 0)
+            {
+              g_autofree char *escaped = g_uri_escape_string (value, "/", FALSE);
+
+              g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", name, escaped);
+            }
+          g_free (name);
+          g_free (value);
+        }
+    }
+  shown = g_uri_build_with_user (G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED,
+                                 g_uri_get_scheme (parsed), g_uri_get_user (parsed), NULL, NULL,
+                                 g_uri_get_host (parsed), g_uri_get_port (parsed), g_uri_get_path (parsed),
+                                 query != NULL && query->len > 0 ? query->str : NULL, NULL);
+  return g_uri_to_string (shown);
+}
+
 #define IFACE(self) TN_STORE_GET_IFACE (self)
 
 /**
@@ -87,6 +133,53 @@ tn_store_get_threads (TnStore *self)
 {
   g_return_val_if_fail (TN_IS_STORE (self), 0);
   return IFACE (self)->get_threads != NULL ? IFACE (self)->get_threads (self) : 0;
+}
+
+/**
+ * tn_store_broadcast:
+ * @message: UTF-8 text of at most %TN_STORE_MESSAGE_MAX bytes
+ *
+ * Tells every other server on this database @message (their
+ * tn_store_listen() functions get it), if the backend has others; a
+ * store no other server shares (SQLite) has nobody to tell.
+ *
+ * Returns: %FALSE with @error set if it could not be sent
+ */
+gboolean
+tn_store_broadcast (TnStore     *self,
+                    const char  *message,
+                    GError     **error)
+{
+  g_return_val_if_fail (TN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  if (strlen (message) > TN_STORE_MESSAGE_MAX)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_PAYLOAD_TOO_LARGE, "A message between servers is at most %d bytes",
+                   TN_STORE_MESSAGE_MAX);
+      return FALSE;
+    }
+  if (IFACE (self)->broadcast == NULL)
+    return TRUE;
+  return IFACE (self)->broadcast (self, message, error);
+}
+
+/**
+ * tn_store_listen:
+ * @func: (nullable): gets the other servers' messages, on the main
+ *   context that is thread-default now; %NULL stops listening
+ *
+ * A backend no other server shares never calls @func.
+ */
+void
+tn_store_listen (TnStore            *self,
+                 TnStoreMessageFunc  func,
+                 gpointer            user_data)
+{
+  g_return_if_fail (TN_IS_STORE (self));
+
+  if (IFACE (self)->listen != NULL)
+    IFACE (self)->listen (self, func, user_data);
 }
 
 gboolean

@@ -360,6 +360,14 @@ G_DECLARE_INTERFACE (TnStore, tn_store, TN, STORE, GObject)
 
 /* Every call runs on the thread that opened the store and either does all
  * of its work in one transaction or none of it. Errors are TnError. */
+/* A message from another server on the same database (tn_store_listen()). */
+typedef void (*TnStoreMessageFunc) (const char *message,
+                                    gpointer    user_data);
+
+/* The most a broadcast message may hold, in bytes (PostgreSQL's NOTIFY
+ * payload is under 8,000 bytes, with the sender's id). */
+#define TN_STORE_MESSAGE_MAX 7800
+
 /* Connections (and threads of requests) of a networked database, unless
  * told otherwise (turnout-server --db-connections). */
 #define TN_STORE_CONNECTIONS_DEFAULT 8
@@ -375,6 +383,16 @@ struct _TnStoreInterface
   gboolean    (*backup)             (TnStore             *self,
                                      const char          *path,
                                      GError             **error);
+  /* Messages between the servers of one database (PostgreSQL's
+   * NOTIFY): broadcast() reaches every other server's listen() function,
+   * called on the main context that was thread-default at listen();
+   * listen (NULL) stops. Both optional: one server has nobody to tell. */
+  gboolean    (*broadcast)          (TnStore             *self,
+                                     const char          *message,
+                                     GError             **error);
+  void        (*listen)             (TnStore             *self,
+                                     TnStoreMessageFunc   func,
+                                     gpointer             user_data);
   /* 0: calls are quick and local, made from the main loop (SQLite);
    * N: they may wait on the network, and up to N threads may call at
    * once (PostgreSQL's pool). */
@@ -642,6 +660,7 @@ TnStore    *tn_store_open               (const char          *uri,
 TnStore    *tn_store_open_full          (const char          *uri,
                                          guint                connections,
                                          GError             **error);
+char       *tn_store_uri_for_messages   (const char          *uri);
 gboolean    tn_store_migrate            (TnStore             *self,
                                          GError             **error);
 gboolean    tn_store_begin_batch        (TnStore             *self,
@@ -650,6 +669,12 @@ gboolean    tn_store_commit_batch       (TnStore             *self,
                                          GError             **error);
 gboolean    tn_store_in_batch           (TnStore             *self);
 guint       tn_store_get_threads        (TnStore             *self);
+gboolean    tn_store_broadcast          (TnStore             *self,
+                                         const char          *message,
+                                         GError             **error);
+void        tn_store_listen             (TnStore             *self,
+                                         TnStoreMessageFunc   func,
+                                         gpointer             user_data);
 gboolean    tn_store_ping               (TnStore             *self,
                                          GError             **error);
 gboolean    tn_store_backup             (TnStore             *self,

@@ -985,6 +985,30 @@ test_open_errors (void)
   g_assert_error (error, TN_ERROR, TN_ERROR_INTERNAL);
 }
 
+/* What the server prints of its database: never a password. */
+static void
+test_uri_for_messages (void)
+{
+  static const struct { const char *uri; const char *shown; } cases[] = {
+    { "sqlite:/var/lib/turnout/turnout.db", "sqlite:/var/lib/turnout/turnout.db" },
+    { "postgresql://turnout:s3cret@db.example.org:5433/turnout",
+      "postgresql://turnout@db.example.org:5433/turnout" },
+    { "postgresql://db.example.org/turnout?user=turnout&password=s3cret&sslmode=require",
+      "postgresql://db.example.org/turnout?user=turnout&sslmode=require" },
+    { "postgres:///turnout?host=/run/postgresql&PASSWORD=s3cret",
+      "postgres:///turnout?host=/run/postgresql" },
+    { "postgresql://[::1]/turnout", "postgresql://[::1]/turnout" },
+    { "postgresql://turnout:s3cret@[::1/turnout", "the PostgreSQL database" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = tn_store_uri_for_messages (cases[i].uri);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+}
+
 /* The tests that run on the PostgreSQL backend too (issue 8,
  * docs/POSTGRES.md): under tests/postgres/with-cluster the others, which
  * test what only SQLite has (group commit, its search index, backups,
@@ -1034,6 +1058,7 @@ main (int    argc,
   ADD ("/server/store/follows", test_follows);
 #undef ADD
   g_test_add_func ("/server/store/open-errors", test_open_errors);
+  g_test_add_func ("/server/store/uri-for-messages", test_uri_for_messages);
 
   return g_test_run ();
 }

@@ -15,6 +15,7 @@
 
 #include "tn-pg-store.h"
 
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 #include <sodium.h>
@@ -364,13 +365,17 @@ typedef struct
   GHashTable *prepared;   /* SQL → name of its prepared statement */
 } Conn;
 
+typedef struct _Listener Listener;
+
 struct _TnPgStore
 {
   GObject      parent_instance;
 
   char        *uri;
   guint        pool_size;
-  GAsyncQueue *pool;   /* idle connections (Conn *) */
+  GAsyncQueue *pool;       /* idle connections (Conn *) */
+  char        *instance;   /* this store's id in its messages to the others */
+  Listener    *listener;   /* of the other servers' messages, if listening */
 };
 
 /* The audit entry of the next change, per thread: a change runs on the
@@ -406,17 +411,6 @@ log_notice (void       *data,
   g_debug ("PostgreSQL: %s", message);
 }
 
-/* The URI without its password, for messages. */
-static char *
-uri_for_messages (const char *uri)
-{
-  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
-
-  if (parsed == NULL)
-    return g_strdup ("the PostgreSQL database");
-  return g_uri_to_string_partial (parsed, G_URI_HIDE_PASSWORD);
-}
-
 static void
 conn_free (Conn *c)
 {
@@ -435,7 +429,7 @@ connect_one (TnPgStore  *self,
 
   if (PQstatus (conn) != CONNECTION_OK)
     {
-      g_autofree char *where = uri_for_messages (self->uri);
+      g_autofree char *where = tn_store_uri_for_messages (self->uri);
       g_autofree char *message = g_strstrip (g_strdup (PQerrorMessage (conn)));
 
       g_set_error (error, TN_ERROR, TN_ERROR_UNAVAILABLE, "Cannot connect to %s: %s", where, message);
@@ -4094,6 +4088,219 @@ out:
   return ok;
 }
 
+/* --- messages between servers (LISTEN/NOTIFY) ----------------------------
+ *
+ * Every server LISTENs on one channel with a connection of its own, outside
+ * the pool, watched by the main loop; a broadcast is a NOTIFY on a pooled
+ * connection, "<instance>\n<message>", and a server skips its own. A lost
+ * listening connection is made again every LISTEN_RETRY_MS; what was said
+ * meanwhile is not heard. */
+
+#define LIVE_CHANNEL    "turnout_live"
+#define LISTEN_RETRY_MS 2000
+
+struct _Listener
+{
+  TnPgStore          *store;       /* not a reference: the store stops it first */
+  GMainContext       *context;
+  TnStoreMessageFunc  func;
+  gpointer            user_data;
+  PGconn             *pg;
+  GSource            *watch;
+  GSource            *retry;
+  GCancellable       *cancellable; /* cancelled when listening stops */
+};
+
+static void listener_connect (Listener *listener);
+
+static void
+listener_drop_connection (Listener *listener)
+{
+  if (listener->watch != NULL)
+    {
+      g_source_destroy (listener->watch);
+      g_clear_pointer (&listener->watch, g_source_unref);
+    }
+  g_clear_pointer (&listener->pg, PQfinish);
+}
+
+static void
+listener_free (Listener *listener)
+{
+  g_cancellable_cancel (listener->cancellable);
+  listener_drop_connection (listener);
+  if (listener->retry != NULL)
+    {
+      g_source_destroy (listener->retry);
+      g_clear_pointer (&listener->retry, g_source_unref);
+    }
+  g_object_unref (listener->cancellable);
+  g_main_context_unref (listener->context);
+  g_free (listener);
+}
+
+static gboolean
+listener_retry_cb (gpointer data)
+{
+  Listener *listener = data;
+
+  g_clear_pointer (&listener->retry, g_source_unref);
+  listener_connect (listener);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+listener_schedule_retry (Listener *listener)
+{
+  listener->retry = g_timeout_source_new (LISTEN_RETRY_MS);
+  g_source_set_static_name (listener->retry, "turnout listen retry");
+  g_source_set_callback (listener->retry, listener_retry_cb, listener, NULL);
+  g_source_attach (listener->retry, listener->context);
+}
+
+static gboolean
+listener_readable_cb (gint         fd,
+                      GIOCondition condition,
+                      gpointer     data)
+{
+  Listener *listener = data;
+  PGnotify *notify;
+
+  if (!PQconsumeInput (listener->pg))
+    {
+      g_message ("Lost the database connection that hears the other servers: %s; trying again",
+                 PQerrorMessage (listener->pg));
+      /* the watch goes with the connection */
+      g_clear_pointer (&listener->watch, g_source_unref);
+      g_clear_pointer (&listener->pg, PQfinish);
+      listener_schedule_retry (listener);
+      return G_SOURCE_REMOVE;
+    }
+  while ((notify = PQnotifies (listener->pg)) != NULL)
+    {
+      const char *newline = strchr (notify->extra, '\n');
+      g_autofree char *sender = newline != NULL ? g_strndup (notify->extra, (gsize) (newline - notify->extra)) : NULL;
+
+      /* not our own, nor one we cannot read */
+      if (sender != NULL && !g_str_equal (sender, listener->store->instance))
+        listener->func (newline + 1, listener->user_data);
+      PQfreemem (notify);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* In a thread: connecting and LISTEN wait on the network. */
+static void
+listener_connect_thread (GTask        *task,
+                         gpointer      source,
+                         gpointer      data,
+                         GCancellable *cancellable)
+{
+  TnPgStore *self = source;
+  PGconn *pg = PQconnectdb (self->uri);
+  PGresult *result;
+
+  if (PQstatus (pg) != CONNECTION_OK)
+    {
+      g_task_return_new_error (task, TN_ERROR, TN_ERROR_UNAVAILABLE, "%s", PQerrorMessage (pg));
+      PQfinish (pg);
+      return;
+    }
+  result = PQexec (pg, "LISTEN " LIVE_CHANNEL);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK || PQsetnonblocking (pg, 1) != 0)
+    {
+      g_task_return_new_error (task, TN_ERROR, TN_ERROR_UNAVAILABLE, "%s", PQerrorMessage (pg));
+      PQclear (result);
+      PQfinish (pg);
+      return;
+    }
+  PQclear (result);
+  g_task_return_pointer (task, pg, (GDestroyNotify) PQfinish);
+}
+
+static void
+listener_connected_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  g_autoptr(GCancellable) cancellable = data;   /* the listener's, whether it is still there */
+  Listener *listener;
+  g_autoptr(GError) error = NULL;
+  PGconn *pg = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_pointer (&pg, PQfinish);
+      return;
+    }
+  listener = TN_PG_STORE (source)->listener;
+  if (pg == NULL)
+    {
+      g_message ("Cannot hear the other servers: %s; trying again", error->message);
+      listener_schedule_retry (listener);
+      return;
+    }
+  listener->pg = pg;
+  listener->watch = g_unix_fd_source_new (PQsocket (pg), G_IO_IN | G_IO_ERR | G_IO_HUP);
+  g_source_set_static_name (listener->watch, "turnout listen");
+  g_source_set_callback (listener->watch, G_SOURCE_FUNC (listener_readable_cb), listener, NULL);
+  g_source_attach (listener->watch, listener->context);
+}
+
+static void
+listener_connect (Listener *listener)
+{
+  g_autoptr(GTask) task = NULL;
+
+  /* the callback runs on the context thread-default now: the listener's */
+  g_main_context_push_thread_default (listener->context);
+  task = g_task_new (listener->store, NULL, listener_connected_cb, g_object_ref (listener->cancellable));
+  g_main_context_pop_thread_default (listener->context);
+  g_task_set_source_tag (task, listener_connect);
+  g_task_run_in_thread (task, listener_connect_thread);
+}
+
+static void
+tn_pg_store_listen (TnStore            *store,
+                    TnStoreMessageFunc  func,
+                    gpointer            user_data)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  Listener *listener;
+
+  g_clear_pointer (&self->listener, listener_free);
+  if (func == NULL)
+    return;
+  listener = g_new0 (Listener, 1);
+  listener->store = self;
+  listener->context = g_main_context_ref_thread_default ();
+  listener->func = func;
+  listener->user_data = user_data;
+  listener->cancellable = g_cancellable_new ();
+  self->listener = listener;
+  listener_connect (listener);
+}
+
+static gboolean
+tn_pg_store_broadcast (TnStore     *store,
+                       const char  *message,
+                       GError     **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autofree char *payload = g_strconcat (self->instance, "\n", message, NULL);
+  Conn *conn = acquire (self, error);
+  Params p = { 0 };
+  gboolean ok;
+
+  if (conn == NULL)
+    return FALSE;
+  param_text (&p, LIVE_CHANNEL);
+  param_text (&p, payload);
+  ok = run_command (conn, "SELECT pg_notify($1, $2)", &p, error);
+  release (self, conn);
+  return ok;
+}
+
 /* Calls wait on the network: the server runs its requests in as many
  * threads as there are connections. */
 static guint
@@ -4108,6 +4315,8 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->migrate = tn_pg_store_migrate;
   iface->ping = tn_pg_store_ping;
   iface->get_threads = tn_pg_store_get_threads;
+  iface->broadcast = tn_pg_store_broadcast;
+  iface->listen = tn_pg_store_listen;
   iface->count_users = tn_pg_store_count_users;
   iface->create_user = tn_pg_store_create_user;
   iface->get_user = tn_pg_store_get_user;
@@ -4172,6 +4381,7 @@ tn_pg_store_finalize (GObject *object)
   TnPgStore *self = TN_PG_STORE (object);
   Conn *conn;
 
+  g_clear_pointer (&self->listener, listener_free);
   if (self->pool != NULL)
     {
       while ((conn = g_async_queue_try_pop (self->pool)) != NULL)
@@ -4179,6 +4389,7 @@ tn_pg_store_finalize (GObject *object)
       g_async_queue_unref (self->pool);
     }
   g_free (self->uri);
+  g_free (self->instance);
   G_OBJECT_CLASS (tn_pg_store_parent_class)->finalize (object);
 }
 
@@ -4191,6 +4402,7 @@ tn_pg_store_class_init (TnPgStoreClass *klass)
 static void
 tn_pg_store_init (TnPgStore *self)
 {
+  self->instance = g_uuid_string_random ();
 }
 
 /**
