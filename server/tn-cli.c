@@ -35,6 +35,9 @@ typedef struct
   gint64    login_attempts_per_address;
   gint64    db_connections;
   char     *trusted_proxies;
+  /* migrate --from --to */
+  char     *from;
+  char     *to;
   /* init */
   char     *email;
   char     *name;
@@ -48,6 +51,8 @@ options_clear (Options *options)
   g_free (options->database);
   g_free (options->config);
   g_free (options->trusted_proxies);
+  g_free (options->from);
+  g_free (options->to);
   g_free (options->email);
   g_free (options->name);
   g_free (options->password_file);
@@ -342,6 +347,42 @@ run_backup (Options    *options,
   return 0;
 }
 
+/* migrate --from sqlite:PATH --to postgresql://…: the whole community,
+ * into a new database, in one transaction. */
+static int
+run_copy (Options *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TnStore) from = NULL;
+  g_autoptr(TnStore) to = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  g_autofree char *from_shown = tn_store_uri_for_messages (options->from);
+  g_autofree char *to_shown = tn_store_uri_for_messages (options->to);
+
+  from = tn_store_open (options->from, &error);
+  if (from == NULL || !tn_store_migrate (from, &error))
+    {
+      g_printerr ("turnout-server migrate: %s: %s\n", from_shown, error->message);
+      return 1;
+    }
+  to = tn_store_open_full (options->to, 1, &error);
+  if (to == NULL || !tn_store_migrate (to, &error))
+    {
+      g_printerr ("turnout-server migrate: %s: %s\n", to_shown, error->message);
+      return 1;
+    }
+  if (!tn_store_copy (from, to, &counts, &error))
+    {
+      g_printerr ("turnout-server migrate: %s\n", error->message);
+      return 1;
+    }
+  g_print ("Copied %s to %s:\n", from_shown, to_shown);
+  for (guint i = 0; tn_store_copy_tables[i] != NULL; i++)
+    g_print ("  %-16s %u\n", tn_store_copy_tables[i],
+             GPOINTER_TO_UINT (g_hash_table_lookup (counts, tn_store_copy_tables[i])));
+  return 0;
+}
+
 static int
 run_migrate (Options *options)
 {
@@ -381,6 +422,10 @@ tn_cli_main (int    argc,
       N_("FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &options.demo,
       N_("Seed a demo community into an empty database"), NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &options.from,
+      N_("migrate: copy the community of this database (sqlite:PATH)…"), N_("URI") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &options.to,
+      N_("migrate: …into this new, empty one (postgresql://…)"), N_("URI") },
     { "email", 0, 0, G_OPTION_ARG_STRING, &options.email,
       N_("init: the first admin's e-mail address"), N_("EMAIL") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &options.name,
@@ -401,7 +446,8 @@ tn_cli_main (int    argc,
                                   "  serve          Serve the API (the default)\n"
                                   "  init           Create the first admin and print a token\n"
                                   "  backup PATH    Write a consistent copy of the database to PATH\n"
-                                  "  migrate        Bring the database schema up to date"));
+                                  "  migrate        Bring the database schema up to date;\n"
+                                  "                 with --from and --to, copy a community to a new database"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -431,6 +477,15 @@ tn_cli_main (int    argc,
     return run_init (&options);
   if (g_str_equal (command, "backup") && argc == 3)
     return run_backup (&options, argv[2]);
+  if (g_str_equal (command, "migrate") && argc == 2 && (options.from != NULL || options.to != NULL))
+    {
+      if (options.from == NULL || options.to == NULL)
+        {
+          g_printerr (_("turnout-server migrate: --from and --to go together\n"));
+          return 2;
+        }
+      return run_copy (&options);
+    }
   if (g_str_equal (command, "migrate") && argc == 2)
     return run_migrate (&options);
 

@@ -135,6 +135,82 @@ tn_store_get_threads (TnStore *self)
   return IFACE (self)->get_threads != NULL ? IFACE (self)->get_threads (self) : 0;
 }
 
+/* What a copy carries, referenced tables first. Not copied: what each
+ * backend keeps for itself (SQLite's search index, schema versions). */
+const char * const tn_store_copy_tables[] = {
+  "users", "tokens", "categories", "events", "event_tags", "attendees", "tickets", "event_people",
+  "audit_log", "sync_counter", "event_keys", "pairing_codes", "devices", "removed_devices", "checkins",
+  "follows", NULL
+};
+
+typedef struct
+{
+  TnStore    *to;
+  GHashTable *counts;   /* table → GUINT_TO_POINTER (rows) */
+} Copy;
+
+static gboolean
+copy_row (const char          *table,
+          guint                n_columns,
+          const char * const  *columns,
+          const TnStoreValue  *values,
+          gpointer             user_data,
+          GError             **error)
+{
+  Copy *copy = user_data;
+  guint rows = GPOINTER_TO_UINT (g_hash_table_lookup (copy->counts, table));
+
+  g_hash_table_replace (copy->counts, (gpointer) table, GUINT_TO_POINTER (rows + 1));
+  return IFACE (copy->to)->import_row (copy->to, table, n_columns, columns, values, error);
+}
+
+/**
+ * tn_store_copy:
+ * @from: a migrated store
+ * @to: a migrated, empty store of another backend
+ * @out_counts: (out) (optional) (transfer full): table name → rows
+ *   copied (GUINT_TO_POINTER)
+ *
+ * Copies everything of @from into @to, as it is: ids, tokens (members
+ * stay signed in), door devices and their scans, and the sync sequence
+ * numbers, so that doors syncing with @from go on with @to from the
+ * cursor they have. @to gets all of it in one transaction, or nothing.
+ *
+ * Returns: %FALSE with @error set (%TN_ERROR_CONFLICT: @to is not empty)
+ */
+gboolean
+tn_store_copy (TnStore     *from,
+               TnStore     *to,
+               GHashTable **out_counts,
+               GError     **error)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  Copy copy = { to, counts };
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (TN_IS_STORE (from) && TN_IS_STORE (to), FALSE);
+
+  if (IFACE (from)->export_rows == NULL || IFACE (to)->begin_import == NULL)
+    {
+      g_set_error (error, TN_ERROR, TN_ERROR_BAD_REQUEST,
+                   "Copies go from SQLite to PostgreSQL (migrate --from sqlite:PATH --to postgresql://…)");
+      return FALSE;
+    }
+  if (!IFACE (to)->begin_import (to, error))
+    return FALSE;
+  if (!IFACE (from)->export_rows (from, copy_row, &copy, &local_error))
+    {
+      IFACE (to)->end_import (to, FALSE, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!IFACE (to)->end_import (to, TRUE, error))
+    return FALSE;
+  if (out_counts != NULL)
+    *out_counts = g_steal_pointer (&counts);
+  return TRUE;
+}
+
 /**
  * tn_store_broadcast:
  * @message: UTF-8 text of at most %TN_STORE_MESSAGE_MAX bytes

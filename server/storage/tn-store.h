@@ -368,6 +368,33 @@ typedef void (*TnStoreMessageFunc) (const char *message,
  * payload is under 8,000 bytes, with the sender's id). */
 #define TN_STORE_MESSAGE_MAX 7800
 
+/* A value of a row copied between stores (tn_store_copy()). */
+typedef enum
+{
+  TN_STORE_VALUE_NULL,
+  TN_STORE_VALUE_INT,
+  TN_STORE_VALUE_REAL,
+  TN_STORE_VALUE_TEXT,
+  TN_STORE_VALUE_BLOB,
+} TnStoreValueType;
+
+typedef struct
+{
+  TnStoreValueType  type;
+  gint64            integer;
+  double            real;
+  const char       *data;   /* TEXT (NUL-terminated) and BLOB */
+  gsize             size;
+} TnStoreValue;
+
+/* One row of @table: @columns and @values, @n_columns of each. */
+typedef gboolean (*TnStoreRowFunc) (const char          *table,
+                                    guint                n_columns,
+                                    const char * const  *columns,
+                                    const TnStoreValue  *values,
+                                    gpointer             user_data,
+                                    GError             **error);
+
 /* Connections (and threads of requests) of a networked database, unless
  * told otherwise (turnout-server --db-connections). */
 #define TN_STORE_CONNECTIONS_DEFAULT 8
@@ -393,6 +420,27 @@ struct _TnStoreInterface
   void        (*listen)             (TnStore             *self,
                                      TnStoreMessageFunc   func,
                                      gpointer             user_data);
+  /* Copying a whole community to another backend (tn_store_copy()):
+   * export_rows() gives every row of every table of
+   * tn_store_copy_tables, in that order, from one snapshot, with the
+   * ids, sequence numbers and counters as they are (checkins' arrival
+   * order as a column "arrival"); an importer takes them into an empty
+   * database in one transaction, keeping them as given. Optional. */
+  gboolean    (*export_rows)        (TnStore             *self,
+                                     TnStoreRowFunc       func,
+                                     gpointer             user_data,
+                                     GError             **error);
+  gboolean    (*begin_import)       (TnStore             *self,
+                                     GError             **error);
+  gboolean    (*import_row)         (TnStore             *self,
+                                     const char          *table,
+                                     guint                n_columns,
+                                     const char * const  *columns,
+                                     const TnStoreValue  *values,
+                                     GError             **error);
+  gboolean    (*end_import)         (TnStore             *self,
+                                     gboolean             commit,
+                                     GError             **error);
   /* 0: calls are quick and local, made from the main loop (SQLite);
    * N: they may wait on the network, and up to N threads may call at
    * once (PostgreSQL's pool). */
@@ -669,6 +717,11 @@ gboolean    tn_store_commit_batch       (TnStore             *self,
                                          GError             **error);
 gboolean    tn_store_in_batch           (TnStore             *self);
 guint       tn_store_get_threads        (TnStore             *self);
+extern const char * const tn_store_copy_tables[];
+gboolean    tn_store_copy               (TnStore             *from,
+                                         TnStore             *to,
+                                         GHashTable         **out_counts,
+                                         GError             **error);
 gboolean    tn_store_broadcast          (TnStore             *self,
                                          const char          *message,
                                          GError             **error);

@@ -376,6 +376,7 @@ struct _TnPgStore
   GAsyncQueue *pool;       /* idle connections (Conn *) */
   char        *instance;   /* this store's id in its messages to the others */
   Listener    *listener;   /* of the other servers' messages, if listening */
+  Conn        *importing;  /* the connection of an import under way (tn_store_copy()) */
 };
 
 /* The audit entry of the next change, per thread: a change runs on the
@@ -4088,6 +4089,190 @@ out:
   return ok;
 }
 
+/* --- copying from another backend (tn_store_copy()) ----------------------
+ *
+ * One transaction on one connection. The triggers that number sync
+ * changes, count attendees and issue tickets are off while rows come in
+ * as they were (ids, sync numbers, counts); the search column is made by
+ * its trigger as usual; the folded attendee columns are made here as
+ * every change makes them; the identity counters go on after the copied
+ * values. */
+
+#define IMPORT_TRIGGERS "ALTER TABLE attendees %s TRIGGER USER; ALTER TABLE tickets %s TRIGGER USER; " \
+                        "ALTER TABLE devices %s TRIGGER USER;"
+
+static gboolean
+tn_pg_store_begin_import (TnStore  *store,
+                          GError  **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autofree char *disable = g_strdup_printf (IMPORT_TRIGGERS, "DISABLE", "DISABLE", "DISABLE");
+  PGresult *result = NULL;
+  Conn *conn;
+  gboolean empty;
+
+  g_return_val_if_fail (self->importing == NULL, FALSE);
+  conn = acquire (self, error);
+  if (conn == NULL)
+    return FALSE;
+  if (!exec_sql (conn, "BEGIN", PGRES_COMMAND_OK, NULL, error) ||
+      !exec_sql (conn, "SELECT NOT EXISTS (SELECT 1 FROM users) AND NOT EXISTS (SELECT 1 FROM events)",
+                 PGRES_TUPLES_OK, &result, error))
+    {
+      release (self, conn);
+      return FALSE;
+    }
+  empty = g_str_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+  if (!empty)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_CONFLICT,
+                           "The PostgreSQL database has a community already; copy into a new, empty one");
+      release (self, conn);
+      return FALSE;
+    }
+  /* the categories come with the rest */
+  if (!exec_sql (conn, disable, PGRES_COMMAND_OK, NULL, error) ||
+      !exec_sql (conn, "DELETE FROM categories", PGRES_COMMAND_OK, NULL, error))
+    {
+      release (self, conn);
+      return FALSE;
+    }
+  self->importing = conn;
+  return TRUE;
+}
+
+static const TnStoreValue *
+find_value (guint                n_columns,
+            const char * const  *columns,
+            const TnStoreValue  *values,
+            const char          *name)
+{
+  for (guint i = 0; i < n_columns; i++)
+    if (g_str_equal (columns[i], name))
+      return &values[i];
+  return NULL;
+}
+
+static char *
+value_text (const TnStoreValue *value)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *hex;
+
+  switch (value->type)
+    {
+    case TN_STORE_VALUE_INT:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, value->integer);
+    case TN_STORE_VALUE_REAL:
+      return g_strdup (g_ascii_formatd (number, sizeof number, "%.17g", value->real));
+    case TN_STORE_VALUE_TEXT:
+      return g_strndup (value->data, value->size);
+    case TN_STORE_VALUE_BLOB:
+      hex = g_string_sized_new (2 + 2 * value->size);
+      g_string_append (hex, "\\x");
+      for (gsize i = 0; i < value->size; i++)
+        g_string_append_printf (hex, "%02x", (guint8) value->data[i]);
+      return g_string_free (hex, FALSE);
+    case TN_STORE_VALUE_NULL:
+    default:
+      return NULL;
+    }
+}
+
+static gboolean
+tn_pg_store_import_row (TnStore             *store,
+                        const char          *table,
+                        guint                n_columns,
+                        const char * const  *columns,
+                        const TnStoreValue  *values,
+                        GError             **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  PGresult *result;
+  gboolean ok;
+
+  g_return_val_if_fail (self->importing != NULL, FALSE);
+
+  if (g_str_equal (table, "sync_counter"))
+    {
+      /* the counter's one row is there already */
+      const TnStoreValue *seq = find_value (n_columns, columns, values, "seq");
+
+      if (seq == NULL)
+        {
+          g_set_error_literal (error, TN_ERROR, TN_ERROR_BAD_REQUEST, "The sync counter has no seq");
+          return FALSE;
+        }
+      g_string_append (sql, "UPDATE sync_counter SET seq = $1 WHERE id = 1");
+      g_ptr_array_add (params, value_text (seq));
+    }
+  else
+    {
+      g_string_append_printf (sql, "INSERT INTO %s (", table);
+      for (guint i = 0; i < n_columns; i++)
+        {
+          char *quoted = PQescapeIdentifier (self->importing->pg, columns[i], strlen (columns[i]));
+
+          g_string_append_printf (sql, "%s%s", i > 0 ? ", " : "", quoted);
+          PQfreemem (quoted);
+          g_ptr_array_add (params, value_text (&values[i]));
+        }
+      if (g_str_equal (table, "attendees"))
+        {
+          const TnStoreValue *name = find_value (n_columns, columns, values, "name");
+          const TnStoreValue *email = find_value (n_columns, columns, values, "email");
+          g_autofree char *name_text = name != NULL ? value_text (name) : NULL;
+          g_autofree char *email_text = email != NULL ? value_text (email) : NULL;
+
+          g_string_append (sql, ", name_fold, email_fold");
+          g_ptr_array_add (params, tn_store_fold_for_search (name_text != NULL ? name_text : ""));
+          g_ptr_array_add (params, tn_store_fold_for_search (email_text != NULL ? email_text : ""));
+        }
+      /* checkins' arrival is GENERATED ALWAYS: the copy keeps SQLite's */
+      g_string_append_printf (sql, ")%s VALUES (", g_str_equal (table, "checkins") ? " OVERRIDING SYSTEM VALUE" : "");
+      for (guint i = 0; i < params->len; i++)
+        g_string_append_printf (sql, "%s$%u", i > 0 ? ", " : "", i + 1);
+      g_string_append_c (sql, ')');
+    }
+
+  result = PQexecParams (self->importing->pg, sql->str, (int) params->len, NULL,
+                         (const char * const *) params->pdata, NULL, NULL, 0);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+  if (!ok)
+    {
+      set_pg_error (self->importing->pg, result, error);
+      g_prefix_error (error, "Copying %s: ", table);
+    }
+  PQclear (result);
+  return ok;
+}
+
+static gboolean
+tn_pg_store_end_import (TnStore   *store,
+                        gboolean   commit,
+                        GError   **error)
+{
+  TnPgStore *self = TN_PG_STORE (store);
+  g_autofree char *enable = g_strdup_printf (IMPORT_TRIGGERS, "ENABLE", "ENABLE", "ENABLE");
+  Conn *conn = g_steal_pointer (&self->importing);
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (conn != NULL, FALSE);
+  if (commit)
+    ok = exec_sql (conn, enable, PGRES_COMMAND_OK, NULL, error) &&
+         exec_sql (conn, "SELECT setval (pg_get_serial_sequence ('audit_log', 'seq'), coalesce (max (seq), 0) + 1, "
+                         "false) FROM audit_log", PGRES_TUPLES_OK, NULL, error) &&
+         exec_sql (conn, "SELECT setval (pg_get_serial_sequence ('checkins', 'arrival'), "
+                         "coalesce (max (arrival), 0) + 1, false) FROM checkins", PGRES_TUPLES_OK, NULL, error) &&
+         exec_sql (conn, "COMMIT", PGRES_COMMAND_OK, NULL, error);
+  /* rolls back what is left open */
+  release (self, conn);
+  return ok;
+}
+
 /* --- messages between servers (LISTEN/NOTIFY) ----------------------------
  *
  * Every server LISTENs on one channel with a connection of its own, outside
@@ -4316,6 +4501,9 @@ tn_pg_store_iface_init (TnStoreInterface *iface)
   iface->ping = tn_pg_store_ping;
   iface->get_threads = tn_pg_store_get_threads;
   iface->broadcast = tn_pg_store_broadcast;
+  iface->begin_import = tn_pg_store_begin_import;
+  iface->import_row = tn_pg_store_import_row;
+  iface->end_import = tn_pg_store_end_import;
   iface->listen = tn_pg_store_listen;
   iface->count_users = tn_pg_store_count_users;
   iface->create_user = tn_pg_store_create_user;

@@ -4027,9 +4027,100 @@ tn_sqlite_store_load_rec_data (TnStore    *store,
   return ok;
 }
 
+/* --- copying to another backend (tn_store_copy()) ------------------------- */
+
+static gboolean
+export_table (TnSqliteStore   *self,
+              const char      *table,
+              TnStoreRowFunc   func,
+              gpointer         user_data,
+              GError         **error)
+{
+  /* the arrival order of scans is their rowid; the audit log's is seq */
+  g_autofree char *sql = g_str_equal (table, "checkins")
+    ? g_strdup ("SELECT rowid AS arrival, * FROM checkins ORDER BY rowid")
+    : g_str_equal (table, "audit_log") ? g_strdup ("SELECT * FROM audit_log ORDER BY seq")
+                                       : g_strdup_printf ("SELECT * FROM %s", table);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  guint n;
+  g_autofree const char **columns = NULL;
+  g_autofree TnStoreValue *values = NULL;
+  gboolean ok = TRUE;
+
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, rc, error);
+  n = (guint) sqlite3_column_count (stmt);
+  columns = g_new0 (const char *, n + 1);
+  values = g_new0 (TnStoreValue, n);
+  for (guint i = 0; i < n; i++)
+    columns[i] = sqlite3_column_name (stmt, (int) i);
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          TnStoreValue *value = &values[i];
+
+          memset (value, 0, sizeof *value);
+          switch (sqlite3_column_type (stmt, (int) i))
+            {
+            case SQLITE_INTEGER:
+              value->type = TN_STORE_VALUE_INT;
+              value->integer = sqlite3_column_int64 (stmt, (int) i);
+              break;
+            case SQLITE_FLOAT:
+              value->type = TN_STORE_VALUE_REAL;
+              value->real = sqlite3_column_double (stmt, (int) i);
+              break;
+            case SQLITE_TEXT:
+              value->type = TN_STORE_VALUE_TEXT;
+              value->data = (const char *) sqlite3_column_text (stmt, (int) i);
+              value->size = (gsize) sqlite3_column_bytes (stmt, (int) i);
+              break;
+            case SQLITE_BLOB:
+              value->type = TN_STORE_VALUE_BLOB;
+              value->data = sqlite3_column_blob (stmt, (int) i);
+              value->size = (gsize) sqlite3_column_bytes (stmt, (int) i);
+              break;
+            default:
+              value->type = TN_STORE_VALUE_NULL;
+            }
+        }
+      ok = func (table, n, columns, values, user_data, error);
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_sqlite_error (self, rc, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Every table of tn_store_copy_tables from one read transaction. */
+static gboolean
+tn_sqlite_store_export_rows (TnStore         *store,
+                             TnStoreRowFunc   func,
+                             gpointer         user_data,
+                             GError         **error)
+{
+  TnSqliteStore *self = TN_SQLITE_STORE (store);
+  gboolean ok = TRUE;
+
+  if (self->batch)
+    {
+      g_set_error_literal (error, TN_ERROR, TN_ERROR_CONFLICT, "A batch of changes is open");
+      return FALSE;
+    }
+  if (!exec (self, "BEGIN", error))
+    return FALSE;
+  for (guint i = 0; ok && tn_store_copy_tables[i] != NULL; i++)
+    ok = export_table (self, tn_store_copy_tables[i], func, user_data, error);
+  exec (self, "COMMIT", NULL);
+  return ok;
+}
+
 static void
 tn_sqlite_store_iface_init (TnStoreInterface *iface)
 {
+  iface->export_rows = tn_sqlite_store_export_rows;
   iface->follow = tn_sqlite_store_follow;
   iface->unfollow = tn_sqlite_store_unfollow;
   iface->list_follows = tn_sqlite_store_list_follows;
