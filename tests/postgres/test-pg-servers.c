@@ -6,6 +6,7 @@
  * server killed while doors post to it loses no scan it acknowledged. */
 #include "config.h"
 
+#include <libpq-fe.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
@@ -603,6 +604,48 @@ test_killed (Fixture       *f,
   g_mutex_clear (&lock);
 }
 
+/* The database goes away under both servers (dropped, its connections
+ * ended): /health/ready says so with 503, requests that need it are
+ * answered 503 unavailable (never 500), /health still answers, and both
+ * servers stop cleanly when told. */
+static void
+test_database_gone (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *name_start = strstr (f->uri, ":///") + strlen (":///");
+  g_autofree char *name = g_strndup (name_start, strcspn (name_start, "?"));
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE \"%s\" WITH (FORCE)", name);
+  PGconn *conn = PQconnectdb (g_getenv ("TURNOUT_TEST_PG"));
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, drop);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  PQfinish (conn);
+
+  for (guint s = 0; s < 2; s++)
+    {
+      const char *url = s == 0 ? f->a->url : f->b->url;
+      g_autofree char *ready = NULL;
+      g_autofree char *events = NULL;
+      g_autofree char *me = NULL;
+      g_autoptr(JsonObject) answer = NULL;
+      g_autoptr(JsonObject) health = call (url, "GET", "/health", NULL, NULL, 200);
+
+      g_assert_cmpuint (tn_test_http (url, "GET", "/health/ready", NULL, NULL, -1, NULL, &ready), ==, 503);
+      answer = tn_test_parse_object (ready);
+      g_assert_cmpstr (tn_json_object_get_string (answer, "status"), ==, "unavailable");
+      g_assert_cmpstr (tn_json_object_get_string (answer, "database"), ==, "failed");
+      g_assert_cmpuint (tn_test_http (url, "GET", "/api/v1/events", NULL, NULL, -1, NULL, &events), ==, 503);
+      tn_test_assert_error_body (events, "unavailable");
+      g_assert_cmpuint (tn_test_http (url, "GET", "/api/v1/me", f->organizer, NULL, -1, NULL, &me), ==, 503);
+      tn_test_assert_error_body (me, "unavailable");
+    }
+  g_free (tn_test_process_stop (f->a, SIGTERM));
+  g_free (tn_test_process_stop (f->b, SIGTERM));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -618,5 +661,7 @@ main (int    argc,
   g_test_add ("/postgres/servers/live-across", Fixture, NULL, fixture_setup, test_live_across, fixture_teardown);
   g_test_add ("/postgres/servers/last-seat", Fixture, NULL, fixture_setup, test_last_seat, fixture_teardown);
   g_test_add ("/postgres/servers/killed", Fixture, NULL, fixture_setup, test_killed, fixture_teardown);
+  g_test_add ("/postgres/servers/database-gone", Fixture, NULL, fixture_setup, test_database_gone,
+              fixture_teardown);
   return g_test_run ();
 }
