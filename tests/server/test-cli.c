@@ -16,7 +16,8 @@
 typedef struct
 {
   char *dir;
-  char *db;      /* sqlite:DIR/x.db */
+  char *db;      /* sqlite:DIR/x.db, or a new PostgreSQL database under
+                    tests/postgres/with-cluster */
 } Fixture;
 
 static void
@@ -27,7 +28,9 @@ fixture_setup (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("turnout-cli-XXXXXX", &error);
   g_assert_no_error (error);
-  f->db = g_strdup_printf ("sqlite:%s/x.db", f->dir);
+  f->db = tn_test_pg_fresh_database ();
+  if (f->db == NULL)
+    f->db = g_strdup_printf ("sqlite:%s/x.db", f->dir);
 }
 
 static void
@@ -152,6 +155,7 @@ test_bad_arguments (Fixture       *f,
   const char *missing_config[] = { "--config", "/nonexistent/turnout.ini", NULL };
   const char *init_no_email[] = { "init", "--database", f->db, NULL };
   const char *init_bad_email[] = { "init", "--email", "not-an-address", "--database", f->db, NULL };
+  const char *too_many_connections[] = { "--database", f->db, "--db-connections", "65", "migrate", NULL };
   g_autofree char *err = NULL;
 
   g_assert_cmpint (run (unknown_option, NULL, &err), !=, 0);
@@ -168,6 +172,9 @@ test_bad_arguments (Fixture       *f,
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (init_bad_email, NULL, &err), !=, 0);
   g_assert_nonnull (strstr (err, "--email"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (too_many_connections, NULL, &err), !=, 0);
+  g_assert_nonnull (strstr (err, "--db-connections must be from 1 to 64"));
 }
 
 static void
@@ -248,6 +255,15 @@ test_backup (Fixture       *f,
   g_assert_cmpint (run (init, &out, NULL), ==, 0);
   token = token_from_output (out);
   g_clear_pointer (&out, g_free);
+
+  /* PostgreSQL has its own tools, and the command says which */
+  if (g_str_has_prefix (f->db, "postgresql:"))
+    {
+      g_assert_cmpint (run (backup, NULL, &err), !=, 0);
+      g_assert_nonnull (strstr (err, "pg_dump"));
+      g_assert_false (g_file_test (copy_path, G_FILE_TEST_EXISTS));
+      return;
+    }
 
   /* An online backup: the server runs and has just written. */
   server = server_start (serve);

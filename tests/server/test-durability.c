@@ -97,7 +97,9 @@ test_kill_during_writes (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("turnout-durability-XXXXXX", &error);
-  g_autofree char *db = g_strdup_printf ("sqlite:%s/turnout.db", dir);
+  /* under tests/postgres/with-cluster: a new PostgreSQL database */
+  g_autofree char *pg = tn_test_pg_fresh_database ();
+  g_autofree char *db = pg != NULL ? g_strdup (pg) : g_strdup_printf ("sqlite:%s/turnout.db", dir);
   const char *serve[] = { "--listen", "127.0.0.1:0", "--database", db, "--demo", NULL };
   g_autoptr(TnTestProcess) server = NULL;
   g_autoptr(TnTestProcess) again = NULL;
