@@ -554,6 +554,128 @@ tn_test_request (const char *url,
 /* --- JSON ---------------------------------------------------------------- */
 
 JsonObject *
+tn_test_call (const char *url,
+              const char *method,
+              const char *path,
+              const char *token,
+              const char *body,
+              guint       expected)
+{
+  g_autofree char *answer = NULL;
+  guint status = tn_test_http (url, method, path, token, body, -1, NULL, &answer);
+
+  if (status != expected)
+    g_error ("%s %s%s: expected %u, got %u: %s", method, url, path, expected, status, answer);
+  return answer != NULL && answer[0] != '\0' ? tn_test_parse_object (answer) : NULL;
+}
+
+/* --- live subscribers ------------------------------------------------------ */
+
+#define SUBSCRIBER_WAIT_MS 20000
+
+static void
+subscriber_message_cb (SoupWebsocketConnection *connection,
+                       SoupWebsocketDataType    type,
+                       GBytes                  *message,
+                       TnTestSubscriber        *s)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+
+  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  g_ptr_array_add (s->messages, tn_test_parse_object (text));
+}
+
+static void
+subscriber_connected_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  TnTestSubscriber *s = user_data;
+
+  s->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &s->error);
+  if (s->connection != NULL)
+    g_signal_connect (s->connection, "message", G_CALLBACK (subscriber_message_cb), s);
+  s->done = TRUE;
+}
+
+static gboolean
+subscriber_done (gpointer data)
+{
+  return ((TnTestSubscriber *) data)->done;
+}
+
+TnTestSubscriber *
+tn_test_subscribe (const char *url,
+                   const char *event_id,
+                   const char *token)
+{
+  TnTestSubscriber *s = g_new0 (TnTestSubscriber, 1);
+  g_autofree char *uri = g_strdup_printf ("%s/api/v1/events/%s/live", url, event_id);
+
+  s->session = soup_session_new ();
+  s->msg = soup_message_new ("GET", uri);
+  s->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (s->msg), "Authorization", value);
+    }
+  soup_session_websocket_connect_async (s->session, s->msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        subscriber_connected_cb, s);
+  g_assert_true (tn_test_wait_until (subscriber_done, s, SUBSCRIBER_WAIT_MS));
+  return s;
+}
+
+typedef struct
+{
+  TnTestSubscriber *s;
+  guint             count;
+} SubscriberWait;
+
+static gboolean
+subscriber_has_messages (gpointer data)
+{
+  SubscriberWait *w = data;
+
+  return w->s->messages->len >= w->count;
+}
+
+JsonObject *
+tn_test_subscriber_nth (TnTestSubscriber *s,
+                        guint             n)
+{
+  SubscriberWait w = { s, n };
+
+  if (!tn_test_wait_until (subscriber_has_messages, &w, SUBSCRIBER_WAIT_MS))
+    g_error ("message %u did not come (%u so far)", n, s->messages->len);
+  return s->messages->pdata[n - 1];
+}
+
+static gboolean
+subscriber_closed (gpointer data)
+{
+  return soup_websocket_connection_get_state (data) == SOUP_WEBSOCKET_STATE_CLOSED;
+}
+
+void
+tn_test_subscriber_free (TnTestSubscriber *s)
+{
+  if (s->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (s->connection, s);
+      soup_websocket_connection_close (s->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      tn_test_wait_until (subscriber_closed, s->connection, SUBSCRIBER_WAIT_MS);
+      g_object_unref (s->connection);
+    }
+  g_clear_error (&s->error);
+  g_object_unref (s->msg);
+  g_object_unref (s->session);
+  g_ptr_array_unref (s->messages);
+  g_free (s);
+}
+
+JsonObject *
 tn_test_parse_object (const char *json)
 {
   g_autoptr(GError) error = NULL;

@@ -146,6 +146,41 @@ JsonObject *tn_test_parse_object   (const char *json);
 void     tn_test_assert_error_body (const char *json,
                                     const char *code);
 
+/* A request that must be answered @expected (or the test fails, with
+ * the answer); returns the body's object, NULL for an empty body. */
+JsonObject *tn_test_call (const char *url,
+                          const char *method,
+                          const char *path,
+                          const char *token,
+                          const char *body,
+                          guint       expected);
+
+/* A subscriber of an event's live statistics (GET …/events/{id}/live)
+ * through a real libsoup WebSocket client: connection is NULL and error
+ * set when the server refused it; messages fill as the main context runs. */
+typedef struct _SoupSession SoupSession;
+typedef struct _SoupMessage SoupMessage;
+typedef struct _SoupWebsocketConnection SoupWebsocketConnection;
+typedef struct
+{
+  SoupSession             *session;
+  SoupMessage             *msg;
+  SoupWebsocketConnection *connection;
+  GError                  *error;
+  gboolean                 done;
+  GPtrArray               *messages;   /* of JsonObject */
+} TnTestSubscriber;
+
+/* Connects as @token (NULL: anonymous), waiting for the answer. */
+TnTestSubscriber *tn_test_subscribe       (const char       *url,
+                                           const char       *event_id,
+                                           const char       *token);
+/* The @n-th message (from 1), waiting for it. */
+JsonObject       *tn_test_subscriber_nth  (TnTestSubscriber *subscriber,
+                                           guint             n);
+void              tn_test_subscriber_free (TnTestSubscriber *subscriber);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TnTestSubscriber, tn_test_subscriber_free)
+
 /* Call in main() after g_test_init(): makes unexpected warnings fatal. */
 void     tn_test_init (int    *argc,
                        char ***argv);

@@ -21,29 +21,13 @@
 #include "tn-test-utils.h"
 #include "tn-time.h"
 
-/* A request that must answer @expected; returns the body (NULL if empty). */
-static JsonObject *
-call (const char *url,
-      const char *method,
-      const char *path,
-      const char *token,
-      const char *body,
-      guint       expected)
-{
-  g_autofree char *answer = NULL;
-  guint status = tn_test_http (url, method, path, token, body, -1, NULL, &answer);
-
-  if (status != expected)
-    g_error ("%s %s%s: expected %u, got %u: %s", method, url, path, expected, status, answer);
-  return answer != NULL && answer[0] != '\0' ? tn_test_parse_object (answer) : NULL;
-}
 
 static char *
 login (const char *url,
        const char *email)
 {
   g_autofree char *body = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\"}", email, TN_DEMO_PASSWORD);
-  g_autoptr(JsonObject) answer = call (url, "POST", "/api/v1/auth/login", NULL, body, 200);
+  g_autoptr(JsonObject) answer = tn_test_call (url, "POST", "/api/v1/auth/login", NULL, body, 200);
 
   return g_strdup (tn_json_object_get_string (answer, "token"));
 }
@@ -207,7 +191,7 @@ test_copy (void)
     g_autofree char *body = g_strdup_printf ("{\"title\":\"Moving night\",\"starts_at\":\"%s\",\"ends_at\":\"%s\","
                                              "\"capacity\":3,\"waitlist\":true,\"lat\":51.3397,\"lon\":12.3731,"
                                              "\"tags\":[\"move\",\"über\"]}", starts, ends);
-    g_autoptr(JsonObject) event = call (server->url, "POST", "/api/v1/events", organizer, body, 201);
+    g_autoptr(JsonObject) event = tn_test_call (server->url, "POST", "/api/v1/events", organizer, body, 201);
 
     event_id = g_strdup (tn_json_object_get_string (event, "id"));
   }
@@ -215,19 +199,19 @@ test_copy (void)
     {
       g_autofree char *guests = g_strdup_printf ("/api/v1/events/%s/attendees", event_id);
       g_autofree char *body = g_strdup_printf ("{\"name\":\"Zoë Guest %u\",\"email\":\"zoe%u@example.org\"}", i, i);
-      g_autoptr(JsonObject) guest = call (server->url, "POST", guests, organizer, body, 201);
+      g_autoptr(JsonObject) guest = tn_test_call (server->url, "POST", guests, organizer, body, 201);
 
       codes[i] = g_strdup (tn_json_object_get_string (guest, "ticket_code"));
       g_assert_nonnull (codes[i]);
     }
   {
     g_autofree char *rsvp = g_strdup_printf ("/api/v1/events/%s/rsvp", event_id);
-    g_autoptr(JsonObject) waiting = call (server->url, "PUT", rsvp, member, "{\"status\":\"going\"}", 200);
+    g_autoptr(JsonObject) waiting = tn_test_call (server->url, "PUT", rsvp, member, "{\"status\":\"going\"}", 200);
     g_autofree char *pairing_body = g_strdup_printf ("{\"event_id\":\"%s\",\"role\":\"supervisor\"}", event_id);
-    g_autoptr(JsonObject) pairing = call (server->url, "POST", "/api/v1/devices/pairing", organizer, pairing_body, 201);
+    g_autoptr(JsonObject) pairing = tn_test_call (server->url, "POST", "/api/v1/devices/pairing", organizer, pairing_body, 201);
     g_autofree char *pair = g_strdup_printf ("{\"pairing_code\":\"%s\",\"name\":\"Door\"}",
                                              tn_json_object_get_string (pairing, "code"));
-    g_autoptr(JsonObject) paired = call (server->url, "POST", "/api/v1/devices", NULL, pair, 201);
+    g_autoptr(JsonObject) paired = tn_test_call (server->url, "POST", "/api/v1/devices", NULL, pair, 201);
     g_autofree char *scan_1 = scan_body (1, event_id, codes[0], "in");
     g_autofree char *scan_2 = scan_body (2, event_id, codes[0], "in");   /* a duplicate, flagged */
     g_autofree char *scan_3 = scan_body (3, event_id, codes[1], "in");
@@ -243,19 +227,19 @@ test_copy (void)
 
     g_assert_cmpstr (tn_json_object_get_string (waiting, "status"), ==, "waitlisted");
     door = g_strdup (tn_json_object_get_string (paired, "token"));
-    a1 = call (server->url, "POST", "/api/v1/checkins", door, scan_1, 200);
-    a2 = call (server->url, "POST", "/api/v1/checkins", door, scan_2, 200);
-    a3 = call (server->url, "POST", "/api/v1/checkins", door, scan_3, 200);
-    g_assert_null (call (server->url, "DELETE", "/api/v1/checkins/0190a000-0000-7000-8000-000000000003", door,
+    a1 = tn_test_call (server->url, "POST", "/api/v1/checkins", door, scan_1, 200);
+    a2 = tn_test_call (server->url, "POST", "/api/v1/checkins", door, scan_2, 200);
+    a3 = tn_test_call (server->url, "POST", "/api/v1/checkins", door, scan_3, 200);
+    g_assert_null (tn_test_call (server->url, "DELETE", "/api/v1/checkins/0190a000-0000-7000-8000-000000000003", door,
                          NULL, 204));
-    me = call (server->url, "GET", "/api/v1/me", organizer, NULL, 200);
+    me = tn_test_call (server->url, "GET", "/api/v1/me", organizer, NULL, 200);
     follow = g_strdup_printf ("/api/v1/users/%s/follow", tn_json_object_get_string (me, "id"));
-    followed = call (server->url, "PUT", follow, member, NULL, 200);
+    followed = tn_test_call (server->url, "PUT", follow, member, NULL, 200);
     /* the door's replica is up to date: its cursor */
-    page = call (server->url, "GET", sync, door, NULL, 200);
+    page = tn_test_call (server->url, "GET", sync, door, NULL, 200);
     g_assert_false (json_object_get_boolean_member (page, "more"));
     cursor = g_strdup (tn_json_object_get_string (page, "cursor"));
-    events = call (server->url, "GET", "/api/v1/events?limit=100", organizer, NULL, 200);
+    events = tn_test_call (server->url, "GET", "/api/v1/events?limit=100", organizer, NULL, 200);
     events_before = json_to_string (json_node_init_object (json_node_alloc (), events), FALSE);
   }
   rest = tn_test_process_stop (server, SIGTERM);
@@ -301,13 +285,13 @@ test_copy (void)
   server = (tn_test_process_free (server), NULL);
   server = tn_test_process_start ((const char *[]) { "--database", pg_uri, "--listen", "127.0.0.1:0", NULL }, NULL);
   {
-    g_autoptr(JsonObject) events = call (server->url, "GET", "/api/v1/events?limit=100", organizer, NULL, 200);
+    g_autoptr(JsonObject) events = tn_test_call (server->url, "GET", "/api/v1/events?limit=100", organizer, NULL, 200);
     g_autofree char *events_after = json_to_string (json_node_init_object (json_node_alloc (), events), FALSE);
     g_autofree char *since = g_strdup_printf ("/api/v1/sync?event_id=%s&since=%s", event_id, cursor);
-    g_autoptr(JsonObject) nothing_new = call (server->url, "GET", since, door, NULL, 200);
+    g_autoptr(JsonObject) nothing_new = tn_test_call (server->url, "GET", since, door, NULL, 200);
     g_autofree char *scan_4 = scan_body (4, event_id, codes[2], "in");
-    g_autoptr(JsonObject) a4 = call (server->url, "POST", "/api/v1/checkins", door, scan_4, 200);
-    g_autoptr(JsonObject) news = call (server->url, "GET", since, door, NULL, 200);
+    g_autoptr(JsonObject) a4 = tn_test_call (server->url, "POST", "/api/v1/checkins", door, scan_4, 200);
+    g_autoptr(JsonObject) news = tn_test_call (server->url, "GET", since, door, NULL, 200);
     g_autoptr(JsonObject) again = NULL;
     JsonArray *changes = json_object_get_array_member (news, "changes");
     JsonObject *checkin;
@@ -324,7 +308,7 @@ test_copy (void)
       g_autofree char *scan_1 = scan_body (1, event_id, codes[0], "in");
       JsonObject *result;
 
-      again = call (server->url, "POST", "/api/v1/checkins", door, scan_1, 200);
+      again = tn_test_call (server->url, "POST", "/api/v1/checkins", door, scan_1, 200);
       result = json_array_get_object_element (json_object_get_array_member (again, "results"), 0);
       g_assert_cmpstr (tn_json_object_get_string (result, "verdict"), ==, "accepted");
     }

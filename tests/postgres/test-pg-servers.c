@@ -59,22 +59,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->uri);
 }
 
-/* A request that must answer @expected; returns the body (NULL if empty). */
-static JsonObject *
-call (const char *url,
-      const char *method,
-      const char *path,
-      const char *token,
-      const char *body,
-      guint       expected)
-{
-  g_autofree char *answer = NULL;
-  guint status = tn_test_http (url, method, path, token, body, -1, NULL, &answer);
-
-  if (status != expected)
-    g_error ("%s %s%s: expected %u, got %u: %s", method, url, path, expected, status, answer);
-  return answer != NULL && answer[0] != '\0' ? tn_test_parse_object (answer) : NULL;
-}
 
 static char *
 create_event (Fixture    *f,
@@ -84,7 +68,7 @@ create_event (Fixture    *f,
   g_autofree char *ends = tn_time_format (tn_time_now () + 600 + 4 * 3600);
   g_autofree char *body = g_strdup_printf ("{\"title\":\"Two servers\",\"starts_at\":\"%s\",\"ends_at\":\"%s\"%s}",
                                            starts, ends, extra);
-  g_autoptr(JsonObject) event = call (f->a->url, "POST", "/api/v1/events", f->organizer, body, 201);
+  g_autoptr(JsonObject) event = tn_test_call (f->a->url, "POST", "/api/v1/events", f->organizer, body, 201);
 
   return g_strdup (tn_json_object_get_string (event, "id"));
 }
@@ -97,10 +81,10 @@ pair_door (Fixture    *f,
            const char *name)
 {
   g_autofree char *body = g_strdup_printf ("{\"event_id\":\"%s\",\"role\":\"steward\"}", event_id);
-  g_autoptr(JsonObject) pairing = call (url, "POST", "/api/v1/devices/pairing", f->organizer, body, 201);
+  g_autoptr(JsonObject) pairing = tn_test_call (url, "POST", "/api/v1/devices/pairing", f->organizer, body, 201);
   g_autofree char *pair = g_strdup_printf ("{\"pairing_code\":\"%s\",\"name\":\"%s\"}",
                                            tn_json_object_get_string (pairing, "code"), name);
-  g_autoptr(JsonObject) paired = call (url, "POST", "/api/v1/devices", NULL, pair, 201);
+  g_autoptr(JsonObject) paired = tn_test_call (url, "POST", "/api/v1/devices", NULL, pair, 201);
 
   return g_strdup (tn_json_object_get_string (paired, "token"));
 }
@@ -114,7 +98,7 @@ add_guest (Fixture    *f,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/attendees", event_id);
   g_autofree char *body = g_strdup_printf ("{\"name\":\"Guest %u\",\"email\":\"guest%u@example.org\"}", n, n);
-  g_autoptr(JsonObject) guest = call (url, "POST", path, f->organizer, body, 201);
+  g_autoptr(JsonObject) guest = tn_test_call (url, "POST", path, f->organizer, body, 201);
 
   return g_strdup (tn_json_object_get_string (guest, "ticket_code"));
 }
@@ -131,101 +115,11 @@ scan_body (const char *id,
                           "\"scanned_at\":\"%s\",\"device\":\"%s\"}]}", id, event_id, code, at, device);
 }
 
-/* --- a WebSocket subscriber ------------------------------------------------ */
+/* --- live subscribers ------------------------------------------------------ */
 
 typedef struct
 {
-  SoupSession             *session;
-  SoupMessage             *msg;
-  SoupWebsocketConnection *connection;
-  GError                  *error;
-  gboolean                 done;
-  GPtrArray               *messages;   /* of JsonObject */
-} Subscriber;
-
-static void
-message_cb (SoupWebsocketConnection *connection,
-            SoupWebsocketDataType    type,
-            GBytes                  *message,
-            Subscriber              *s)
-{
-  g_autofree char *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
-
-  g_ptr_array_add (s->messages, tn_test_parse_object (text));
-}
-
-static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Subscriber *s = user_data;
-
-  s->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &s->error);
-  if (s->connection != NULL)
-    g_signal_connect (s->connection, "message", G_CALLBACK (message_cb), s);
-  s->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Subscriber *) data)->done;
-}
-
-static Subscriber *
-subscribe (const char *url,
-           const char *event_id,
-           const char *token)
-{
-  Subscriber *s = g_new0 (Subscriber, 1);
-  g_autofree char *uri = g_strdup_printf ("%s/api/v1/events/%s/live", url, event_id);
-  g_autofree char *value = g_strdup_printf ("Bearer %s", token);
-
-  s->session = soup_session_new ();
-  s->msg = soup_message_new ("GET", uri);
-  s->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  soup_message_headers_replace (soup_message_get_request_headers (s->msg), "Authorization", value);
-  soup_session_websocket_connect_async (s->session, s->msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        connected_cb, s);
-  g_assert_true (tn_test_wait_until (is_done, s, WAIT_MS));
-  g_assert_no_error (s->error);
-  return s;
-}
-
-static gboolean
-has_message (gpointer data)
-{
-  return ((Subscriber *) data)->messages->len > 0;
-}
-
-static gboolean
-closed (gpointer data)
-{
-  return soup_websocket_connection_get_state (data) == SOUP_WEBSOCKET_STATE_CLOSED;
-}
-
-static void
-subscriber_free (Subscriber *s)
-{
-  if (s->connection != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (s->connection, s);
-      soup_websocket_connection_close (s->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      tn_test_wait_until (closed, s->connection, WAIT_MS);
-      g_object_unref (s->connection);
-    }
-  g_clear_error (&s->error);
-  g_object_unref (s->msg);
-  g_object_unref (s->session);
-  g_ptr_array_unref (s->messages);
-  g_free (s);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Subscriber, subscriber_free)
-
-typedef struct
-{
-  Subscriber *s;
+  TnTestSubscriber *s;
   const char *change;   /* a delta with a change of this type */
   const char *stat;     /* and this statistic … */
   gint64      value;    /* … at this value */
@@ -254,7 +148,7 @@ has_delta (gpointer data)
 }
 
 static void
-expect_delta (Subscriber *s,
+expect_delta (TnTestSubscriber *s,
               const char *change,
               const char *stat,
               gint64      value)
@@ -277,10 +171,10 @@ test_shared (Fixture       *f,
 {
   g_autofree char *event_id = create_event (f, "");
   g_autofree char *path = g_strdup_printf ("/api/v1/events/%s", event_id);
-  g_autoptr(JsonObject) me = call (f->b->url, "GET", "/api/v1/me", f->organizer, NULL, 200);
-  g_autoptr(JsonObject) event = call (f->b->url, "GET", path, f->organizer, NULL, 200);
-  g_autoptr(JsonObject) ready_a = call (f->a->url, "GET", "/health/ready", NULL, NULL, 200);
-  g_autoptr(JsonObject) ready_b = call (f->b->url, "GET", "/health/ready", NULL, NULL, 200);
+  g_autoptr(JsonObject) me = tn_test_call (f->b->url, "GET", "/api/v1/me", f->organizer, NULL, 200);
+  g_autoptr(JsonObject) event = tn_test_call (f->b->url, "GET", path, f->organizer, NULL, 200);
+  g_autoptr(JsonObject) ready_a = tn_test_call (f->a->url, "GET", "/health/ready", NULL, NULL, 200);
+  g_autoptr(JsonObject) ready_b = tn_test_call (f->b->url, "GET", "/health/ready", NULL, NULL, 200);
   g_autofree char *gone = NULL;
 
   g_assert_cmpstr (tn_json_object_get_string (me, "email"), ==, TN_DEMO_ORGANIZER_EMAIL);
@@ -288,7 +182,7 @@ test_shared (Fixture       *f,
   g_assert_cmpstr (tn_json_object_get_string (ready_a, "database"), ==, "ok");
   g_assert_cmpstr (tn_json_object_get_string (ready_b, "database"), ==, "ok");
 
-  g_assert_null (call (f->b->url, "POST", "/api/v1/auth/logout", f->organizer, NULL, 204));
+  g_assert_null (tn_test_call (f->b->url, "POST", "/api/v1/auth/logout", f->organizer, NULL, 204));
   g_assert_cmpuint (tn_test_http (f->a->url, "GET", "/api/v1/me", f->organizer, NULL, -1, NULL, &gone), ==, 401);
   tn_test_assert_error_body (gone, "unauthorized");
 }
@@ -308,29 +202,30 @@ test_live_across (Fixture       *f,
   g_autofree char *scan_b = scan_body ("0190a000-0000-7000-8000-000000000002", event_id, code_2, "Door A");
   g_autofree char *member_body = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\"}",
                                                   TN_DEMO_MEMBER_EMAIL, TN_DEMO_PASSWORD);
-  g_autoptr(JsonObject) login = call (f->a->url, "POST", "/api/v1/auth/login", NULL, member_body, 200);
-  g_autoptr(Subscriber) on_a = subscribe (f->a->url, event_id, f->organizer);
-  g_autoptr(Subscriber) on_b = subscribe (f->b->url, event_id, f->organizer);
+  g_autoptr(JsonObject) login = tn_test_call (f->a->url, "POST", "/api/v1/auth/login", NULL, member_body, 200);
+  g_autoptr(TnTestSubscriber) on_a = tn_test_subscribe (f->a->url, event_id, f->organizer);
+  g_autoptr(TnTestSubscriber) on_b = tn_test_subscribe (f->b->url, event_id, f->organizer);
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(JsonObject) answer_b = NULL;
   /* each has its snapshot first */
-  g_assert_true (tn_test_wait_until (has_message, on_a, WAIT_MS));
-  g_assert_true (tn_test_wait_until (has_message, on_b, WAIT_MS));
-  g_assert_cmpstr (tn_json_object_get_string (on_b->messages->pdata[0], "type"), ==, "snapshot");
+  g_assert_nonnull (on_a->connection);
+  g_assert_nonnull (on_b->connection);
+  g_assert_cmpstr (tn_json_object_get_string (tn_test_subscriber_nth (on_a, 1), "type"), ==, "snapshot");
+  g_assert_cmpstr (tn_json_object_get_string (tn_test_subscriber_nth (on_b, 1), "type"), ==, "snapshot");
 
   /* an RSVP on A: both servers' subscribers see it (the two guests go too) */
-  answer = call (f->a->url, "PUT", rsvp_path, tn_json_object_get_string (login, "token"),
+  answer = tn_test_call (f->a->url, "PUT", rsvp_path, tn_json_object_get_string (login, "token"),
                  "{\"status\":\"going\"}", 200);
   expect_delta (on_b, "rsvp", "going", 3);
   expect_delta (on_a, "rsvp", "going", 3);
 
   /* a scan posted to A: B's subscriber sees it */
   g_clear_pointer (&answer, json_object_unref);
-  answer = call (f->a->url, "POST", "/api/v1/checkins", door, scan_a, 200);
+  answer = tn_test_call (f->a->url, "POST", "/api/v1/checkins", door, scan_a, 200);
   expect_delta (on_b, "checkin", "checked_in", 1);
 
   /* and one posted to B: A's subscriber sees it */
-  answer_b = call (f->b->url, "POST", "/api/v1/checkins", door, scan_b, 200);
+  answer_b = tn_test_call (f->b->url, "POST", "/api/v1/checkins", door, scan_b, 200);
   expect_delta (on_a, "checkin", "checked_in", 2);
   expect_delta (on_b, "checkin", "checked_in", 2);
 }
@@ -417,7 +312,7 @@ test_last_seat (Fixture       *f,
 
   for (guint s = 0; s < 2; s++)
     {
-      g_autoptr(JsonObject) stats = call (s == 0 ? f->a->url : f->b->url, "GET", stats_path, f->organizer, NULL, 200);
+      g_autoptr(JsonObject) stats = tn_test_call (s == 0 ? f->a->url : f->b->url, "GET", stats_path, f->organizer, NULL, 200);
 
       g_assert_cmpint (tn_json_object_get_int (stats, "going", -1), ==, 1);
       g_assert_cmpint (tn_json_object_get_int (stats, "seats_left", -1), ==, 0);
@@ -545,7 +440,7 @@ test_killed (Fixture       *f,
       g_autofree char *path = cursor != NULL
         ? g_strdup_printf ("/api/v1/sync?event_id=%s&since=%s", event_id, cursor)
         : g_strdup_printf ("/api/v1/sync?event_id=%s", event_id);
-      g_autoptr(JsonObject) page = call (f->b->url, "GET", path, door_token, NULL, 200);
+      g_autoptr(JsonObject) page = tn_test_call (f->b->url, "GET", path, door_token, NULL, 200);
       JsonArray *changes = json_object_get_array_member (page, "changes");
 
       for (guint i = 0; i < json_array_get_length (changes); i++)
@@ -587,7 +482,7 @@ test_killed (Fixture       *f,
 
         if (g_hash_table_contains (acknowledged, id))
           continue;
-        answer = call (f->b->url, "POST", "/api/v1/checkins", door_token, body, 200);
+        answer = tn_test_call (f->b->url, "POST", "/api/v1/checkins", door_token, body, 200);
         result = json_array_get_object_element (json_object_get_array_member (answer, "results"), 0);
         g_assert_cmpstr (tn_json_object_get_string (result, "verdict"), ==, "accepted");
         resent++;
@@ -595,7 +490,7 @@ test_killed (Fixture       *f,
   g_assert_cmpuint (resent + g_hash_table_size (acknowledged), ==, KILL_GUESTS);
   {
     g_autofree char *stats_path = g_strdup_printf ("/api/v1/events/%s/stats", event_id);
-    g_autoptr(JsonObject) stats = call (f->b->url, "GET", stats_path, f->organizer, NULL, 200);
+    g_autoptr(JsonObject) stats = tn_test_call (f->b->url, "GET", stats_path, f->organizer, NULL, 200);
 
     g_assert_cmpint (tn_json_object_get_int (stats, "checked_in", -1), ==, KILL_GUESTS);
   }
@@ -631,7 +526,7 @@ test_database_gone (Fixture       *f,
       g_autofree char *events = NULL;
       g_autofree char *me = NULL;
       g_autoptr(JsonObject) answer = NULL;
-      g_autoptr(JsonObject) health = call (url, "GET", "/health", NULL, NULL, 200);
+      g_autoptr(JsonObject) health = tn_test_call (url, "GET", "/health", NULL, NULL, 200);
 
       g_assert_cmpuint (tn_test_http (url, "GET", "/health/ready", NULL, NULL, -1, NULL, &ready), ==, 503);
       answer = tn_test_parse_object (ready);

@@ -10,7 +10,6 @@
 #include "tn-test-utils.h"
 #include "tn-time.h"
 
-#define WAIT_MS 10000
 
 typedef struct
 {
@@ -20,15 +19,7 @@ typedef struct
   char         *event_id;
 } Fixture;
 
-typedef struct
-{
-  SoupSession             *session;
-  SoupMessage             *msg;
-  SoupWebsocketConnection *connection;
-  GError                  *error;
-  gboolean                 done;
-  GPtrArray               *messages;   /* of JsonObject */
-} Subscriber;
+
 
 static char *
 create_event (Fixture    *f,
@@ -65,110 +56,15 @@ fixture_teardown (Fixture       *f,
   tn_test_server_free (f->server);
 }
 
-static void
-message_cb (SoupWebsocketConnection *connection,
-            SoupWebsocketDataType    type,
-            GBytes                  *message,
-            Subscriber              *s)
-{
-  g_autofree char *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
-
-  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
-  g_ptr_array_add (s->messages, tn_test_parse_object (text));
-}
-
-static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Subscriber *s = user_data;
-
-  s->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &s->error);
-  if (s->connection != NULL)
-    g_signal_connect (s->connection, "message", G_CALLBACK (message_cb), s);
-  s->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Subscriber *) data)->done;
-}
-
 /* Opens the live stream of @event_id as @token (NULL: anonymous). */
-static Subscriber *
+static TnTestSubscriber *
 subscribe (Fixture    *f,
            const char *event_id,
            const char *token)
 {
-  Subscriber *s = g_new0 (Subscriber, 1);
-  g_autofree char *uri = g_strdup_printf ("%s/api/v1/events/%s/live", f->url, event_id);
-
-  s->session = soup_session_new ();
-  s->msg = soup_message_new ("GET", uri);
-  s->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (soup_message_get_request_headers (s->msg), "Authorization", value);
-    }
-  soup_session_websocket_connect_async (s->session, s->msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        connected_cb, s);
-  g_assert_true (tn_test_wait_until (is_done, s, WAIT_MS));
-  return s;
+  return tn_test_subscribe (f->url, event_id, token);
 }
 
-static gboolean
-closed (gpointer data)
-{
-  return soup_websocket_connection_get_state (data) == SOUP_WEBSOCKET_STATE_CLOSED;
-}
-
-static void
-subscriber_free (Subscriber *s)
-{
-  if (s->connection != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (s->connection, s);
-      soup_websocket_connection_close (s->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      tn_test_wait_until (closed, s->connection, WAIT_MS);
-      g_object_unref (s->connection);
-    }
-  g_clear_error (&s->error);
-  g_object_unref (s->msg);
-  g_object_unref (s->session);
-  g_ptr_array_unref (s->messages);
-  g_free (s);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Subscriber, subscriber_free)
-
-typedef struct
-{
-  Subscriber *s;
-  guint       count;
-} Waiting;
-
-static gboolean
-has_messages (gpointer data)
-{
-  Waiting *w = data;
-
-  return w->s->messages->len >= w->count;
-}
-
-/* The @n-th message (from 1), waiting for it. */
-static JsonObject *
-nth_message (Subscriber *s,
-             guint       n)
-{
-  Waiting w = { s, n };
-
-  if (!tn_test_wait_until (has_messages, &w, WAIT_MS))
-    g_error ("message %u did not come (%u so far)", n, s->messages->len);
-  return s->messages->pdata[n - 1];
-}
 
 static gint64
 stat (JsonObject *message,
@@ -232,13 +128,13 @@ test_live_deltas (Fixture       *f,
   g_autofree char *member = tn_test_server_add_user (f->server, "live1@example.org", "member-password", TN_ROLE_MEMBER);
   g_autofree char *other = tn_test_server_add_user (f->server, "live2@example.org", "member-password", TN_ROLE_MEMBER);
   g_autofree char *third = tn_test_server_add_user (f->server, "live3@example.org", "member-password", TN_ROLE_MEMBER);
-  g_autoptr(Subscriber) s = subscribe (f, f->event_id, f->organizer);
-  g_autoptr(Subscriber) staff = NULL;
+  g_autoptr(TnTestSubscriber) s = subscribe (f, f->event_id, f->organizer);
+  g_autoptr(TnTestSubscriber) staff = NULL;
   g_autofree char *staff_token = tn_test_server_token_for (f->server, TN_DEMO_STAFF_EMAIL);
   JsonObject *snapshot, *delta, *change, *attendee;
 
   g_assert_no_error (s->error);
-  snapshot = nth_message (s, 1);
+  snapshot = tn_test_subscriber_nth (s, 1);
   g_assert_cmpstr (tn_json_object_get_string (snapshot, "type"), ==, "snapshot");
   g_assert_cmpstr (tn_json_object_get_string (snapshot, "event_id"), ==, f->event_id);
   g_assert_cmpint (stat (snapshot, "going"), ==, 0);
@@ -246,7 +142,7 @@ test_live_deltas (Fixture       *f,
 
   /* Another client's RSVP reaches the subscriber, with the figures after it. */
   rsvp (f, member, "going", 200);
-  delta = nth_message (s, 2);
+  delta = tn_test_subscriber_nth (s, 2);
   g_assert_cmpstr (tn_json_object_get_string (delta, "type"), ==, "delta");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (delta, "changes")), ==, 1);
   change = json_array_get_object_element (json_object_get_array_member (delta, "changes"), 0);
@@ -270,28 +166,28 @@ test_live_deltas (Fixture       *f,
   }
   staff = subscribe (f, f->event_id, staff_token);
   g_assert_no_error (staff->error);
-  g_assert_cmpint (stat (nth_message (staff, 1), "going"), ==, 1);
+  g_assert_cmpint (stat (tn_test_subscriber_nth (staff, 1), "going"), ==, 1);
 
   rsvp (f, other, "going", 200);
   rsvp (f, third, "going", 200);
-  delta = nth_message (s, 4);
+  delta = tn_test_subscriber_nth (s, 4);
   attendee = json_object_get_object_member (json_array_get_object_element (
       json_object_get_array_member (delta, "changes"), 0), "attendee");
   g_assert_cmpstr (tn_json_object_get_string (attendee, "status"), ==, "waitlisted");
   g_assert_cmpint (tn_json_object_get_int (attendee, "waitlist_position", 0), ==, 1);
   g_assert_cmpint (stat (delta, "waitlisted"), ==, 1);
-  g_assert_cmpint (stat (nth_message (staff, 3), "waitlisted"), ==, 1);
+  g_assert_cmpint (stat (tn_test_subscriber_nth (staff, 3), "waitlisted"), ==, 1);
 
   /* Leaving promotes the first waiting: the figures say so. */
   rsvp (f, member, "not_going", 200);
-  delta = nth_message (s, 5);
+  delta = tn_test_subscriber_nth (s, 5);
   g_assert_cmpint (stat (delta, "going"), ==, 2);
   g_assert_cmpint (stat (delta, "waitlisted"), ==, 0);
   g_assert_cmpint (stat (delta, "not_going"), ==, 1);
   /* A refused change sends nothing: the next message is the next change. */
   rsvp (f, member, "waitlisted", 422);
   rsvp (f, member, "maybe", 200);
-  delta = nth_message (s, 6);
+  delta = tn_test_subscriber_nth (s, 6);
   attendee = json_object_get_object_member (json_array_get_object_element (
       json_object_get_array_member (delta, "changes"), 0), "attendee");
   g_assert_cmpstr (tn_json_object_get_string (attendee, "status"), ==, "maybe");
@@ -308,14 +204,14 @@ test_live_deltas (Fixture       *f,
     g_autoptr(TnTestReply) grown = NULL;
 
     g_assert_cmpuint (added->status, ==, 201);
-    delta = nth_message (s, 7);
+    delta = tn_test_subscriber_nth (s, 7);
     change = json_array_get_object_element (json_object_get_array_member (delta, "changes"), 0);
     g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "guest");
     g_assert_cmpint (stat (delta, "waitlisted"), ==, 1);
 
     grown = tn_test_request (f->url, "PATCH", event_path, f->organizer, "{\"capacity\":3}", "\"1\"");
     g_assert_cmpuint (grown->status, ==, 200);
-    delta = nth_message (s, 8);
+    delta = tn_test_subscriber_nth (s, 8);
     change = json_array_get_object_element (json_object_get_array_member (delta, "changes"), 0);
     g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "event");
     g_assert_cmpint (stat (delta, "capacity"), ==, 3);
@@ -330,9 +226,9 @@ test_live_refusals (Fixture       *f,
 {
   g_autofree char *member = tn_test_server_add_user (f->server, "nosy@example.org", "member-password", TN_ROLE_MEMBER);
   g_autofree char *path = g_strdup_printf ("/api/v1/events/%s/live", f->event_id);
-  g_autoptr(Subscriber) as_member = subscribe (f, f->event_id, member);
-  g_autoptr(Subscriber) anonymous = subscribe (f, f->event_id, NULL);
-  g_autoptr(Subscriber) unknown = subscribe (f, "00000000-0000-4000-8000-000000000000", f->organizer);
+  g_autoptr(TnTestSubscriber) as_member = subscribe (f, f->event_id, member);
+  g_autoptr(TnTestSubscriber) anonymous = subscribe (f, f->event_id, NULL);
+  g_autoptr(TnTestSubscriber) unknown = subscribe (f, "00000000-0000-4000-8000-000000000000", f->organizer);
   g_autoptr(TnTestReply) plain = NULL;
 
   g_assert_null (as_member->connection);
@@ -388,8 +284,8 @@ test_live_checkins (Fixture       *f,
                                                 tn_json_object_get_string (pairing, "code"));
   g_autoptr(JsonObject) paired = call (f, "POST", "/api/v1/devices", NULL, pair_body, 201);
   const char *door = tn_json_object_get_string (paired, "token");
-  g_autoptr(Subscriber) s = subscribe (f, event_id, door);
-  g_autoptr(Subscriber) other = subscribe (f, f->event_id, door);
+  g_autoptr(TnTestSubscriber) s = subscribe (f, event_id, door);
+  g_autoptr(TnTestSubscriber) other = subscribe (f, f->event_id, door);
   const char *ids[] = { "0190d000-0000-7000-8000-000000000001", "0190d000-0000-7000-8000-000000000002",
                         "0190d000-0000-7000-8000-000000000003" };
   const char *directions[] = { "in", "in", "out" };
@@ -399,7 +295,7 @@ test_live_checkins (Fixture       *f,
   g_assert_no_error (s->error);
   g_assert_null (other->connection);
   g_assert_cmpuint (soup_message_get_status (other->msg), ==, 404);
-  message = nth_message (s, 1);
+  message = tn_test_subscriber_nth (s, 1);
   g_assert_cmpint (stat (message, "checked_in"), ==, 0);
   g_assert_cmpint (stat (message, "inside"), ==, 0);
 
@@ -411,16 +307,16 @@ test_live_checkins (Fixture       *f,
                                                 directions[i], now);
       g_autoptr(JsonObject) answer = call (f, "POST", "/api/v1/checkins", door, scans, 200);
 
-      message = nth_message (s, 2 + i);
+      message = tn_test_subscriber_nth (s, 2 + i);
       change = json_array_get_object_element (json_object_get_array_member (message, "changes"), 0);
       g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "checkin");
       g_assert_cmpint (tn_json_object_get_int (change, "scans", 0), ==, 1);
     }
   /* in (accepted), in (a duplicate), out: came once, not inside */
-  g_assert_cmpint (stat (nth_message (s, 2), "inside"), ==, 1);
-  g_assert_cmpint (stat (nth_message (s, 3), "inside"), ==, 1);
-  g_assert_cmpint (stat (nth_message (s, 4), "inside"), ==, 0);
-  g_assert_cmpint (stat (nth_message (s, 4), "checked_in"), ==, 1);
+  g_assert_cmpint (stat (tn_test_subscriber_nth (s, 2), "inside"), ==, 1);
+  g_assert_cmpint (stat (tn_test_subscriber_nth (s, 3), "inside"), ==, 1);
+  g_assert_cmpint (stat (tn_test_subscriber_nth (s, 4), "inside"), ==, 0);
+  g_assert_cmpint (stat (tn_test_subscriber_nth (s, 4), "checked_in"), ==, 1);
 
   /* Undoing the exit puts her back inside */
   {
@@ -429,7 +325,7 @@ test_live_checkins (Fixture       *f,
     g_autoptr(JsonObject) undone = call (f, "DELETE", undo, f->organizer, NULL, 204);
     g_autoptr(JsonObject) stats = NULL;
 
-    message = nth_message (s, 5);
+    message = tn_test_subscriber_nth (s, 5);
     change = json_array_get_object_element (json_object_get_array_member (message, "changes"), 0);
     g_assert_cmpstr (tn_json_object_get_string (change, "type"), ==, "checkin_undo");
     g_assert_cmpstr (tn_json_object_get_string (change, "id"), ==, ids[2]);
