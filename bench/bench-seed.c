@@ -364,6 +364,7 @@ main (int    argc,
   gint64 seed = DEFAULT_SEED;
   gint64 today;
   const char *path;
+  gboolean networked;
   GOptionEntry entries[] = {
     { "events", 'n', 0, G_OPTION_ARG_INT64, &n_events, "How many events to create (default 10000)", "N" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the random content (default 20261123)", "SEED" },
@@ -381,9 +382,10 @@ main (int    argc,
   };
 
   setlocale (LC_ALL, "");
-  context = g_option_context_new ("PATH — create a fresh benchmark database");
+  context = g_option_context_new ("PATH|URI — create a fresh benchmark database");
   g_option_context_set_summary (context,
-                                "Creates a new SQLite database at PATH with one organizer ("
+                                "Creates a new SQLite database at PATH (or fills the empty PostgreSQL\n"
+                                "database of a postgresql:// URI) with one organizer ("
                                 ORGANIZER_EMAIL ") and N events\n"
                                 "over the coming year (with --users M: M members with a token each and\n"
                                 "two events to answer), then prints key=value lines: the event id to\n"
@@ -396,7 +398,7 @@ main (int    argc,
     }
   if (argc != 2 || n_events < 1 || n_events > G_MAXINT32)
     {
-      g_printerr ("bench-seed: give one PATH and 1 ≤ N; see --help\n");
+      g_printerr ("bench-seed: give one PATH or URI and 1 ≤ N; see --help\n");
       return 2;
     }
   if (n_users < 0 || n_users > TN_EVENT_CAPACITY_MAX || (n_users > 0) != (tokens_path != NULL))
@@ -405,7 +407,8 @@ main (int    argc,
       return 2;
     }
   path = argv[1];
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  networked = g_str_has_prefix (path, "postgresql://") || g_str_has_prefix (path, "postgres://");
+  if (!networked && g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_printerr ("bench-seed: %s exists already; give the path of a new file\n", path);
       return 1;
@@ -418,7 +421,9 @@ main (int    argc,
       return 2;
     }
 
-  uri = g_strconcat ("sqlite:", path, NULL);
+  /* A URI is the store's own (an empty database: the organizer's address
+   * is taken otherwise); a path is SQLite's. */
+  uri = networked ? g_strdup (path) : g_strconcat ("sqlite:", path, NULL);
   if (!tn_auth_init (&error) ||
       (store = tn_store_open (uri, &error)) == NULL ||
       !tn_store_migrate (store, &error))
@@ -504,7 +509,14 @@ main (int    argc,
       return 1;
     }
 
-  g_print ("database=%s\n", path);
+  if (networked)
+    {
+      g_autofree char *shown = tn_store_uri_for_messages (path);
+
+      g_print ("database=%s\n", shown);
+    }
+  else
+    g_print ("database=%s\n", path);
   g_print ("events=%" G_GINT64_FORMAT "\n", n_events);
   g_print ("seconds=%.2f\n", g_timer_elapsed (timer, NULL));
   g_print ("organizer_email=%s\n", ORGANIZER_EMAIL);
