@@ -12,22 +12,10 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(TnApplication) application = NULL;
-  g_autoptr(GSettingsSchema) schema = NULL;
-  GSettingsSchemaSource *source;
 
   tn_i18n_init ();
-
-  /* Without its schema GSettings aborts: say what is missing instead. */
-  source = g_settings_schema_source_get_default ();
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
-  if (schema == NULL)
-    {
-      g_printerr (_("The settings schema %s is not installed. Install Turnout, or point GSETTINGS_SCHEMA_DIR at the folder that holds its compiled schema.\n"),
-                  APPLICATION_ID);
-      return 1;
-    }
-
+  /* --version, --help and a missing settings schema: see
+   * tn_application_handle_local_options() */
   application = tn_application_new ();
   return g_application_run (G_APPLICATION (application), argc, argv);
 }

@@ -144,6 +144,33 @@ tn_application_dispose (GObject *object)
   G_OBJECT_CLASS (tn_application_parent_class)->dispose (object);
 }
 
+/* After the command line is read, before anything is shown: --version
+ * needs no display and no settings; without its GSettings schema the app
+ * would abort at its first setting, so it says what is missing instead. */
+static int
+tn_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  GSettingsSchemaSource *source;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("turnout %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  source = g_settings_schema_source_get_default ();
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_printerr (_("The settings schema %s is not installed. Install Turnout, or point GSETTINGS_SCHEMA_DIR at the folder that holds its compiled schema.\n"),
+                  APPLICATION_ID);
+      return 1;
+    }
+  return G_APPLICATION_CLASS (tn_application_parent_class)->handle_local_options (application, options);
+}
+
 static void
 tn_application_class_init (TnApplicationClass *klass)
 {
@@ -153,14 +180,23 @@ tn_application_class_init (TnApplicationClass *klass)
 
   object_class->dispose = tn_application_dispose;
   application_class->startup = tn_application_startup;
+  application_class->handle_local_options = tn_application_handle_local_options;
   application_class->activate = tn_application_activate;
   gtk_application_class->window_added = tn_application_window_added;
 }
+
+static const GOptionEntry option_entries[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and quit"), NULL },
+  { NULL }
+};
 
 static void
 tn_application_init (TnApplication *self)
 {
   self->token_store = tn_token_store_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Organize events, follow RSVPs and check in guests."));
 }
 
 /**
