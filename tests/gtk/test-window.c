@@ -829,6 +829,48 @@ test_decisions (Fixture       *fixture,
   g_assert_true (server_has_title (OWN_TITLE));
 }
 
+static AdwAboutWindow *
+find_about_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (toplevel))
+        return ADW_ABOUT_WINDOW (toplevel);
+    }
+  return NULL;
+}
+
+/* The About window (app.about) shows the application's icon, which the
+ * icon theme has (from the app's resources when it is not installed),
+ * and the version. */
+static void
+test_about (Fixture       *fixture,
+            gconstpointer  data)
+{
+  AdwAboutWindow *about;
+  GtkIconTheme *theme;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  fixture->window = open_window (1000);
+  g_assert_null (find_about_window ());
+  g_action_group_activate_action (G_ACTION_GROUP (application), "about", NULL);
+  WAIT_FOR (find_about_window () != NULL);
+  about = find_about_window ();
+  theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (about)));
+  g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APPLICATION_ID);
+  g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+  g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID "-symbolic"));
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (fixture->window));
+  gtk_window_destroy (GTK_WINDOW (about));
+  WAIT_FOR (find_about_window () == NULL);
+}
+
 /* Every icon the app's interface names is in the icon theme or among
  * the app's own (a missing one draws as a broken image). */
 static void
@@ -1060,6 +1102,8 @@ main (int   argc,
               fixture_set_up, test_editor_categories, fixture_tear_down);
   g_test_add ("/gtk/window/decisions", Fixture, NULL,
               fixture_set_up, test_decisions, fixture_tear_down);
+  g_test_add ("/gtk/window/about", Fixture, NULL,
+              fixture_set_up, test_about, fixture_tear_down);
   g_test_add ("/gtk/window/icons", Fixture, NULL,
               fixture_set_up, test_icons, fixture_tear_down);
   g_test_add ("/gtk/window/filters", Fixture, NULL,
